@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Install pollservice, migrate the embedded SQLite database (instance/pollservice.sqlite3),
+# load the seed and demo data into an empty database, and serve on http://127.0.0.1:5000.
+# DATABASE_URL and SECRET_KEY in the environment override the defaults.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
+
+export MPLCONFIGDIR="${MPLCONFIGDIR:-$PWD/instance/matplotlib}"
+.venv/bin/flask --app pollservice db upgrade
+.venv/bin/flask --app pollservice load-demo --if-empty
+echo "pollservice: serving on http://127.0.0.1:5000 (Ctrl-C stops it)"
+exec .venv/bin/gunicorn --workers "${WEB_CONCURRENCY:-2}" --bind 127.0.0.1:5000 \
+    --access-logfile - wsgi:app
