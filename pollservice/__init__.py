@@ -1,0 +1,119 @@
+"""pollservice: a public-opinion poll aggregator.
+
+``create_app`` reads like a table of contents: configuration, extensions, blueprints,
+error handlers, commands.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from . import config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        static_folder=str(PROJECT_ROOT / "static"),
+        static_url_path="/static",
+    )
+    configure(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, test_config: dict | None) -> None:
+    app.config.from_mapping(config.DEFAULTS)
+    app.config["SQLALCHEMY_DATABASE_URI"] = config.default_database_url(app.instance_path)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(config.from_environment())
+    if test_config:
+        app.config.update(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = config.normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["SECRET_KEY"] = config.resolve_secret_key(app.config, app.instance_path)
+    # matplotlib builds its font cache once in a writable folder (not $HOME, which a
+    # service account may not have).
+    os.environ.setdefault("MPLCONFIGDIR", str(Path(app.instance_path) / "matplotlib"))
+
+
+def register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (models must be imported for Flask-Migrate)
+    from .extensions import api, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    from .api.schemas import ErrorSchema
+
+    api.ERROR_SCHEMA = ErrorSchema  # document errors in the shape errors.py sends them
+    api.init_app(app)
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(models.User, int(user_id))
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        _configure_sqlite(app)
+
+
+def _configure_sqlite(app: Flask) -> None:
+    """Foreign keys on, WAL journal and a busy timeout so that readers and one writer can
+    share the embedded database."""
+    from sqlalchemy import event
+
+    from .extensions import db
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        if ":memory:" not in str(engine.url) and engine.url.database:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from .admin import bp as admin_bp
+    from .api import bp as api_bp
+    from .api import docs_bp, service_bp
+    from .extensions import api, csrf
+    from .web import bp as web_bp
+
+    app.register_blueprint(web_bp)
+    api.register_blueprint(api_bp)
+    api.register_blueprint(service_bp)
+    app.register_blueprint(docs_bp)
+    # The API takes no cookies for writes (bearer tokens only), so CSRF cannot apply.
+    csrf.exempt(api_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from . import errors, security
+
+    errors.init_app(app)
+    security.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import init_app
+
+    init_app(app)

@@ -1,0 +1,112 @@
+"""Configuration: code defaults, then the instance folder's ``config.py``, then the
+environment, then a test mapping passed to ``create_app``.
+
+Environment variables:
+
+``DATABASE_URL``
+    SQLAlchemy URL. Default: a SQLite file ``pollservice.sqlite3`` in the instance
+    folder. PostgreSQL: ``postgresql+psycopg://user@host:5432/dbname``.
+``SECRET_KEY``
+    Signs sessions and CSRF tokens. Required outside debug and testing; in development
+    a random per-process key is generated (sessions do not survive a restart).
+``POLLSERVICE_LOAD_DEMO``
+    ``1`` (default for ``scripts/run.sh``) loads the seed and demo data into an empty
+    database at start-up of the run script.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULTS = {
+    # OpenAPI document (flask-smorest); the docs page is static/api-docs.html
+    "API_TITLE": "pollservice API",
+    "API_VERSION": "1.0.0",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "API_SPEC_OPTIONS": {
+        "info": {"description": "Poll averages with honest 95% intervals. Changes: docs/API-CHANGELOG.md."},
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+    },
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "LOGIN_RATE_LIMIT": "5 per minute",
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,  # admin sessions expire after 8 hours
+    # Read caching (see services/read_cache.py and http_cache.py)
+    "READ_STALENESS_SECONDS": 1.0,  # without Redis: how old another worker's view may be
+    "JSON_MAX_AGE": 30,  # Cache-Control max-age of JSON reads, seconds
+    "IMAGE_MAX_AGE": 300,  # ... of chart images
+    "REDIS_KEY_PREFIX": "pollservice:",
+
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "JSON_SORT_KEYS": False,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+}
+
+
+def default_database_url(instance_path: str) -> str:
+    return "sqlite:///" + str(Path(instance_path) / "pollservice.sqlite3")
+
+
+def from_environment() -> dict:
+    """Settings read from the environment; only the variables that are set."""
+    settings: dict = {}
+    if os.environ.get("DATABASE_URL"):
+        settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+    if os.environ.get("SECRET_KEY"):
+        settings["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    if os.environ.get("REDIS_URL"):
+        settings["REDIS_URL"] = os.environ["REDIS_URL"]
+        settings["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+    return settings
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the ``postgres://`` and ``postgresql://`` spellings hosting platforms use
+    and route them to psycopg 3, the driver this project ships."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+WEAK_SECRETS = {"dev", "secret", "changeme", "change-me", "development", "test"}
+
+
+def resolve_secret_key(settings: dict, instance_path: str) -> str:
+    """The key that signs sessions and CSRF tokens.
+
+    In production (``POLLSERVICE_ENV=production``) it must be given (``SECRET_KEY``) and
+    must not be a well-known placeholder: the app refuses to start otherwise. Elsewhere a
+    random key is generated once and kept in ``instance/secret_key`` (mode 0600), so that
+    sessions survive a restart and no secret is ever hard-coded.
+    """
+    key = settings.get("SECRET_KEY") or ""
+    production = os.environ.get("POLLSERVICE_ENV", "").lower() == "production"
+    if production and (not key or key.lower() in WEAK_SECRETS or len(key) < 16):
+        raise RuntimeError(
+            "Refusing to start: POLLSERVICE_ENV=production needs a real SECRET_KEY "
+            "(at least 16 random characters), e.g. "
+            "python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    if key:
+        return key
+    key_file = Path(instance_path) / "secret_key"
+    if not key_file.exists():
+        import secrets
+
+        try:  # O_EXCL: two workers starting at once must not write two keys
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+    return key_file.read_text().strip()

@@ -1,0 +1,41 @@
+"""Flask extensions, created unbound and bound to the app in ``create_app``.
+
+Kept in their own module so that models, services and blueprints can import them
+without importing the application factory (which would be an import cycle).
+"""
+
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+# Every constraint gets a predictable name from the first migration on, so that
+# Alembic can later alter or drop it (SQLite needs names for batch migrations).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate(render_as_batch=True)
+csrf = CSRFProtect()
+login_manager = LoginManager()
+login_manager.login_view = "admin.login"
+login_manager.login_message_category = "info"
+api = Api()
+# Limits are declared where they apply (login); storage is Redis when REDIS_URL is set
+# (shared by all workers), else per process.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
