@@ -1,0 +1,270 @@
+"""Local regression (lowess) trend through the polls, as HuffPost Pollster drew it 2007-2010.
+
+Each poll is a point at its field-period midpoint; the line is statsmodels' robust lowess
+(Cleveland 1979) through those points. With fewer than 8 polls the line is a straight
+least-squares line, and with fewer than 5 a plain average, as Pollster did.
+
+The neighbourhood is set in days rather than as a fixed fraction of the polls: ``frac`` is
+the share of polls that fall in ``window_days`` (default 60) of the series' span, so a
+four-year series is not smoothed into one curve. It is capped at Pollster's published
+f = 0.7 for short series and holds at least 10 polls. Robustness iterations: 3, as Pollster.
+
+The band is a bootstrap: polls are resampled with replacement ``n_boot`` times (default 50,
+fixed seed, so results are deterministic), the line is refitted, and the band is the
+estimate plus or minus 1.96 bootstrap standard errors, with a floor at the sampling error of
+an average of the neighbourhood's polls. It does not include house-effect uncertainty.
+
+References
+----------
+Cleveland, W. S. (1979). Robust locally weighted regression and smoothing scatterplots.
+Journal of the American Statistical Association, 74(368), 829-836.
+
+Blumenthal, M. (2010). Pollster FAQ: how are the trend lines calculated?
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+from statsmodels.nonparametric.smoothers_lowess import lowess
+
+from .intervals import Z95, PointEstimate, weighted_mean_band
+from .validation import PollTable
+
+__all__ = ["LowessParams", "lowess_at", "lowess_trend"]
+
+
+@dataclass(frozen=True)
+class LowessParams:
+    """Parameters of the ``lowess`` method.
+
+    Attributes
+    ----------
+    window_days : float
+        Width of the neighbourhood in days; ``frac = window_days / span`` (default 60).
+    max_frac, min_neighbours : float, int
+        ``frac`` is at most ``max_frac`` (0.7, HuffPost's f) unless that would leave
+        fewer than ``min_neighbours`` polls (10) in a neighbourhood.
+    iterations : int
+        Robustness iterations (statsmodels' ``it``), default 3.
+    line_below, mean_below : int
+        Fewer polls than ``line_below`` (8): straight line; fewer than ``mean_below``
+        (5): plain average.
+    n_boot : int
+        Bootstrap resamples for the band (default 50).
+    seed : int
+        Seed of the bootstrap (default 0).
+    history_windows : float
+        Real time and ``average``: only polls whose midpoint is within
+        ``history_windows * window_days`` (default 3) of the latest one enter the fit;
+        older polls get no weight at the right edge anyway. At least ``min_neighbours``
+        latest polls are kept.
+    realtime_boot_days : int
+        Real time: the bootstrap standard error is recomputed every this many days
+        (default 14) from the polls known then, and used until the next time.
+    realtime_n_boot : int
+        Resamples of those real-time bootstraps (default 25).
+    """
+
+    window_days: float = 60.0
+    max_frac: float = 0.7
+    min_neighbours: int = 10
+    iterations: int = 3
+    line_below: int = 8
+    mean_below: int = 5
+    n_boot: int = 50
+    seed: int = 0
+    history_windows: float = 3.0
+    realtime_boot_days: int = 14
+    realtime_n_boot: int = 25
+
+
+# --------------------------------------------------------------------------------------
+# Fitting through points sorted by midpoint
+# --------------------------------------------------------------------------------------
+
+
+def _frac(x: np.ndarray, params: LowessParams) -> float:
+    span = max(float(x[-1] - x[0]), 1.0)
+    n = x.shape[0]
+    # Never fewer than `min_neighbours` polls: local lines through a handful of polls,
+    # thinned further by the robustness weights, swing wildly at the ends.
+    frac = max(min(params.max_frac, params.window_days / span), params.min_neighbours / n)
+    # A neighbourhood must reach beyond the largest set of polls sharing one midpoint, or
+    # its radius is zero and the local regression is undefined.
+    _, counts = np.unique(x, return_counts=True)
+    return float(min(max(frac, (counts.max() + 1.5) / n), 1.0))
+
+
+def _fit(x: np.ndarray, y: np.ndarray, params: LowessParams) -> np.ndarray:
+    """Fitted values at the (sorted) points: lowess, straight line or mean by count."""
+    n = x.shape[0]
+    if n < params.mean_below or x[-1] == x[0]:
+        return np.full(n, y.mean())
+    if n < params.line_below:
+        slope, intercept = np.polyfit(x - x.mean(), y, 1)
+        return intercept + slope * (x - x.mean())
+    frac = _frac(x, params)
+    # statsmodels fits every `delta` days and interpolates linearly in between; a tenth of
+    # the neighbourhood keeps the line smooth and the fit fast on thousands of polls.
+    delta = 0.1 * frac * float(x[-1] - x[0])
+    return lowess(y, x, frac=frac, it=params.iterations, delta=delta, is_sorted=True,
+                  return_sorted=False)
+
+
+def _evaluate(x: np.ndarray, fitted: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """Line on ``days``: interpolated inside the data, NaN before, held flat after."""
+    out = np.interp(days.astype(float), x, fitted)
+    out[days < x[0]] = np.nan
+    return out
+
+
+def _floor_var(v: np.ndarray, x: np.ndarray, params: LowessParams) -> float:
+    """Sampling variance of an average of one neighbourhood's polls (band floor)."""
+    k = max(1.0, min(x.shape[0], round(_frac(x, params) * x.shape[0])))
+    return float(np.mean(v) / k)
+
+
+def _bootstrap_se(x, y, days, params: LowessParams, n_boot: int) -> np.ndarray:
+    rng = np.random.default_rng(params.seed)
+    n = x.shape[0]
+    draws = np.full((n_boot, days.shape[0]), np.nan)
+    for b in range(n_boot):
+        idx = np.sort(rng.integers(0, n, size=n))
+        draws[b] = _evaluate(x[idx], _fit(x[idx], y[idx], params), days)
+    # A resample may start after an early day, which then has fewer finite draws.
+    finite = np.isfinite(draws)
+    count = finite.sum(axis=0)
+    mean = np.where(finite, draws, 0.0).sum(axis=0) / np.maximum(count, 1)
+    ss = np.where(finite, (draws - mean) ** 2, 0.0).sum(axis=0)
+    return np.sqrt(ss / np.maximum(count - 1, 1))
+
+
+def _sorted_points(table: PollTable) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    x = table.mid
+    order = np.argsort(x, kind="stable")
+    return x[order], table.pct[order], table.sampling_var[order], order
+
+
+def _few_polls_band(x, y, v, x0: float, params: LowessParams) -> tuple[float, float]:
+    """Estimate and half-width for the straight-line / mean fallbacks at ``x0``."""
+    n = x.shape[0]
+    if n < params.mean_below or x[-1] == x[0]:
+        est, lower, upper = weighted_mean_band(y, np.ones(n), v)
+        return est, 0.5 * (upper - lower)
+    xc = x - x.mean()
+    slope, intercept = np.polyfit(xc, y, 1)
+    x0c = float(np.clip(x0, x[0], x[-1])) - x.mean()
+    est = intercept + slope * x0c
+    resid = y - (intercept + slope * xc)
+    s2 = float(resid @ resid) / (n - 2)
+    var = s2 * (1.0 / n + x0c * x0c / float(xc @ xc))
+    half = max(float(stats.t.ppf(0.975, n - 2)) * np.sqrt(var), Z95 * np.sqrt(np.mean(v) / n))
+    return est, half
+
+
+# --------------------------------------------------------------------------------------
+# Public-facing pieces
+# --------------------------------------------------------------------------------------
+
+
+def _retrospective(table: PollTable, days: np.ndarray, params: LowessParams):
+    x, y, v, _ = _sorted_points(table)
+    if x.shape[0] < params.line_below or x[-1] == x[0]:
+        est = np.full(days.shape[0], np.nan)
+        half = np.full(days.shape[0], np.nan)
+        for i, day in enumerate(days):
+            if day >= x[0]:
+                est[i], half[i] = _few_polls_band(x, y, v, float(day), params)
+        return est, est - half, est + half
+    est = _evaluate(x, _fit(x, y, params), days)
+    se = _bootstrap_se(x, y, days, params, params.n_boot)
+    se = np.sqrt(np.maximum(se * se, _floor_var(v, x, params)))
+    half = Z95 * se
+    return est, est - half, est + half
+
+
+def _recent(table: PollTable, params: LowessParams) -> np.ndarray:
+    """Positions (sorted by midpoint) of the polls that enter a right-edge fit."""
+    x = np.sort(table.mid, kind="stable")
+    cutoff = x[-1] - params.history_windows * params.window_days
+    first = min(int(np.searchsorted(x, cutoff, side="left")),
+                max(x.shape[0] - params.min_neighbours, 0))
+    return np.arange(first, x.shape[0])
+
+
+def _edge(table: PollTable, params: LowessParams, n_boot: int | None):
+    """Right-edge estimate (and bootstrap s.e. if ``n_boot``) from recent polls."""
+    x, y, v, order = _sorted_points(table)
+    keep = _recent(table, params)
+    x, y, v, order = x[keep], y[keep], v[keep], order[keep]
+    if x.shape[0] < params.line_below or x[-1] == x[0]:
+        est, half = _few_polls_band(x, y, v, float(x[-1]), params)
+        return est, half / Z95, (x, y, v, order, None)
+    fitted = _fit(x, y, params)
+    se = np.nan
+    if n_boot:
+        boot = _bootstrap_se(x, y, np.array([x[-1]]), params, n_boot)[0]
+        se = float(np.sqrt(max(boot * boot, _floor_var(v, x, params))))
+    return float(fitted[-1]), se, (x, y, v, order, fitted)
+
+
+def lowess_trend(
+    table: PollTable, days: np.ndarray, realtime: bool, params: LowessParams | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``lowess`` estimate, lower and upper on each of ``days``."""
+    params = params or LowessParams()
+    if not realtime:
+        return _retrospective(table, days, params)
+    est = np.full(days.shape[0], np.nan)
+    se = np.full(days.shape[0], np.nan)
+    cache_key, cache_est = None, np.nan
+    boot_day, boot_se = None, np.nan
+    for i, day in enumerate(days):
+        day = int(day)
+        n_known = int(np.searchsorted(table.end, day, side="right"))
+        if n_known == 0:
+            continue
+        known = table.take(np.arange(n_known))
+        if boot_day is None or day - boot_day >= params.realtime_boot_days:
+            cache_est, boot_se, _ = _edge(known, params, params.realtime_n_boot)
+            cache_key, boot_day = n_known, day
+        elif n_known != cache_key:
+            cache_est, _, _ = _edge(known, params, None)
+            cache_key = n_known
+        est[i], se[i] = cache_est, boot_se
+    half = Z95 * se
+    return est, est - half, est + half
+
+
+def lowess_at(table: PollTable, day: int, params: LowessParams | None = None) -> PointEstimate:
+    """``lowess`` estimate on ``day`` from the polls of ``table`` (all ended by then).
+
+    Weights: the tricube neighbourhood weight at the right edge times the bisquare
+    robustness weight from the final fit's residuals, normalised; a plain average or a
+    straight line gives every poll it uses the same weight.
+    """
+    params = params or LowessParams()
+    est, se, (x, y, _, order, fitted) = _edge(table, params, params.n_boot)
+    weights = np.zeros(table.n_polls)
+    if fitted is None:
+        w = np.ones(x.shape[0])
+    else:
+        n = x.shape[0]
+        k = max(int(_frac(x, params) * n + 1e-10), 2)
+        dist = np.abs(x - x[-1])
+        h = max(float(np.sort(dist)[k - 1]), 1e-9)
+        kernel = np.clip(1.0 - (dist / (h * 1.0000001)) ** 3, 0.0, None) ** 3
+        resid = y - fitted
+        scale = 6.0 * float(np.median(np.abs(resid)))
+        robust = np.ones(n) if scale <= 0 else np.clip(1.0 - (resid / scale) ** 2, 0.0,
+                                                         None) ** 2
+        w = kernel * robust
+        if w.sum() <= 0:
+            w = kernel
+    weights[order] = w / w.sum()
+    half = Z95 * se
+    return PointEstimate(est, est - half, est + half, weights, np.zeros(table.n_polls),
+                         int(np.count_nonzero(weights)))

@@ -1,0 +1,141 @@
+"""Simulated polls with a known truth, for known-truth tests and benchmarks.
+
+The generating model is the one :mod:`pollservice.stats.kalman` assumes (Jackman 2005),
+made a little more realistic: true opinion is a daily random walk; each poll has a field
+period of 1-7 days and measures the mean truth over it, plus its pollster's house effect,
+plus non-sampling noise, plus binomial sampling noise from its real sample size. Pollsters
+publish at very different rates (a few trackers, many occasional pollsters), and a share of
+the polls report no sample size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .kalman import KalmanParams, centring_weights
+
+__all__ = ["simulate_polls"]
+
+
+def simulate_polls(
+    n_days: int = 365,
+    n_polls: int = 300,
+    pollsters: Mapping[str, float] | int = 8,
+    start_level: float = 45.0,
+    walk_sd: float = 0.2,
+    nonsampling_sd: float = 1.0,
+    unknown_size_share: float = 0.1,
+    seed: int | None = 0,
+    *,
+    house_sd: float = 2.0,
+    start_date="2024-01-01",
+    centre_half_count: float = KalmanParams().centre_half_count,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Simulate polls of one answer choice around a random-walk truth.
+
+    Parameters
+    ----------
+    n_days : int
+        Length of the period in days.
+    n_polls : int
+        Number of polls.
+    pollsters : mapping of str to float, or int
+        Pollster names and their house effects (percentage points), or a number of
+        pollsters whose effects are drawn from N(0, ``house_sd``). Either way the effects
+        are re-centred by the convention of :func:`pollservice.stats.house_effects`
+        (weighted sum zero over the pollsters that publish, weights
+        ``n / (n + centre_half_count)``), so the truth is comparable with the estimates.
+    start_level : float
+        True opinion on the first day, percent.
+    walk_sd : float
+        Standard deviation of the daily random-walk step, percentage points.
+    nonsampling_sd : float
+        Standard deviation of each poll's non-sampling error, percentage points.
+    unknown_size_share : float
+        Share of polls whose ``sample_size`` is reported as NaN (they were still
+        sampled with a real size).
+    seed : int or None
+        Seed of ``numpy.random.default_rng``.
+    house_sd : float
+        Spread of drawn house effects when ``pollsters`` is an int.
+    start_date : date-like
+        Date of the first day.
+    centre_half_count : float
+        Centring weight parameter, as :class:`~pollservice.stats.KalmanParams`.
+
+    Returns
+    -------
+    polls : pandas.DataFrame
+        The input contract of :mod:`pollservice.stats` (``pollster``, ``start_date``,
+        ``end_date``, ``sample_size``, ``population``, ``pct``) plus the extra column
+        ``house_effect`` (the centred truth), which the methods ignore.
+    truth : pandas.DataFrame
+        ``date`` (every day of the period) and ``truth`` (percent).
+
+    Notes
+    -----
+    Sample sizes are log-normal around 800 (200 to 5,000). A pollster's share of the
+    polls is drawn from a Dirichlet(0.7) distribution, so a few pollsters publish most
+    polls, as trackers do. Populations are drawn at random and have no effect.
+    """
+    if n_days < 1 or n_polls < 1:
+        raise ValueError("n_days and n_polls must be at least 1")
+    if not 0.0 <= unknown_size_share <= 1.0:
+        raise ValueError("unknown_size_share must be between 0 and 1")
+    rng = np.random.default_rng(seed)
+
+    if isinstance(pollsters, Mapping):
+        if not pollsters:
+            raise ValueError("pollsters must name at least one pollster")
+        names = np.array([str(name) for name in pollsters], dtype=object)
+        effects = np.array([float(v) for v in pollsters.values()])
+    else:
+        count = int(pollsters)
+        if count < 1:
+            raise ValueError("pollsters must be at least 1")
+        names = np.array([f"Pollster {i + 1:02d}" for i in range(count)], dtype=object)
+        effects = rng.normal(0.0, house_sd, size=count)
+
+    steps = rng.normal(0.0, walk_sd, size=n_days)
+    steps[0] = 0.0
+    truth = start_level + np.cumsum(steps)
+
+    share = rng.dirichlet(np.full(names.size, 0.7))
+    which = rng.choice(names.size, size=n_polls, p=share)
+    # Centre as pollservice.stats.house_effects does, over the pollsters that published:
+    # a pollster without polls is invisible to any estimator.
+    centre = centring_weights(np.bincount(which, minlength=names.size), centre_half_count)
+    effects = effects - centre @ effects
+    field_days = rng.integers(1, 8, size=n_polls)
+    field_days = np.minimum(field_days, n_days)
+    start = rng.integers(0, n_days - field_days + 1)
+    end = start + field_days - 1
+    cumulative = np.concatenate([[0.0], np.cumsum(truth)])
+    field_truth = (cumulative[end + 1] - cumulative[start]) / field_days
+
+    size = np.clip(np.round(np.exp(rng.normal(np.log(800.0), 0.5, size=n_polls))), 200, 5000)
+    mean_pct = field_truth + effects[which] + rng.normal(0.0, nonsampling_sd, size=n_polls)
+    p = np.clip(mean_pct, 0.5, 99.5) / 100.0
+    pct = 100.0 * rng.binomial(size.astype(np.int64), p) / size
+    reported_size = np.where(rng.random(n_polls) < unknown_size_share, np.nan, size)
+
+    first = pd.Timestamp(start_date).normalize()
+    polls = pd.DataFrame(
+        {
+            "pollster": names[which],
+            "start_date": first + pd.to_timedelta(start, unit="D"),
+            "end_date": first + pd.to_timedelta(end, unit="D"),
+            "sample_size": reported_size,
+            "population": rng.choice(np.array(["a", "rv", "lv", "v"]), size=n_polls),
+            "pct": pct,
+            "house_effect": effects[which],
+        }
+    )
+    polls = polls.sort_values(["end_date", "pollster"], kind="mergesort").reset_index(drop=True)
+    truth_frame = pd.DataFrame(
+        {"date": first + pd.to_timedelta(np.arange(n_days), unit="D"), "truth": truth}
+    )
+    return polls, truth_frame

@@ -1,0 +1,274 @@
+"""Input checking for poll frames: the one boundary where ``pollservice.stats`` validates.
+
+Every public function of the package calls :func:`validate_polls` once and then works on the
+resulting :class:`PollTable`, a set of plain numpy arrays in a canonical row order. Sorting
+into a canonical order (by end date, start date, pollster, population, sample size and
+percentage) is what makes every result independent of the order of the input rows, including
+floating-point sums and the bootstrap draws of the lowess band.
+
+Input frame contract (one row per poll, for one answer choice):
+
+==============  ==========================================================================
+``pollster``    str, the polling organisation
+``start_date``  first field day (datetime64, ``datetime.date`` or parseable string)
+``end_date``    last field day, not before ``start_date``
+``sample_size`` float > 0; NaN means unknown (a stand-in is used, see
+                :data:`UNKNOWN_SAMPLE_SIZE`)
+``population``  one of ``"a"`` (adults), ``"rv"`` (registered voters), ``"lv"`` (likely
+                voters), ``"v"`` (voters)
+``pct``         share for the answer choice in percent, 0-100
+==============  ==========================================================================
+
+Extra columns are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "DEFAULT_METHOD",
+    "METHODS",
+    "POPULATIONS",
+    "REQUIRED_COLUMNS",
+    "UNKNOWN_SAMPLE_SIZE",
+    "PollTable",
+    "validate_dates",
+    "validate_method",
+    "validate_polls",
+]
+
+METHODS = ("kalman", "weighted", "latest", "lowess")
+DEFAULT_METHOD = "kalman"
+REQUIRED_COLUMNS = ("pollster", "start_date", "end_date", "sample_size", "population", "pct")
+POPULATIONS = ("a", "rv", "lv", "v")
+
+#: Sample size assumed for a poll whose size is unknown. 600 is what FiveThirtyEight's
+#: ``raw-polls.csv`` uses when neither the size nor the margin of error is known; it is a
+#: deliberately modest size, so a poll of unknown size never counts as a large one.
+UNKNOWN_SAMPLE_SIZE = 600.0
+
+#: Percentages are clipped to this range when they enter a sampling variance p(100 - p)/n,
+#: so a poll reporting 0 % or 100 % does not claim zero sampling error.
+_PCT_VARIANCE_CLIP = (1.0, 99.0)
+
+_EPOCH = np.datetime64("1970-01-01", "D")
+
+
+@dataclass(frozen=True)
+class PollTable:
+    """Validated polls as numpy arrays in canonical order (internal to ``pollservice.stats``).
+
+    Day counts are integer days since 1970-01-01. ``position`` maps each row back to its
+    position in the caller's frame, ``index`` is the caller's index in canonical order.
+    """
+
+    index: pd.Index
+    position: np.ndarray
+    pollster: np.ndarray
+    pollster_names: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    population: np.ndarray
+    sample_size: np.ndarray
+    pct: np.ndarray
+
+    @property
+    def n_polls(self) -> int:
+        return int(self.pct.shape[0])
+
+    @property
+    def n_pollsters(self) -> int:
+        return int(self.pollster_names.shape[0])
+
+    @property
+    def mid(self) -> np.ndarray:
+        """Exact field-period midpoint in (fractional) days."""
+        return (self.start + self.end) / 2.0
+
+    @property
+    def mid_day(self) -> np.ndarray:
+        """Field-period midpoint rounded down to a whole day."""
+        return (self.start + self.end) // 2
+
+    @property
+    def n_used(self) -> np.ndarray:
+        """Sample sizes with :data:`UNKNOWN_SAMPLE_SIZE` standing in for unknown ones."""
+        return np.where(np.isnan(self.sample_size), UNKNOWN_SAMPLE_SIZE, self.sample_size)
+
+    @property
+    def sampling_var(self) -> np.ndarray:
+        """Binomial sampling variance of each poll in squared percentage points."""
+        p = np.clip(self.pct, *_PCT_VARIANCE_CLIP)
+        return p * (100.0 - p) / self.n_used
+
+    def take(self, rows: np.ndarray) -> PollTable:
+        """Subset by a boolean mask or sorted integer positions (keeps canonical order)."""
+        rows = np.asarray(rows)
+        if rows.dtype == bool:
+            rows = np.flatnonzero(rows)
+        used, codes = np.unique(self.pollster[rows], return_inverse=True)
+        return PollTable(
+            index=self.index[rows],
+            position=self.position[rows],
+            pollster=codes.astype(np.int64),
+            pollster_names=self.pollster_names[used],
+            start=self.start[rows],
+            end=self.end[rows],
+            population=self.population[rows],
+            sample_size=self.sample_size[rows],
+            pct=self.pct[rows],
+        )
+
+    def ended_by(self, day: int) -> PollTable:
+        """Polls whose end date is on or before ``day`` (the information known that day)."""
+        return self.take(np.arange(int(np.searchsorted(self.end, day, side="right"))))
+
+
+def days_to_datetime(days: np.ndarray) -> np.ndarray:
+    """Integer days since 1970-01-01 to ``datetime64[ns]``."""
+    return (np.asarray(days, dtype=np.int64).astype("timedelta64[D]") + _EPOCH).astype(
+        "datetime64[ns]"
+    )
+
+
+def _date_column(frame: pd.DataFrame, column: str) -> np.ndarray:
+    raw = frame[column]
+    try:
+        if isinstance(raw.dtype, pd.DatetimeTZDtype):
+            raw = raw.dt.tz_localize(None)
+        # format="mixed" parses each value on its own (dates, Timestamps, ISO strings)
+        # instead of guessing one format from the first value, which warns.
+        stamps = pd.to_datetime(raw, format="mixed")
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ValueError(f"column {column!r} holds values that are not dates") from exc
+    if stamps.isna().any():
+        raise ValueError(f"column {column!r} has missing dates in {int(stamps.isna().sum())} rows")
+    arr = np.asarray(stamps, dtype="datetime64[ns]").astype("datetime64[D]")
+    return (arr - _EPOCH).astype(np.int64)
+
+
+def validate_polls(polls: pd.DataFrame) -> PollTable:
+    """Check a poll frame against the input contract and return it as a :class:`PollTable`.
+
+    Parameters
+    ----------
+    polls : pandas.DataFrame
+        One row per poll for one answer choice; see the module docstring for the columns.
+
+    Returns
+    -------
+    PollTable
+        The polls in canonical order.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing, the frame is empty, a date is missing or not a date,
+        ``end_date`` is before ``start_date``, a population is unknown, a sample size is
+        not positive, or ``pct`` is missing or outside 0-100. The message names the problem.
+    """
+    if not isinstance(polls, pd.DataFrame):
+        raise ValueError(f"polls must be a pandas DataFrame, not {type(polls).__name__}")
+    missing = [c for c in REQUIRED_COLUMNS if c not in polls.columns]
+    if missing:
+        raise ValueError(f"polls frame is missing column(s): {', '.join(missing)}")
+    if len(polls) == 0:
+        raise ValueError("polls frame is empty: at least one poll is needed")
+
+    pollster = polls["pollster"]
+    if pollster.isna().any():
+        raise ValueError(f"column 'pollster' is missing in {int(pollster.isna().sum())} rows")
+    pollster = pollster.astype(str).str.strip()
+    if (pollster == "").any():
+        raise ValueError("column 'pollster' is empty in some rows")
+
+    start = _date_column(polls, "start_date")
+    end = _date_column(polls, "end_date")
+    if (end < start).any():
+        raise ValueError(
+            f"end_date before start_date in {int((end < start).sum())} rows"
+        )
+
+    pct = pd.to_numeric(polls["pct"], errors="coerce").to_numpy(dtype=float)
+    if np.isnan(pct).any():
+        raise ValueError("pct is NaN or not a number in some rows")
+    if ((pct < 0) | (pct > 100)).any():
+        bad = pct[(pct < 0) | (pct > 100)][0]
+        raise ValueError(f"pct outside 0-100 (e.g. {bad:g}) in some rows")
+
+    size_raw = polls["sample_size"]
+    size = pd.to_numeric(size_raw, errors="coerce").to_numpy(dtype=float)
+    not_numeric = np.isnan(size) & size_raw.notna().to_numpy()
+    if not_numeric.any():
+        raise ValueError("sample_size is not a number in some rows (use NaN for unknown)")
+    if (size <= 0).any() or np.isinf(size).any():
+        raise ValueError("sample_size <= 0 (or infinite) in some rows; use NaN for unknown")
+
+    population = polls["population"]
+    pop_ok = population.notna()
+    pop = population.astype(str).str.strip().str.lower()
+    unknown = ~pop.isin(POPULATIONS) | ~pop_ok
+    if unknown.any():
+        example = population[unknown].iloc[0]
+        raise ValueError(
+            f"unknown population {example!r}; expected one of {', '.join(POPULATIONS)}"
+        )
+
+    names, codes = np.unique(pollster.to_numpy(dtype=str), return_inverse=True)
+    pop_codes = np.searchsorted(np.array(sorted(POPULATIONS)), pop.to_numpy(dtype=str))
+    size_key = np.where(np.isnan(size), -1.0, size)
+    # np.lexsort sorts by the last key first: end date, start date, pollster, population,
+    # sample size, pct. Rows equal in all of these are interchangeable for every method.
+    order = np.lexsort((pct, size_key, pop_codes, codes, start, end))
+    return PollTable(
+        index=polls.index[order],
+        position=order.astype(np.int64),
+        pollster=codes[order].astype(np.int64),
+        pollster_names=names,
+        start=start[order],
+        end=end[order],
+        population=pop.to_numpy(dtype=str)[order],
+        sample_size=size[order],
+        pct=pct[order],
+    )
+
+
+def validate_method(method: str) -> str:
+    """Return ``method`` if it is one of :data:`METHODS`, else raise ``ValueError``."""
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
+    return method
+
+
+def validate_dates(dates: Iterable | None) -> np.ndarray | None:
+    """Convert an iterable of dates to sorted unique integer days (``None`` passes through)."""
+    if dates is None:
+        return None
+    if isinstance(dates, str):
+        raise ValueError("dates must be an iterable of dates, not a single string")
+    values = list(dates)
+    if not values:
+        return np.empty(0, dtype=np.int64)
+    try:
+        stamps = pd.to_datetime(pd.Series(values, dtype=object), format="mixed")
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ValueError("dates holds values that are not dates") from exc
+    if stamps.isna().any():
+        raise ValueError("dates holds missing values")
+    if stamps.dt.tz is not None:
+        stamps = stamps.dt.tz_localize(None)
+    arr = np.asarray(stamps, dtype="datetime64[ns]").astype("datetime64[D]")
+    return np.unique((arr - _EPOCH).astype(np.int64))
+
+
+def validate_as_of(as_of) -> int | None:
+    """Convert one date to an integer day (``None`` passes through)."""
+    if as_of is None:
+        return None
+    days = validate_dates([as_of])
+    return int(days[0])

@@ -1,0 +1,202 @@
+"""The state-space (``kalman``) method: exactness against brute force, honesty, known truth.
+
+References: Jackman (2005); Durbin and Koopman (2012) for the state-space identities.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from pollservice import stats
+from pollservice.stats import kalman
+from pollservice.stats.simulate import simulate_polls
+from pollservice.stats.validation import validate_polls
+
+
+def _brute_force_posterior(table, walk_sd, ns_sd, house_sd, centre):
+    """Joint Gaussian posterior of (xi_0..xi_T-1, delta_1..delta_J) by one dense solve.
+
+    Flat prior on xi_0 (diffuse), random-walk increments N(0, walk_sd^2), house effects
+    N(0, house_sd^2) constrained to ``centre @ delta = 0``, polls N(xi_t + delta_j, v_p + ns_sd^2).
+    """
+    mid = table.mid_day - table.mid_day.min()
+    n_days, n_j = int(mid.max()) + 1, table.n_pollsters
+    size = n_days + n_j
+    precision = np.zeros((size, size))
+    rhs = np.zeros(size)
+    for t in range(n_days - 1):
+        d = np.zeros(size)
+        d[t], d[t + 1] = -1.0, 1.0
+        precision += np.outer(d, d) / walk_sd**2
+    for p in range(table.n_polls):
+        x = np.zeros(size)
+        x[mid[p]] = 1.0
+        x[n_days + table.pollster[p]] = 1.0
+        var = table.sampling_var[p] + ns_sd**2
+        precision += np.outer(x, x) / var
+        rhs += x * table.pct[p] / var
+    precision[n_days:, n_days:] += np.eye(n_j) / house_sd**2
+    bordered = np.zeros((size + 1, size + 1))
+    bordered[:size, :size] = precision
+    bordered[size, n_days:size] = bordered[n_days:size, size] = centre
+    inverse = np.linalg.inv(bordered)
+    cov = inverse[:size, :size]
+    mean = cov @ rhs
+    return mean[:n_days], np.diag(cov)[:n_days], mean[n_days:], cov[n_days:, n_days:]
+
+
+@pytest.fixture(scope="module")
+def small_table():
+    polls, _ = simulate_polls(n_days=30, n_polls=45, pollsters=4, seed=11)
+    return validate_polls(polls)
+
+
+def test_house_effects_and_band_equal_the_brute_force_joint_posterior(small_table):
+    walk_sd, ns_sd, house_sd = 0.3, 1.2, 2.0
+    dp = kalman._arrange(small_table)
+    centre = kalman.centring_weights(np.bincount(small_table.pollster), 5.0)
+    delta, cov = kalman._house_gls(dp, walk_sd**2, ns_sd**2, house_sd**2, centre)
+    xi, xi_var, delta_bf, cov_bf = _brute_force_posterior(small_table, walk_sd, ns_sd,
+                                                          house_sd, centre)
+    assert_allclose(delta, delta_bf, atol=1e-8)
+    assert_allclose(cov, cov_bf, atol=1e-8)
+    fit = kalman.KalmanFit(walk_sd, ns_sd, house_sd, small_table.pollster_names, delta, cov,
+                           np.bincount(small_table.pollster))
+    _, mean, variance = kalman._smoothed(small_table, fit)
+    # The statsmodels smoother given the house effects plus a' Cov(delta) a is the exact
+    # marginal posterior of the trend (law of total variance).
+    assert_allclose(mean, xi, atol=1e-7)
+    assert_allclose(variance, xi_var, atol=1e-7)
+
+
+def test_filtered_estimate_matches_statsmodels_filter_and_contributions(small_table):
+    fit = kalman.fit_kalman(small_table, stats.KalmanParams())
+    dp = kalman._arrange(small_table)
+    delta = fit.delta
+    model = kalman.PollLevelModel(dp, dp.y - delta[dp.pollster], (0.01, 3.0), (0.0, 9.0),
+                                  (fit.walk_sd, fit.nonsampling_sd))
+    filtered = model.filter([fit.walk_sd, fit.nonsampling_sd], return_ssm=True)
+    last_day = dp.first_day + int(dp.obs_day[-1])
+    estimate, _, weights, adjustment = kalman._filtered(small_table, fit, last_day)
+    assert_allclose(estimate, filtered.filtered_state[0, -1], atol=1e-9)
+    assert_allclose(weights @ (small_table.pct - adjustment), estimate, atol=1e-9)
+
+
+def test_average_is_the_weighted_sum_of_house_adjusted_polls():
+    polls, _ = simulate_polls(n_days=120, n_polls=90, pollsters=5, seed=12)
+    result = stats.average(polls, as_of="2024-03-20")
+    contributions = stats.poll_contributions(polls, as_of="2024-03-20")
+    assert contributions["weight"].sum() == pytest.approx(1.0)
+    later = polls["end_date"] > pd.Timestamp("2024-03-20")
+    assert (contributions.loc[later, "weight"] == 0).all()
+    adjusted = polls["pct"] - contributions["house_adjustment"]
+    assert (contributions["weight"] * adjusted).sum() == pytest.approx(result["estimate"])
+    assert result["n_polls"] == int((~later).sum())
+
+
+def test_realtime_line_uses_only_polls_ended_by_each_day():
+    polls, _ = simulate_polls(n_days=150, n_polls=120, pollsters=6, seed=13)
+    dates = pd.date_range("2024-01-10", "2024-05-29", freq="D")
+    full = stats.trend(polls, "kalman", dates=dates, realtime=True).set_index("date")
+    cut = pd.Timestamp("2024-03-15")
+    known = polls[polls["end_date"] <= cut]
+    partial = stats.trend(known, "kalman", dates=dates, realtime=True).set_index("date")
+    before = full.index <= cut
+    pd.testing.assert_frame_equal(full[before], partial[before])
+    # ...while the retrospective line does use later polls.
+    retro_full = stats.trend(polls, "kalman", dates=[cut])
+    retro_cut = stats.trend(known, "kalman", dates=[cut])
+    assert retro_full["estimate"].iloc[0] != retro_cut["estimate"].iloc[0]
+
+
+def test_lowess_realtime_line_uses_only_polls_ended_by_each_day():
+    polls, _ = simulate_polls(n_days=150, n_polls=120, pollsters=6, seed=13)
+    dates = pd.date_range("2024-01-10", "2024-05-29", freq="D")
+    cut = pd.Timestamp("2024-03-15")
+    full = stats.trend(polls, "lowess", dates=dates, realtime=True).set_index("date")
+    partial = stats.trend(polls[polls["end_date"] <= cut], "lowess", dates=dates,
+                          realtime=True).set_index("date")
+    before = full.index <= cut
+    pd.testing.assert_frame_equal(full[before], partial[before])
+
+
+def test_house_effects_are_centred_and_shrink_pollsters_with_one_poll():
+    polls, _ = simulate_polls(n_days=200, n_polls=200, pollsters={"Big": 3.0, "Other": -3.0},
+                              seed=14)
+    outlier = polls.iloc[[0]].assign(pollster="One-off", pct=polls["pct"].iloc[0] + 8.0)
+    effects = stats.house_effects(pd.concat([polls, outlier], ignore_index=True))
+    centre = kalman.centring_weights(effects["n_polls"], stats.KalmanParams().centre_half_count)
+    assert centre @ effects["effect"] == pytest.approx(0.0, abs=1e-9)
+    one_off = effects.set_index("pollster").loc["One-off"]
+    assert 0.0 < one_off["effect"] < 8.0  # shrunk towards 0 ...
+    assert one_off["upper"] - one_off["lower"] > 2.0  # ... and uncertain
+    assert list(effects.columns) == ["pollster", "effect", "lower", "upper", "n_polls"]
+
+
+def test_fixed_variances_are_respected():
+    polls, _ = simulate_polls(n_days=100, n_polls=80, pollsters=4, seed=15)
+    table = validate_polls(polls)
+    fit = kalman.fit_kalman(table, stats.KalmanParams(walk_sd=0.3, nonsampling_sd=0.7))
+    assert (fit.walk_sd, fit.nonsampling_sd) == (0.3, 0.7)
+    fit = kalman.fit_kalman(table, stats.KalmanParams(walk_sd=0.3))
+    assert fit.walk_sd == 0.3 and fit.nonsampling_sd != 1.5
+
+
+def _score(seed, realtime=False):
+    polls, truth = simulate_polls(n_days=365, n_polls=300, pollsters=8, seed=seed)
+    out = {}
+    for method in ("kalman", "latest", "lowess"):
+        line = stats.trend(polls, method, dates=truth["date"], realtime=realtime)
+        ok = line["estimate"].notna().to_numpy()
+        err = line["estimate"].to_numpy()[ok] - truth["truth"].to_numpy()[ok]
+        covered = ((line["lower"].to_numpy() <= truth["truth"].to_numpy())
+                   & (truth["truth"].to_numpy() <= line["upper"].to_numpy()))[ok]
+        out[method] = (np.sqrt(np.mean(err**2)), covered)
+    return out
+
+
+@pytest.mark.slow
+def test_kalman_beats_latest_and_lowess_in_rmse_against_the_truth():
+    scores = [_score(seed) for seed in range(6)]
+    rmse = {m: np.mean([s[m][0] for s in scores]) for m in ("kalman", "latest", "lowess")}
+    assert rmse["kalman"] < 0.75 * rmse["latest"]
+    assert rmse["kalman"] < 0.9 * rmse["lowess"]
+    wins = sum(s["kalman"][0] < min(s["latest"][0], s["lowess"][0]) for s in scores)
+    assert wins >= 5
+
+
+@pytest.mark.slow
+def test_kalman_band_covers_truth_on_about_95_percent_of_days():
+    covered = np.concatenate([_score(seed)["kalman"][1] for seed in range(6, 12)])
+    assert 0.88 <= covered.mean() <= 0.99
+
+
+@pytest.mark.slow
+def test_kalman_realtime_band_covers_truth_on_about_95_percent_of_days_after_burn_in():
+    # The real-time line centres house effects over the pollsters known that day, while the
+    # simulated truth is centred over every pollster of the year; until the set of
+    # pollsters settles (first 60 days) the two conventions differ, so those days are left
+    # out. The real-time band also lacks the variance-parameter uncertainty, hence the
+    # slightly lower bound than the retrospective test.
+    covered = []
+    for seed in range(12, 15):
+        polls, truth = simulate_polls(n_days=365, n_polls=600, pollsters=8, seed=seed)
+        line = stats.trend(polls, "kalman", dates=truth["date"].iloc[60:], realtime=True)
+        t = truth["truth"].to_numpy()[60:]
+        covered.append((line["lower"].to_numpy() <= t) & (t <= line["upper"].to_numpy()))
+    assert 0.85 <= np.concatenate(covered).mean() <= 0.99
+
+
+@pytest.mark.slow
+def test_house_effects_recover_the_simulated_ones():
+    inside, estimates, truths = [], [], []
+    for seed in range(4):
+        polls, _ = simulate_polls(n_days=365, n_polls=400, pollsters=10, seed=seed)
+        effects = stats.house_effects(polls).set_index("pollster")
+        true = polls.groupby("pollster")["house_effect"].first().loc[effects.index]
+        inside.append((effects["lower"] <= true) & (true <= effects["upper"]))
+        estimates.append(effects["effect"])
+        truths.append(true)
+    assert pd.concat(inside).mean() >= 0.8
+    assert np.corrcoef(pd.concat(estimates), pd.concat(truths))[0, 1] > 0.9
