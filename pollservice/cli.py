@@ -1,0 +1,203 @@
+"""Command-line interface: ``flask --app pollservice COMMAND``."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from .services import formats
+from .services.demo import database_is_empty, load_demo
+from .services.errors import ServiceError
+from .services.exporting import dumps, export_csv, export_json
+from .services.importing import ImportRejected, import_text, read_text
+from .services.tokens import create_token, revoke_token
+from .services.users import create_admin
+
+
+def init_app(app: Flask) -> None:
+    for command in (create_admin_command, load_demo_command, import_polls_command,
+                    export_polls_command, create_token_command, revoke_token_command):
+        app.cli.add_command(command)
+
+
+def fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+@click.command("create-admin")
+@with_appcontext
+@click.argument("name")
+def create_admin_command(name: str) -> None:
+    """Create an admin user NAME. The password comes from POLLSERVICE_ADMIN_PASSWORD when
+    set, else from a prompt (typed twice, not echoed)."""
+    password = os.environ.get("POLLSERVICE_ADMIN_PASSWORD")
+    if not password:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_admin(name, password)
+    except ServiceError as error:
+        details = "; ".join(f"{k} {v}" for k, v in error.fields.items())
+        fail(f"{error.message} {details}".strip())
+    click.echo(f"Created admin {user.username!r}.")
+
+
+@click.command("load-demo")
+@with_appcontext
+@click.option("--if-empty", is_flag=True, help="Only when the database has no question yet.")
+def load_demo_command(if_empty: bool) -> None:
+    """Load the seed (Calexit) and demo (Trump approval) polls. Running it twice adds nothing."""
+    if if_empty and not database_is_empty():
+        click.echo("The database already holds questions; demo data not loaded.")
+        return
+    summary = load_demo()
+    click.echo(_summary_line(summary.as_dict()))
+
+
+@click.command("import-polls")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["auto", *formats.names()]), default="auto",
+              show_default=True, help="The file's format; auto: recognised from its header.")
+@click.option("--question", metavar="SLUG",
+              help="Approval lists: the question the polls go into (default: from the "
+                   "president, e.g. trump-approval). Other formats: import only this question.")
+@click.option("--dry-run", is_flag=True,
+              help="Report what would be added, updated and rejected; write nothing.")
+@click.option("--skip-invalid", is_flag=True,
+              help="Import the valid rows and list the invalid ones (default: one invalid "
+                   "row rejects the whole file).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def import_polls_command(file: Path, fmt: str, question: str | None, dry_run: bool,
+                         skip_invalid: bool, as_json: bool) -> None:
+    """Import polls from FILE: a canonical CSV or JSON export, or FiveThirtyEight's approval
+    poll list, polls-page CSVs or raw-polls.csv (see README). Atomic: one bad row stops the
+    import, reports FILE:LINE: field: message, and writes nothing. Importing the same file
+    twice adds nothing; a changed row updates its poll (recorded in the audit trail)."""
+    terminal = sys.stderr.isatty()
+
+    def progress(rows, total_lines):
+        with click.progressbar(length=total_lines, label=f"Reading {file.name}",
+                               file=sys.stderr) as bar:
+            done = 1
+            for row in rows:
+                if row.line > done:
+                    bar.update(row.line - done)
+                    done = row.line
+                yield row
+            bar.update(max(total_lines - done, 0))
+
+    def phase(name: str) -> None:
+        click.echo(f"{name[:1].upper()}{name[1:]}...", err=True)
+
+    try:
+        text = read_text(file)
+        summary = import_text(text, file.name, fmt, question, dry_run=dry_run,
+                              skip_invalid=skip_invalid, actor=f"import:{file.name}",
+                              wrap_rows=progress if terminal else None,
+                              on_phase=phase if terminal else None)
+    except ImportRejected as error:
+        _echo_problems(file, error.problems)
+        if as_json:
+            report = error.summary.as_dict() if error.summary else {
+                "file": file.name, "problems": [p.as_dict() for p in error.problems]}
+            click.echo(json.dumps({**report, "imported": False}))
+        fail(f"{len(error.problems)} problem(s) in {file}; nothing was imported.")
+    except ServiceError as error:
+        fail(error.message)
+    _echo_problems(file, summary.problems)
+    would_fail = dry_run and summary.problems and not skip_invalid
+    if as_json:
+        click.echo(json.dumps({**summary.as_dict(), "imported": not dry_run}))
+    else:
+        click.echo(_import_report(summary, would_fail))
+    if would_fail:
+        sys.exit(1)
+
+
+def _echo_problems(file: Path, problems) -> None:
+    for problem in problems:
+        where = f" [{problem.ref}]" if problem.ref else ""
+        click.echo(f"{file}:{problem.line}: {problem.field}: {problem.message}{where}", err=True)
+
+
+def _import_report(summary, would_fail: bool) -> str:
+    lines = [_summary_line(summary.as_dict())]
+    for reason, count in summary.skipped.most_common():
+        lines.append(f"  skipped {count}: {reason}")
+    if summary.created_questions:
+        lines.append("  new questions: " + ", ".join(summary.created_questions))
+    if summary.questions:
+        lines.append("  questions changed: " + ", ".join(sorted(summary.questions)))
+    if summary.dry_run:
+        lines.append("Dry run: nothing was written."
+                     + (" The import would fail: fix the rows above or use --skip-invalid."
+                        if would_fail else ""))
+    return "\n".join(lines)
+
+
+@click.command("export-polls")
+@with_appcontext
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
+              show_default=True, help="canonical CSV or JSON (both re-importable).")
+@click.option("--question", "slug", metavar="SLUG", help="Only this question's polls.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+def export_polls_command(fmt: str, slug: str | None, output: Path | None) -> None:
+    """Write polls (deleted ones left out) as canonical CSV or JSON, each with its weight
+    and house-effect adjustment in the current kalman average."""
+    try:
+        if fmt == "json":
+            text = dumps(export_json(slug))
+        else:
+            text = export_csv(slug)
+    except ServiceError as error:
+        fail(error.message)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}.", err=True)
+
+
+def _summary_line(summary: dict) -> str:
+    line = (f"added {summary['added']}, updated {summary['updated']}, "
+            f"unchanged {summary['unchanged']}, rejected {summary['rejected']}")
+    if summary.get("skipped"):
+        line += f", skipped {summary['skipped']}"
+    return line
+
+
+@click.command("create-token")
+@click.argument("name")
+@click.option("--expires-in", type=click.IntRange(min=1), default=None, metavar="DAYS",
+              help="Days until the token stops working (default: never).")
+@with_appcontext
+def create_token_command(name: str, expires_in: int | None) -> None:
+    """Create an API token NAME for writes. The token is printed once, alone on the last
+    line; only its hash is stored."""
+    try:
+        record, token = create_token(name, expires_in)
+    except ServiceError as error:
+        fail(error.message)
+    expiry = f", expires {record.expires_at:%Y-%m-%d %H:%M} UTC" if record.expires_at else ""
+    click.echo(f"Created token {record.name!r}{expiry}. Store it now; it is not shown again:")
+    click.echo(token)
+
+
+@click.command("revoke-token")
+@click.argument("name")
+@with_appcontext
+def revoke_token_command(name: str) -> None:
+    """Revoke the API token NAME; requests with it get 401 from now on."""
+    try:
+        record = revoke_token(name)
+    except ServiceError as error:
+        fail(error.message)
+    click.echo(f"Revoked token {record.name!r}.")

@@ -1,0 +1,49 @@
+"""The audit trail: every create, update, delete and restore of a poll, with who did it
+and the values before and after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import AuditEntry, Poll, utcnow
+
+AUDITED_FIELDS = ("pollster", "sponsor", "start_date", "end_date", "sample_size", "population",
+                  "mode", "source_url", "partisan", "internal", "notes", "source", "source_id")
+
+
+def poll_snapshot(poll: Poll, choice_names: dict[int, str]) -> dict[str, Any]:
+    """The poll's values as plain JSON types (dates as ISO strings)."""
+    values: dict[str, Any] = {}
+    for name in AUDITED_FIELDS:
+        value = poll.pollster.name if name == "pollster" else getattr(poll, name)
+        values[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    values["results"] = {choice_names[r.choice_id]: r.pct for r in poll.results}
+    return values
+
+
+def changed_values(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict, dict]:
+    """Only the fields that differ, as (old, new)."""
+    keys = [k for k in new if old.get(k) != new.get(k)]
+    return {k: old.get(k) for k in keys}, {k: new.get(k) for k in keys}
+
+
+def record(poll: Poll, action: str, actor: str, old: dict | None, new: dict | None) -> AuditEntry:
+    entry = AuditEntry(poll=poll, action=action, actor=actor, at=utcnow(),
+                       old_values=old, new_values=new)
+    db.session.add(entry)
+    return entry
+
+
+def history(poll_id: int) -> list[dict[str, Any]]:
+    """The poll's audit entries, oldest first."""
+    entries = db.session.execute(
+        select(AuditEntry).where(AuditEntry.poll_id == poll_id).order_by(AuditEntry.at, AuditEntry.id)
+    ).scalars()
+    return [
+        {"at": e.at.isoformat(timespec="seconds") + "Z", "action": e.action, "actor": e.actor,
+         "old": e.old_values, "new": e.new_values}
+        for e in entries
+    ]

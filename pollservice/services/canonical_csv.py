@@ -1,0 +1,167 @@
+"""The canonical CSV: one row per poll and question, one column per answer choice.
+
+Columns (a header row names them; order does not matter; README.md documents them):
+
+- ``question`` (required): the question's slug.
+- ``question_title``, ``question_region``: used only to create a question that does not
+  exist yet; its answer choices are then the choice columns this file fills for it, in
+  column order.
+- ``pollster`` (required), ``sponsor``.
+- ``start_date``, ``end_date`` (required, ``YYYY-MM-DD``).
+- ``sample_size``: a whole number, empty when unknown.
+- ``population`` (required): ``a`` adults, ``rv`` registered voters, ``lv`` likely
+  voters, ``v`` voters.
+- ``mode``, ``source_url``, ``partisan`` and ``internal`` (yes/no), ``notes``.
+- ``source``, ``source_id``: where the poll came from and its id there. Importing a row
+  whose (question, source, source_id) is stored updates that poll instead of adding one.
+  Without a ``source_id`` the poll is identified by question, source, pollster, field
+  dates, population, sample size and sponsor.
+- ``election_date``: for a poll about an election that has happened, its day.
+- ``actual:<choice>``: that choice's actual share in the election (percent).
+- ``weight_<method>:<choice>``, ``house_adjustment_<method>:<choice>``: written by the
+  export (the poll's weight and house-effect adjustment in the current average by that
+  method); ignored on import.
+- Every other column is an answer choice, holding a percent (0 to 100) or nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator, Mapping
+
+from ..models import Poll, Question
+from .importing import ImportRejected, ImportRow, RowProblem
+
+POLL_COLUMNS = [
+    "question", "question_title", "question_region", "pollster", "sponsor", "start_date",
+    "end_date", "sample_size", "population", "mode", "source_url", "partisan", "internal",
+    "notes", "source", "source_id", "election_date",
+]
+REQUIRED_COLUMNS = ["question", "pollster", "start_date", "end_date", "population"]
+VALUE_COLUMNS = [c for c in POLL_COLUMNS if c not in ("question", "question_title", "question_region")]
+ACTUAL_PREFIX = "actual:"
+# Export-only columns: the poll's weight and house adjustment by some method, per choice.
+DERIVED_COLUMN = re.compile(r"^(weight|house_adjustment)_[a-z]+:")
+
+# Weights of one question: poll id -> choice -> (weight, house adjustment).
+Weights = Mapping[int, Mapping[str, tuple[float, float]]]
+
+
+def matches(header: list[str]) -> bool:
+    return all(name in header for name in REQUIRED_COLUMNS)
+
+
+def read_rows(stream: Iterable[str], source_name: str,
+              question: str | None = None) -> Iterator[ImportRow]:
+    """Parse a canonical CSV; a missing required column rejects the whole file at once."""
+    reader = csv.DictReader(stream)
+    header = [name.strip() for name in (reader.fieldnames or [])]
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing:
+        raise ImportRejected(
+            source_name, [RowProblem(1, name, "required column is missing") for name in missing]
+        )
+    reader.fieldnames = header
+    actual_columns = {name: name[len(ACTUAL_PREFIX):] for name in header
+                      if name.startswith(ACTUAL_PREFIX)}
+    choice_columns = [name for name in header if name and name not in POLL_COLUMNS
+                      and name not in actual_columns and not DERIVED_COLUMN.match(name)]
+    if not choice_columns:
+        raise ImportRejected(source_name, [RowProblem(1, "header", "no answer-choice column")])
+    return _rows(reader, choice_columns, actual_columns)
+
+
+def _rows(reader: csv.DictReader, choice_columns: list[str],
+          actual_columns: dict[str, str]) -> Iterator[ImportRow]:
+    for record in reader:
+        line = reader.line_num
+        slug = (record.get("question") or "").strip()
+        if None in record:
+            yield ImportRow(line=line, question=slug, values={},
+                            problems=[("row", "has more cells than the header")])
+            continue
+        values = {name: record.get(name) for name in VALUE_COLUMNS if name in record}
+        values = {k: v for k, v in values.items() if not (k in ("source", "source_id") and not v)}
+        values["results"] = {
+            name: record[name] for name in choice_columns if (record.get(name) or "").strip()
+        }
+        if actual_columns:
+            values["actual_results"] = {choice: record[column]
+                                        for column, choice in actual_columns.items()
+                                        if (record.get(column) or "").strip()}
+        yield ImportRow(
+            line=line,
+            question=slug,
+            values=values,
+            question_title=(record.get("question_title") or "").strip(),
+            question_region=(record.get("question_region") or "").strip(),
+        )
+
+
+def read_text_rows(text: str, source_name: str, question: str | None = None) -> Iterator[ImportRow]:
+    from .formats.common import lines
+
+    return read_rows(lines(text), source_name, question)
+
+
+def write_polls(questions: Iterable[tuple[Question, list[Poll]]],
+                weights: Mapping[int, Weights] | None = None, method: str = "kalman") -> str:
+    """The canonical CSV of these polls; choice columns in each question's order.
+
+    ``weights`` (question id -> poll id -> choice -> (weight, house adjustment)) adds the
+    columns ``weight_<method>:<choice>`` and ``house_adjustment_<method>:<choice>``.
+    ``actual:<choice>`` columns appear when a poll carries an election result.
+    """
+    questions = list(questions)
+    choice_columns: list[str] = []
+    has_actual = False
+    for question, polls in questions:
+        for choice in question.choices:
+            if choice.name not in choice_columns:
+                choice_columns.append(choice.name)
+        has_actual = has_actual or any(
+            r.actual_pct is not None for poll in polls for r in poll.results)
+    actual_columns = [ACTUAL_PREFIX + name for name in choice_columns] if has_actual else []
+    weight_columns = []
+    if weights is not None:
+        weight_columns = ([f"weight_{method}:{name}" for name in choice_columns]
+                          + [f"house_adjustment_{method}:{name}" for name in choice_columns])
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(POLL_COLUMNS + choice_columns + actual_columns + weight_columns)
+    for question, polls in questions:
+        names = {choice.id: choice.name for choice in question.choices}
+        question_weights = (weights or {}).get(question.id, {})
+        for poll in polls:
+            results = {names[r.choice_id]: r for r in poll.results}
+            row = [
+                question.slug, question.title, question.region, poll.pollster.name,
+                poll.sponsor, poll.start_date.isoformat(), poll.end_date.isoformat(),
+                "" if poll.sample_size is None else poll.sample_size, poll.population,
+                poll.mode, poll.source_url, "yes" if poll.partisan else "no",
+                "yes" if poll.internal else "no", poll.notes, poll.source, poll.source_id or "",
+                poll.election_date.isoformat() if poll.election_date else "",
+                *[_format_pct(results[name].pct if name in results else None)
+                  for name in choice_columns],
+            ]
+            if actual_columns:
+                row.extend(_format_pct(results[name].actual_pct if name in results else None)
+                           for name in choice_columns)
+            if weight_columns:
+                poll_weights = question_weights.get(poll.id, {})
+                row.extend(_format_number(poll_weights[name][0] if name in poll_weights else None)
+                           for name in choice_columns)
+                row.extend(_format_number(poll_weights[name][1] if name in poll_weights else None)
+                           for name in choice_columns)
+            writer.writerow(row)
+    return out.getvalue()
+
+
+def _format_pct(value: float | None) -> str:
+    return "" if value is None else f"{value:.10g}"
+
+
+def _format_number(value: float | None) -> str:
+    return "" if value is None else f"{value:.6g}"

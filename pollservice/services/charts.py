@@ -1,0 +1,151 @@
+"""A question's trend chart: the statistics' frames handed to the renderer, and the
+date ranges and words that go with it on the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import func, select
+
+from .. import charts
+from ..extensions import db
+from ..models import Poll, Question
+from .averages import poll_frames, poll_weights, question_trend
+from .errors import BadRequest
+
+# Credit owed per poll source (the ``source`` column of the polls shown).
+ATTRIBUTION = {
+    "fivethirtyeight": "Data: FiveThirtyEight (ABC News), CC BY 4.0, https://github.com/fivethirtyeight/data",
+    "seed": "Polls as published in news reports (linked from each poll)",
+}
+METHOD_LABELS = {
+    "kalman": "Trend: state-space (Kalman) smoother with house effects",
+    "weighted": "Trend: weighted average (sample size, recency, population)",
+    "latest": "Trend: mean of each pollster's latest poll in 30 days",
+    "lowess": "Trend: LOWESS smoother",
+}
+FORMATS = ("png", "svg")
+# Chart sizes in inches (width, height): "full" for pages, "small" for phone screens (the
+# same text on a narrower plot), "thumb" a text-free sparkline for lists.
+SIZES = {"full": (8.0, 4.5), "small": (4.2, 3.8), "thumb": (2.4, 0.8)}
+# Date range presets of the question page, counted back from the question's last poll
+# (a series that ended years ago still shows its last month, not an empty chart).
+RANGES = {"30d": ("Last 30 days", 30), "6m": ("Last 6 months", 183), "all": ("All polls", None)}
+
+
+def parse_range(value: str | None) -> str:
+    preset = (value or "all").strip().lower()
+    if preset not in RANGES:
+        raise BadRequest(
+            f"Unknown range {value!r}; use one of {', '.join(RANGES)}.",
+            fields={"range": f"must be one of {', '.join(RANGES)}"},
+        )
+    return preset
+
+
+def parse_size(value: str | None) -> str:
+    size = (value or "full").strip().lower()
+    if size not in SIZES:
+        raise BadRequest(f"size must be one of {', '.join(SIZES)}.",
+                         fields={"size": f"must be one of {', '.join(SIZES)}"})
+    return size
+
+
+def range_dates(question: Question, preset: str) -> tuple[dt.date | None, dt.date | None]:
+    """``(from, to)`` for a range preset: ``(None, None)`` for all polls, else the last
+    N days up to the question's last poll."""
+    days = RANGES[preset][1]
+    if days is None:
+        return None, None
+    last = db.session.execute(
+        select(func.max(Poll.end_date)).where(Poll.question_id == question.id, Poll.deleted_at.is_(None))
+    ).scalar_one()
+    if last is None:
+        return None, None
+    return last - dt.timedelta(days=days), last
+
+
+def chart_series(
+    question: Question,
+    method: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    realtime: bool = False,
+) -> list[charts.ChoiceSeries]:
+    """One series per answer choice: the trend, and poll dots at each poll's field
+    midpoint sized by its weight in the current average."""
+    trends = question_trend(question, method, start, end, realtime)
+    weights_by_poll = poll_weights(question, method)
+    series = []
+    for name, frame in poll_frames(question).items():
+        dots = pd.DataFrame({"date": [], "pct": [], "weight": []})
+        if not frame.empty:
+            midpoints = frame["start_date"] + (frame["end_date"] - frame["start_date"]) / 2
+            weights = [weights_by_poll.get(int(i), (0.0, 0.0))[0] for i in frame["poll_id"]]
+            dots = pd.DataFrame(
+                {"date": midpoints.dt.normalize(), "pct": frame["pct"], "weight": weights}
+            )
+            if start is not None:
+                dots = dots[dots["date"] >= pd.Timestamp(start)]
+            if end is not None:
+                dots = dots[dots["date"] <= pd.Timestamp(end)]
+        series.append(charts.ChoiceSeries(name=name, trend=trends[name], polls=dots))
+    return series
+
+
+def render_question_chart(
+    question: Question,
+    fmt: str,
+    method: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    realtime: bool = False,
+    scale: float = 1.0,
+    size: str = "full",
+) -> bytes:
+    """PNG or SVG bytes: poll dots (sized by their weight in the current average), the
+    trend line and its 95% band, one colour per answer choice. ``size="thumb"`` gives a
+    small text-free sparkline of the same trends."""
+    series = chart_series(question, method, start, end, realtime)
+    width, height = SIZES[size]
+    if size == "thumb":
+        return charts.render_thumbnail(series, fmt=fmt, scale=scale, width=width, height=height,
+                                       title=question.title)
+    label = METHOD_LABELS[method] + ("; real-time" if realtime else "") + "; band = 95% interval"
+    return charts.render_trend_chart(
+        question.title,
+        series,
+        fmt=fmt,
+        scale=scale,
+        width=width,
+        height=height,
+        method_label=label,
+        source_line=source_line(question),
+    )
+
+
+def chart_alt_text(
+    question: Question,
+    method: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> str:
+    """The text alternative of the question's chart: what it shows and its latest values."""
+    description = charts.chart_description(chart_series(question, method, start, end))
+    return f"Trend chart of “{question.title}” ({METHOD_LABELS[method].lower()}). {description}"
+
+
+def source_line(question: Question) -> str:
+    """``pollservice`` plus the credit each source of the question's polls asks for."""
+    sources = set(
+        db.session.execute(
+            select(Poll.source)
+            .where(Poll.question_id == question.id, Poll.deleted_at.is_(None))
+            .distinct()
+        ).scalars()
+    )
+    parts = ["pollservice"]
+    for text in dict.fromkeys(ATTRIBUTION[s] for s in sorted(sources) if s in ATTRIBUTION):
+        parts.append(text)
+    return " | ".join(parts)

@@ -1,0 +1,43 @@
+"""Errors the services raise. The web layers turn them into HTTP responses (JSON under
+``/api``, HTML elsewhere) in ``pollservice.errors``; the CLI prints them."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Base class. ``status`` is the HTTP status the web layers answer with."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+    def to_dict(self) -> dict:
+        return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
+
+
+class NotFound(ServiceError):
+    status = 404
+    code = "not_found"
+
+
+class BadRequest(ServiceError):
+    """A malformed parameter (bad date, unknown method)."""
+
+    status = 400
+    code = "bad_request"
+
+
+class ValidationFailed(ServiceError):
+    """Well-formed input that breaks a rule (percent over 100, end before start)."""
+
+    status = 422
+    code = "validation_failed"
+
+
+class Conflict(ServiceError):
+    status = 409
+    code = "conflict"

@@ -1,0 +1,84 @@
+"""The file formats ``import-polls`` (and the admin upload) read, one module each, and how
+a file's format is recognised from its header.
+
+========================  ===============================================================
+``canonical``             the project's own CSV (``services/canonical_csv.py``, README)
+``canonical-json``        the project's JSON export (``export.json``)
+``fte-approval``          FiveThirtyEight's approval poll list (``approval_polllist.csv``)
+``fte-polls``             FiveThirtyEight's polls page (``president_polls.csv``,
+                          ``president_approval_polls.csv``, ``generic_ballot_polls.csv``)
+``fte-raw-polls``         FiveThirtyEight's pollster-ratings polls with election results
+                          (``raw-polls.csv``)
+========================  ===============================================================
+
+Every reader module has ``NAME``, ``DEFAULT_SOURCE``, ``QUESTION_IS_TARGET`` (whether
+``--question`` names the question the rows go into, rather than keeping only that
+question's rows), ``matches(header) -> bool`` and ``read_rows(text, source_name, question)``,
+which checks the header at once (``ImportRejected`` on line 1) and returns an iterator of
+``ImportRow``.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..importing import ImportRejected, ImportRow, RowProblem
+from . import canonical, canonical_json, fte_approval, fte_polls, fte_raw_polls
+from .common import lines
+
+FORMATS = {module.NAME: module for module in (canonical, canonical_json, fte_approval, fte_polls,
+                                              fte_raw_polls)}
+# The most specific headers first: a canonical CSV accepts almost any header.
+DETECTION_ORDER = ("fte-approval", "fte-raw-polls", "fte-polls", "canonical")
+
+
+@dataclass
+class Reading:
+    format: str
+    rows: Iterator[ImportRow]
+    total_lines: int
+    default_source: str
+    only_question: str | None
+
+
+def names() -> list[str]:
+    return list(FORMATS)
+
+
+def header_of(text: str) -> list[str]:
+    for record in csv.reader(lines(text)):
+        return [name.strip() for name in record]
+    return []
+
+
+def detect(text: str, source_name: str) -> str:
+    """The format of a file, from its first character (JSON) or its CSV header."""
+    if text.lstrip()[:1] in ("{", "["):
+        return canonical_json.NAME
+    header = header_of(text)
+    if not header:
+        raise ImportRejected(source_name, [RowProblem(1, "file", "is empty")])
+    for name in DETECTION_ORDER:
+        if FORMATS[name].matches(header):
+            return name
+    if not set(header) & set(canonical.REQUIRED_COLUMNS):
+        raise ImportRejected(source_name, [RowProblem(
+            1, "header", "is not one of the formats pollservice reads (" + ", ".join(FORMATS)
+            + "); a canonical CSV needs the columns " + ", ".join(canonical.REQUIRED_COLUMNS))])
+    return canonical.NAME  # the project's own format: its reader names the missing columns
+
+
+def read(text: str, source_name: str, fmt: str | None = "auto",
+         question: str | None = None) -> Reading:
+    """Rows of a file's text in format ``fmt`` (``auto`` or empty: detected)."""
+    name = detect(text, source_name) if fmt in (None, "", "auto") else fmt
+    module = FORMATS.get(name)
+    if module is None:
+        raise ImportRejected(source_name, [RowProblem(
+            1, "format", f"unknown format {name!r}; use one of {', '.join(FORMATS)}")])
+    question = (question or "").strip() or None
+    rows = module.read_rows(text, source_name, question)
+    return Reading(name, rows, text.count("\n") + 1, module.DEFAULT_SOURCE,
+                   None if module.QUESTION_IS_TARGET else question)

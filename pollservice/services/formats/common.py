@@ -1,0 +1,137 @@
+"""Helpers the readers share: CSV headers, FiveThirtyEight's dates and numbers, question
+names for approval lists, and choosing one version of a poll."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from slugify import slugify
+
+from ..importing import ImportRejected, RowProblem
+
+FTE_SOURCE = "fivethirtyeight"
+# When a poll has several versions (one per population), the one an average uses:
+# 538's approval lists keep the adults' version ("All polls"), its election averages the
+# likely voters'.
+APPROVAL_PREFERENCE = ("a", "rv", "lv", "v")
+ELECTION_PREFERENCE = ("lv", "rv", "v", "a")
+NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+TRUE_WORDS = {"true", "t", "yes", "1"}
+
+
+def lines(text: str) -> Iterator[str]:
+    """The text's lines with their endings, lazily: ``io.StringIO`` would hold a copy
+    four times the size of the text (it stores UCS-4)."""
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        end = size if end < 0 else end + 1
+        yield text[start:end]
+        start = end
+
+
+def open_csv(text: str, source_name: str, required: Iterable[str]) -> csv.DictReader:
+    """A ``DictReader`` over the text with a stripped header; a required column that is
+    missing rejects the whole file (line 1)."""
+    reader = csv.DictReader(lines(text))
+    header = [name.strip() for name in (reader.fieldnames or [])]
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise ImportRejected(
+            source_name, [RowProblem(1, name, "required column is missing") for name in missing])
+    reader.fieldnames = header
+    return reader
+
+
+def cell(record: Mapping[str, Any], name: str) -> str:
+    value = record.get(name)
+    return "" if value is None else str(value).strip()
+
+
+def us_date(text: str) -> dt.date:
+    """538's ``m/d/yyyy`` or ``m/d/yy`` dates."""
+    text = text.strip()
+    if not text:
+        raise ValueError("is required")
+    for pattern in ("%m/%d/%Y", "%m/%d/%y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"{text!r} is not a date (m/d/yyyy)")
+
+
+def date_field(record: Mapping[str, Any], column: str, name: str,
+               problems: list[tuple[str, str]], required: bool = True) -> dt.date | None:
+    text = cell(record, column)
+    if not text and not required:
+        return None
+    try:
+        return us_date(text)
+    except ValueError as exc:
+        problems.append((name, str(exc)))
+        return None
+
+
+def whole_number(text: str) -> int | None:
+    """A sample size: empty stays unknown (``None``). 538 averages the sample sizes of
+    merged versions ("2202.5"); they are rounded to the nearest whole respondent."""
+    text = text.strip()
+    if not text:
+        return None
+    number = float(text)  # ValueError names the text
+    if not math.isfinite(number):
+        raise ValueError(f"{text!r} is not a number")
+    return int(math.floor(number + 0.5))
+
+
+def sample_size_field(record: Mapping[str, Any], column: str,
+                      problems: list[tuple[str, str]]) -> int | str | None:
+    text = cell(record, column)
+    try:
+        return whole_number(text)
+    except ValueError:
+        problems.append(("sample_size", f"{text!r} is not a number"))
+        return None
+
+
+def flag(text: str) -> bool:
+    return text.strip().lower() in TRUE_WORDS
+
+
+def join_notes(*parts: str) -> str:
+    return "; ".join(part.strip() for part in parts if part and part.strip())
+
+
+def last_name(name: str) -> str:
+    words = [w for w in name.replace(",", " ").split() if w.casefold() not in NAME_SUFFIXES]
+    return words[-1] if words else name
+
+
+def approval_slug(politician: str, region: str = "") -> str:
+    """``Donald Trump`` -> ``trump-approval``; ``Joseph R. Biden Jr.`` -> ``biden-approval``."""
+    slug = slugify(last_name(politician)) + "-approval"
+    return f"{slug}-{slugify(region)}" if region else slug
+
+
+def approval_title(politician: str, region: str = "") -> str:
+    where = f" ({region})" if region else ""
+    return (f"Do you approve or disapprove of the way {politician} is handling the job of "
+            f"president?{where}")
+
+
+def population_rank(population: str, preference: tuple[str, ...]) -> int:
+    code = population.strip().lower()
+    return preference.index(code) if code in preference else len(preference)
+
+
+def version_key(population: str, preference: tuple[str, ...], n_answers: int,
+                question_id: str) -> tuple:
+    """Sort key: the preferred population, then more answers (the full field of
+    candidates), then the lowest 538 question id."""
+    number = int(question_id) if question_id.isdigit() else math.inf
+    return (population_rank(population, preference), -n_answers, number, question_id)

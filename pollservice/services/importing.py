@@ -1,0 +1,763 @@
+"""Importing polls in bulk: atomic, idempotent, audited, and fast enough for 538's poll lists.
+
+Every file format (``pollservice.services.formats``) turns its rows into ``ImportRow``s:
+the raw values of one poll of one question, with the line they came from. An import then
+runs in two phases:
+
+1. **Plan** (reads only): every row is validated with the rules of the admin form
+   (``polls.validate_poll``), matched with the stored poll it identifies, and classed as
+   added, updated, unchanged, skipped or rejected. A dry run stops here and writes nothing.
+2. **Write**: one transaction of bulk statements (executemany, ``INSERT ... RETURNING``)
+   for pollsters, polls, results and audit entries, then ``polls.commit_changes`` bumps the
+   touched questions' data version, commits, and recomputes their stored averages once
+   per question (not once per row).
+
+Identity (idempotence): a poll is (question, ``source``, ``source_id``). A row without a
+source id is identified by question, source, pollster, field dates, population, sample
+size and sponsor, and stored with no source id (as typed-in polls are). A row whose
+stored poll has the same values is unchanged; one whose values differ updates the poll
+and the audit trail keeps the old and new values. A poll an editor deleted stays deleted.
+
+Atomicity: by default one bad row rejects the whole file (``ImportRejected`` lists every
+problem with its line and field) and nothing is written; ``skip_invalid`` imports the
+good rows and reports the bad ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from slugify import slugify
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import AuditEntry, Choice, Poll, Pollster, Question, Result, utcnow
+from .audit import AUDITED_FIELDS, changed_values
+from .errors import Conflict, ServiceError, ValidationFailed
+from .polls import PollInput as PollInput  # re-exported for the format readers
+from .polls import commit_changes, parse_date, validate_poll
+from .questions import create_question
+
+SCALAR_FIELDS = ("sponsor", "start_date", "end_date", "sample_size", "population", "mode",
+                 "source_url", "partisan", "internal", "notes")
+MISSING = object()
+CHUNK = 500  # ids per IN (...) list
+DELETED_REASON = "deleted in pollservice (a re-import does not bring it back)"
+
+
+@dataclass
+class ImportRow:
+    """One poll of one question as a file gives it.
+
+    ``values`` holds what ``validate_poll`` takes (strings or typed values), plus, when the
+    file has them, ``election_date`` and ``actual_results`` (choice -> actual share).
+    """
+
+    line: int
+    question: str  # slug
+    values: dict[str, Any]
+    question_title: str = ""
+    question_region: str = ""
+    # Choices a new question starts with (else: the choices this file fills for it).
+    question_choices: tuple[str, ...] = ()
+    # Answers that an existing question lacks become new choices of it (538's long files).
+    extend_choices: bool = False
+    # Problems the reader found, as (field, message); the row is then rejected.
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    skip: str = ""  # why the reader leaves this row out on purpose (not an error)
+    ref: str = ""  # where the row is when that is not a line (JSON: questions[0].polls[3])
+    columns: Mapping[str, str] | None = None  # our field name -> the file's column name
+    field_lines: Mapping[str, int] | None = None  # a field found on another line (long files)
+
+
+@dataclass
+class RowProblem:
+    line: int
+    field: str
+    message: str
+    ref: str = ""
+
+    @property
+    def location(self) -> str:
+        """The line, with the place in the document when the file is not a table."""
+        return f"{self.line} ({self.ref})" if self.ref else str(self.line)
+
+    def __str__(self) -> str:
+        return f"line {self.location}: {self.field}: {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "ref": self.ref or None, "field": self.field,
+                "message": self.message}
+
+
+@dataclass
+class RowOutcome:
+    """What the import does (or would do) with one row: for previews."""
+
+    line: int
+    ref: str
+    action: str  # added, updated, unchanged, skipped, rejected
+    question: str
+    pollster: str = ""
+    end_date: str = ""
+    source_id: str | None = None
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    poll_id: int | None = None
+
+    @property
+    def location(self) -> str:
+        return f"{self.line} ({self.ref})" if self.ref else str(self.line)
+
+
+@dataclass
+class ImportSummary:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    skipped: Counter = field(default_factory=Counter)  # reason -> rows
+    questions: set[str] = field(default_factory=set)
+    question_ids: set[int] = field(default_factory=set)
+    created_questions: list[str] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    outcomes: list[RowOutcome] = field(default_factory=list)
+    dry_run: bool = False
+    source_name: str = ""
+    format: str = ""
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
+
+    @property
+    def rejected_lines(self) -> int:
+        return len({(p.line, p.ref) for p in self.problems})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.source_name, "format": self.format, "dry_run": self.dry_run,
+            "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
+            "rejected": self.rejected, "skipped": sum(self.skipped.values()),
+            "skipped_reasons": dict(self.skipped.most_common()),
+            "questions": sorted(self.questions), "created_questions": self.created_questions,
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+class ImportRejected(ValidationFailed):
+    """One or more rows are invalid; nothing was written."""
+
+    def __init__(self, source_name: str, problems: list[RowProblem],
+                 summary: ImportSummary | None = None):
+        first = problems[0]
+        super().__init__(
+            f"{source_name}: {len(problems)} problem(s); nothing was imported. "
+            f"First: line {first.location}, {first.field}: {first.message}",
+            fields={f"line {p.location}: {p.field}": p.message for p in problems[:50]},
+        )
+        self.source_name = source_name
+        self.problems = problems
+        self.summary = summary
+
+
+def natural_key(question: str, data: PollInput) -> str:
+    """The stable id the first importer gave rows without a source id (still matched)."""
+    parts = [question, data.pollster.casefold(), data.start_date.isoformat(),
+             data.end_date.isoformat(), data.population, str(data.sample_size or ""),
+             data.sponsor.casefold()]
+    return "key:" + hashlib.sha1("|".join(parts).encode()).hexdigest()[:20]
+
+
+def _field_key(pollster_slug: str, start: dt.date, end: dt.date, population: str,
+               sample_size: int | None, sponsor: str) -> tuple:
+    """Identity of a poll without a source id."""
+    return ("fields", pollster_slug, start, end, population, sample_size, sponsor.casefold())
+
+
+# --- entry points -----------------------------------------------------------------------
+
+
+def read_text(path: Path) -> str:
+    """A file's text (UTF-8, with or without BOM); a file that is not UTF-8 is rejected."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise ImportRejected(path.name, [RowProblem(
+            line, "file", f"not UTF-8 text ({error.reason} at byte {error.start})")]) from None
+
+
+def import_text(text: str, source_name: str, fmt: str = "auto", question: str | None = None,
+                *, dry_run: bool = False, skip_invalid: bool = False, actor: str = "",
+                wrap_rows: Callable[[Iterable[ImportRow], int], Iterable[ImportRow]] | None = None,
+                on_phase: Callable[[str], None] | None = None) -> ImportSummary:
+    """Import a file's text in format ``fmt`` (``auto``: detected from its header).
+
+    ``question`` names the question an approval list goes into, or keeps only that
+    question's rows in other formats. ``wrap_rows(rows, total_lines)`` may wrap the row
+    iterator (a progress bar). Raises ``ImportRejected`` as ``import_rows`` does, also for
+    a file whose format or header is wrong.
+    """
+    from . import formats  # the readers import this module
+
+    reading = formats.read(text, source_name, fmt, question)
+    rows: Iterable[ImportRow] = reading.rows
+    if wrap_rows is not None:
+        rows = wrap_rows(rows, reading.total_lines)
+    summary = import_rows(rows, source_name, default_source=reading.default_source,
+                          actor=actor, dry_run=dry_run, skip_invalid=skip_invalid,
+                          only_question=reading.only_question, on_phase=on_phase,
+                          format_name=reading.format)
+    return summary
+
+
+def import_rows(rows: Iterable[ImportRow], source_name: str, default_source: str = "csv",
+                actor: str = "", *, dry_run: bool = False, skip_invalid: bool = False,
+                only_question: str | None = None, on_phase: Callable[[str], None] | None = None,
+                format_name: str = "canonical") -> ImportSummary:
+    """Validate every row, then store the polls in one transaction.
+
+    Parameters
+    ----------
+    rows
+        the file's rows, from a reader in ``pollservice.services.formats``.
+    source_name
+        the file's name: for messages and the audit trail (``import:NAME``).
+    default_source
+        ``source`` of rows that do not name one.
+    actor
+        who imports, for the audit trail (default ``import:<source_name>``).
+    dry_run
+        plan only: the summary says what would be added, updated, skipped and rejected;
+        nothing is written.
+    skip_invalid
+        import the valid rows and report the others instead of rejecting the file.
+    only_question
+        import only this question's rows (the others are skipped).
+
+    Returns
+    -------
+    ImportSummary
+
+    Raises
+    ------
+    ImportRejected
+        listing every bad row (line, field, message) when any row is invalid and neither
+        ``skip_invalid`` nor ``dry_run`` is set; the database is left exactly as it was.
+    """
+    started = time.perf_counter()
+    summary = ImportSummary(dry_run=dry_run, source_name=source_name, format=format_name)
+    phase = on_phase or (lambda _name: None)
+    try:
+        kept = []
+        for row in rows:  # rows left out on purpose are only counted (538's lists are long)
+            if row.skip:
+                summary.skipped[row.skip] += 1
+            else:
+                kept.append(row)
+        rows = kept
+        summary.timings["read"] = time.perf_counter() - started
+        phase("checking")
+        with db.session.no_autoflush:
+            plan = _Planner(summary, default_source, only_question).plan(rows)
+        summary.timings["plan"] = time.perf_counter() - started - summary.timings["read"]
+        if dry_run or (summary.problems and not skip_invalid):
+            db.session.rollback()
+            if summary.problems and not (dry_run or skip_invalid):
+                raise ImportRejected(source_name, summary.problems, summary)
+            return summary
+        phase("writing")
+        mark = time.perf_counter()
+        _write(plan, actor or f"import:{source_name}", summary)
+        summary.timings["write"] = time.perf_counter() - mark
+    except IntegrityError:
+        db.session.rollback()  # a concurrent write stored the same poll or pollster first
+        raise Conflict(f"{source_name}: another write changed the same polls meanwhile; "
+                       "nothing was imported. Try again.") from None
+    except Exception:
+        db.session.rollback()
+        raise
+    phase("recomputing averages")
+    mark = time.perf_counter()
+    commit_changes(summary.question_ids)  # once per touched question, not once per row
+    summary.timings["commit_and_recompute"] = time.perf_counter() - mark
+    return summary
+
+
+# --- plan -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Stored:
+    """A stored poll as the planner reads it (plain values, no ORM object)."""
+
+    id: int
+    pollster_id: int
+    source: str
+    source_id: str | None
+    values: dict[str, Any]
+    election_date: dt.date | None
+    deleted: bool
+    results: dict[int, tuple[int, float, float | None]] = field(default_factory=dict)
+
+
+@dataclass
+class _Planned:
+    row: ImportRow
+    question: Question
+    data: PollInput
+    pollster_slug: str
+    election_date: dt.date | None
+    results: dict[str, tuple[float, float | None]]  # choice -> (pct, actual share)
+    new: dict[str, Any]
+    old: dict[str, Any] | None
+    stored: _Stored | None
+    outcome: RowOutcome
+
+
+class _Planner:
+    def __init__(self, summary: ImportSummary, default_source: str, only_question: str | None):
+        self.summary = summary
+        self.default_source = default_source
+        self.only_question = only_question
+        self.rejected_rows: set[int] = set()
+        self.slugs: dict[str, str] = {}
+        self.new_pollsters: dict[str, str] = {}
+
+    def pollster_slug(self, name: str) -> str:
+        slug = self.slugs.get(name)
+        if slug is None:
+            slug = self.slugs[name] = slugify(name)
+        return slug
+
+    def reject(self, row: ImportRow, name: str, message: str) -> None:
+        column = (row.columns or {}).get(name, name)
+        line = (row.field_lines or {}).get(name, row.line)
+        self.summary.problems.append(RowProblem(line, column, message, row.ref))
+        if id(row) not in self.rejected_rows:
+            self.rejected_rows.add(id(row))
+            self.summary.rejected += 1
+            self.summary.outcomes.append(RowOutcome(row.line, row.ref, "rejected", row.question))
+
+    def plan(self, rows: list[ImportRow]) -> list[_Planned]:
+        summary = self.summary
+        kept: list[ImportRow] = []
+        for row in rows:
+            if row.skip:
+                summary.skipped[row.skip] += 1
+            elif self.only_question and row.question != self.only_question:
+                summary.skipped[f"not question {self.only_question}"] += 1
+            else:
+                kept.append(row)
+        questions = self._questions(kept)
+        validated: list[tuple[ImportRow, Question, PollInput, dt.date | None, dict]] = []
+        for row in kept:
+            question = questions.get(row.question)
+            if question is None:
+                continue  # already reported
+            checked = self._validate(row, question)
+            if checked is not None:
+                validated.append((row, question, *checked))
+        planned = self._match(validated)
+        self._drop_unused_new_choices(questions, planned)
+        summary.problems.sort(key=lambda p: (p.line, p.ref))
+        summary.outcomes.sort(key=lambda o: (o.line, o.ref))
+        return planned
+
+    # questions -------------------------------------------------------------------------
+
+    def _questions(self, rows: list[ImportRow]) -> dict[str, Question]:
+        slugs = {row.question for row in rows if row.question}
+        found: dict[str, Question] = {}
+        for chunk in _chunks(sorted(slugs)):
+            found.update((q.slug, q) for q in db.session.execute(
+                select(Question).where(Question.slug.in_(chunk))
+                .options(selectinload(Question.choices))).scalars())
+        rows_of: dict[str, list[ImportRow]] = {}
+        for row in rows:
+            if not row.question:
+                self.reject(row, "question", "is required")
+            else:
+                rows_of.setdefault(row.question, []).append(row)
+        self.new_choices: list[tuple[Question, Choice]] = []
+        self.new_questions: dict[str, Question] = {}
+        for slug, its_rows in rows_of.items():
+            question = found.get(slug)
+            if question is None:
+                question = self._create(slug, its_rows)
+                if question is None:
+                    continue
+                found[slug] = question
+            elif any(row.extend_choices for row in its_rows):
+                self._extend(question, its_rows)
+        return found
+
+    def _create(self, slug: str, rows: list[ImportRow]) -> Question | None:
+        titled = next((row for row in rows if row.question_title), None)
+        if titled is None:
+            for row in rows:
+                self.reject(row, "question",
+                            f"no question {slug!r}; add a question_title column to create it")
+            return None
+        try:
+            question = create_question(titled.question_title, _choices_for(rows), slug=slug,
+                                       region=titled.question_region)
+        except ServiceError as error:
+            for row in rows:
+                for name, message in (error.fields or {"question": error.message}).items():
+                    self.reject(row, "question." + name, message)
+            return None
+        self.new_questions[slug] = question
+        return question
+
+    def _extend(self, question: Question, rows: list[ImportRow]) -> None:
+        known = {choice.name.casefold() for choice in question.choices}
+        position = max((choice.position for choice in question.choices), default=-1)
+        for name in _choices_for([row for row in rows if row.extend_choices]):
+            if name.casefold() not in known and len(name) <= 120:
+                position += 1
+                choice = Choice(name=name, position=position)
+                question.choices.append(choice)
+                known.add(name.casefold())
+                self.new_choices.append((question, choice))
+
+    def _drop_unused_new_choices(self, questions: dict[str, Question],
+                                 planned: list[_Planned]) -> None:
+        used = {(id(p.question), name) for p in planned for name in p.results}
+        for question, choice in self.new_choices:
+            if (id(question), choice.name) not in used:
+                question.choices.remove(choice)  # pending: leaves the session
+        wanted = {p.question.slug for p in planned}
+        for slug, question in self.new_questions.items():
+            if slug in wanted:
+                self.summary.created_questions.append(question.slug)
+            else:
+                db.session.expunge(question)
+
+    # rows ------------------------------------------------------------------------------
+
+    def _validate(self, row: ImportRow, question: Question):
+        reported = {name for name, _message in row.problems}
+        for name, message in row.problems:
+            self.reject(row, name, message)
+        try:
+            data = validate_poll(question, {"source": self.default_source, **row.values})
+        except ValidationFailed as error:
+            for name, message in error.fields.items():
+                if name not in reported:
+                    self.reject(row, name, message)
+            data = None
+        errors: dict[str, str] = {}
+        election_date: Any = MISSING
+        raw_date = row.values.get("election_date", MISSING)
+        if raw_date is not MISSING:
+            election_date = None
+            if raw_date not in (None, ""):
+                try:
+                    election_date = parse_date(raw_date)
+                except ValueError as exc:
+                    errors["election_date"] = str(exc)
+        actual: Any = MISSING
+        raw_actual = row.values.get("actual_results", MISSING)
+        if raw_actual is not MISSING:
+            actual = _actual_results(question, raw_actual, errors,
+                                     data.results if data is not None else None)
+        for name, message in errors.items():
+            if name not in reported:
+                self.reject(row, name, message)
+        if data is None or errors or row.problems:
+            return None
+        return data, election_date, actual
+
+    def _match(self, validated) -> list[_Planned]:
+        summary = self.summary
+        question_ids = {q.id for _row, q, *_ in validated if q.id is not None}
+        stored_by_question = _load_stored(question_ids)
+        pollsters = {slug: (pid, name) for pid, slug, name in db.session.execute(
+            select(Pollster.id, Pollster.slug, Pollster.name)).all()}
+        slug_of_id = {pid: slug for slug, (pid, _name) in pollsters.items()}
+        name_of_id = {pid: name for _slug, (pid, name) in pollsters.items()}
+        index: dict[int, dict[tuple, _Stored]] = {}
+        for question_id, polls in stored_by_question.items():
+            by_key = index.setdefault(question_id, {})
+            for poll in polls:
+                if poll.source_id:
+                    by_key[(poll.source, poll.source_id)] = poll
+                else:
+                    v = poll.values
+                    by_key[(poll.source, _field_key(slug_of_id[poll.pollster_id], v["start_date"],
+                                                    v["end_date"], v["population"],
+                                                    v["sample_size"], v["sponsor"]))] = poll
+        seen: dict[tuple, ImportRow] = {}
+        planned: list[_Planned] = []
+        for row, question, data, election_date, actual in validated:
+            slug = self.pollster_slug(data.pollster)
+            if data.source_id:
+                key = (data.source, data.source_id)
+            else:
+                key = (data.source, _field_key(slug, data.start_date, data.end_date,
+                                               data.population, data.sample_size, data.sponsor))
+            earlier = seen.get((question.slug, key))
+            if earlier is not None:
+                self.reject(row, "source_id" if data.source_id else "row",
+                            f"repeats the poll of line {earlier.line}")
+                continue
+            seen[(question.slug, key)] = row
+            by_key = index.get(question.id, {}) if question.id is not None else {}
+            stored = by_key.get(key)
+            if stored is None and not data.source_id:  # ids the first importer made up
+                stored = by_key.get((data.source, natural_key(question.slug, data)))
+            outcome = RowOutcome(row.line, row.ref, "", question.slug, data.pollster,
+                                 data.end_date.isoformat(), data.source_id)
+            if stored is not None and stored.deleted:
+                summary.skipped[DELETED_REASON] += 1
+                outcome.action, outcome.poll_id = "skipped", stored.id
+                summary.outcomes.append(outcome)
+                continue
+            names = {c.id: c.name for c in question.choices if c.id is not None}
+            old_results: dict[str, tuple[float, float | None]] = {}
+            old_date = None
+            if stored is not None:
+                old_results = {names[cid]: (pct, act) for cid, (_rid, pct, act)
+                               in stored.results.items()}
+                old_date = stored.election_date
+            if election_date is MISSING:
+                election_date = old_date
+            results = {}
+            for name, pct in data.results.items():
+                if actual is MISSING:
+                    share = old_results.get(name, (None, None))[1]
+                else:
+                    share = actual.get(name)
+                results[name] = (pct, share)
+            if slug in pollsters:
+                pollster_name = pollsters[slug][1]
+            else:  # a new pollster is created with the first spelling the file uses
+                pollster_name = self.new_pollsters.setdefault(slug, data.pollster)
+            extended = bool(election_date or old_date
+                            or any(a is not None for _p, a in results.values())
+                            or any(a is not None for _p, a in old_results.values()))
+            new = _snapshot(pollster_name, vars(data), data.source, data.source_id,
+                            results, election_date, extended, question)
+            old = None
+            if stored is not None:
+                old = _snapshot(name_of_id[stored.pollster_id], stored.values, stored.source,
+                                stored.source_id, old_results, old_date, extended, question)
+                outcome.poll_id = stored.id
+                if old == new:
+                    summary.unchanged += 1
+                    outcome.action = "unchanged"
+                    summary.outcomes.append(outcome)
+                    continue
+                old_changed, new_changed = changed_values(old, new)
+                outcome.changes = {k: (old_changed[k], new_changed[k]) for k in new_changed}
+                outcome.action = "updated"
+                summary.updated += 1
+            else:
+                outcome.action = "added"
+                summary.added += 1
+            summary.outcomes.append(outcome)
+            summary.questions.add(question.slug)
+            planned.append(_Planned(row, question, data, slug, election_date, results, new, old,
+                                    stored, outcome))
+        return planned
+
+
+def _choices_for(rows: list[ImportRow]) -> list[str]:
+    """A question's choices as the rows give them: each row's ``question_choices``, then
+    the choices the rows fill, in order of appearance."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for row in rows:
+        filled = [name for name, value in (row.values.get("results") or {}).items()
+                  if value not in (None, "")]
+        for name in (*row.question_choices, *filled):
+            name = str(name).strip()
+            if name and name.casefold() not in seen:
+                seen.add(name.casefold())
+                names.append(name)
+    return names
+
+
+def _actual_results(question: Question, raw: Any, errors: dict[str, str],
+                    results: dict[str, float] | None) -> dict[str, float]:
+    """Actual election shares per choice, validated like poll percents."""
+    if not isinstance(raw, Mapping):
+        errors["actual_results"] = "must map answer choices to percents"
+        return {}
+    names = {choice.name for choice in question.choices}
+    shares: dict[str, float] = {}
+    for name, value in raw.items():
+        key = f"actual_results.{name}"
+        if value is None or str(value).strip() == "":
+            continue
+        if name not in names:
+            errors[key] = "is not a choice of this question"
+            continue
+        try:
+            share = float(str(value).strip().rstrip("%"))
+        except ValueError:
+            errors[key] = f"{value!r} is not a number"
+            continue
+        if not math.isfinite(share):
+            errors[key] = "must be a finite number"
+            continue
+        if not 0 <= share <= 100:
+            errors[key] = "must be between 0 and 100"
+        elif results is not None and name not in results:
+            errors[key] = "needs the poll's own percent for this choice"
+        else:
+            shares[name] = share
+    return shares
+
+
+def _snapshot(pollster: str, values: Mapping[str, Any], source: str, source_id: str | None,
+              results: Mapping[str, tuple[float, float | None]], election_date: dt.date | None,
+              extended: bool, question: Question) -> dict[str, Any]:
+    """A poll's values in the audit trail's shape (``audit.poll_snapshot``); with
+    ``election_date`` and ``actual_results`` when either side of a comparison has them."""
+    snapshot: dict[str, Any] = {}
+    for name in AUDITED_FIELDS:
+        if name == "pollster":
+            value = pollster
+        elif name == "source":
+            value = source
+        elif name == "source_id":
+            value = source_id
+        else:
+            value = values[name]
+        snapshot[name] = value.isoformat() if isinstance(value, dt.date) else value
+    order = [c.name for c in question.choices]
+    snapshot["results"] = {name: results[name][0] for name in order if name in results}
+    if extended:
+        snapshot["election_date"] = election_date.isoformat() if election_date else None
+        snapshot["actual_results"] = {name: results[name][1] for name in order
+                                      if name in results and results[name][1] is not None}
+    return snapshot
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _load_stored(question_ids: set[int]) -> dict[int, list[_Stored]]:
+    """The stored polls (deleted ones too) of these questions, with their results."""
+    poll = Poll.__table__.c
+    result = Result.__table__.c
+    columns = [poll.id, poll.question_id, poll.pollster_id, poll.source, poll.source_id,
+               poll.election_date, poll.deleted_at, *(poll[name] for name in SCALAR_FIELDS)]
+    by_id: dict[int, _Stored] = {}
+    by_question: dict[int, list[_Stored]] = {}
+    for chunk in _chunks(sorted(question_ids)):
+        for row in db.session.execute(select(*columns).where(poll.question_id.in_(chunk))):
+            values = {name: getattr(row, name) for name in SCALAR_FIELDS}
+            stored = _Stored(row.id, row.pollster_id, row.source, row.source_id, values,
+                             row.election_date, row.deleted_at is not None)
+            by_id[row.id] = stored
+            by_question.setdefault(row.question_id, []).append(stored)
+        for rid, poll_id, choice_id, pct, actual in db.session.execute(
+            select(result.id, result.poll_id, result.choice_id, result.pct, result.actual_pct)
+            .join(Poll.__table__, poll.id == result.poll_id).where(poll.question_id.in_(chunk))
+        ):
+            by_id[poll_id].results[choice_id] = (rid, pct, actual)
+    return by_question
+
+
+# --- write ------------------------------------------------------------------------------
+
+
+def _write(plan: list[_Planned], actor: str, summary: ImportSummary) -> None:
+    """Store the plan with bulk statements in the session's transaction (not committed)."""
+    if not plan:
+        return
+    now = utcnow()
+    db.session.flush()  # new questions and answer choices get their ids
+    pollster_ids = _pollster_ids(plan)
+    choice_ids = {id(p.question): {c.name: c.id for c in p.question.choices} for p in plan}
+    poll_table, result_table = Poll.__table__, Result.__table__
+    audit_rows: list[dict[str, Any]] = []
+
+    adds = [p for p in plan if p.stored is None]
+    if adds:
+        params = [{"question_id": p.question.id, "pollster_id": pollster_ids[p.pollster_slug],
+                   **{name: getattr(p.data, name) for name in SCALAR_FIELDS},
+                   "source": p.data.source, "source_id": p.data.source_id,
+                   "election_date": p.election_date, "created_at": now} for p in adds]
+        ids = db.session.execute(
+            insert(poll_table).returning(poll_table.c.id, sort_by_parameter_order=True), params
+        ).scalars().all()
+        results = []
+        for p, poll_id in zip(adds, ids, strict=True):
+            p.outcome.poll_id = poll_id
+            choices = choice_ids[id(p.question)]
+            results.extend({"poll_id": poll_id, "choice_id": choices[name], "pct": pct,
+                            "actual_pct": share} for name, (pct, share) in p.results.items())
+            audit_rows.append({"poll_id": poll_id, "action": "create", "actor": actor, "at": now,
+                               "old_values": None, "new_values": p.new})
+        db.session.execute(insert(result_table), results)
+
+    updates = [p for p in plan if p.stored is not None]
+    if updates:
+        c = poll_table.c
+        statement = (update(poll_table).where(c.id == bindparam("b_id")).values(
+            pollster_id=bindparam("b_pollster_id"), election_date=bindparam("b_election_date"),
+            updated_at=bindparam("b_updated_at"),
+            **{name: bindparam("b_" + name) for name in SCALAR_FIELDS}))
+        db.session.execute(statement, [
+            {"b_id": p.stored.id, "b_pollster_id": pollster_ids[p.pollster_slug],
+             "b_election_date": p.election_date, "b_updated_at": now,
+             **{"b_" + name: getattr(p.data, name) for name in SCALAR_FIELDS}} for p in updates])
+        changed, added, removed = [], [], []
+        for p in updates:
+            choices = choice_ids[id(p.question)]
+            wanted = {choices[name]: value for name, value in p.results.items()}
+            for choice_id, (rid, pct, share) in p.stored.results.items():
+                if choice_id not in wanted:
+                    removed.append(rid)
+                elif wanted[choice_id] != (pct, share):
+                    changed.append({"b_id": rid, "b_pct": wanted[choice_id][0],
+                                    "b_actual": wanted[choice_id][1]})
+            added.extend({"poll_id": p.stored.id, "choice_id": choice_id, "pct": pct,
+                          "actual_pct": share} for choice_id, (pct, share) in wanted.items()
+                         if choice_id not in p.stored.results)
+            old, new = changed_values(p.old, p.new)
+            audit_rows.append({"poll_id": p.stored.id, "action": "update", "actor": actor,
+                               "at": now, "old_values": old, "new_values": new})
+        for chunk in _chunks(removed):
+            db.session.execute(delete(result_table).where(result_table.c.id.in_(chunk)))
+        if changed:
+            db.session.execute(update(result_table).where(result_table.c.id == bindparam("b_id"))
+                               .values(pct=bindparam("b_pct"), actual_pct=bindparam("b_actual")),
+                               changed)
+        if added:
+            db.session.execute(insert(result_table), added)
+
+    db.session.execute(insert(AuditEntry.__table__), audit_rows)
+    summary.question_ids.update(p.question.id for p in plan)
+
+
+def _pollster_ids(plan: list[_Planned]) -> dict[str, int]:
+    """Pollster ids by slug, creating the pollsters the plan names for the first time."""
+    wanted: dict[str, str] = {}
+    for p in plan:
+        wanted.setdefault(p.pollster_slug, p.data.pollster)
+    ids: dict[str, int] = {}
+    for chunk in _chunks(sorted(wanted)):
+        ids.update((slug, pid) for pid, slug in db.session.execute(
+            select(Pollster.id, Pollster.slug).where(Pollster.slug.in_(chunk))))
+    missing = [{"slug": slug, "name": name} for slug, name in wanted.items() if slug not in ids]
+    if missing:
+        db.session.execute(insert(Pollster.__table__), missing)
+        for chunk in _chunks([m["slug"] for m in missing]):
+            ids.update((slug, pid) for pid, slug in db.session.execute(
+                select(Pollster.id, Pollster.slug).where(Pollster.slug.in_(chunk))))
+    return ids

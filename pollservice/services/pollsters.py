@@ -1,0 +1,123 @@
+"""Pollsters: who ran the polls. Reading one with its polls across questions and its
+house effects, adding one, and renaming one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slugify import slugify
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Poll, Pollster, Question, Result
+from .averages import house_effects
+from .errors import NotFound, ValidationFailed
+from .polls import commit_changes
+
+MAX_NAME = 200
+
+
+def get_pollster(slug: str) -> Pollster:
+    pollster = db.session.execute(select(Pollster).where(Pollster.slug == slug)).scalar_one_or_none()
+    if pollster is None:
+        raise NotFound(f"No pollster with slug {slug!r}.", fields={"slug": "unknown pollster"})
+    return pollster
+
+
+def list_pollsters(text: str = "") -> list[tuple[Pollster, int]]:
+    """Pollsters by name, each with its number of polls (deleted polls not counted);
+    ``text`` keeps those whose name contains it."""
+    counts = (
+        select(Poll.pollster_id, func.count(Poll.id).label("n"))
+        .where(Poll.deleted_at.is_(None))
+        .group_by(Poll.pollster_id)
+        .subquery()
+    )
+    statement = (
+        select(Pollster, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.pollster_id == Pollster.id)
+        .order_by(func.lower(Pollster.name))
+    )
+    if text.strip():
+        statement = statement.where(Pollster.name.icontains(text.strip(), autoescape=True))
+    return [(pollster, int(n)) for pollster, n in db.session.execute(statement).all()]
+
+
+def pollster_polls(pollster: Pollster) -> list[Poll]:
+    """The pollster's polls of every question, newest first (deleted polls left out)."""
+    return list(
+        db.session.execute(
+            select(Poll)
+            .where(Poll.pollster_id == pollster.id, Poll.deleted_at.is_(None))
+            .options(
+                selectinload(Poll.question).selectinload(Question.choices),
+                selectinload(Poll.results).selectinload(Result.choice),
+            )
+            .order_by(Poll.end_date.desc(), Poll.start_date.desc(), Poll.id.desc())
+        ).scalars()
+    )
+
+
+def pollster_house_effects(pollster: Pollster, questions: list[Question]) -> list[dict[str, Any]]:
+    """The pollster's house effect on each choice of these questions, where the stored
+    fit has one: ``question, choice, effect, lower, upper, n_polls`` (points relative
+    to the average pollster; 95% interval)."""
+    rows = []
+    for question in questions:
+        for choice, effects in house_effects(question).items():
+            for effect in effects:
+                if effect["pollster"] == pollster.name:
+                    rows.append({"question": question, "choice": choice, **effect})
+    return rows
+
+
+def _check_name(name: str, ignore_id: int | None = None) -> tuple[str, str]:
+    """A pollster name, cleaned, and its slug; raises ``ValidationFailed`` naming ``name``."""
+    name = " ".join(name.split())
+    slug = slugify(name, max_length=120)
+    problem = None
+    if not name:
+        problem = "is required"
+    elif len(name) > MAX_NAME:
+        problem = f"must be at most {MAX_NAME} characters"
+    elif not slug:
+        problem = "must contain at least one letter or digit"
+    else:
+        clash = db.session.execute(
+            select(Pollster).where(
+                (Pollster.slug == slug) | (func.lower(Pollster.name) == name.lower())
+            )
+        ).scalars().first()
+        if clash is not None and clash.id != ignore_id:
+            problem = f"is taken: “{clash.name}” already exists"
+    if problem:
+        raise ValidationFailed("The pollster has an invalid name.", fields={"name": problem})
+    return name, slug
+
+
+def add_pollster(name: str) -> Pollster:
+    name, slug = _check_name(name)
+    pollster = Pollster(name=name, slug=slug)
+    try:
+        db.session.add(pollster)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return pollster
+
+
+def rename_pollster(slug: str, name: str) -> Pollster:
+    """Rename a pollster; its slug follows the name (imports find pollsters by slug).
+    The stored house effects of its questions are rebuilt under the new name."""
+    pollster = get_pollster(slug)
+    name, new_slug = _check_name(name, ignore_id=pollster.id)
+    if name == pollster.name:
+        return pollster
+    question_ids = set(
+        db.session.execute(select(Poll.question_id).where(Poll.pollster_id == pollster.id)).scalars()
+    )
+    pollster.name, pollster.slug = name, new_slug
+    commit_changes(question_ids)
+    return pollster

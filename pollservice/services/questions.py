@@ -1,0 +1,261 @@
+"""Questions and their answer choices: reading, creating and editing them.
+
+Editing a question never loses a stored result: a renamed choice keeps its results (they
+point at the choice, not at its name), and a choice that has results cannot be removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slugify import slugify
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Choice, Poll, Question, Result, utcnow
+from .errors import Conflict, NotFound, ValidationFailed
+
+MAX_TITLE = 300
+MAX_SLUG = 120
+MAX_REGION = 120
+MAX_CHOICE = 120
+
+
+def get_question(slug: str) -> Question:
+    question = db.session.execute(
+        select(Question).where(Question.slug == slug).options(selectinload(Question.choices))
+    ).scalar_one_or_none()
+    if question is None:
+        raise NotFound(f"No question with slug {slug!r}.", fields={"slug": "unknown question"})
+    return question
+
+
+def list_questions() -> list[Question]:
+    return list(
+        db.session.execute(
+            select(Question).options(selectinload(Question.choices)).order_by(Question.title)
+        ).scalars()
+    )
+
+
+def search_questions(text: str = "", region: str = "") -> list[Question]:
+    """Questions whose title, description or slug contains ``text`` (any case), in
+    ``region`` when one is given; by title."""
+    statement = select(Question).options(selectinload(Question.choices)).order_by(Question.title)
+    text = text.strip()
+    if text:
+        statement = statement.where(
+            Question.title.icontains(text, autoescape=True)
+            | Question.description.icontains(text, autoescape=True)
+            | Question.slug.icontains(text, autoescape=True)
+        )
+    if region.strip():
+        statement = statement.where(Question.region == region.strip())
+    return list(db.session.execute(statement).scalars())
+
+
+def list_regions() -> list[str]:
+    return list(db.session.execute(
+        select(Question.region).where(Question.region != "").distinct().order_by(Question.region)
+    ).scalars())
+
+
+def poll_counts() -> dict[int, int]:
+    """Question id -> number of its polls (deleted polls not counted)."""
+    rows = db.session.execute(
+        select(Poll.question_id, func.count(Poll.id)).where(Poll.deleted_at.is_(None))
+        .group_by(Poll.question_id)
+    ).all()
+    return {question_id: count for question_id, count in rows}
+
+
+def create_question(
+    title: str, choices: list[str], slug: str = "", region: str = "", description: str = ""
+) -> Question:
+    """A new question with its ordered answer choices (added to the session, not committed)."""
+    errors: dict[str, str] = {}
+    title = title.strip()
+    slug = slugify(slug or title, max_length=120, word_boundary=True)
+    names = [name.strip() for name in choices if name and name.strip()]
+    if not title:
+        errors["title"] = "is required"
+    if not slug:
+        errors["slug"] = "is required"
+    if len(names) < 1:
+        errors["choices"] = "a question needs at least one answer choice"
+    elif len({name.casefold() for name in names}) != len(names):
+        errors["choices"] = "answer choices must be different"
+    if errors:
+        raise ValidationFailed("The question has invalid fields.", fields=errors)
+    if db.session.execute(select(Question.id).where(Question.slug == slug)).first():
+        raise Conflict(f"A question with slug {slug!r} exists.", fields={"slug": "already taken"})
+    question = Question(slug=slug, title=title, region=region.strip(), description=description.strip())
+    question.choices = [Choice(name=name, position=i) for i, name in enumerate(names)]
+    db.session.add(question)
+    return question
+
+
+def bump_data_version(question_ids: set[int]) -> None:
+    """Mark these questions' polls as changed: one atomic SQL increment each, so that
+    concurrent writers never lose a bump."""
+    if question_ids:
+        db.session.execute(
+            update(Question)
+            .where(Question.id.in_(question_ids))
+            .values(data_version=Question.data_version + 1, data_changed_at=utcnow())
+        )
+
+
+def _check_length(errors: dict[str, str], key: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        errors[key] = f"must be at most {limit} characters"
+
+
+def add_question(
+    title: str, choices: list[str], slug: str = "", region: str = "", description: str = ""
+) -> Question:
+    """Create and commit a question with its answer choices."""
+    errors: dict[str, str] = {}
+    _check_length(errors, "title", title.strip(), MAX_TITLE)
+    _check_length(errors, "slug", slug.strip(), MAX_SLUG)
+    _check_length(errors, "region", region.strip(), MAX_REGION)
+    for name in choices:
+        _check_length(errors, "choices", name.strip(), MAX_CHOICE)
+    if errors:
+        raise ValidationFailed("The question has invalid fields.", fields=errors)
+    try:
+        question = create_question(title, choices, slug=slug, region=region, description=description)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return question
+
+
+@dataclass(frozen=True)
+class ChoiceEdit:
+    """One row of a question's choice list as edited: ``id`` of an existing choice (or
+    ``None`` for a new one), its (new) name, and whether to remove it."""
+
+    id: int | None
+    name: str
+    remove: bool = False
+
+
+def result_counts(question: Question) -> dict[int, int]:
+    """Choice id -> stored results (of deleted polls too: they can be restored)."""
+    rows = db.session.execute(
+        select(Result.choice_id, func.count(Result.id))
+        .join(Choice, Result.choice_id == Choice.id)
+        .where(Choice.question_id == question.id)
+        .group_by(Result.choice_id)
+    ).all()
+    return {choice_id: count for choice_id, count in rows}
+
+
+def update_question(
+    slug: str,
+    title: str,
+    choices: list[ChoiceEdit],
+    new_slug: str = "",
+    region: str = "",
+    description: str = "",
+) -> Question:
+    """Edit a question: its title, slug (empty keeps it), region, description and
+    choices in the order given. An existing choice left out of ``choices`` or marked
+    ``remove`` is removed, which is refused while it has results.
+
+    Raises
+    ------
+    ValidationFailed
+        with per-field messages; ``choices.<i>`` names the ``i``-th row of ``choices``.
+    """
+    question = get_question(slug)
+    existing = {choice.id: choice for choice in question.choices}
+    counts = result_counts(question)
+    errors: dict[str, str] = {}
+    title = title.strip()
+    if not title:
+        errors["title"] = "is required"
+    _check_length(errors, "title", title, MAX_TITLE)
+    target_slug = slugify(new_slug, max_length=MAX_SLUG, word_boundary=True) if new_slug.strip() else slug
+    if not target_slug:
+        errors["slug"] = "must contain at least one letter or digit"
+    elif target_slug != slug and db.session.execute(
+        select(Question.id).where(Question.slug == target_slug)
+    ).first():
+        errors["slug"] = f"“{target_slug}” is taken by another question"
+    _check_length(errors, "region", region.strip(), MAX_REGION)
+
+    kept: list[tuple[int | None, str]] = []
+    mentioned: set[int] = set()
+    for index, edit in enumerate(choices):
+        key = f"choices.{index}"
+        name = " ".join(edit.name.split())
+        if edit.id is not None:
+            if edit.id not in existing:
+                errors[key] = "is not a choice of this question"
+                continue
+            mentioned.add(edit.id)
+        if edit.remove or (edit.id is None and not name):
+            if edit.id is not None and counts.get(edit.id):
+                errors[key] = _cannot_remove(existing[edit.id].name, counts[edit.id])
+            continue
+        if not name:
+            errors[key] = "needs a name (tick Remove to remove the choice)"
+        elif len(name) > MAX_CHOICE:
+            errors[key] = f"must be at most {MAX_CHOICE} characters"
+        else:
+            kept.append((edit.id, name))
+    for choice_id, choice in existing.items():
+        if choice_id not in mentioned and counts.get(choice_id):
+            errors["choices"] = _cannot_remove(choice.name, counts[choice_id])
+    folded = [name.casefold() for _, name in kept]
+    if not kept and not any(key.startswith("choices") for key in errors):
+        errors["choices"] = "a question needs at least one answer choice"
+    elif len(set(folded)) != len(folded):
+        errors["choices"] = "answer choices must be different"
+    if errors:
+        raise ValidationFailed("The question has invalid fields.", fields=errors)
+
+    try:
+        question.title = title
+        question.slug = target_slug
+        question.region = region.strip()
+        question.description = description.strip()
+        _replace_choices(question, existing, kept)
+        bump_data_version({question.id})  # stored averages are keyed by choice name
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    from .stored_averages import refresh  # derived data; imported late (it imports stats)
+
+    refresh({question.id})
+    return question
+
+
+def _cannot_remove(name: str, count: int) -> str:
+    return (f"“{name}” has {count} stored result{'s' if count != 1 else ''} and cannot be removed; "
+            "rename it instead")
+
+
+def _replace_choices(question: Question, existing: dict[int, Choice],
+                     kept: list[tuple[int | None, str]]) -> None:
+    """Give the question exactly ``kept`` as its choices, in order. Names and positions
+    are unique per question, so a swap goes through placeholders in separate flushes."""
+    kept_ids = {choice_id for choice_id, _ in kept if choice_id is not None}
+    question.choices = [c for c in question.choices if c.id in kept_ids]  # orphans are deleted
+    db.session.flush()
+    for choice in question.choices:
+        choice.name = f"~renaming~{choice.id}"
+        choice.position = -1 - choice.position
+    db.session.flush()
+    ordered = []
+    for position, (choice_id, name) in enumerate(kept):
+        choice = existing[choice_id] if choice_id is not None else Choice(name=name)
+        choice.name, choice.position = name, position
+        ordered.append(choice)
+    question.choices = ordered
+    db.session.flush()
