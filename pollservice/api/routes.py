@@ -1,0 +1,132 @@
+"""Read endpoints. Thin views: parse the query (schemas), call one service, return JSON."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from ..http_cache import versioned
+from ..services import averages, health
+from ..services.polls import count_polls, get_poll, list_polls, poll_as_dict
+from ..services.questions import get_question, list_questions
+from . import bp, service_bp
+from .schemas import (
+    AverageArgs,
+    AverageSchema,
+    ErrorSchema,
+    HealthSchema,
+    HouseEffectsSchema,
+    PollListArgs,
+    PollSchema,
+    QuestionSchema,
+    QuestionSummarySchema,
+    TrendArgs,
+    TrendSchema,
+)
+
+
+def question_summary(question) -> dict:
+    return {
+        "slug": question.slug,
+        "title": question.title,
+        "region": question.region,
+        "description": question.description,
+        "choices": [choice.name for choice in question.choices],
+    }
+
+
+@bp.get("/questions")
+@bp.response(200, QuestionSummarySchema(many=True))
+@bp.paginate(page_size=100, max_page_size=1000)
+def questions(pagination_parameters):
+    """List the questions with each one's current average per choice."""
+    everything = list_questions()
+    pagination_parameters.item_count = len(everything)
+    page = everything[pagination_parameters.first_item:pagination_parameters.last_item + 1]
+    return jsonify([{**question_summary(q), "latest": averages.latest_averages(q)} for q in page])
+
+
+@bp.get("/questions/<slug>")
+@bp.response(200, QuestionSchema)
+@bp.alt_response(404, schema=ErrorSchema)
+@versioned()
+def question(slug: str):
+    """One question with its answer choices in order."""
+    return jsonify(question_summary(get_question(slug)))
+
+
+@bp.get("/questions/<slug>/polls")
+@bp.arguments(PollListArgs, location="query", as_kwargs=True, error_status_code=400)
+@bp.response(200, PollSchema(many=True))
+@bp.alt_response(404, schema=ErrorSchema)
+@bp.paginate(page_size=100, max_page_size=1000)
+def polls(slug: str, pagination_parameters, pollster=None, population=None, from_=None, to=None):
+    """The question's polls, newest first; filter by pollster, population and end date."""
+    q = get_question(slug)
+    filters = {"pollster": pollster, "population": population, "start": from_, "end": to}
+    total = pagination_parameters.item_count = count_polls(q, **filters)
+    if pagination_parameters.first_item >= total:
+        return jsonify([])  # past the last page (also keeps huge offsets out of SQL)
+    page = list_polls(q, **filters, offset=pagination_parameters.first_item,
+                      limit=pagination_parameters.page_size)
+    return jsonify([poll_as_dict(poll, q.choices) for poll in page])
+
+
+@bp.get("/questions/<slug>/average")
+@bp.arguments(AverageArgs, location="query", as_kwargs=True, error_status_code=400)
+@bp.response(200, AverageSchema)
+@bp.alt_response(400, schema=ErrorSchema)
+@bp.alt_response(404, schema=ErrorSchema)
+@bp.alt_response(422, schema=ErrorSchema)
+@versioned()
+def average(slug: str, method: str, as_of=None):
+    """Per choice, the average with its 95% interval, using polls ended by ``as_of``."""
+    return jsonify(averages.question_average(get_question(slug), method, as_of))
+
+
+@bp.get("/questions/<slug>/trend")
+@bp.arguments(TrendArgs, location="query", as_kwargs=True, error_status_code=400)
+@bp.response(200, TrendSchema)
+@bp.alt_response(400, schema=ErrorSchema)
+@bp.alt_response(404, schema=ErrorSchema)
+@versioned()
+def trend(slug: str, method: str, realtime: bool, from_=None, to=None):
+    """Per choice, a daily series of the estimate with its 95% interval."""
+    q = get_question(slug)
+    trends = averages.question_trend(q, method, from_, to, realtime)
+    return jsonify({
+        "question": q.slug,
+        "method": method,
+        "realtime": realtime,
+        "from": from_.isoformat() if from_ else None,
+        "to": to.isoformat() if to else None,
+        "choices": {name: averages.trend_as_records(frame) for name, frame in trends.items()},
+    })
+
+
+@bp.get("/questions/<slug>/house-effects")
+@bp.response(200, HouseEffectsSchema)
+@bp.alt_response(404, schema=ErrorSchema)
+@versioned()
+def house_effects(slug: str):
+    """Per choice, each pollster's house effect with its 95% interval (kalman fit)."""
+    q = get_question(slug)
+    return jsonify({"question": q.slug, "choices": averages.house_effects(q)})
+
+
+@bp.get("/polls/<int:poll_id>")
+@bp.response(200, PollSchema)
+@bp.alt_response(404, schema=ErrorSchema)
+def poll(poll_id: int):
+    """One poll."""
+    p = get_poll(poll_id)
+    return jsonify(poll_as_dict(p, p.question.choices))
+
+
+@service_bp.get("/healthz")
+@service_bp.response(200, HealthSchema)
+@service_bp.alt_response(503, schema=HealthSchema)
+def healthz():
+    """Database reachability and the migration version it is at."""
+    report = health.check()
+    return jsonify(report), (200 if report["status"] == "ok" else 503)
+

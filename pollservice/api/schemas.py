@@ -1,0 +1,191 @@
+"""Marshmallow schemas: they parse query strings and JSON bodies, and flask-smorest turns
+them into the OpenAPI document at ``/api/openapi.json``, so the document cannot drift
+from what the code accepts and returns."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+
+from ..models import POPULATIONS
+from ..services.averages import DEFAULT_METHOD, METHODS
+
+POPULATION = validate.OneOf(list(POPULATIONS))
+METHOD = validate.OneOf(list(METHODS))
+PERCENT = validate.Range(min=0, max=100)
+
+
+class ErrorDetailSchema(Schema):
+    code = fields.String(required=True, metadata={"example": "not_found"})
+    message = fields.String(required=True)
+    fields = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
+                         metadata={"description": "field name -> what is wrong with it"})
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorDetailSchema, required=True)
+
+
+# --- query strings -------------------------------------------------------------------
+
+class QueryArgs(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class MethodArgs(QueryArgs):
+    method = fields.String(load_default=DEFAULT_METHOD, validate=METHOD,
+                           metadata={"description": "averaging method"})
+
+
+class AverageArgs(MethodArgs):
+    as_of = fields.Date(load_default=None, metadata={
+        "description": "use only polls that ended on or before this day (default: the latest poll)"})
+
+
+class TrendArgs(MethodArgs):
+    from_ = fields.Date(data_key="from", load_default=None, metadata={"description": "first day"})
+    to = fields.Date(load_default=None, metadata={"description": "last day"})
+    realtime = fields.Boolean(load_default=False, metadata={
+        "description": "each day's value uses only polls ended by that day (what the average "
+                       "said then); default: the retrospective line"})
+
+
+class ChartArgs(TrendArgs):
+    scale = fields.Integer(load_default=1, validate=validate.OneOf([1, 2]))
+
+
+class PollListArgs(QueryArgs):
+    pollster = fields.String(load_default=None, metadata={"description": "pollster name"})
+    population = fields.String(load_default=None, validate=POPULATION)
+    from_ = fields.Date(data_key="from", load_default=None,
+                        metadata={"description": "polls that ended on or after this day"})
+    to = fields.Date(load_default=None, metadata={"description": "polls that ended on or before this day"})
+
+
+# --- resources -----------------------------------------------------------------------
+
+class EstimateSchema(Schema):
+    estimate = fields.Float(required=True, metadata={"description": "percent"})
+    lower = fields.Float(required=True, metadata={"description": "lower end of the 95% interval"})
+    upper = fields.Float(required=True, metadata={"description": "upper end of the 95% interval"})
+    n_polls = fields.Integer(required=True)
+
+
+class LatestSchema(EstimateSchema):
+    as_of = fields.Date(required=True)
+
+
+class QuestionSchema(Schema):
+    slug = fields.String(required=True)
+    title = fields.String(required=True)
+    region = fields.String(required=True)
+    description = fields.String()
+    choices = fields.List(fields.String(), required=True)
+
+
+class QuestionSummarySchema(QuestionSchema):
+    latest = fields.Dict(keys=fields.String(), values=fields.Nested(LatestSchema, allow_none=True),
+                         required=True, metadata={"description": "choice -> current average (null: no poll)"})
+
+
+class PollSchema(Schema):
+    id = fields.Integer(required=True)
+    pollster = fields.String(required=True)
+    sponsor = fields.String(allow_none=True, required=True)
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(required=True)
+    sample_size = fields.Integer(allow_none=True, required=True,
+                                 metadata={"description": "null when unknown"})
+    population = fields.String(required=True, validate=POPULATION, metadata={
+        "description": "a adults, rv registered voters, lv likely voters, v voters"})
+    mode = fields.String(allow_none=True, required=True)
+    source_url = fields.String(allow_none=True, required=True)
+    partisan = fields.Boolean(required=True)
+    internal = fields.Boolean(required=True)
+    notes = fields.String(allow_none=True, required=True)
+    results = fields.Dict(keys=fields.String(), values=fields.Float(), required=True,
+                          metadata={"description": "answer choice -> percent"})
+
+
+class PollInputSchema(Schema):
+    """A poll to store: the shape of a poll in ``GET .../polls`` without ``id``."""
+
+    class Meta:
+        unknown = RAISE
+
+    pollster = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    sponsor = fields.String(allow_none=True, validate=validate.Length(max=300))
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(required=True)
+    sample_size = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1, max=10_000_000))
+    population = fields.String(required=True, validate=POPULATION)
+    mode = fields.String(allow_none=True, validate=validate.Length(max=120))
+    source_url = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    partisan = fields.Boolean()
+    internal = fields.Boolean()
+    notes = fields.String(allow_none=True, validate=validate.Length(max=10000))
+    results = fields.Dict(keys=fields.String(), values=fields.Float(validate=PERCENT, allow_nan=False),
+                          required=True)
+    source_id = fields.String(validate=validate.Length(min=1, max=200), metadata={
+        "description": "your id for this poll; a second poll with the same id is refused (409)"})
+
+
+class PollPatchSchema(PollInputSchema):
+    """Some of a poll's values; the rest stay as they are."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("partial", True)
+        super().__init__(*args, **kwargs)
+
+
+class AverageSchema(Schema):
+    question = fields.String(required=True)
+    method = fields.String(required=True, validate=METHOD)
+    as_of = fields.Date(required=True, allow_none=True)
+    choices = fields.Dict(keys=fields.String(), values=fields.Nested(EstimateSchema, allow_none=True),
+                          required=True)
+
+
+class TrendPointSchema(Schema):
+    date = fields.Date(required=True)
+    estimate = fields.Float(required=True, allow_none=True)
+    lower = fields.Float(required=True, allow_none=True)
+    upper = fields.Float(required=True, allow_none=True)
+
+
+class TrendSchema(Schema):
+    question = fields.String(required=True)
+    method = fields.String(required=True, validate=METHOD)
+    realtime = fields.Boolean(required=True)
+    from_ = fields.Date(data_key="from", required=True, allow_none=True)
+    to = fields.Date(required=True, allow_none=True)
+    choices = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(TrendPointSchema)),
+                          required=True)
+
+
+class HouseEffectSchema(Schema):
+    pollster = fields.String(required=True)
+    effect = fields.Float(required=True, metadata={"description": "points relative to the average pollster"})
+    lower = fields.Float(required=True)
+    upper = fields.Float(required=True)
+    n_polls = fields.Integer(required=True)
+
+
+class HouseEffectsSchema(Schema):
+    question = fields.String(required=True)
+    choices = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(HouseEffectSchema)),
+                          required=True)
+
+
+class HistoryEntrySchema(Schema):
+    at = fields.String(required=True, metadata={"description": "UTC timestamp, ISO 8601"})
+    action = fields.String(required=True, validate=validate.OneOf(["create", "update", "delete", "restore"]))
+    actor = fields.String(required=True)
+    old = fields.Dict(allow_none=True, required=True)
+    new = fields.Dict(allow_none=True, required=True)
+
+
+class HealthSchema(Schema):
+    status = fields.String(required=True)
+    database = fields.String(required=True)
+    migration = fields.String(allow_none=True, required=True)

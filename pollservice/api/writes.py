@@ -1,0 +1,74 @@
+"""Write endpoints (token-authenticated): add, change, delete and restore polls."""
+
+from __future__ import annotations
+
+from flask import g, jsonify
+
+from ..services import audit
+from ..services.polls import add_poll, delete_poll, get_poll, poll_as_dict, restore_poll, update_poll
+from . import bp
+from .auth import token_required
+from .schemas import ErrorSchema, PollInputSchema, PollPatchSchema, PollSchema
+
+SECURITY = [{"bearerAuth": []}]
+
+
+def failures(*codes: int):
+    """Document the error responses a write can give."""
+
+    def decorator(view):
+        for code in codes:
+            view = bp.alt_response(code, schema=ErrorSchema)(view)
+        return view
+
+    return decorator
+
+
+@bp.post("/questions/<slug>/polls")
+@bp.arguments(PollInputSchema)
+@bp.response(201, PollSchema)
+@bp.doc(security=SECURITY)
+@failures(400, 401, 404, 409, 422)
+@token_required
+def create_poll(data: dict, slug: str):
+    """Add a poll to a question. ``results`` maps answer choices to percents."""
+    poll = add_poll(slug, data, source="api", actor=g.api_actor)
+    return jsonify(poll_as_dict(poll, poll.question.choices)), 201
+
+
+@bp.patch("/polls/<int:poll_id>")
+@bp.arguments(PollPatchSchema)
+@bp.response(200, PollSchema)
+@bp.doc(security=SECURITY)
+@failures(400, 401, 404, 422)
+@token_required
+def patch_poll(data: dict, poll_id: int):
+    """Change some of a poll's values; ``results``, when given, replaces all of them."""
+    poll = get_poll(poll_id)
+    current = audit.poll_snapshot(poll, {c.id: c.name for c in poll.question.choices})
+    data.pop("source_id", None)  # the identity of a poll does not change
+    poll = update_poll(poll_id, {**current, **data}, actor=g.api_actor)
+    return jsonify(poll_as_dict(poll, poll.question.choices))
+
+
+@bp.delete("/polls/<int:poll_id>")
+@bp.response(204)
+@bp.doc(security=SECURITY)
+@failures(400, 401, 404, 422)
+@token_required
+def remove_poll(poll_id: int):
+    """Delete a poll (a soft delete: averages ignore it; ``POST .../restore`` undoes it)."""
+    delete_poll(poll_id, actor=g.api_actor)
+    return "", 204
+
+
+@bp.post("/polls/<int:poll_id>/restore")
+@bp.response(200, PollSchema)
+@bp.doc(security=SECURITY)
+@failures(400, 401, 404, 422)
+@token_required
+def undelete_poll(poll_id: int):
+    """Undo the deletion of a poll."""
+    poll = restore_poll(poll_id, actor=g.api_actor)
+    return jsonify(poll_as_dict(poll, poll.question.choices))
+

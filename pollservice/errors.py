@@ -1,0 +1,98 @@
+"""One error policy: JSON under ``/api``, HTML pages elsewhere."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .services.errors import ServiceError
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def flatten(messages, prefix: str = "") -> dict[str, str]:
+    """webargs/marshmallow messages ({"results": {"Support": {"value": ["..."]}}}) as
+    ``{"results.Support": "..."}``."""
+    flat: dict[str, str] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if key in ("value", "_schema") and prefix:
+                flat.update(flatten(value, prefix))
+            elif key == "key":  # a bad key of a dict field
+                flat.update(flatten(value, prefix))
+            else:
+                flat.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(messages, list | tuple):
+        texts = [m for m in messages if isinstance(m, str)]
+        for item in messages:
+            if not isinstance(item, str):
+                flat.update(flatten(item, prefix))
+        if texts:
+            flat[prefix or "request"] = " ".join(texts)
+    else:
+        flat[prefix or "request"] = str(messages)
+    return flat
+
+
+def argument_error(error: HTTPException, messages: dict):
+    """Bad query parameters are a 400 (malformed request: the views parse them with
+    ``error_status_code=400``); a JSON body that breaks the schema is a 422 (well-formed
+    but invalid). Both name every field."""
+    fields: dict[str, str] = {}
+    for location_messages in messages.values():
+        fields.update(flatten(location_messages))
+    if error.code == 400:
+        status, code, text = 400, "bad_request", "Invalid query parameters."
+    else:
+        status, code, text = 422, "validation_failed", "The request body has invalid fields."
+    detail = "; ".join(f"{name}: {problem}" for name, problem in fields.items())
+    body = {"error": {"code": code, "message": f"{text} {detail}".strip(), "fields": fields}}
+    if wants_json():
+        return jsonify(body), status
+    return render_template("error.html", status=status, message=body["error"]["message"]), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(ServiceError)
+    def service_error(error: ServiceError):
+        if wants_json():
+            return jsonify(error.to_dict()), error.status
+        return render_template("error.html", status=error.status, message=error.message), error.status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        message = f"The form has expired or was not sent from this site ({error.description})."
+        if wants_json():
+            body = {"error": {"code": "csrf_failed", "message": message, "fields": {}}}
+            return jsonify(body), 400
+        return render_template("error.html", status=400, message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        messages = (getattr(error, "data", None) or {}).get("messages")
+        if messages is not None:  # webargs could not parse a query string or JSON body
+            return argument_error(error, messages)
+        if error.code == 429:
+            error.description = f"Too many attempts ({error.description}); wait and try again."
+        if wants_json():
+            code = (error.name or "error").lower().replace(" ", "_")
+            body = {"error": {"code": code, "message": error.description, "fields": {}}}
+            response = jsonify(body)
+            response.status_code = error.code or 500
+            return response
+        return render_template(
+            "error.html", status=error.code, message=error.description
+        ), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        if app.testing:
+            raise error  # let the test see the traceback
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        message = "Something went wrong on our side; the error has been logged."
+        if wants_json():
+            return jsonify({"error": {"code": "internal_error", "message": message, "fields": {}}}), 500
+        return render_template("error.html", status=500, message=message), 500

@@ -1,0 +1,40 @@
+"""Security policy applied to every response, and session cookie settings.
+
+Written out here rather than taken from a library (e.g. flask-talisman) because the one
+rule that varies, who may frame a page, depends on the path (only ``/embed/`` may be
+framed) and HTTPS is terminated by the proxy in front of gunicorn, so nothing here should
+redirect to it.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors {frame_ancestors}"
+)
+EMBED_PREFIX = "/embed/"
+
+
+def init_app(app: Flask) -> None:
+    # Session cookies travel only over HTTPS outside debug and tests (browsers treat
+    # http://127.0.0.1 and http://localhost as secure, so the local run still works).
+    secure = not (app.debug or app.testing)
+    app.config["SESSION_COOKIE_SECURE"] = secure
+    app.config["REMEMBER_COOKIE_SECURE"] = secure
+
+    @app.after_request
+    def add_security_headers(response: Response) -> Response:
+        embeddable = request.path.startswith(EMBED_PREFIX)
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            CONTENT_SECURITY_POLICY.format(frame_ancestors="*" if embeddable else "'none'"),
+        )
+        if not embeddable:
+            response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        return response
