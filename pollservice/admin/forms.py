@@ -1,0 +1,181 @@
+"""Flask-WTF forms (CSRF-protected). The poll form grows one percent field per answer
+choice of the chosen question; the question form lists the existing choices to rename or
+remove."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+
+from ..models import POPULATIONS, Poll, Question
+
+MODES = ["Live phone", "Online", "IVR", "IVR/Online", "Text", "Mail", "Mixed", "In person"]
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=80)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField("Sign in")
+
+
+class PollForm(FlaskForm):
+    question = SelectField("Question", validators=[DataRequired()])
+    pollster = StringField(
+        "Pollster", validators=[DataRequired(), Length(max=200)],
+        description="Pick an existing pollster or type a new name.",
+    )
+    sponsor = StringField("Sponsor", validators=[Optional(), Length(max=300)])
+    start_date = DateField("Field start", validators=[DataRequired(message="Enter a date.")])
+    end_date = DateField("Field end", validators=[DataRequired(message="Enter a date.")])
+    sample_size = IntegerField(
+        "Sample size", validators=[Optional(), NumberRange(min=1, message="Must be at least 1.")],
+        description="Leave empty when the poll did not report it.",
+    )
+    population = SelectField(
+        "Population", choices=[SelectChoice(code, label) for code, label in POPULATIONS.items()],
+        validators=[DataRequired()],
+    )
+    mode = StringField("Mode", validators=[Optional(), Length(max=120)],
+                       description="e.g. " + ", ".join(MODES[:4]))
+    source_url = URLField(
+        "Source URL", validators=[Optional(), URL(message="Enter an http(s) address."), Length(max=2000)]
+    )
+    partisan = BooleanField("Partisan sponsor")
+    internal = BooleanField("Internal poll")
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=10000)])
+    submit = SubmitField("Save poll")
+
+    choice_field_names: list[tuple[str, str]] = []
+
+    def choice_fields(self):
+        return [(name, getattr(self, field_name)) for field_name, name in self.choice_field_names]
+
+
+def poll_form_for(chosen: Question, questions: list[Question], **kwargs) -> PollForm:
+    """A ``PollForm`` with one percent field per answer choice of the ``chosen`` question."""
+
+    class QuestionPollForm(PollForm):
+        pass
+
+    names = []
+    for choice in chosen.choices:
+        field_name = f"pct_{choice.position}"
+        setattr(
+            QuestionPollForm,
+            field_name,
+            DecimalField(
+                f"{choice.name} (%)",
+                places=None,
+                validators=[Optional(), NumberRange(0, 100, message="Must be between 0 and 100.")],
+            ),
+        )
+        names.append((field_name, choice.name))
+    QuestionPollForm.choice_field_names = names
+    form = QuestionPollForm(**kwargs)
+    form.question.choices = [SelectChoice(q.slug, q.title) for q in questions]
+    return form
+
+
+def poll_form_data(poll: Poll) -> dict:
+    """The stored poll as the poll form's initial data."""
+    data = {name: getattr(poll, name) for name in (
+        "sponsor", "start_date", "end_date", "sample_size", "population", "mode", "source_url",
+        "partisan", "internal", "notes")}
+    data["pollster"] = poll.pollster.name
+    by_choice = {result.choice_id: result.pct for result in poll.results}
+    for choice in poll.question.choices:
+        if choice.id in by_choice:
+            data[f"pct_{choice.position}"] = Decimal(f"{by_choice[choice.id]:g}")
+    return data
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something (delete, restore): only the CSRF token and where
+    to go next."""
+
+    next = HiddenField()
+
+
+QUESTION_HELP = {
+    "slug": "The question's address: /questions/<slug>. Leave empty to make one from the title.",
+    "region": "e.g. United States, California; used by the region filter on the home page.",
+}
+
+
+class QuestionForm(FlaskForm):
+    title = StringField("Question", validators=[DataRequired(), Length(max=300)],
+                        description="As the pollsters asked it.")
+    slug = StringField("Slug", validators=[Optional(), Length(max=120)], description=QUESTION_HELP["slug"])
+    region = StringField("Region", validators=[Optional(), Length(max=120)],
+                         description=QUESTION_HELP["region"])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
+    choices = TextAreaField(
+        "Answer choices", validators=[DataRequired(message="Enter at least one answer choice.")],
+        description="One per line, in the order to show them, e.g. Support, Oppose.",
+    )
+    submit = SubmitField("Create question")
+
+    def choice_names(self) -> list[str]:
+        return [line.strip() for line in (self.choices.data or "").splitlines() if line.strip()]
+
+
+class ChoiceRowForm(Form):
+    """One existing answer choice: rename it, or tick remove."""
+
+    id = HiddenField()
+    name = StringField("Name", validators=[Length(max=120)])
+    remove = BooleanField("Remove")
+
+
+class QuestionEditForm(FlaskForm):
+    title = StringField("Question", validators=[DataRequired(), Length(max=300)])
+    slug = StringField("Slug", validators=[Optional(), Length(max=120)],
+                       description="Changing it changes the question's address (and embed links).")
+    region = StringField("Region", validators=[Optional(), Length(max=120)],
+                         description=QUESTION_HELP["region"])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
+    choices = FieldList(FormField(ChoiceRowForm))
+    new_choices = TextAreaField("Add answer choices", validators=[Optional()],
+                                description="One per line; they are added after the existing ones.")
+    submit = SubmitField("Save question")
+
+
+class PollsterForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)],
+                       description="As the pollster calls itself, e.g. Ipsos, SurveyUSA.")
+    submit = SubmitField("Save pollster")
+
+
+def attach_errors(form, fields: dict[str, str], lookup: Callable[[str], object | None] | None = None) -> None:
+    """Put a service's per-field messages (``{"start_date": "must be ..."}``) next to
+    the matching form fields; a message with no field goes to the form's own errors.
+    ``lookup`` maps a key to a field where the names differ."""
+    for key, message in fields.items():
+        text = message[:1].upper() + message[1:] + "."
+        field = lookup(key) if lookup else None
+        if field is None and "." not in key:
+            field = getattr(form, key, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, text]
+        else:
+            form.form_errors.append(text)

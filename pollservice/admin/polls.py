@@ -1,0 +1,140 @@
+"""Admin poll management: the list with search, add, edit, delete and undo."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..services.errors import ServiceError
+from ..services.polls import (
+    POLL_STATUSES,
+    add_poll,
+    delete_poll,
+    get_poll,
+    list_pollster_names,
+    restore_poll,
+    search_polls,
+    update_poll,
+)
+from ..services.questions import get_question, list_questions
+from . import bp
+from .auth import safe_next
+from .forms import ActionForm, attach_errors, poll_form_data, poll_form_for
+
+# Service field names that have a form field of the same name.
+FORM_FIELDS = ("pollster", "sponsor", "start_date", "end_date", "sample_size", "population",
+               "mode", "source_url", "partisan", "internal", "notes")
+PAGE_SIZE = 50
+
+
+def actor() -> str:
+    return f"user:{current_user.username}"
+
+
+def poll_label(poll) -> str:
+    return f"Poll by {poll.pollster.name} ({poll.end_date:%Y-%m-%d})"
+
+
+@bp.get("/")
+@login_required
+def home():
+    return redirect(url_for("admin.polls"))
+
+
+@bp.get("/polls")
+@login_required
+def polls():
+    text = request.args.get("q", "").strip()
+    question = request.args.get("question", "").strip()
+    status = request.args.get("status", "active")
+    if status not in POLL_STATUSES:
+        status = "active"
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    found, total = search_polls(text, question or None, status, limit=PAGE_SIZE,
+                                offset=(page - 1) * PAGE_SIZE)
+    return render_template(
+        "admin/polls.html", polls=found, total=total, page=page, pages=max(-(-total // PAGE_SIZE), 1),
+        text=text, question=question, status=status, questions=list_questions(),
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/polls/new", methods=["GET", "POST"])
+@login_required
+def new_poll():
+    questions = list_questions()
+    if not questions:
+        flash("Create a question first.", "error")
+        return redirect(url_for("admin.new_question"))
+    slug = request.form.get("question") or request.args.get("question") or questions[0].slug
+    question = get_question(slug)
+    form = poll_form_for(question, questions, question=question.slug)
+    # A question switch (the "Show fields" button or the select's change) only redraws.
+    if request.method == "POST" and "switch_question" not in request.form and form.validate():
+        try:
+            poll = add_poll(question.slug, form_values(form), source="form", actor=actor())
+        except ServiceError as error:
+            attach_errors(form, error.fields, choice_lookup(form))
+        else:
+            flash(f"{poll_label(poll)} saved.", "success")
+            return redirect(url_for("web.question", slug=question.slug) + f"#poll-{poll.id}")
+    return render_template(
+        "admin/poll_form.html", form=form, question=question, pollsters=list_pollster_names(),
+        poll=None,
+    )
+
+
+@bp.route("/polls/<int:poll_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_poll(poll_id: int):
+    poll = get_poll(poll_id)
+    question = poll.question
+    data = {} if request.method == "POST" else poll_form_data(poll)
+    form = poll_form_for(question, [question], data=data)
+    del form.question  # a poll stays with its question
+    if request.method == "POST" and form.validate():
+        try:
+            poll = update_poll(poll.id, form_values(form), actor=actor())
+        except ServiceError as error:
+            attach_errors(form, error.fields, choice_lookup(form))
+        else:
+            flash(f"{poll_label(poll)} updated.", "success")
+            return redirect(url_for("web.question", slug=question.slug) + f"#poll-{poll.id}")
+    return render_template(
+        "admin/poll_form.html", form=form, question=question, pollsters=list_pollster_names(),
+        poll=poll, action_form=ActionForm(),
+    )
+
+
+@bp.post("/polls/<int:poll_id>/delete", endpoint="delete_poll")
+@login_required
+def delete(poll_id: int):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    poll = delete_poll(poll_id, actor=actor())
+    flash({"text": f"{poll_label(poll)} deleted.", "undo_poll": poll.id}, "success")
+    return redirect(safe_next(form.next.data) or url_for("admin.polls"))
+
+
+@bp.post("/polls/<int:poll_id>/restore", endpoint="restore_poll")
+@login_required
+def restore(poll_id: int):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    poll = restore_poll(poll_id, actor=actor())
+    flash(f"{poll_label(poll)} restored.", "success")
+    return redirect(safe_next(form.next.data) or url_for("web.poll", poll_id=poll.id))
+
+
+def form_values(form) -> dict:
+    raw = {name: getattr(form, name).data for name in FORM_FIELDS}
+    raw["results"] = {name: field.data for name, field in form.choice_fields()}
+    return raw
+
+
+def choice_lookup(form):
+    """``results.<choice>`` keys of the poll service name the choice's percent field."""
+    by_choice = dict(form.choice_fields())
+    return lambda key: by_choice.get(key.removeprefix("results.")) if key.startswith("results.") else None

@@ -1,0 +1,83 @@
+"""Admin question management: add a question, edit its wording and choices."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from ..services.errors import ServiceError
+from ..services.questions import (
+    ChoiceEdit,
+    add_question,
+    get_question,
+    list_questions,
+    poll_counts,
+    result_counts,
+    update_question,
+)
+from . import bp
+from .forms import QuestionEditForm, QuestionForm, attach_errors
+
+
+@bp.get("/questions")
+@login_required
+def questions():
+    return render_template("admin/questions.html", questions=list_questions(), counts=poll_counts())
+
+
+@bp.route("/questions/new", methods=["GET", "POST"])
+@login_required
+def new_question():
+    form = QuestionForm()
+    if form.validate_on_submit():
+        try:
+            question = add_question(form.title.data, form.choice_names(), slug=form.slug.data or "",
+                                    region=form.region.data or "", description=form.description.data or "")
+        except ServiceError as error:
+            attach_errors(form, error.fields)
+        else:
+            flash(f"Question “{question.title}” created.", "success")
+            return redirect(url_for("web.question", slug=question.slug))
+    return render_template("admin/question_form.html", form=form, question=None)
+
+
+@bp.route("/questions/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit_question(slug: str):
+    question = get_question(slug)
+    if request.method == "POST":
+        form = QuestionEditForm()
+    else:
+        form = QuestionEditForm(
+            title=question.title, slug=question.slug, region=question.region,
+            description=question.description,
+            choices=[{"id": str(c.id), "name": c.name} for c in question.choices],
+        )
+    if form.validate_on_submit():
+        rows = [ChoiceEdit(int(entry.form.id.data) if (entry.form.id.data or "").isdigit() else None,
+                           entry.form.name.data or "", bool(entry.form.remove.data))
+                for entry in form.choices]
+        added = (form.new_choices.data or "").splitlines()
+        rows += [ChoiceEdit(None, line) for line in added if line.strip()]
+        try:
+            question = update_question(slug, form.title.data, rows, new_slug=form.slug.data or "",
+                                       region=form.region.data or "", description=form.description.data or "")
+        except ServiceError as error:
+            attach_errors(form, error.fields, choice_row_lookup(form))
+        else:
+            flash(f"Question “{question.title}” saved.", "success")
+            return redirect(url_for("web.question", slug=question.slug))
+    return render_template("admin/question_form.html", form=form, question=question,
+                           results=result_counts(question))
+
+
+def choice_row_lookup(form):
+    """``choices.<i>`` names a row of the choice list; ``choices`` the list as a whole."""
+    def lookup(key: str):
+        if key == "choices":
+            return form.new_choices
+        index = key.removeprefix("choices.")
+        if key.startswith("choices.") and index.isdigit() and int(index) < len(form.choices.entries):
+            return form.choices.entries[int(index)].form.name
+        return None
+    return lookup

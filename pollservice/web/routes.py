@@ -1,0 +1,167 @@
+"""Thin views: parse the query, call the services, render a template or image."""
+
+from __future__ import annotations
+
+from flask import Response, render_template, request, url_for
+from flask_login import current_user
+
+from .. import stats
+from ..models import POPULATIONS
+from ..services import averages
+from ..services.audit import history
+from ..services.charts import (
+    FORMATS,
+    METHOD_LABELS,
+    RANGES,
+    chart_alt_text,
+    parse_range,
+    parse_size,
+    range_dates,
+    render_question_chart,
+    source_line,
+)
+from ..services.errors import BadRequest, NotFound
+from ..services.polls import get_poll, list_polls
+from ..services.pollsters import get_pollster, list_pollsters, pollster_house_effects, pollster_polls
+from ..services.questions import get_question, list_regions, poll_counts, search_questions
+from . import bp
+
+MIMETYPES = {"png": "image/png", "svg": "image/svg+xml"}
+# Public API files of a question, built by the import/export area.
+DOWNLOADS = (("CSV", "/api/v1/questions/{slug}/polls.csv"),
+             ("JSON", "/api/v1/questions/{slug}/export.json"))
+
+
+def chart_query(method: str, start, end) -> dict[str, str]:
+    """The chart endpoint's query for a page's method and date range."""
+    query = {"method": method}
+    if start is not None:
+        query["from"] = start.isoformat()
+    if end is not None:
+        query["to"] = end.isoformat()
+    return query
+
+
+@bp.get("/")
+def index():
+    text = request.args.get("q", "").strip()
+    region = request.args.get("region", "").strip()
+    counts = poll_counts()
+    questions = [
+        {
+            "question": q,
+            "latest": averages.latest_averages(q),
+            "change": averages.recent_change(q),
+            "n_polls": counts.get(q.id, 0),
+        }
+        for q in search_questions(text, region)
+    ]
+    return render_template("index.html", questions=questions, text=text, region=region,
+                           regions=list_regions())
+
+
+@bp.get("/questions/<slug>")
+def question(slug: str):
+    method = averages.parse_method(request.args.get("method"))
+    preset = parse_range(request.args.get("range"))
+    pollster = request.args.get("pollster", "").strip()
+    population = request.args.get("population", "").strip().lower()
+    q = get_question(slug)
+    start, end = range_dates(q, preset)
+    polls = list_polls(q)
+    shown = {p.id for p in polls if (not pollster or p.pollster.slug == pollster)
+             and (not population or p.population == population)}
+    return render_template(
+        "question.html",
+        question=q,
+        method=method,
+        chart_query=chart_query(method, start, end),
+        methods=stats.METHODS,
+        method_labels=METHOD_LABELS,
+        preset=preset,
+        ranges=RANGES,
+        start=start,
+        end=end,
+        alt_text=chart_alt_text(q, method, start, end),
+        latest=averages.latest_averages(q, method),
+        house_effects=averages.house_effects(q),
+        polls=polls,
+        shown=shown,
+        pollster_filter=pollster,
+        population_filter=population if population in POPULATIONS else "",
+        pollster_slugs={p.pollster.name: p.pollster.slug for p in polls},
+        embed_url=url_for("web.embed", slug=q.slug, _external=True,
+                          **{k: v for k, v in (("method", method), ("range", preset))
+                             if v not in (stats.DEFAULT_METHOD, "all")}),
+        populations=POPULATIONS,
+        downloads=[(label, url.format(slug=q.slug)) for label, url in DOWNLOADS],
+        source=source_line(q),
+    )
+
+
+@bp.get("/pollsters")
+def pollsters():
+    return render_template("pollsters.html", pollsters=list_pollsters())
+
+
+@bp.get("/pollsters/<slug>")
+def pollster(slug: str):
+    found = get_pollster(slug)
+    polls = pollster_polls(found)
+    questions = list({p.question.id: p.question for p in polls}.values())
+    return render_template(
+        "pollster.html",
+        pollster=found,
+        polls=polls,
+        questions=questions,
+        house_effects=pollster_house_effects(found, questions),
+        populations=POPULATIONS,
+    )
+
+
+@bp.get("/polls/<int:poll_id>")
+def poll(poll_id: int):
+    # Admins see deleted polls (marked so, with a way to restore them); others get a 404.
+    found = get_poll(poll_id, include_deleted=current_user.is_authenticated)
+    weights = averages.poll_weights(found.question, stats.DEFAULT_METHOD) if found.deleted_at is None else {}
+    return render_template(
+        "poll.html",
+        poll=found,
+        weight=weights.get(found.id),
+        history=history(found.id),
+        populations=POPULATIONS,
+    )
+
+
+@bp.get("/embed/<slug>")
+def embed(slug: str):
+    method = averages.parse_method(request.args.get("method"))
+    preset = parse_range(request.args.get("range"))
+    q = get_question(slug)
+    start, end = range_dates(q, preset)
+    return render_template(
+        "embed.html", question=q, chart_query=chart_query(method, start, end),
+        alt_text=chart_alt_text(q, method, start, end), source=source_line(q),
+    )
+
+
+@bp.get("/methodology")
+def methodology():
+    return render_template("methodology.html", method_labels=METHOD_LABELS)
+
+
+@bp.get("/charts/<slug>.<fmt>")
+def chart(slug: str, fmt: str):
+    if fmt not in FORMATS:
+        raise NotFound(f"Charts come as {' or '.join(FORMATS)}.", fields={"format": "unknown"})
+    method = averages.parse_method(request.args.get("method"))
+    start = averages.parse_query_date(request.args.get("from"), "from")
+    end = averages.parse_query_date(request.args.get("to"), "to")
+    realtime = averages.parse_flag(request.args.get("realtime"), "realtime")
+    size = parse_size(request.args.get("size"))
+    scale = request.args.get("scale", "1")
+    if scale not in ("1", "2"):
+        raise BadRequest("scale must be 1 or 2.", fields={"scale": "must be 1 or 2"})
+    q = get_question(slug)
+    image = render_question_chart(q, fmt, method, start, end, realtime, float(scale), size)
+    return Response(image, mimetype=MIMETYPES[fmt])
