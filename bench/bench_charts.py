@@ -1,0 +1,86 @@
+"""Time trend-chart rendering: ms per render for PNG 1x, PNG 2x and SVG.
+
+Two choices with 300 and 6,000 polls in all, over about two years of daily trend.
+Prints the median and the fastest of several renders after one warm-up render
+(the first render in a process also loads fonts).
+
+    .venv/bin/python bench/bench_charts.py [--repeat 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pollservice.charts import ChoiceSeries, render_trend_chart  # noqa: E402
+
+CASES = {
+    "PNG 1x": {"fmt": "png", "scale": 1},
+    "PNG 2x": {"fmt": "png", "scale": 2},
+    "SVG": {"fmt": "svg"},
+}
+
+
+def synthetic_series(total_polls: int, days: int = 730, seed: int = 0) -> list[ChoiceSeries]:
+    """Two choices, each a random-walk trend with +-4 point band and weighted polls."""
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range(end="2017-03-31", periods=days, freq="D")
+    series = []
+    for name, level in (("Support", 42.0), ("Oppose", 51.0)):
+        walk = level + np.cumsum(rng.normal(0, 0.15, days))
+        trend = pd.DataFrame(
+            {"date": dates, "estimate": walk, "lower": walk - 4.0, "upper": walk + 4.0}
+        )
+        n = total_polls // 2
+        picked = rng.integers(0, days, n)
+        polls = pd.DataFrame(
+            {
+                "date": dates[picked],
+                "pct": walk[picked] + rng.normal(0, 3.0, n),
+                "weight": rng.gamma(2.0, 1.0, n),
+            }
+        )
+        series.append(ChoiceSeries(name, trend, polls))
+    return series
+
+
+def time_renders(series, repeat: int, **options) -> tuple[float, float, int]:
+    render_trend_chart("Benchmark", series, **options)  # warm-up
+    times, size = [], 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        size = len(
+            render_trend_chart(
+                "Benchmark",
+                series,
+                method_label="Trend: benchmark; band = 95% interval",
+                source_line="Data: synthetic",
+                **options,
+            )
+        )
+        times.append((time.perf_counter() - start) * 1000.0)
+    return statistics.median(times), min(times), size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    print(f"{'polls':>6}  {'output':<7} {'median ms':>9} {'best ms':>8} {'bytes':>9}")
+    for total in (300, 6000):
+        series = synthetic_series(total)
+        for label, options in CASES.items():
+            median, best, size = time_renders(series, args.repeat, **options)
+            print(f"{total:>6}  {label:<7} {median:>9.1f} {best:>8.1f} {size:>9,}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""The public pages in a real browser: what a visitor sees and can do."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import CHROMIUM, image_width, screenshot
+
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); browser tests need it",
+                allow_module_level=True)
+
+CALEXIT = "Should California peacefully leave the United States?"
+APPROVAL = "Do you approve or disapprove of the way Donald Trump is handling his job as president?"
+
+
+def test_home_lists_the_seeded_questions_with_averages_and_thumbnails(page):
+    page.goto("/")
+    link = page.get_by_role("link", name=CALEXIT, exact=True)
+    assert link.is_visible()
+    card = page.locator(".question-card", has=link)
+    assert re.search(r"Support\s+\d+\.\d%", card.inner_text())
+    assert "95% interval" in card.inner_text()
+    assert image_width(page, ".question-card .thumb img") > 0
+    screenshot(page, "home")
+    link.click()
+    page.wait_for_url("**/questions/calexit")
+
+
+def test_home_search_and_region_filter_narrow_the_list(page):
+    page.goto("/")
+    page.get_by_label("Search questions").fill("approve")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/?q=approve*")
+    assert page.get_by_role("link", name=APPROVAL, exact=True).is_visible()
+    assert page.get_by_role("link", name=CALEXIT, exact=True).count() == 0
+    page.goto("/")
+    page.get_by_label("Region").select_option("California")  # submits on change
+    page.wait_for_url("**region=California*")
+    assert page.get_by_role("link", name=CALEXIT, exact=True).is_visible()
+    assert page.get_by_role("link", name=APPROVAL, exact=True).count() == 0
+
+
+def test_question_page_shows_the_loaded_chart_estimate_and_poll_table(page):
+    page.goto("/questions/trump-approval")
+    chart = page.locator("figure.chart img")
+    assert image_width(page, "figure.chart img") >= 800
+    assert "Latest estimate" in chart.get_attribute("alt")
+    current = page.locator(".current-average").inner_text()
+    assert re.search(r"Approve: \d+\.\d%, 95% interval \d+\.\d to \d+\.\d", current)
+    rows = page.locator("#poll-table tbody tr")
+    assert rows.count() > 400
+    assert page.get_by_role("link", name="polls CSV").get_attribute("href") == \
+        "/api/v1/questions/trump-approval/polls.csv"
+    screenshot(page, "question-approval", full_page=False)  # the whole page has 460 rows
+    page.goto("/questions/calexit")
+    assert image_width(page, "figure.chart img") > 0
+    screenshot(page, "question-calexit")
+
+
+def test_date_range_preset_redraws_the_chart_for_that_range(page):
+    page.goto("/questions/trump-approval")
+    page.get_by_role("link", name="Last 30 days").click()
+    page.wait_for_url("**range=30d*")
+    src = page.locator("figure.chart img").get_attribute("src")
+    assert "from=2017-03-31" in src and "to=2017-04-30" in src
+    assert image_width(page, "figure.chart img") > 0
+    assert page.get_by_role("link", name="Last 30 days").get_attribute("aria-current") == "true"
+
+
+def sample_column(page) -> list[str]:
+    return page.locator("#poll-table tbody tr td:nth-child(3)").evaluate_all(
+        "cells => cells.map(c => c.dataset.sort)")
+
+
+def test_sorting_the_poll_table_by_sample_size_with_mouse_and_keyboard(page):
+    page.goto("/questions/trump-approval")
+    header = page.locator("#poll-table th", has_text="Sample")
+    header.get_by_role("button").click()
+    assert header.get_attribute("aria-sort") == "ascending"
+    sizes = sample_column(page)
+    known = [int(s) for s in sizes if s]
+    assert known == sorted(known) and known[0] < known[-1]
+    assert all(s == "" for s in sizes[len(known):])  # unknown sizes last
+    header.get_by_role("button").focus()
+    page.keyboard.press("Enter")
+    assert header.get_attribute("aria-sort") == "descending"
+    known = [int(s) for s in sample_column(page) if s]
+    assert known == sorted(known, reverse=True)
+
+
+def test_filtering_the_poll_table_by_pollster_and_population(page):
+    page.goto("/questions/trump-approval")
+    page.get_by_label("Pollster", exact=True).select_option(label="Gallup")
+    visible = page.locator("#poll-table tbody tr:not([hidden])")
+    count = visible.count()
+    assert 0 < count < 200
+    assert set(visible.locator("td:first-child a").all_inner_texts()) == {"Gallup"}
+    assert page.locator("[data-count]").inner_text() == str(count)
+    assert "pollster=gallup" in page.url
+    page.get_by_label("Population", exact=True).select_option("lv")
+    assert page.locator("#poll-table tbody tr:not([hidden])").count() == 0
+    # The address keeps the filter: loading it renders the same rows without JavaScript.
+    page.reload()
+    assert page.locator("#poll-table tbody tr:not([hidden])").count() == 0
+
+
+def test_embed_page_shows_only_the_chart_and_its_credit(page):
+    page.goto("/questions/calexit")
+    snippet = page.locator("#embed-code").input_value()
+    match = re.search(r'<iframe src="([^"]+)"', snippet)
+    assert match and match.group(1).endswith("/embed/calexit")
+    page.goto(match.group(1))
+    assert image_width(page, "figure.chart img") > 0
+    assert page.locator("header, nav, footer").count() == 0
+    assert page.get_by_role("link", name=re.compile("polls and average on pollservice")).is_visible()
+    screenshot(page, "embed")
+
+
+def test_pollster_and_poll_pages_link_up(page):
+    page.goto("/questions/trump-approval")
+    page.locator("#poll-table tbody tr").first.get_by_role("link").first.click()
+    page.wait_for_url("**/pollsters/*")
+    assert page.get_by_role("heading", name="House effects").is_visible()
+    page.locator("table").last.locator("tbody tr td a").first.click()
+    page.wait_for_url("**/polls/*")
+    assert page.get_by_role("heading", name="History").is_visible()
+    assert "added" in page.locator(".history").inner_text()
+
+
+def test_question_page_fits_a_phone_screen(phone_page):
+    phone_page.goto("/questions/calexit")
+    overflow = phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    assert image_width(phone_page, "figure.chart img") > 0
+    source = phone_page.locator("figure.chart img").evaluate("img => img.currentSrc")
+    assert "size=small" in source and "scale=2" in source  # the narrow layout, sharp on a 2x screen
+    screenshot(phone_page, "question-phone")

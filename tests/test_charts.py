@@ -1,0 +1,349 @@
+"""Tests of the trend-chart renderer (pollservice.charts)."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+from io import BytesIO
+from pathlib import Path
+
+import matplotlib.image as mpimg
+import numpy as np
+import pandas as pd
+import pytest
+
+from pollservice import charts
+from pollservice.charts import ChoiceSeries, chart_description, render_trend_chart
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+SVG = "{http://www.w3.org/2000/svg}"
+SCRIPT = "<script>alert(1)</script>"
+METHOD = "Trend: Kalman smoother with house effects; band = 95% interval"
+SOURCE = "Data: FiveThirtyEight (ABC News), CC BY 4.0"
+
+
+def make_series(
+    names=("Support", "Oppose"),
+    levels=(32.0, 55.0),
+    n_polls=60,
+    days=90,
+    end="2017-03-31",
+    seed=0,
+) -> list[ChoiceSeries]:
+    """Synthetic random-walk trends with noisy, unequally weighted polls."""
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range(end=end, periods=days, freq="D")
+    series = []
+    for name, level in zip(names, levels, strict=True):
+        walk = level + np.cumsum(rng.normal(0, 0.2, days))
+        walk += level - walk[-1]  # the latest estimate is exactly `level`
+        trend = pd.DataFrame(
+            {"date": dates, "estimate": walk, "lower": walk - 3.9, "upper": walk + 3.9}
+        )
+        picked = rng.integers(0, days, n_polls)
+        polls = pd.DataFrame(
+            {
+                "date": dates[picked],
+                "pct": walk[picked] + rng.normal(0, 3, n_polls),
+                "weight": rng.gamma(2.0, 1.0, n_polls),
+            }
+        )
+        series.append(ChoiceSeries(name, trend, polls))
+    return series
+
+
+def one_poll_series() -> list[ChoiceSeries]:
+    day = pd.Timestamp("2017-03-31")
+    return [
+        ChoiceSeries(
+            "Support",
+            pd.DataFrame({"date": [day], "estimate": [41.0], "lower": [35.0], "upper": [47.0]}),
+            pd.DataFrame({"date": [day], "pct": [41.0], "weight": [1.0]}),
+        )
+    ]
+
+
+def png_pixels(data: bytes) -> np.ndarray:
+    assert data.startswith(PNG_SIGNATURE)
+    return mpimg.imread(BytesIO(data), format="png")
+
+
+def svg_root(data: bytes) -> ET.Element:
+    return ET.fromstring(data)
+
+
+def title_and_desc(data: bytes) -> tuple[str, str]:
+    first, second = list(svg_root(data))[:2]
+    assert (first.tag, second.tag) == (f"{SVG}title", f"{SVG}desc")
+    return first.text, second.text
+
+
+# ------------------------------------------------------------------------- PNG
+
+
+def test_png_is_valid_and_sized_width_times_dpi_by_height_times_dpi():
+    pixels = png_pixels(render_trend_chart("Approval", make_series(), width=8, height=4.5))
+    assert pixels.shape[:2] == (450, 800)
+
+
+def test_png_at_2x_is_twice_as_wide_and_high():
+    one_x = png_pixels(render_trend_chart("Approval", make_series(), scale=1))
+    two_x = png_pixels(render_trend_chart("Approval", make_series(), scale=2))
+    assert two_x.shape[:2] == (2 * one_x.shape[0], 2 * one_x.shape[1])
+
+
+def test_png_of_custom_size_matches_inches_times_dpi():
+    pixels = png_pixels(render_trend_chart("Approval", make_series(), width=6, height=3))
+    assert pixels.shape[:2] == (300, 600)
+
+
+def test_png_is_deterministic_and_carries_no_software_text():
+    first = render_trend_chart("Approval", make_series(), method_label=METHOD)
+    assert first == render_trend_chart("Approval", make_series(), method_label=METHOD)
+    assert b"Software" not in first and b"Matplotlib" not in first
+
+
+def test_png_draws_each_choice_in_its_palette_colour():
+    pixels = png_pixels(render_trend_chart("Approval", make_series()))
+    rgb = (pixels[..., :3] * 255).round().astype(int).reshape(-1, 3)
+    for colour in charts.PALETTE[:2]:
+        wanted = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)])
+        assert (np.abs(rgb - wanted).sum(axis=1) <= 6).sum() > 200, colour
+
+
+# ------------------------------------------------------------------------- SVG
+
+
+def test_svg_is_well_formed_with_title_and_desc_first_children_of_root():
+    data = render_trend_chart(
+        "Do you support the proposal?",
+        make_series(),
+        fmt="svg",
+        method_label=METHOD,
+        source_line=SOURCE,
+    )
+    root = svg_root(data)
+    assert root.tag == f"{SVG}svg"
+    title, desc = title_and_desc(data)
+    assert title == "Do you support the proposal?"
+    assert desc.startswith("Latest estimate on 2017-03-31: Support 32.0% (95% interval")
+    assert "; Oppose 55.0% (95% interval 51.1 to 58.9)." in desc
+
+
+def test_svg_has_no_date_metadata_and_is_byte_identical_across_renders():
+    first = render_trend_chart("Approval", make_series(), fmt="svg", source_line=SOURCE)
+    second = render_trend_chart("Approval", make_series(), fmt="svg", source_line=SOURCE)
+    assert first == second
+    assert b"<dc:date>" not in first
+
+
+def test_svg_escapes_script_in_title_choice_name_source_and_description():
+    series = make_series(names=("Support", SCRIPT))
+    data = render_trend_chart(
+        SCRIPT, series, fmt="svg", method_label=SCRIPT, source_line=f"Data: {SCRIPT} & co"
+    )
+    assert b"<script" not in data.lower()
+    title, desc = title_and_desc(data)  # parses: nothing broke the markup
+    assert title == SCRIPT
+    assert f"{SCRIPT} 55.0%" in desc
+
+    custom = render_trend_chart("Q", series, fmt="svg", description=f"{SCRIPT} & more")
+    assert b"<script" not in custom.lower()
+    assert title_and_desc(custom)[1] == f"{SCRIPT} & more"
+
+
+def test_svg_survives_xml_illegal_control_characters_in_names():
+    series = make_series(names=("Sup\x00port", "Op\x1bpose"))
+    title, desc = title_and_desc(render_trend_chart("Bad\x07 title", series, fmt="svg"))
+    assert title == "Bad title"
+    assert "Support 32.0%" in desc and "Oppose 55.0%" in desc
+
+
+def test_svg_with_many_polls_stays_compact_and_deterministic():
+    series = make_series(n_polls=1500, days=700)
+    first = render_trend_chart("Many", series, fmt="svg")
+    assert first == render_trend_chart("Many", series, fmt="svg")
+    assert len(first) < 600_000  # dots go in as one bitmap, not 3,000 paths
+
+
+# ------------------------------------------------------------------ edge cases
+
+
+def test_no_series_renders_no_polls_yet():
+    png = render_trend_chart("Empty question", [])
+    assert png_pixels(png).shape[:2] == (450, 800)
+    svg = render_trend_chart("Empty question", [], fmt="svg")
+    assert b"No polls yet" in svg  # matplotlib's comment naming the drawn text
+    assert title_and_desc(svg) == ("Empty question", "No polls yet.")
+
+
+def test_series_with_empty_frames_renders_no_polls_yet():
+    empty = [
+        ChoiceSeries("Support", pd.DataFrame(), pd.DataFrame()),
+        ChoiceSeries(
+            "Oppose",
+            pd.DataFrame(columns=["date", "estimate", "lower", "upper"]),
+            pd.DataFrame(columns=["date", "pct", "weight"]),
+        ),
+    ]
+    svg = render_trend_chart("Empty question", empty, fmt="svg")
+    assert b"No polls yet" in svg
+    assert title_and_desc(svg)[1] == "No polls yet."
+
+
+def test_one_poll_renders_a_visible_point_and_states_its_estimate():
+    series = one_poll_series()
+    pixels = png_pixels(render_trend_chart("One", series))
+    assert pixels.shape[:2] == (450, 800)
+    _, desc = title_and_desc(render_trend_chart("One", series, fmt="svg"))
+    assert desc == (
+        "Latest estimate on 2017-03-31: Support 41.0% (95% interval 35.0 to 47.0). "
+        "Polls from 2017-03-31."
+    )
+
+
+def test_one_point_trend_is_drawn_as_a_marker_with_error_bar():
+    figure = charts._draw(
+        "One", [charts._prepare(one_poll_series()[0], "#0072B2")], "", "", 8.0, 4.5, 100.0
+    )
+    axes = figure.axes[0]
+    assert axes.containers, "an errorbar container shows the lone trend point"
+
+
+def test_three_thousand_polls_render_to_png_and_svg():
+    series = make_series(n_polls=1500, days=800)  # 2 choices x 1,500 = 3,000 polls
+    assert png_pixels(render_trend_chart("Many", series)).shape[:2] == (450, 800)
+    title, desc = title_and_desc(render_trend_chart("Many", series, fmt="svg"))
+    assert title == "Many" and "Support 32.0%" in desc
+
+
+def test_polls_on_a_single_day_render():
+    series = make_series(days=1, n_polls=5)
+    assert png_pixels(render_trend_chart("One day", series)).shape[:2] == (450, 800)
+
+
+def test_nan_gaps_in_trend_render_without_warnings():
+    series = make_series()
+    for choice in series:
+        choice.trend.loc[10:20, ["estimate", "lower", "upper"]] = np.nan
+        choice.trend.loc[30, "estimate"] = np.nan
+        choice.trend.loc[40:, ["lower", "upper"]] = np.nan
+    _, desc = title_and_desc(render_trend_chart("Gaps", series, fmt="svg"))
+    assert "Support 32.0%; Oppose 55.0%. Polls from" in desc  # no band, no interval
+    assert png_pixels(render_trend_chart("Gaps", series)).shape[:2] == (450, 800)
+
+
+def test_equal_weights_missing_weight_column_and_tz_aware_dates_render():
+    series = make_series()
+    equal = ChoiceSeries("Support", series[0].trend, series[0].polls.assign(weight=1.0))
+    unweighted = ChoiceSeries("Oppose", series[1].trend, series[1].polls.drop(columns="weight"))
+    aware = ChoiceSeries(
+        "Other",
+        series[0].trend.assign(date=series[0].trend["date"].dt.tz_localize("US/Eastern")),
+        series[0].polls.assign(date=series[0].polls["date"].dt.tz_localize("UTC")),
+    )
+    data = render_trend_chart("Mixed", [equal, unweighted, aware])
+    assert png_pixels(data).shape[:2] == (450, 800)
+
+
+def test_dollar_signs_and_glyphs_missing_from_the_font_render_without_warnings():
+    series = make_series(names=("Spend $5 or $10", "中文 \U0001f600"))
+    svg = render_trend_chart("Costs $5 or $10?", series, fmt="svg")
+    _, desc = title_and_desc(svg)
+    assert "Spend $5 or $10 32.0%" in desc and "中文 \U0001f600 55.0%" in desc
+
+
+def test_end_labels_that_would_collide_are_spread_at_least_a_gap_apart():
+    wanted = np.array([30.0, 30.1, 30.2, 45.0])
+    placed = charts._spread(wanted, gap=1.5, low=0.0, high=100.0)
+    assert np.all(np.diff(placed) >= 1.5 - 1e-9)
+    assert placed[1] == pytest.approx(30.1)  # a cluster centres on its wanted mean
+    assert placed[3] == pytest.approx(45.0)  # a label with room stays put
+
+
+def test_end_labels_are_kept_inside_the_plot_range():
+    placed = charts._spread(np.array([99.0, 99.5]), gap=2.0, low=1.0, high=99.0)
+    assert placed[-1] <= 99.0 and placed[1] - placed[0] == pytest.approx(2.0)
+
+
+def test_chart_description_states_latest_values_of_each_choice():
+    assert chart_description(make_series(n_polls=3, seed=3)).startswith(
+        "Latest estimate on 2017-03-31: Support 32.0% (95% interval 28.1 to 35.9); "
+        "Oppose 55.0% (95% interval 51.1 to 58.9). Polls from "
+    )
+
+
+def test_chart_description_names_choices_without_an_estimate():
+    series = make_series()
+    series.append(ChoiceSeries("Undecided", pd.DataFrame(), series[0].polls))
+    assert "; no estimate for Undecided." in chart_description(series)
+
+
+# ------------------------------------------------------------------ validation
+
+
+@pytest.mark.parametrize("fmt", ["jpg", "pdf", "", None])
+def test_unknown_format_raises_value_error(fmt):
+    with pytest.raises(ValueError, match="fmt"):
+        render_trend_chart("Q", make_series(), fmt=fmt)
+
+
+@pytest.mark.parametrize("scale", [0, 0.5, 3.5, float("nan"), "big"])
+def test_scale_outside_1_to_3_raises_value_error(scale):
+    with pytest.raises(ValueError, match="scale"):
+        render_trend_chart("Q", make_series(), scale=scale)
+
+
+@pytest.mark.parametrize(("name", "value"), [("width", 100.0), ("height", 0.0)])
+def test_absurd_figure_size_raises_value_error(name, value):
+    with pytest.raises(ValueError, match=name):
+        render_trend_chart("Q", make_series(), **{name: value})
+
+
+def test_frame_missing_a_column_raises_value_error_naming_it():
+    trend = make_series()[0].trend.drop(columns="estimate")
+    with pytest.raises(ValueError, match="estimate"):
+        render_trend_chart("Q", [ChoiceSeries("Support", trend, pd.DataFrame())])
+
+
+def test_negative_poll_weight_raises_value_error():
+    polls = make_series()[0].polls.assign(weight=-1.0)
+    with pytest.raises(ValueError, match="negative weight"):
+        render_trend_chart("Q", [ChoiceSeries("Support", pd.DataFrame(), polls)])
+
+
+# ------------------------------------------------------------ concurrency, imports
+
+
+def test_concurrent_renders_from_threads_match_a_serial_render():
+    series = make_series()
+    expected = render_trend_chart("Threads", series, fmt="svg")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(
+            pool.map(lambda _: render_trend_chart("Threads", series, fmt="svg"), range(8))
+        )
+    assert all(result == expected for result in results)
+
+
+def test_importing_charts_loads_no_pyplot():
+    code = "import sys, pollservice.charts; assert 'matplotlib.pyplot' not in sys.modules"
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
+
+
+def test_charts_imports_only_matplotlib_numpy_pandas_and_stdlib():
+    source = Path(charts.__file__).read_text(encoding="utf-8")
+    allowed = {"matplotlib", "numpy", "pandas", "__future__"} | set(sys.stdlib_module_names)
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, "no relative imports of other pollservice modules"
+            modules = [node.module]
+        else:
+            continue
+        for module in modules:
+            assert module.split(".")[0] in allowed, module

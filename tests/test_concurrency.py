@@ -1,0 +1,147 @@
+"""Concurrency and durability under gunicorn: 8 clients add 200 polls while others read.
+
+Every poll is stored exactly once, no request fails, and the stored averages equal a fresh
+recomputation. PostgreSQL runs 4 workers; SQLite (WAL) runs 2.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from conftest import ON_POSTGRES
+
+ROOT = Path(__file__).resolve().parents[1]
+WRITERS, POLLS_PER_WRITER, READERS = 8, 25, 4
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def served(database_url, tmp_path, app):
+    """gunicorn serving the test database, with the seed question and an API token."""
+    from pollservice.services import canonical_csv
+    from pollservice.services.demo import DATA_DIR
+    from pollservice.services.importing import import_rows
+    from pollservice.services.tokens import create_token
+
+    with app.app_context():
+        with (DATA_DIR / "seed_calexit.csv").open() as handle:
+            import_rows(canonical_csv.read_rows(handle, "seed"), "seed")
+        _, token = create_token("load")
+    port = free_port()
+    workers = "4" if ON_POSTGRES else "2"
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "s" * 32,
+           "MPLCONFIGDIR": str(tmp_path / "mpl"), "PYTHONPATH": str(ROOT)}
+    env.pop("REDIS_URL", None)
+    log_path = tmp_path / "gunicorn.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", workers, "-b", f"127.0.0.1:{port}",
+             "--timeout", "120", "wsgi:app"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(base + "/healthz", timeout=10).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.3)
+        else:
+            pytest.fail("gunicorn did not start: " + log_path.read_text()[-2000:])
+        yield base, token
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_concurrent_writes_are_stored_once_and_the_averages_stay_exact(served, app):
+    base, token = served
+    failures: list[str] = []
+    statuses: Counter = Counter()
+    done = threading.Event()
+
+    def writer(number: int) -> None:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {token}"
+        for i in range(POLLS_PER_WRITER):
+            body = {"pollster": f"Pollster {number}", "start_date": f"2017-05-{1 + i % 28:02d}",
+                    "end_date": f"2017-05-{1 + i % 28:02d}", "sample_size": 500 + i,
+                    "population": "a", "results": {"Support": 20 + (number + i) % 20, "Oppose": 60},
+                    "source_id": f"w{number}-{i}"}
+            response = session.post(f"{base}/api/v1/questions/calexit/polls", json=body, timeout=120)
+            statuses[response.status_code] += 1
+            if response.status_code != 201:
+                failures.append(f"POST {response.status_code}: {response.text[:200]}")
+
+    def reader() -> None:
+        session = requests.Session()
+        urls = ["/api/v1/questions/calexit/average", "/api/v1/questions/calexit/trend",
+                "/api/v1/questions/calexit/polls", "/api/v1/questions"]
+        i = 0
+        while not done.is_set():
+            response = session.get(base + urls[i % len(urls)], timeout=120)
+            statuses[response.status_code] += 1
+            if response.status_code != 200:
+                failures.append(f"GET {urls[i % len(urls)]} {response.status_code}")
+            i += 1
+
+    readers = [threading.Thread(target=reader) for _ in range(READERS)]
+    writers = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
+    for thread in readers + writers:
+        thread.start()
+    for thread in writers:
+        thread.join()
+    done.set()
+    for thread in readers:
+        thread.join()
+
+    assert not failures, failures[:5]
+    assert statuses[201] == WRITERS * POLLS_PER_WRITER
+
+    from pollservice import stats
+    from pollservice.extensions import db
+    from pollservice.models import Poll
+    from pollservice.services.averages import poll_frames
+    from pollservice.services.questions import get_question
+
+    with app.app_context():
+        source_ids = db.session.execute(
+            select(Poll.source_id, func.count()).where(Poll.source == "api").group_by(Poll.source_id)
+        ).all()
+        assert len(source_ids) == WRITERS * POLLS_PER_WRITER
+        assert all(count == 1 for _, count in source_ids)
+        question = get_question("calexit")
+        fresh = {name: stats.average(frame, method="kalman")
+                 for name, frame in poll_frames(question).items()}
+    time.sleep(1.2)  # past READ_STALENESS_SECONDS, so every worker has seen the last write
+    for _ in range(6):  # ask several workers
+        served_average = requests.get(f"{base}/api/v1/questions/calexit/average", timeout=60).json()
+        for name, expected in fresh.items():
+            got = served_average["choices"][name]
+            assert got["n_polls"] == expected["n_polls"]
+            assert got["estimate"] == pytest.approx(expected["estimate"], abs=1e-3)
+            assert got["lower"] == pytest.approx(expected["lower"], abs=1e-3)

@@ -1,0 +1,44 @@
+"""Server-rendered pages."""
+
+from __future__ import annotations
+
+
+def test_home_lists_questions_with_their_current_average(demo_app, client):
+    page = client.get("/").get_data(as_text=True)
+    assert "Should California peacefully leave the United States?" in page
+    assert "Support" in page and "95% interval" in page
+    assert "/questions/calexit" in page
+
+
+def test_question_page_has_chart_average_and_poll_table(demo_app, client):
+    page = client.get("/questions/calexit?method=weighted").get_data(as_text=True)
+    assert '<img src="/charts/calexit.png?method=weighted"' in page
+    assert "Current average" in page
+    assert "Reuters/Ipsos" in page and "2016-12-06" in page and "500" in page
+    assert "https://abc7.com/surveyusa-survey-usa-poll-cal-exit/1731072/" in page
+    assert "unknown" in page  # the sample size nobody reported
+
+
+def test_unknown_question_page_is_a_404_page(client):
+    response = client.get("/questions/nope")
+    assert response.status_code == 404
+    assert b"No question with slug" in response.data
+
+
+def test_methodology_page_explains_each_method(client):
+    page = client.get("/methodology").get_data(as_text=True)
+    for method in ("kalman", "weighted", "latest", "lowess"):
+        assert f'id="{method}"' in page
+
+
+def test_user_text_is_escaped_in_pages(demo_app, client):
+    from pollservice.services.polls import add_poll
+
+    with demo_app.app_context():
+        add_poll("calexit", {
+            "pollster": "<script>alert(1)</script> Polling", "start_date": "2017-04-01",
+            "end_date": "2017-04-02", "population": "a", "results": {"Support": "30"},
+        })
+    page = client.get("/questions/calexit?method=weighted").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Polling" in page

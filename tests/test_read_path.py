@@ -1,0 +1,138 @@
+"""The read path: stored averages (reads never recompute), HTTP caching, version signal."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from conftest import ON_POSTGRES, make_app
+from pollservice import stats
+from pollservice.services.polls import add_poll
+
+NEW_POLL = {"pollster": "Late Poll", "start_date": "2017-04-20", "end_date": "2017-04-21",
+            "population": "a", "sample_size": "800", "results": {"Support": "45", "Oppose": "40"}}
+
+
+def forbid_statistics(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("a read recomputed the statistics")
+
+    for name in ("trend", "average", "poll_contributions", "house_effects"):
+        monkeypatch.setattr(stats, name, refuse)
+
+
+def test_reads_of_the_default_method_never_recompute(demo_app, client, monkeypatch):
+    forbid_statistics(monkeypatch)
+    for url in ("/api/v1/questions", "/api/v1/questions/trump-approval/average",
+                "/api/v1/questions/trump-approval/trend", "/api/v1/questions/trump-approval/house-effects",
+                "/api/v1/questions/trump-approval/trend?from=2017-03-01&to=2017-03-31", "/"):
+        assert client.get(url).status_code == 200, url
+
+
+def test_another_method_is_computed_once_then_read(demo_app, client, monkeypatch):
+    first = client.get("/api/v1/questions/calexit/trend?method=lowess")
+    assert first.status_code == 200
+    forbid_statistics(monkeypatch)
+    from pollservice.services import read_cache, stored_averages
+
+    read_cache.clear()
+    stored_averages.clear_local_cache()  # even a fresh worker reads it from the table
+    again = client.get("/api/v1/questions/calexit/trend?method=lowess")
+    assert again.get_json() == first.get_json()
+
+
+def test_a_write_recomputes_the_stored_average_once(demo_app, monkeypatch):
+    calls = []
+    real_trend = stats.trend
+    monkeypatch.setattr(stats, "trend", lambda *a, **k: calls.append(1) or real_trend(*a, **k))
+    with demo_app.app_context():
+        add_poll("calexit", NEW_POLL)
+    assert len(calls) == 2  # one kalman trend per choice, once
+
+
+def test_etag_and_last_modified_answer_304_until_the_data_changes(demo_app, client):
+    url = "/api/v1/questions/calexit/average?method=kalman"
+    first = client.get(url)
+    etag = first.headers["ETag"]
+    assert first.headers["Last-Modified"]
+    assert "max-age" in first.headers["Cache-Control"] and "public" in first.headers["Cache-Control"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    with demo_app.app_context():
+        add_poll("calexit", NEW_POLL)
+    after = client.get(url, headers={"If-None-Match": etag})
+    assert after.status_code == 200 and after.headers["ETag"] != etag
+    assert after.get_json()["as_of"] == "2017-04-21"
+
+
+def test_different_queries_have_different_etags(demo_app, client):
+    one = client.get("/api/v1/questions/calexit/trend?method=weighted").headers["ETag"]
+    two = client.get("/api/v1/questions/calexit/trend?method=kalman").headers["ETag"]
+    assert one != two
+
+
+def second_worker(database_url, tmp_path, **config):
+    return make_app(database_url, tmp_path / "second", **config)
+
+
+def test_without_redis_another_worker_sees_a_write_after_the_staleness_bound(
+        demo_app, database_url, tmp_path):
+    other = second_worker(database_url, tmp_path, READ_STALENESS_SECONDS=0.0)
+    url = "/api/v1/questions/calexit/average?method=weighted"
+    before = other.test_client().get(url).get_json()
+    with demo_app.app_context():
+        add_poll("calexit", NEW_POLL)
+    assert other.test_client().get(url).get_json() != before
+
+
+def redis_available() -> bool:
+    try:
+        import redis
+
+        redis.Redis(socket_connect_timeout=0.5).ping()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.mark.skipif(not redis_available(), reason="Redis is not running on 127.0.0.1:6379")
+def test_with_redis_every_worker_sees_a_write_at_once(database_url, tmp_path):
+    from pollservice.services.demo import load_demo
+
+    shared = {"REDIS_URL": "redis://127.0.0.1:6379/0",
+              "REDIS_KEY_PREFIX": f"pollservice-test-{uuid.uuid4().hex}:",
+              "READ_STALENESS_SECONDS": 3600.0}  # only the Redis signal can make it fresh
+    writer = make_app(database_url, tmp_path / "writer", **shared)
+    reader = make_app(database_url, tmp_path / "reader", **shared)
+    with writer.app_context():
+        load_demo()
+    url = "/api/v1/questions/calexit/average?method=weighted"
+    before = reader.test_client().get(url).get_json()
+    with writer.app_context():
+        add_poll("calexit", NEW_POLL)
+    after = reader.test_client().get(url).get_json()
+    assert after != before and after["as_of"] == "2017-04-21"
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite only")
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
+    from pollservice.extensions import db
+
+    with app.app_context(), db.engine.connect() as connection:
+        assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(sa.text("PRAGMA busy_timeout")).scalar() >= 5000
+        assert connection.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_healthz_reports_database_and_migration(client):
+    body = client.get("/healthz").get_json()
+    assert body == {"status": "ok", "database": "ok", "migration": "0002"} or (
+        body["status"] == "ok" and body["migration"])
+
+
+def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
+    app = make_app("postgresql+psycopg://nobody@127.0.0.1:1/none", tmp_path)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["status"] == "error"

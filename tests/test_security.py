@@ -1,0 +1,123 @@
+"""Security rules: headers, cookies, secrets, login limits, redirects, CSRF, escaping."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import make_app
+
+
+def test_every_response_carries_the_security_headers(demo_app, client):
+    for url in ("/", "/questions/calexit", "/api/v1/questions", "/charts/calexit.svg?method=weighted",
+                "/api/v1/questions/nope", "/static/style.css"):
+        response = client.get(url)
+        response.close()  # static files are streamed from an open file
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp, url
+        assert "frame-ancestors 'none'" in csp, url
+        assert response.headers["X-Content-Type-Options"] == "nosniff", url
+        assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin", url
+        assert response.headers["X-Frame-Options"] == "DENY", url
+
+
+def test_only_the_embed_page_may_be_framed(app):
+    @app.get("/embed/test-only")
+    def embed_probe():
+        return "ok"
+
+    response = app.test_client().get("/embed/test-only")
+    assert "frame-ancestors *" in response.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in response.headers
+
+
+def test_session_cookie_is_httponly_samesite_lax_and_secure_outside_debug(database_url, tmp_path, admin):
+    app = make_app(database_url, tmp_path, TESTING=False)
+    client = app.test_client()
+    response = client.post("/admin/login", data=admin, base_url="https://localhost")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+
+
+def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch, tmp_path):
+    from pollservice import create_app
+
+    monkeypatch.setenv("POLLSERVICE_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "changeme"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x" * 40})
+    assert app.config["SECRET_KEY"] == "x" * 40
+
+
+def test_the_sixth_login_within_a_minute_is_rate_limited(database_url, tmp_path, admin):
+    app = make_app(database_url, tmp_path, RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    for _ in range(5):
+        wrong = client.post("/admin/login", data={"username": "editor", "password": "wrong-one"})
+        assert wrong.status_code == 200
+    sixth = client.post("/admin/login", data=admin)  # even the right password waits
+    assert sixth.status_code == 429
+    assert b"Too many attempts" in sixth.data
+
+
+def test_one_account_is_limited_across_addresses(database_url, tmp_path, admin):
+    app = make_app(database_url, tmp_path, RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    for i in range(5):
+        client.post("/admin/login", data={"username": "editor", "password": "wrong"},
+                    environ_base={"REMOTE_ADDR": f"10.0.0.{i}"})
+    sixth = client.post("/admin/login", data=admin, environ_base={"REMOTE_ADDR": "10.0.0.99"})
+    assert sixth.status_code == 429
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example",
+                                    "javascript:alert(1)", "http:/evil.example"])
+def test_login_never_redirects_off_site(client, admin, target):
+    response = client.post("/admin/login", query_string={"next": target}, data=admin)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/admin")
+
+
+def test_every_admin_route_requires_login(app):
+    client = app.test_client()
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("admin.")
+             and r.endpoint != "admin.login"]
+    assert rules
+    for rule in rules:
+        url = rule.rule
+        for argument in rule.arguments:
+            url = url.replace(f"<{argument}>", "1").replace(f"<int:{argument}>", "1")
+        method = "POST" if "POST" in rule.methods and "GET" not in rule.methods else "GET"
+        response = client.open(url, method=method)
+        assert response.status_code in (302, 401), f"{rule.endpoint} answered {response.status_code}"
+        if response.status_code == 302:
+            assert "/admin/login" in response.headers["Location"], rule.endpoint
+
+
+def test_forms_refuse_a_post_without_csrf_token(database_url, tmp_path, admin):
+    app = make_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    assert client.post("/admin/login", data=admin).status_code == 400
+
+
+def test_request_bodies_are_limited_in_size(app):
+    big = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    response = app.test_client().post("/api/v1/questions/calexit/polls", data=big,
+                                      content_type="application/json")
+    assert response.status_code == 413
+
+
+def test_a_script_in_a_pollster_name_is_escaped_in_pages_json_and_svg(demo_app, client):
+    from pollservice.services.polls import add_poll
+
+    name = '<script>alert("x")</script>'
+    with demo_app.app_context():
+        add_poll("calexit", {"pollster": name, "start_date": "2017-04-01", "end_date": "2017-04-02",
+                             "population": "a", "results": {"Support": "30"}})
+    page = client.get("/questions/calexit?method=weighted").get_data(as_text=True)
+    assert name not in page and "&lt;script&gt;" in page
+    svg = client.get("/charts/calexit.svg?method=kalman").get_data(as_text=True)
+    assert "<script" not in svg
+    assert client.get("/api/v1/questions/calexit/polls").get_json()[0]["pollster"] == name
