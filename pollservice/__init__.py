@@ -50,13 +50,15 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (models must be imported for Flask-Migrate)
-    from .extensions import api, csrf, db, limiter, login_manager, migrate
+    from .extensions import api, csrf, db, limiter, login_manager, migrate, shared_cache
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    _configure_shared_cache(app)
+    shared_cache.init_app(app)
     from .api.schemas import ErrorSchema
 
     api.ERROR_SCHEMA = ErrorSchema  # document errors in the shape errors.py sends them
@@ -68,6 +70,19 @@ def register_extensions(app: Flask) -> None:
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _configure_sqlite(app)
+
+
+def _configure_shared_cache(app: Flask) -> None:
+    """Flask-Caching on Redis when ``REDIS_URL`` is set (rendered charts shared by every
+    worker); otherwise a null cache, and each worker's own LRU does the caching."""
+    redis_url = app.config.get("REDIS_URL")
+    app.config.setdefault("CACHE_TYPE", "RedisCache" if redis_url else "NullCache")
+    app.config.setdefault("CACHE_NO_NULL_WARNING", True)
+    app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 24 * 3600)  # keys carry the data version
+    app.config.setdefault("CACHE_KEY_PREFIX", app.config["REDIS_KEY_PREFIX"] + "body:")
+    if redis_url:
+        app.config.setdefault("CACHE_REDIS_URL", redis_url)
+        app.config.setdefault("CACHE_OPTIONS", {"socket_timeout": 0.5, "socket_connect_timeout": 0.5})
 
 
 def _configure_sqlite(app: Flask) -> None:

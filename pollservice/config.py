@@ -9,6 +9,12 @@ Environment variables:
 ``SECRET_KEY``
     Signs sessions and CSRF tokens. Required outside debug and testing; in development
     a random per-process key is generated (sessions do not survive a restart).
+``REDIS_URL``
+    e.g. ``redis://127.0.0.1:6379/0``: every worker learns of a write at once (no stale
+    reads), rendered charts and login rate limits are shared by all workers.
+``REDIS_KEY_PREFIX``
+    Prefix of this deployment's Redis keys (default ``pollservice:``); give each database
+    its own when several share one Redis.
 ``POLLSERVICE_LOAD_DEMO``
     ``1`` (default for ``scripts/run.sh``) loads the seed and demo data into an empty
     database at start-up of the run script.
@@ -65,6 +71,8 @@ def from_environment() -> dict:
     if os.environ.get("REDIS_URL"):
         settings["REDIS_URL"] = os.environ["REDIS_URL"]
         settings["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+    if os.environ.get("REDIS_KEY_PREFIX"):
+        settings["REDIS_KEY_PREFIX"] = os.environ["REDIS_KEY_PREFIX"]
     return settings
 
 

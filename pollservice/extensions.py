@@ -4,6 +4,7 @@ Kept in their own module so that models, services and blueprints can import them
 without importing the application factory (which would be an import cycle).
 """
 
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -39,3 +40,6 @@ api = Api()
 # Limits are declared where they apply (login); storage is Redis when REDIS_URL is set
 # (shared by all workers), else per process.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Rendered bodies shared by all workers (charts): Redis when REDIS_URL is set, else off,
+# and each worker keeps its own copies (services/read_cache.py). Configured in create_app.
+shared_cache = Cache()

@@ -5,20 +5,42 @@ question, data version, query) in the worker's memory, answered with an ``ETag``
 ``Last-Modified`` derived from the data version, a ``Cache-Control`` that lets browsers
 and proxies keep it briefly, and ``304 Not Modified`` when the client already has it. On a
 hit the database is not touched at all (see services.read_cache for how fresh the
-version is).
+version is). With ``shared=True`` (charts, whose rendering is expensive) a body missing
+from the worker's memory is looked up in the shared cache (Flask-Caching on Redis when
+``REDIS_URL`` is set) before it is computed, and stored there after: one worker renders a
+chart, the others reuse it. A Redis failure only costs the rendering, never the request.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from functools import wraps
 
 from flask import Response, current_app, request
 
+from .extensions import shared_cache
 from .services import read_cache
 
+log = logging.getLogger(__name__)
 
-def versioned(max_age_setting: str = "JSON_MAX_AGE"):
+
+def _shared_get(key: str) -> tuple[bytes, str] | None:
+    try:
+        return shared_cache.get(key)
+    except Exception as error:  # the shared cache is an optimisation, never a failure
+        log.warning("shared cache unavailable (%s); rendering", error)
+        return None
+
+
+def _shared_set(key: str, body: tuple[bytes, str]) -> None:
+    try:
+        shared_cache.set(key, body)
+    except Exception as error:
+        log.warning("could not store in the shared cache: %s", error)
+
+
+def versioned(max_age_setting: str = "JSON_MAX_AGE", shared: bool = False):
     def decorator(view):
         @wraps(view)
         def wrapper(slug: str, **kwargs):
@@ -27,12 +49,18 @@ def versioned(max_age_setting: str = "JSON_MAX_AGE"):
             key = (request.endpoint, state.id, state.version, request.path, query)
             etag = hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
             cached = read_cache.cached_body(key)
+            if cached is None and shared:
+                cached = _shared_get(etag)
+                if cached is not None:
+                    read_cache.store_body(key, *cached)
             if cached is None:
                 response = current_app.make_response(view(slug, **kwargs))
                 if response.status_code != 200 or response.direct_passthrough:
                     return response
                 cached = (response.get_data(), response.mimetype)
                 read_cache.store_body(key, *cached)
+                if shared:
+                    _shared_set(etag, cached)
             response = Response(cached[0], mimetype=cached[1])
             response.set_etag(etag)
             response.last_modified = state.changed_at

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 
 import pytest
@@ -96,7 +97,12 @@ def redis_available() -> bool:
         return False
 
 
-@pytest.mark.skipif(not redis_available(), reason="Redis is not running on 127.0.0.1:6379")
+# CI runs Redis: there a missing Redis is a failure, not a skip.
+needs_redis = pytest.mark.skipif(not redis_available() and os.environ.get("CI") != "true",
+                                 reason="Redis is not running on 127.0.0.1:6379")
+
+
+@needs_redis
 def test_with_redis_every_worker_sees_a_write_at_once(database_url, tmp_path):
     from pollservice.services.demo import load_demo
 
@@ -136,3 +142,75 @@ def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["status"] == "error"
+
+
+def count_chart_renders(monkeypatch) -> list:
+    from pollservice.web import routes
+
+    renders = []
+    real = routes.render_question_chart
+    monkeypatch.setattr(routes, "render_question_chart",
+                        lambda *a, **k: renders.append(a[1]) or real(*a, **k))
+    return renders
+
+
+def test_a_chart_is_rendered_once_per_data_version_and_answers_304(demo_app, client, monkeypatch):
+    renders = count_chart_renders(monkeypatch)
+    url = "/charts/calexit.png?method=weighted"
+    first = client.get(url)
+    assert first.status_code == 200 and first.mimetype == "image/png"
+    assert "max-age=300" in first.headers["Cache-Control"] and first.headers["Last-Modified"]
+    again = client.get(url)
+    assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    assert renders == ["png"]
+    assert client.get("/charts/calexit.svg?method=weighted").mimetype == "image/svg+xml"
+    assert client.get(url + "&scale=2").data != first.data  # each size is its own entry
+    assert renders == ["png", "svg", "png"]
+    with demo_app.app_context():
+        add_poll("calexit", NEW_POLL)
+    after = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert after.status_code == 200 and after.data != first.data and len(renders) == 4
+
+
+def test_a_bad_chart_query_is_not_cached(demo_app, client):
+    assert client.get("/charts/calexit.png?method=nope").status_code == 400
+    assert client.get("/charts/nope.png").status_code == 404
+
+
+@needs_redis
+def test_with_redis_a_chart_rendered_by_one_worker_is_reused_by_another(database_url, tmp_path, monkeypatch):
+    from pollservice.services import read_cache
+    from pollservice.services.demo import load_demo
+
+    shared = {"REDIS_URL": "redis://127.0.0.1:6379/0",
+              "REDIS_KEY_PREFIX": f"pollservice-test-{uuid.uuid4().hex}:"}
+    one = make_app(database_url, tmp_path / "one", **shared)
+    two = make_app(database_url, tmp_path / "two", **shared)
+    with one.app_context():
+        load_demo()
+    renders = count_chart_renders(monkeypatch)
+    url = "/charts/calexit.svg?method=weighted&from=2017-01-01"
+    body = one.test_client().get(url).data
+    read_cache.clear()  # the second worker has nothing in its own memory
+    assert two.test_client().get(url).data == body
+    assert renders == ["svg"]
+    with one.app_context():
+        add_poll("calexit", NEW_POLL)
+    assert two.test_client().get(url).data != body and len(renders) == 2
+
+
+def test_without_redis_each_worker_renders_for_itself(demo_app, client, monkeypatch):
+    from pollservice.services import read_cache
+
+    renders = count_chart_renders(monkeypatch)
+    client.get("/charts/calexit.svg?method=weighted")
+    read_cache.clear()
+    client.get("/charts/calexit.svg?method=weighted")
+    assert len(renders) == 2  # no shared cache configured: nothing shared, nothing stale
+
+
+def test_livez_is_a_constant_answer_that_touches_nothing(tmp_path):
+    app = make_app("postgresql+psycopg://nobody@127.0.0.1:1/none", tmp_path)
+    response = app.test_client().get("/livez")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}

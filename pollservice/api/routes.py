@@ -15,6 +15,7 @@ from .schemas import (
     ErrorSchema,
     HealthSchema,
     HouseEffectsSchema,
+    LivenessSchema,
     PollListArgs,
     PollSchema,
     QuestionSchema,
@@ -130,3 +131,11 @@ def healthz():
     report = health.check()
     return jsonify(report), (200 if report["status"] == "ok" else 503)
 
+
+
+@service_bp.get("/livez")
+@service_bp.response(200, LivenessSchema)
+def livez():
+    """Liveness: the worker answers. A constant body that touches nothing (no database,
+    no cache), so it also measures the framework's ceiling in bench/bench_load.py."""
+    return jsonify({"status": "ok"})

@@ -185,6 +185,10 @@ class HistoryEntrySchema(Schema):
     new = fields.Dict(allow_none=True, required=True)
 
 
+class LivenessSchema(Schema):
+    status = fields.String(required=True, metadata={"example": "ok"})
+
+
 class HealthSchema(Schema):
     status = fields.String(required=True)
     database = fields.String(required=True)

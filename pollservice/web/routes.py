@@ -6,6 +6,7 @@ from flask import Response, render_template, request, url_for
 from flask_login import current_user
 
 from .. import stats
+from ..http_cache import versioned
 from ..models import POPULATIONS
 from ..services import averages
 from ..services.audit import history
@@ -151,6 +152,7 @@ def methodology():
 
 
 @bp.get("/charts/<slug>.<fmt>")
+@versioned("IMAGE_MAX_AGE", shared=True)
 def chart(slug: str, fmt: str):
     if fmt not in FORMATS:
         raise NotFound(f"Charts come as {' or '.join(FORMATS)}.", fields={"format": "unknown"})

@@ -1,0 +1,233 @@
+"""Load benchmark of the read path under gunicorn (issue 5).
+
+Builds a database with FiveThirtyEight's Trump approval poll list (pair A in
+../shared/data/SOURCES.md: about 16,000 rows, one "All polls" version per poll, about
+6,600 polls in one question), serves it with gunicorn (4 sync workers) on loopback and
+drives it with ``wrk`` (Debian package ``wrk``) from a second process. Prints, per
+endpoint, requests per second and p99 latency, each as a share of a constant-JSON
+endpoint's throughput (the framework's ceiling on this machine); the time to render an
+uncached chart; the time to recompute the question after one new poll; and the peak
+resident memory of each worker.
+
+    .venv/bin/python bench/bench_load.py                      # SQLite in a temp folder
+    .venv/bin/python bench/bench_load.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
+    .venv/bin/python bench/bench_load.py --redis-url redis://127.0.0.1:6379/0
+
+The PostgreSQL database given is emptied (schema ``public`` dropped and re-created).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import requests
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_POLL_LIST = (ROOT.parent / "shared" / "data" / "fivethirtyeight-thirdparty-copies"
+                     / "dskinnion-Gov1347_Blog" / "approval_polllist.csv")
+SLUG = "trump-approval"
+TARGETS = {"average": 0.70, "trend": 0.70, "chart (cached)": 0.60}
+NEW_POLL = {"pollster": "Benchmark Poll", "start_date": "2020-10-30", "end_date": "2020-10-31",
+            "population": "lv", "sample_size": "1000", "results": {"Approve": "44", "Disapprove": "53"}}
+
+
+def run_flask(env: dict, *args: str) -> str:
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "pollservice", *args],
+                            cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        sys.exit(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def time_recompute(env: dict) -> float:
+    """Seconds to store one new poll and recompute the question's stored averages, in a
+    separate process (as a worker taking the write would)."""
+    code = (
+        "import time, json, sys\n"
+        "from pollservice import create_app\n"
+        "from pollservice.services.polls import add_poll\n"
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        "    started = time.perf_counter()\n"
+        f"    add_poll({SLUG!r}, json.loads(sys.argv[1]), actor='bench')\n"
+        "    print(time.perf_counter() - started)\n"
+    )
+    import json
+
+    out = subprocess.run([sys.executable, "-c", code, json.dumps(NEW_POLL)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=True).stdout
+    return float(out.strip().splitlines()[-1])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(env: dict, workers: int, log_path: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+             "--timeout", "120", "wsgi:app"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(base + "/healthz", timeout=5).status_code == 200:
+                return process, base
+        except requests.RequestException:
+            time.sleep(0.3)
+    process.kill()
+    sys.exit("gunicorn did not start:\n" + log_path.read_text()[-3000:])
+
+
+def worker_pids(master: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout
+    return [int(pid) for pid in out.split()]
+
+
+def peak_rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+
+
+def parse_latency(text: str) -> float:
+    """wrk's latency ('1.23ms', '850.00us', '1.02s') in milliseconds."""
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, seconds: int, connections: int, threads: int) -> dict:
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+                         capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = parse_latency(re.search(r"99%\s+(\S+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    return {"rps": rps, "p99_ms": p99, "non_2xx": int(errors.group(1)) if errors else 0,
+            "socket_errors": socket_errors.group(1) if socket_errors else ""}
+
+
+def time_uncached_charts(base: str, count: int) -> list[float]:
+    """Each request asks for a range never asked before, so every one is rendered."""
+    times = []
+    for day in range(count):
+        url = f"{base}/charts/{SLUG}.png?method=kalman&from=2017-02-{day + 1:02d}"
+        started = time.perf_counter()
+        response = requests.get(url, timeout=60)
+        times.append((time.perf_counter() - started) * 1000)
+        response.raise_for_status()
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--poll-list", type=Path, default=DEFAULT_POLL_LIST)
+    parser.add_argument("--database-url", help="default: a SQLite file in a temporary folder")
+    parser.add_argument("--redis-url", help="share the version signal and charts through Redis")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per endpoint")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install wrk")
+    if not args.poll_list.exists():
+        sys.exit(f"poll list not found: {args.poll_list}")
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    database_url = args.database_url or "sqlite:///" + str(folder / "bench.sqlite3")
+    if database_url.startswith("postgresql"):
+        reset_postgres(database_url)
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "b" * 40,
+           "MPLCONFIGDIR": str(folder / "mpl"), "PYTHONPATH": str(ROOT)}
+    env.pop("REDIS_URL", None)
+    if args.redis_url:
+        env["REDIS_URL"] = args.redis_url
+        env["REDIS_KEY_PREFIX"] = f"bench-{uuid.uuid4().hex}:"
+
+    print(f"database: {database_url.split('@')[-1]}; redis: {args.redis_url or 'no'}; "
+          f"gunicorn {args.workers} sync workers; wrk -t{args.threads} -c{args.connections} "
+          f"-d{args.seconds}s; {os.cpu_count()} CPUs")
+    run_flask(env, "db", "upgrade")
+    started = time.perf_counter()
+    run_flask(env, "import-polls", str(args.poll_list), "--format", "fte-approval", "--question", SLUG)
+    import_seconds = time.perf_counter() - started
+    engine = sa.create_engine(database_url)
+    with engine.connect() as connection:
+        n_polls = connection.execute(sa.text(
+            "SELECT count(*) FROM poll JOIN question ON question.id = poll.question_id "
+            "WHERE question.slug = :slug"), {"slug": SLUG}).scalar_one()
+    engine.dispose()
+    print(f"imported {args.poll_list.name}: {n_polls} polls in {SLUG} ({import_seconds:.1f} s, CLI)")
+
+    recompute = time_recompute(env)
+    print(f"recompute after one new poll ({n_polls + 1} polls): {recompute:.2f} s")
+
+    process, base = start_gunicorn(env, args.workers, folder / "gunicorn.log")
+    try:
+        endpoints = {
+            "constant JSON (/livez)": f"{base}/livez",
+            "average": f"{base}/api/v1/questions/{SLUG}/average",
+            "trend": f"{base}/api/v1/questions/{SLUG}/trend",
+            "chart (cached)": f"{base}/charts/{SLUG}.png",
+        }
+        for url in endpoints.values():  # every worker renders / loads once before timing
+            for _ in range(args.workers * 3):
+                requests.get(url, timeout=120).raise_for_status()
+        sizes = {name: len(requests.get(url, timeout=60).content) for name, url in endpoints.items()}
+        results = {name: wrk(url, args.seconds, args.connections, args.threads)
+                   for name, url in endpoints.items()}
+        charts = time_uncached_charts(base, 12)
+        memory = [peak_rss_mb(pid) for pid in worker_pids(process.pid)]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+    ceiling = results["constant JSON (/livez)"]["rps"]
+    print()
+    print(f"{'endpoint':<24}{'bytes':>9}{'req/s':>10}{'p99 ms':>9}{'x ceiling':>11}  target")
+    for name, result in results.items():
+        share = result["rps"] / ceiling
+        target = TARGETS.get(name)
+        verdict = "" if target is None else f">= {target:.2f}  {'PASS' if share >= target else 'MISS'}"
+        errors = f"  non-2xx {result['non_2xx']}" if result["non_2xx"] else ""
+        errors += f"  socket errors {result['socket_errors']}" if result["socket_errors"] else ""
+        print(f"{name:<24}{sizes[name]:>9}{result['rps']:>10.0f}{result['p99_ms']:>9.1f}{share:>11.2f}  "
+              f"{verdict}{errors}")
+    median = statistics.median(charts)
+    print(f"\nuncached chart (PNG, {n_polls} polls, kalman): median {median:.0f} ms, "
+          f"max {max(charts):.0f} ms over {len(charts)} renders (target < 150 ms: "
+          f"{'PASS' if median < 150 else 'MISS'})")
+    verdict = "PASS" if recompute < 2 else "MISS"
+    print(f"recompute after one new poll: {recompute:.2f} s (target < 2 s: {verdict})")
+    print("peak RSS per worker (MB): " + ", ".join(f"{m:.0f}" for m in sorted(memory)))
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
