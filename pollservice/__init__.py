@@ -41,6 +41,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = config.normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
+    app.json.sort_keys = app.config["JSON_SORT_KEYS"]  # Flask 3 no longer reads the setting
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config["SECRET_KEY"] = config.resolve_secret_key(app.config, app.instance_path)
     # matplotlib builds its font cache once in a writable folder (not $HOME, which a
