@@ -115,14 +115,9 @@ def write_polls(questions: Iterable[tuple[Question, list[Poll]]],
     ``actual:<choice>`` columns appear when a poll carries an election result.
     """
     questions = list(questions)
-    choice_columns: list[str] = []
-    has_actual = False
-    for question, polls in questions:
-        for choice in question.choices:
-            if choice.name not in choice_columns:
-                choice_columns.append(choice.name)
-        has_actual = has_actual or any(
-            r.actual_pct is not None for poll in polls for r in poll.results)
+    choice_columns = choice_column_order([[c.name for c in q.choices] for q, _polls in questions])
+    has_actual = any(r.actual_pct is not None
+                     for _question, polls in questions for poll in polls for r in poll.results)
     actual_columns = [ACTUAL_PREFIX + name for name in choice_columns] if has_actual else []
     weight_columns = []
     if weights is not None:
@@ -157,6 +152,41 @@ def write_polls(questions: Iterable[tuple[Question, list[Poll]]],
                            for name in choice_columns)
             writer.writerow(row)
     return out.getvalue()
+
+
+def choice_column_order(orders: Iterable[list[str]]) -> list[str]:
+    """One list of choice columns that keeps each question's order of its choices (an
+    import creates a question's choices in column order): a topological sort of the
+    questions' orders, earliest-listed choice first among those free to go next.
+
+    Only questions that order the same choices both ways (Trump, Biden and Biden, Trump)
+    cannot all keep their order in one header; the earliest-listed choice then goes
+    first. The JSON export keeps every question's order.
+    """
+    appearance: list[str] = []
+    after: dict[str, set[str]] = {}  # choice -> the choices some question lists next
+    for order in orders:
+        for name in order:
+            if name not in after:
+                appearance.append(name)
+                after[name] = set()
+        for first, second in zip(order, order[1:], strict=False):
+            if first != second:
+                after[first].add(second)
+    waiting = {name: 0 for name in appearance}  # choices that must come before it
+    for followers in after.values():
+        for name in followers:
+            waiting[name] += 1
+    columns: list[str] = []
+    remaining = list(appearance)
+    while remaining:
+        # the earliest choice free to go next; in a conflict, simply the earliest one
+        name = next((n for n in remaining if waiting[n] == 0), remaining[0])
+        remaining.remove(name)
+        columns.append(name)
+        for follower in after[name]:
+            waiting[follower] -= 1
+    return columns
 
 
 def _format_pct(value: float | None) -> str:

@@ -1,0 +1,230 @@
+"""Admin upload of a poll file: login required, a dry-run preview (added, updated and
+rejected rows with their line numbers) that writes nothing, then an explicit confirmation;
+a bad file shows its errors and saves nothing; CSRF is enforced."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from import_support import (
+    TRUMP_2020,
+    TRUMP_2021,
+    copy_data,
+    edit_line,
+    import_json,
+    store_counts,
+    stored_polls,
+)
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from conftest import make_app
+
+TOKEN = re.compile(r'name="upload" type="hidden" value="([^"]+)"')
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def upload(client, path: Path, *, skip_invalid: bool = False, fmt: str = "auto",
+           question: str = "", **extra):
+    fields = {"file": FileStorage(io.BytesIO(path.read_bytes()), filename=path.name),
+              "format": fmt, "question": question, **extra}
+    if skip_invalid:
+        fields["skip_invalid"] = "y"
+    # Encoded in memory: the test client spools a large body to a file it never closes.
+    boundary, body = encode_multipart(fields)
+    return client.post("/admin/uploads/new", data=body,
+                       content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)).strip()
+
+
+def table_rows(page: str, css_class: str) -> list[list[str]]:
+    """The body cells of the preview's table with this class, as text."""
+    table = re.search(rf'<table class="data {css_class}">(.*?)</table>', page, re.S)
+    assert table, f"no {css_class} table"
+    body = table.group(1).split("<tbody>")[1]
+    return [[text_of(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+
+
+def summary_of(page: str) -> dict[str, int]:
+    return {label: int(number) for label, number in re.findall(
+        r'<th scope="row">([^<]+)</th><td class="num">(\d+)</td>', page)}
+
+
+def uploads_waiting(app) -> list[Path]:
+    folder = Path(app.instance_path) / "uploads"
+    return sorted(folder.glob("*.upload")) if folder.exists() else []
+
+
+@pytest.fixture
+def trump(app, runner):
+    """The 10/31/2020 approval list imported: the 1/20/2021 list then adds and updates."""
+    assert import_json(runner, TRUMP_2020)["added"] == 25
+    return app
+
+
+@pytest.fixture
+def newer_list_with_a_bad_row(tmp_path) -> Path:
+    """The 1/20/2021 list with an approve share of 150 on line 11 (Spry Strategies)."""
+    return edit_line(copy_data(TRUMP_2021.name, tmp_path), 11, ",50.55,48.49,", ",150,48.49,")
+
+
+def test_upload_pages_require_login(app, client, tmp_path):
+    response = client.get("/admin/uploads/new")
+    assert response.status_code == 302 and "/admin/login" in response.headers["Location"]
+    assert upload(client, TRUMP_2020).status_code == 302
+    assert client.post("/admin/uploads/confirm", data={"upload": "x" * 32}).status_code == 302
+    assert client.post("/admin/uploads/discard", data={"upload": "x" * 32}).status_code == 302
+    assert store_counts(app)["Poll"] == 0 and uploads_waiting(app) == []
+
+
+def test_upload_form_offers_every_format(logged_in):
+    page = logged_in.get("/admin/uploads/new").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in page
+    for name in ("auto", "canonical", "canonical-json", "fte-approval", "fte-polls", "fte-raw-polls"):
+        assert f'value="{name}"' in page
+
+
+def test_preview_lists_added_updated_and_rejected_rows_by_line_and_writes_nothing(
+        trump, logged_in, newer_list_with_a_bad_row):
+    before = store_counts(trump)
+    response = upload(logged_in, newer_list_with_a_bad_row, skip_invalid=True)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Preview: fte_approval_trump_2021-01-20.csv" in page
+    assert "Nothing has been saved yet" in page
+    assert summary_of(page) == {"Polls added": 1, "Polls updated": 4, "Unchanged": 3,
+                                "Rejected rows": 1, "Skipped rows": 2}
+    assert table_rows(page, "import-problems") == [["11", "approve", "must be between 0 and 100"]]
+    changes = {row[0]: row for row in table_rows(page, "import-changes")}
+    assert changes["12"][:5] == ["12", "add", "trump-approval", "NBC News/The Wall Street Journal",
+                                 "2020-10-31"]
+    assert changes["8"][1] == "update"
+    assert "results: Approve 42.0%, Disapprove 54.0% → Approve 43.5%, Disapprove 52.5%" in changes["8"][5]
+    assert changes["9"][1] == "update" and "end_date: 2020-10-25 → 2020-10-31" in changes["9"][5]
+    assert "source_url: https://projects.fivethirtyeight.com.s3.amazonaws.com/" in changes["6"][5]
+    assert sorted(changes) == ["10", "12", "6", "8", "9"]
+    assert 'id="confirm-upload"' in page
+    assert store_counts(trump) == before
+    assert len(uploads_waiting(trump)) == 1
+
+
+def test_confirm_imports_what_was_previewed_and_the_history_names_the_admin(
+        trump, logged_in, newer_list_with_a_bad_row):
+    page = upload(logged_in, newer_list_with_a_bad_row, skip_invalid=True).get_data(as_text=True)
+    token = TOKEN.search(page).group(1)
+    response = logged_in.post("/admin/uploads/confirm", data={"upload": token})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/questions/trump-approval")
+    landing = logged_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert ("Imported fte_approval_trump_2021-01-20.csv: added 1, updated 4, unchanged 3, "
+            "rejected 1, skipped 2.") in landing
+    polls = stored_polls(trump, "trump-approval")
+    assert len(polls) == 26 and "135880" not in polls  # the rejected row
+    assert polls["131970"]["results"] == {"Approve": 43.5, "Disapprove": 52.5}
+    history = logged_in.get(f"/api/v1/polls/{polls['131970']['id']}/history").get_json()
+    assert history[-1]["actor"] == "import:fte_approval_trump_2021-01-20.csv by user:editor"
+    assert uploads_waiting(trump) == []
+    # The upload is gone once imported: confirming it again imports nothing.
+    counts = store_counts(trump)
+    again = logged_in.post("/admin/uploads/confirm", data={"upload": token})
+    assert again.status_code == 302 and again.headers["Location"].endswith("/admin/uploads/new")
+    assert store_counts(trump) == counts
+
+
+def test_a_bad_file_shows_its_errors_offers_no_confirmation_and_saves_nothing(
+        trump, logged_in, newer_list_with_a_bad_row):
+    before = store_counts(trump)
+    page = upload(logged_in, newer_list_with_a_bad_row).get_data(as_text=True)
+    assert "so the import would write nothing" in page
+    assert table_rows(page, "import-problems") == [["11", "approve", "must be between 0 and 100"]]
+    assert 'id="confirm-upload"' not in page and 'id="discard-upload"' in page
+    # Even a hand-made confirmation of it writes nothing.
+    token = TOKEN.search(page).group(1)
+    response = logged_in.post("/admin/uploads/confirm", data={"upload": token})
+    assert response.status_code == 422
+    assert "Nothing was imported from fte_approval_trump_2021-01-20.csv" in response.get_data(as_text=True)
+    assert store_counts(trump) == before and uploads_waiting(trump) == []
+
+
+@pytest.mark.parametrize("content, fmt, message", [
+    (b"name,colour\nx,red\n", "auto", "Line 1: header: is not one of the formats pollservice reads"),
+    (TRUMP_2020.read_bytes(), "fte-raw-polls", "Line 1: race: required column is missing."),
+    (b"question,pollster\n\xff\xfe,x\n", "auto", "The file is not UTF-8 text (line 2"),
+])
+def test_a_file_that_cannot_be_read_is_refused_on_the_form(app, logged_in, tmp_path, content,
+                                                           fmt, message):
+    path = tmp_path / "polls.csv"
+    path.write_bytes(content)
+    response = upload(logged_in, path, fmt=fmt)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Import polls from a file" in page and message in page
+    assert store_counts(app)["Poll"] == 0 and uploads_waiting(app) == []
+
+
+def test_discard_forgets_the_upload(trump, logged_in):
+    page = upload(logged_in, TRUMP_2021).get_data(as_text=True)
+    token = TOKEN.search(page).group(1)
+    response = logged_in.post("/admin/uploads/discard", data={"upload": token}, follow_redirects=True)
+    assert "The upload was discarded; nothing was imported." in response.get_data(as_text=True)
+    assert uploads_waiting(trump) == []
+    counts = store_counts(trump)
+    response = logged_in.post("/admin/uploads/confirm", data={"upload": token}, follow_redirects=True)
+    assert "That upload is no longer waiting" in response.get_data(as_text=True)
+    assert store_counts(trump) == counts
+
+
+def test_another_admin_cannot_confirm_an_upload(trump, logged_in):
+    from pollservice.services.users import create_admin
+
+    with trump.app_context():
+        create_admin("other", "another long password")
+    token = TOKEN.search(upload(logged_in, TRUMP_2021).get_data(as_text=True)).group(1)
+    other = trump.test_client()
+    other.post("/admin/login", data={"username": "other", "password": "another long password"})
+    counts = store_counts(trump)
+    response = other.post("/admin/uploads/confirm", data={"upload": token}, follow_redirects=True)
+    assert "That upload is no longer waiting" in response.get_data(as_text=True)
+    assert store_counts(trump) == counts
+
+
+def test_upload_and_confirm_without_a_csrf_token_are_refused_when_csrf_is_on(
+        database_url, tmp_path, admin, trump):
+    secured = make_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
+    client = secured.test_client()
+    token = CSRF.search(client.get("/admin/login").get_data(as_text=True)).group(1)
+    assert client.post("/admin/login", data={**admin, "csrf_token": token}).status_code == 302
+    assert upload(client, TRUMP_2021).status_code == 400
+    assert uploads_waiting(secured) == []
+
+    form_token = CSRF.search(client.get("/admin/uploads/new").get_data(as_text=True)).group(1)
+    page = upload(client, TRUMP_2021, csrf_token=form_token).get_data(as_text=True)
+    assert "Preview: fte_approval_trump_2021-01-20.csv" in page
+    upload_token = TOKEN.search(page).group(1)
+    counts = store_counts(trump)
+    refused = client.post("/admin/uploads/confirm", data={"upload": upload_token})
+    assert refused.status_code == 400 and store_counts(trump) == counts
+    confirm_token = CSRF.search(page).group(1)
+    accepted = client.post("/admin/uploads/confirm",
+                           data={"upload": upload_token, "csrf_token": confirm_token})
+    assert accepted.status_code == 302
+    assert store_counts(trump)["Poll"] == counts["Poll"] + 2
+
+
+def test_a_file_over_the_size_limit_is_refused_on_the_form_not_with_a_bare_413(app, logged_in, tmp_path):
+    from pollservice.admin.uploads import MAX_BYTES
+
+    assert MAX_BYTES < app.config["MAX_CONTENT_LENGTH"]
+    path = tmp_path / "huge.csv"
+    path.write_bytes(b"x" * (MAX_BYTES + 1))
+    response = upload(logged_in, path)
+    assert response.status_code == 200
+    assert "The file is larger than 15 MB." in response.get_data(as_text=True)
+    assert uploads_waiting(app) == []
