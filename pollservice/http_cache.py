@@ -18,6 +18,7 @@ import logging
 from functools import wraps
 
 from flask import Response, current_app, request
+from werkzeug.http import http_date, quote_etag
 
 from .extensions import shared_cache
 from .services import read_cache
@@ -61,12 +62,14 @@ def versioned(max_age_setting: str = "JSON_MAX_AGE", shared: bool = False):
                 read_cache.store_body(key, *cached)
                 if shared:
                     _shared_set(etag, cached)
-            response = Response(cached[0], mimetype=cached[1])
-            response.set_etag(etag)
-            response.last_modified = state.changed_at
-            response.cache_control.public = True
-            response.cache_control.max_age = current_app.config[max_age_setting]
-            return response.make_conditional(request)
+            response = Response(cached[0], mimetype=cached[1], headers={
+                "ETag": quote_etag(etag),
+                "Last-Modified": http_date(state.changed_at),
+                "Cache-Control": f"public, max-age={current_app.config[max_age_setting]}",
+            })
+            if request.if_none_match or request.if_modified_since:
+                return response.make_conditional(request)  # 304 when the client has it
+            return response
 
         return wrapper
 

@@ -47,9 +47,9 @@ def questions(pagination_parameters):
 
 
 @bp.get("/questions/<slug>")
+@versioned()  # outermost: a cached answer skips query parsing and serialisation
 @bp.response(200, QuestionSchema)
 @bp.alt_response(404, schema=ErrorSchema)
-@versioned()
 def question(slug: str):
     """One question with its answer choices in order."""
     return jsonify(question_summary(get_question(slug)))
@@ -73,23 +73,23 @@ def polls(slug: str, pagination_parameters, pollster=None, population=None, from
 
 
 @bp.get("/questions/<slug>/average")
+@versioned()  # outermost: a cached answer skips query parsing and serialisation
 @bp.arguments(AverageArgs, location="query", as_kwargs=True, error_status_code=400)
 @bp.response(200, AverageSchema)
 @bp.alt_response(400, schema=ErrorSchema)
 @bp.alt_response(404, schema=ErrorSchema)
 @bp.alt_response(422, schema=ErrorSchema)
-@versioned()
 def average(slug: str, method: str, as_of=None):
     """Per choice, the average with its 95% interval, using polls ended by ``as_of``."""
     return jsonify(averages.question_average(get_question(slug), method, as_of))
 
 
 @bp.get("/questions/<slug>/trend")
+@versioned()  # outermost: a cached answer skips query parsing and serialisation
 @bp.arguments(TrendArgs, location="query", as_kwargs=True, error_status_code=400)
 @bp.response(200, TrendSchema)
 @bp.alt_response(400, schema=ErrorSchema)
 @bp.alt_response(404, schema=ErrorSchema)
-@versioned()
 def trend(slug: str, method: str, realtime: bool, from_=None, to=None):
     """Per choice, a daily series of the estimate with its 95% interval."""
     q = get_question(slug)
@@ -105,9 +105,9 @@ def trend(slug: str, method: str, realtime: bool, from_=None, to=None):
 
 
 @bp.get("/questions/<slug>/house-effects")
+@versioned()  # outermost: a cached answer skips query parsing and serialisation
 @bp.response(200, HouseEffectsSchema)
 @bp.alt_response(404, schema=ErrorSchema)
-@versioned()
 def house_effects(slug: str):
     """Per choice, each pollster's house effect with its 95% interval (kalman fit)."""
     q = get_question(slug)
