@@ -8,7 +8,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "pollservice"
 STATS_ALLOWED = {"numpy", "pandas", "scipy", "statsmodels", "__future__", "dataclasses",
                  "typing", "math", "collections", "functools", "datetime", "warnings",
-                 "itertools", "enum", "numbers", "abc", "operator", "collections.abc"}
+                 "itertools", "enum", "numbers", "abc", "operator", "collections.abc",
+                 "hashlib", "threading"}  # the fit memo: content hash and its lock, no I/O
 
 
 def imports_of(path: Path) -> set[str]:

@@ -196,8 +196,15 @@ def average(
 
     Notes
     -----
-    ``kalman`` fits its variances and house effects on the polls known on ``as_of``; the
-    ``realtime=True`` trend refits only weekly, so the two can differ slightly.
+    ``kalman`` fits its variances and house effects on the polls known on ``as_of``. The
+    ``realtime=True`` trend solves the house effects from the polls known each day too, but
+    refits the variances only when the number of polls has grown by a set factor
+    (``KalmanParams.realtime_refit_growth``), so the two can differ slightly; with fixed
+    variances they are equal.
+
+    ``kalman`` fits are remembered (a few, by the content of the polls and the
+    parameters), so the trend, average, contributions and house effects of one series
+    share a single fit; see :func:`pollservice.stats.kalman.fitted`.
     """
     table = validate_polls(polls)
     method = validate_method(method)

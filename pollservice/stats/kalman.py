@@ -24,32 +24,44 @@ number of pollsters). The polls of one day are combined into one inverse-varianc
 observation :math:`\\tilde y_t` with variance :math:`R_t = 1 / \\sum_p V_p^{-1}`, giving a
 local-level model with time-varying observation variance, and the fit alternates:
 
-1. :math:`\\sigma_w` and :math:`\\sigma_{ns}` by maximum likelihood with statsmodels'
-   state-space machinery (:class:`PollLevelModel`, an ``MLEModel`` subclass), given the
-   house effects. The likelihood is the exact likelihood of all polls: the Kalman-filter
-   likelihood of the daily combinations plus the closed-form likelihood of the polls'
-   deviations from their day's combination.
-2. The house effects given the variances, exactly: the generalised least-squares / BLUP
+1. The house effects given the variances, exactly: the generalised least-squares / BLUP
    solution under the random walk, computed by running the filter over each pollster's
    daily share (an augmented Kalman filter, de Jong 1991) plus the within-day contrasts,
    with the centring constraint imposed through a bordered system. This gives their
    posterior covariance too. Pollsters with one or two polls are shrunk towards zero by
-   the prior; :math:`\\tau` is updated by an EM step and kept within ``house_sd_bounds``.
+   the prior, whose spread :math:`\\tau` maximises the marginal likelihood of the polls
+   given the variances (the house effects integrated out; the fixed point of the EM
+   update, reached in one step), kept within ``house_sd_bounds``.
+2. :math:`\\sigma_w` and :math:`\\sigma_{ns}` by maximum likelihood with statsmodels'
+   state-space machinery (:class:`PollLevelModel`, an ``MLEModel`` subclass), given the
+   house effects. The likelihood is the exact likelihood of all polls: the Kalman-filter
+   likelihood of the daily combinations plus the closed-form likelihood of the polls'
+   deviations from their day's combination.
 
-A few rounds (warm-started) converge. The line is then the statsmodels smoother
+A few rounds (warm-started) converge; the house effects are then solved once more at the
+final variances. The line is then the statsmodels smoother
 (retrospective) or the filtered state (real time) of the house-adjusted daily
 observations, and its variance is the smoother's (or filter's) variance **plus**
 :math:`a_t^\\top \\operatorname{Cov}(\\hat\\delta) a_t`, where :math:`a_t` is the weight of each
 pollster's house effect in the day's estimate: the uncertainty of the house effects enters
 the band (law of total variance; exact for given variances).
 
-Real time: each day's value is the filtered state from the polls that ended by that day.
-Variances and house effects are refitted on the polls ended by each refit day, every
-``realtime_refit_days`` (default 7) days; between refits the day's polls are filtered with
-the last refit's parameters, and a pollster first seen after the refit gets house effect 0
-with variance :math:`\\tau^2`. The real-time line is centred on the pollsters known that
-day, so when a pollster that differs from the rest appears later, the retrospective line
-(centred on all pollsters) moves by its share of the centre.
+Real time: each day's value is the filtered state from the polls that ended by that day,
+with house effects solved from those polls alone. The variances
+(:math:`\\sigma_w, \\sigma_{ns}, \\tau`) are refitted on the polls known on the first day
+the number of known polls has grown by the factor ``realtime_refit_growth`` (default 1.25)
+since the last refit, so there are few refits and their cost, like the rest, grows
+linearly with the number of polls. Between refits one filter pass gives every day: the
+filter over the days whose polls are all known is shared, and its running normal
+equations of the house effects are extended by the few recent days whose polls are still
+arriving (a poll is dated at its field midpoint but known only at its end). The real-time
+line is centred on the pollsters known that day, so when a pollster that differs from the
+rest appears later, the retrospective line (centred on all pollsters) moves by its share of
+the centre.
+
+Fits are remembered: :func:`fitted` keeps the last few fits, keyed by the content of the
+polls and the parameters, so the trend, average, contributions and house effects of one
+series (four calls by a service) share a single fit.
 
 References
 ----------
@@ -60,15 +72,21 @@ de Jong, P. (1991). The diffuse Kalman filter. Annals of Statistics, 19(2), 1073
 
 Durbin, J. and Koopman, S. J. (2012). Time Series Analysis by State Space Methods, 2nd ed.
 Oxford University Press.
+
+MacKay, D. J. C. (1992). Bayesian interpolation. Neural Computation, 4(3), 415-447.
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
 import warnings
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import minimize_scalar
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from statsmodels.tsa.statespace.mlemodel import MLEModel
 
@@ -79,7 +97,9 @@ __all__ = [
     "KalmanFit",
     "KalmanParams",
     "PollLevelModel",
+    "clear_fit_cache",
     "fit_kalman",
+    "fitted",
     "kalman_at",
     "kalman_house_effects",
     "kalman_trend",
@@ -100,25 +120,29 @@ class KalmanParams:
         are too few polls to estimate them (fewer than ``min_polls_for_mle`` polls or
         fewer than 3 poll days). Defaults 0.2 and 1.5.
     walk_sd_bounds, nonsampling_sd_bounds : tuple of float
-        The estimates are kept inside these bounds (the optimiser works on a logistic
-        transform). Defaults (0.1, 2.0) and (0.0, 8.0). The maximum-likelihood estimate of
+        The estimates are kept inside these bounds (L-BFGS-B's box constraints; an
+        estimate may sit on a bound, and then the search stops there at once rather than
+        chasing a transformed parameter towards infinity). Defaults (0.1, 2.0) and
+        (0.0, 8.0). The maximum-likelihood estimate of
         a random-walk variance piles up near zero on sparse series (it did so on simulated
         series with 0.2 true, leaving the real-time band too narrow); a floor of 0.1 point
         per day (about 1 point per 100 days) keeps the band honest across gaps and early on.
     house_sd_start, house_sd_bounds : float, tuple of float
-        Prior standard deviation of house effects, tau: start and bounds of its EM
-        estimate. Defaults 2.0 and (0.5, 6.0).
+        Prior standard deviation of house effects, tau: the value used before the first
+        estimate, and the bounds of its marginal-likelihood estimate. Defaults 2.0 and
+        (0.5, 6.0); equal bounds fix it.
     house_effects : bool
         Estimate house effects (default True); False fits the random walk alone.
     max_rounds : int
-        Maximum rounds of (variances, house effects) alternation. Default 6.
+        Maximum rounds of (house effects, variances) alternation. Default 6.
     tolerance : float
         Stop when no house effect or standard deviation moves by more than this. Default
         0.01 points.
     min_polls_for_mle : int
         Fewest polls for which the variances are estimated. Default 30.
-    realtime_refit_days : int
-        Refit cadence of the real-time line, days. Default 7.
+    realtime_refit_growth : float
+        The real-time line refits the variances on the first day the number of known
+        polls has grown by this factor since the last refit (> 1). Default 1.25.
     warm_rounds : int
         Rounds of a refit that starts from the previous refit (real-time line). Default 2.
     centre_half_count : float
@@ -138,7 +162,7 @@ class KalmanParams:
     max_rounds: int = 6
     tolerance: float = 0.01
     min_polls_for_mle: int = 30
-    realtime_refit_days: int = 7
+    realtime_refit_growth: float = 1.25
     warm_rounds: int = 2
     centre_half_count: float = 5.0
 
@@ -210,17 +234,6 @@ def _combine(dp: _DayPolls, nonsampling_var, delta: np.ndarray | None = None):
 # --------------------------------------------------------------------------------------
 
 
-def _to_bounded(u, bounds):
-    lo, hi = bounds
-    return lo + (hi - lo) / (1.0 + np.exp(-u))
-
-
-def _from_bounded(x, bounds):
-    lo, hi = bounds
-    frac = np.clip((x - lo) / (hi - lo), 1e-6, 1.0 - 1e-6)
-    return np.log(frac / (1.0 - frac))
-
-
 class PollLevelModel(MLEModel):
     """Local-level model of daily combined polls, for maximum likelihood of the variances.
 
@@ -275,19 +288,11 @@ class PollLevelModel(MLEModel):
     def start_params(self):
         return self._start.copy()
 
-    def transform_params(self, unconstrained):
-        unconstrained = np.asarray(unconstrained)
-        return np.array(
-            [_to_bounded(unconstrained[0], self._bounds[0]),
-             _to_bounded(unconstrained[1], self._bounds[1])]
-        )
-
-    def untransform_params(self, constrained):
-        constrained = np.asarray(constrained)
-        return np.array(
-            [_from_bounded(constrained[0], self._bounds[0]),
-             _from_bounded(constrained[1], self._bounds[1])]
-        )
+    @property
+    def bounds(self) -> list[tuple[float, float]]:
+        """Bounds of (walk_sd, nonsampling_sd) for L-BFGS-B, which keeps to them itself
+        (so the parameters are not transformed)."""
+        return list(self._bounds)
 
     def update(self, params, **kwargs):
         params = super().update(params, **kwargs)
@@ -395,9 +400,13 @@ def centring_weights(n_polls: np.ndarray, half_count: float) -> np.ndarray:
     return weights / weights.sum()
 
 
-def _house_gls(dp: _DayPolls, walk_var: float, nonsampling_var: float, house_var: float,
-               centre: np.ndarray):
-    """House effects (``centre @ delta = 0``) and their covariance given the variances."""
+def _house_normal(dp: _DayPolls, walk_var: float, nonsampling_var: float):
+    """Normal equations of the house effects from the polls (prior not included).
+
+    Returns the matrix and right-hand side whose solution, once the prior precision
+    ``1 / tau^2`` is added to the diagonal and the centring imposed, is the GLS / BLUP
+    estimate under the random walk (:func:`_house_solve`).
+    """
     w, precision, mean = _combine(dp, nonsampling_var)
     shares = _shares(dp, w, precision)
     gain, innov_var, _ = _gains(dp.obs_day, 1.0 / precision, walk_var)
@@ -405,20 +414,25 @@ def _house_gls(dp: _DayPolls, walk_var: float, nonsampling_var: float, house_var
     # Filtered state of every column (the daily means and each pollster's share series)
     # with the common gains; innovations are observation minus the previous state.
     state = _first_order_recursion(1.0 - gain, gain[:, None] * columns)
-    innov = np.zeros_like(columns)
-    innov[1:] = columns[1:] - state[:-1]
-    scaled = innov[1:] / np.sqrt(innov_var[1:, None])
+    scaled = (columns[1:] - state[:-1]) / np.sqrt(innov_var[1:, None])
     e_share = scaled[:, 1:]
     e_y = scaled[:, 0]
     n_j = dp.n_pollsters
     by_pollster = np.bincount(dp.pollster, weights=w, minlength=n_j)
     normal = np.diag(by_pollster) - (shares * precision[:, None]).T @ shares
-    normal += e_share.T @ e_share + np.eye(n_j) / house_var
+    normal += e_share.T @ e_share
     rhs = np.bincount(dp.pollster, weights=w * dp.y, minlength=n_j)
     rhs -= shares.T @ (precision * mean)
     rhs += e_share.T @ e_y
+    return normal, rhs
+
+
+def _house_solve(normal: np.ndarray, rhs: np.ndarray, house_var: float, centre: np.ndarray):
+    """House effects with ``centre @ delta = 0`` and their covariance (bordered system)."""
+    n_j = rhs.shape[0]
     bordered = np.zeros((n_j + 1, n_j + 1))
     bordered[:n_j, :n_j] = normal
+    bordered[np.arange(n_j), np.arange(n_j)] += 1.0 / house_var
     bordered[:n_j, n_j] = centre
     bordered[n_j, :n_j] = centre
     inverse = np.linalg.inv(bordered)
@@ -426,6 +440,40 @@ def _house_gls(dp: _DayPolls, walk_var: float, nonsampling_var: float, house_var
     cov = 0.5 * (cov + cov.T)
     delta = cov @ rhs
     return delta - centre @ delta, cov
+
+
+def _house_sd(normal: np.ndarray, rhs: np.ndarray, centre: np.ndarray,
+              bounds: tuple[float, float]) -> float:
+    """Prior sd of the house effects that maximises the marginal likelihood of the polls.
+
+    With ``delta = B z`` for an orthonormal basis ``B`` of the effects that satisfy the
+    centring, ``z ~ N(0, tau^2 I)``, and the eigenvalues ``lam`` of ``B' normal B`` with the
+    right-hand side ``b`` in their eigenvectors' coordinates, minus twice the log marginal
+    likelihood is, up to a constant, ``sum(log(1 + lam tau^2) - b^2 / (lam + 1 / tau^2))``
+    (MacKay 1992). It is minimised over ``log tau`` within ``bounds``.
+    """
+    lo, hi = bounds
+    if hi <= lo:
+        return float(lo)
+    basis = np.linalg.svd(centre[None, :])[2][1:].T
+    lam, vectors = np.linalg.eigh(basis.T @ normal @ basis)
+    lam = np.maximum(lam, 0.0)
+    b2 = (vectors.T @ (basis.T @ rhs)) ** 2
+
+    def objective(log_sd: float) -> float:
+        tau2 = np.exp(2.0 * log_sd)
+        return float(np.sum(np.log1p(lam * tau2) - b2 / (lam + 1.0 / tau2)))
+
+    result = minimize_scalar(objective, bounds=(np.log(lo), np.log(hi)), method="bounded",
+                             options={"xatol": 1e-4})
+    return float(np.clip(np.exp(result.x), lo, hi))
+
+
+def _house_gls(dp: _DayPolls, walk_var: float, nonsampling_var: float, house_var: float,
+               centre: np.ndarray):
+    """House effects (``centre @ delta = 0``) and their covariance given the variances."""
+    normal, rhs = _house_normal(dp, walk_var, nonsampling_var)
+    return _house_solve(normal, rhs, house_var, centre)
 
 
 def _filter_weights(gain: np.ndarray) -> np.ndarray:
@@ -464,23 +512,18 @@ def _mle(dp: _DayPolls, adjusted, params: KalmanParams, start) -> tuple[float, f
     enough = dp.y.shape[0] >= params.min_polls_for_mle and dp.obs_day.shape[0] >= 3
     if len(fixed) == 2 or not enough:
         return (fixed.get("walk_sd", start[0]), fixed.get("nonsampling_sd", start[1]))
-    lo_w, hi_w = params.walk_sd_bounds
-    lo_n, hi_n = params.nonsampling_sd_bounds
-    start = (float(np.clip(start[0], lo_w * 1.01, hi_w * 0.99)),
-             float(np.clip(start[1], lo_n + 1e-3, hi_n * 0.99)))
-    model = PollLevelModel(dp, adjusted, params.walk_sd_bounds, params.nonsampling_sd_bounds,
-                           start)
+    bounds = (params.walk_sd_bounds, params.nonsampling_sd_bounds)
+    start = tuple(float(np.clip(x, lo, hi)) for x, (lo, hi) in zip(start, bounds, strict=True))
+    model = PollLevelModel(dp, adjusted, *bounds, start)
+    free = [b for name, b in zip(model.param_names, bounds, strict=True) if name not in fixed]
     with warnings.catch_warnings():
         # An L-BFGS run that stops at maxiter is still an improvement on its warm start;
         # the outer rounds refine it, so a ConvergenceWarning carries no information here.
         warnings.simplefilter("ignore", ConvergenceWarning)
-        if fixed:
-            with model.fix_params(fixed):
-                # statsmodels returns the full parameter vector, fixed values included.
-                result = model.fit(disp=False, maxiter=50, return_params=True,
-                                   cov_type="none")
-            return float(result[0]), float(result[1])
-        result = model.fit(disp=False, maxiter=50, return_params=True, cov_type="none")
+        # statsmodels returns the full parameter vector, fixed values included.
+        with model.fix_params(fixed):
+            result = model.fit(disp=False, maxiter=50, return_params=True, cov_type="none",
+                               bounds=free)
     return float(result[0]), float(result[1])
 
 
@@ -494,60 +537,101 @@ def fit_kalman(table: PollTable, params: KalmanParams, warm: KalmanFit | None = 
     params : KalmanParams
         Settings.
     warm : KalmanFit, optional
-        An earlier fit (e.g. on fewer polls) to start from.
+        An earlier fit (e.g. on fewer polls) whose variances start the search.
 
     Returns
     -------
     KalmanFit
+        The house effects are the exact GLS solution at the returned variances.
+
+    Notes
+    -----
+    Each round solves the house effects (and their prior spread) at the current
+    variances, then the variances by maximum likelihood given the house effects; the
+    first round therefore already works on house-adjusted polls.
     """
     dp = _arrange(table)
     n_j = table.n_pollsters
-    names = table.pollster_names
-    delta = np.zeros(n_j)
     walk_sd, ns_sd, house_sd = params.walk_sd_start, params.nonsampling_sd_start, \
         params.house_sd_start
     if warm is not None:
         walk_sd, ns_sd, house_sd = warm.walk_sd, warm.nonsampling_sd, warm.house_sd
-        known = np.searchsorted(warm.pollster_names, names)
-        known = np.clip(known, 0, max(warm.pollster_names.size - 1, 0))
-        found = warm.pollster_names.size > 0
-        hit = found & (warm.pollster_names[known] == names) if found else np.zeros(n_j, bool)
-        delta[hit] = warm.delta[known[hit]]
-    cov = np.zeros((n_j, n_j))
-    centre = centring_weights(np.bincount(table.pollster, minlength=n_j),
-                              params.centre_half_count)
-    delta -= centre @ delta
+    n_polls = np.bincount(table.pollster, minlength=n_j)
+    centre = centring_weights(n_polls, params.centre_half_count)
     use_house = params.house_effects and n_j > 1
-    lo_h, hi_h = params.house_sd_bounds
+    delta, cov = np.zeros(n_j), np.zeros((n_j, n_j))
+
+    def solve_house(walk: float, ns: float) -> tuple[np.ndarray, np.ndarray, float]:
+        if not use_house:
+            return delta, cov, house_sd
+        normal, rhs = _house_normal(dp, walk**2, ns**2)
+        tau = _house_sd(normal, rhs, centre, params.house_sd_bounds)
+        return (*_house_solve(normal, rhs, tau**2, centre), tau)
+
     rounds = params.max_rounds if warm is None else params.warm_rounds
     for _ in range(max(rounds, 1)):
-        adjusted = dp.y - delta[dp.pollster]
-        new_walk, new_ns = _mle(dp, adjusted, params, (walk_sd, ns_sd))
-        if use_house:
-            new_delta, cov = _house_gls(dp, new_walk**2, new_ns**2, house_sd**2, centre)
-            # EM update of the prior variance of the house effects (n_j - 1 free effects).
-            tau2 = (new_delta @ new_delta + np.trace(cov)) / (n_j - 1)
-            new_house = float(np.clip(np.sqrt(tau2), lo_h, hi_h))
-        else:
-            new_delta, new_house = delta, house_sd
-        change = max(
-            abs(new_walk - walk_sd),
-            abs(new_ns - ns_sd),
-            abs(new_house - house_sd),
-            float(np.max(np.abs(new_delta - delta))) if n_j else 0.0,
-        )
-        walk_sd, ns_sd, delta, house_sd = new_walk, new_ns, new_delta, new_house
+        new_delta, cov, house_sd = solve_house(walk_sd, ns_sd)
+        new_walk, new_ns = _mle(dp, dp.y - new_delta[dp.pollster], params, (walk_sd, ns_sd))
+        change = max(abs(new_walk - walk_sd), abs(new_ns - ns_sd),
+                     float(np.max(np.abs(new_delta - delta))) if n_j else 0.0)
+        walk_sd, ns_sd, delta = new_walk, new_ns, new_delta
         if change < params.tolerance:
             break
+    delta, cov, house_sd = solve_house(walk_sd, ns_sd)
     return KalmanFit(
         walk_sd=walk_sd,
         nonsampling_sd=ns_sd,
         house_sd=house_sd,
-        pollster_names=names,
+        pollster_names=table.pollster_names.copy(),
         delta=delta,
         delta_cov=cov,
-        n_polls=np.bincount(table.pollster, minlength=n_j),
+        n_polls=n_polls,
     )
+
+
+_CACHE_SIZE = 8
+_cache: OrderedDict[tuple, KalmanFit] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _content_key(table: PollTable) -> str:
+    """Digest of everything in ``table`` that a fit depends on (rows in canonical order)."""
+    digest = hashlib.blake2b(digest_size=20)
+    for array in (table.pct, table.sample_size, table.start, table.end, table.pollster):
+        digest.update(np.ascontiguousarray(array).tobytes())
+    digest.update("\0".join(table.pollster_names.tolist()).encode())
+    return digest.hexdigest()
+
+
+def fitted(table: PollTable, params: KalmanParams) -> KalmanFit:
+    """:func:`fit_kalman` of ``table``, remembered for the next call with the same polls.
+
+    A service computes the trend, the average, the contributions and the house effects of
+    one series with four calls; they share one fit through this cache. The key is the
+    content of the polls (in canonical order, so row order does not matter) and the
+    parameters, so a hit returns exactly what a new fit would. The last
+    :data:`_CACHE_SIZE` fits are kept, per process, behind a lock.
+    """
+    key = (_content_key(table), params)
+    with _cache_lock:
+        fit = _cache.get(key)
+        if fit is not None:
+            _cache.move_to_end(key)
+            return fit
+    fit = fit_kalman(table, params)
+    for array in (fit.pollster_names, fit.delta, fit.delta_cov, fit.n_polls):
+        array.flags.writeable = False  # shared between callers
+    with _cache_lock:
+        _cache[key] = fit
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return fit
+
+
+def clear_fit_cache() -> None:
+    """Forget the remembered fits of :func:`fitted` (benchmarks time fits from scratch)."""
+    with _cache_lock:
+        _cache.clear()
 
 
 def _align(fit: KalmanFit, table: PollTable) -> tuple[np.ndarray, np.ndarray]:
@@ -601,7 +685,7 @@ def kalman_at(table: PollTable, day: int, params: KalmanParams | None = None) ->
     The model is fitted on these polls only.
     """
     params = params or KalmanParams()
-    fit = fit_kalman(table, params)
+    fit = fitted(table, params)
     estimate, variance, weights, adjustment = _filtered(table, fit, day)
     half = Z95 * np.sqrt(variance)
     return PointEstimate(estimate, estimate - half, estimate + half, weights, adjustment,
@@ -660,47 +744,174 @@ def kalman_trend(
     """``kalman`` estimate, lower and upper on each of ``days``."""
     params = params or KalmanParams()
     if realtime:
-        return _realtime(table, days, params)
-    fit = fit_kalman(table, params)
-    first, mean, variance = _smoothed(table, fit)
-    idx = days - first
-    inside = np.clip(idx, 0, mean.shape[0] - 1)
-    distance = np.abs(idx - inside)
-    est = mean[inside]
-    var = variance[inside] + fit.walk_sd**2 * distance
+        est, var = _realtime(table, days, params)
+    else:
+        fit = fitted(table, params)
+        first, mean, variance = _smoothed(table, fit)
+        idx = days - first
+        inside = np.clip(idx, 0, mean.shape[0] - 1)
+        distance = np.abs(idx - inside)
+        est = mean[inside]
+        var = variance[inside] + fit.walk_sd**2 * distance
     half = Z95 * np.sqrt(var)
     return est, est - half, est + half
+
+
+# --------------------------------------------------------------------------------------
+# Real time
+# --------------------------------------------------------------------------------------
+
+
+def _refit_counts(table: PollTable, growth: float) -> np.ndarray:
+    """Numbers of known polls at which the real-time line refits the variances.
+
+    A refit happens on the first end day on which the number of polls ended by then is at
+    least ``growth`` times the number at the previous refit (the first on the first end
+    day). It depends only on the polls known by that day.
+    """
+    if growth <= 1.0:
+        raise ValueError("realtime_refit_growth must be greater than 1")
+    known = np.searchsorted(table.end, np.unique(table.end), side="right")
+    counts: list[int] = []
+    for n in known:
+        if not counts or n >= growth * counts[-1]:
+            counts.append(int(n))
+    return np.array(counts, dtype=np.int64)
 
 
 def _realtime(table: PollTable, days: np.ndarray, params: KalmanParams):
+    """Real-time estimate and variance on each of ``days`` (NaN before the first end)."""
     est = np.full(days.shape[0], np.nan)
     var = np.full(days.shape[0], np.nan)
-    first_end = int(table.end.min())
-    cadence = max(int(params.realtime_refit_days), 1)
+    n_known = np.searchsorted(table.end, days, side="right")
+    refits = _refit_counts(table, params.realtime_refit_growth)
+    segment = np.searchsorted(refits, n_known, side="right") - 1
     fit: KalmanFit | None = None
-    fit_day = None
-    n_fitted = -1
-    for i, day in enumerate(days):
-        day = int(day)
-        if day < first_end:
-            continue
-        refit_day = first_end + ((day - first_end) // cadence) * cadence
-        if refit_day != fit_day:
-            known_at_refit = int(np.searchsorted(table.end, refit_day, side="right"))
-            if known_at_refit != n_fitted:
-                fit = fit_kalman(table.ended_by(refit_day), params, warm=fit)
-                n_fitted = known_at_refit
-            fit_day = refit_day
-        known = table.ended_by(day)
-        est[i], var[i], _, _ = _filtered(known, fit, day)
-    half = Z95 * np.sqrt(var)
-    return est, est - half, est + half
+    for k in range(int(segment.max()) + 1):
+        # Every refit up to the last needed one, whichever days were asked for: each
+        # starts from the one before, so the line does not depend on the days requested.
+        fit = fit_kalman(table.take(np.arange(refits[k])), params, warm=fit)
+        rows = np.flatnonzero(segment == k)
+        if rows.size:
+            est[rows], var[rows] = _realtime_segment(table, days[rows], n_known[rows], fit,
+                                                     params)
+    return est, var
+
+
+class _RunningFilter:
+    """Filter of the daily means and pollster shares, with the house-effect normal
+    equations accumulated as it goes (the augmented filter of :func:`_house_normal`)."""
+
+    def __init__(self, n_pollsters: int):
+        self.started = False
+        self.day = 0
+        self.mean = 0.0
+        self.share = np.zeros(n_pollsters)
+        self.var = np.inf
+        self.normal = np.zeros((n_pollsters, n_pollsters))
+        self.rhs = np.zeros(n_pollsters)
+
+    def copy(self) -> _RunningFilter:
+        other = _RunningFilter.__new__(_RunningFilter)
+        other.__dict__.update(self.__dict__)
+        other.share = self.share.copy()
+        other.normal = self.normal.copy()
+        other.rhs = self.rhs.copy()
+        return other
+
+    def step(self, day: int, y, w, pollster, walk_var: float) -> None:
+        """Take in one day's polls (values, inverse-variance weights, pollster codes)."""
+        n_j = self.rhs.shape[0]
+        by_pollster = np.bincount(pollster, weights=w, minlength=n_j)
+        precision = float(by_pollster.sum())
+        share = by_pollster / precision
+        mean = float(w @ y) / precision
+        self.normal[np.diag_indices(n_j)] += by_pollster
+        self.normal -= precision * np.outer(share, share)
+        self.rhs += np.bincount(pollster, weights=w * y, minlength=n_j) - share * (
+            precision * mean)
+        if not self.started:  # diffuse start: the first day sets the state
+            self.started = True
+            self.mean, self.share, self.var = mean, share, 1.0 / precision
+        else:
+            pred = self.var + walk_var * (day - self.day)
+            innov_var = pred + 1.0 / precision
+            e_y, e_share = mean - self.mean, share - self.share
+            self.normal += np.outer(e_share, e_share) / innov_var
+            self.rhs += e_share * (e_y / innov_var)
+            gain = pred / innov_var
+            self.mean += gain * e_y
+            self.share = self.share + gain * e_share
+            self.var = pred * (1.0 - gain)
+        self.day = day
+
+
+def _realtime_segment(table: PollTable, days: np.ndarray, n_known: np.ndarray,
+                      fit: KalmanFit, params: KalmanParams):
+    """Real-time values on ``days`` (ascending) with the variances of ``fit``.
+
+    ``n_known[i]`` polls (the first rows of ``table``) ended by ``days[i]``. One filter
+    pass in midpoint order over the polls known on the last day serves every day: on day
+    ``d`` the days up to the earliest midpoint of a poll still to come hold all their polls
+    and are taken from the pass; the later days are filtered again with the polls known on
+    ``d`` only. House effects are solved from the normal equations of the known polls,
+    centred on the pollsters known that day.
+    """
+    walk_var, ns_var, house_var = fit.walk_sd**2, fit.nonsampling_sd**2, fit.house_sd**2
+    # Midpoint of the earliest-midpoint poll among those ended after each number of polls.
+    mid = table.mid_day
+    pending_mid = np.r_[np.minimum.accumulate(mid[::-1])[::-1], np.iinfo(np.int64).max]
+    known_pollster = table.pollster[: int(n_known.max())]
+    names, codes = np.unique(known_pollster, return_inverse=True)
+    n_j = names.size
+    use_house = params.house_effects and n_j > 1
+    order = np.argsort(mid[: known_pollster.size], kind="stable")
+    sorted_mid = mid[order]
+    y = table.pct[order]
+    w = 1.0 / (table.sampling_var[order] + ns_var)
+    pollster = codes[order]
+    day_starts = np.flatnonzero(np.r_[True, sorted_mid[1:] != sorted_mid[:-1]])
+    day_ends = np.r_[day_starts[1:], sorted_mid.size]
+
+    complete = _RunningFilter(n_j)
+    next_day = 0  # first day (in day_starts) not yet taken into ``complete``
+    out_est = np.empty(days.shape[0])
+    out_var = np.empty(days.shape[0])
+    counts = np.zeros(n_j, dtype=np.int64)
+    last_n, estimate, variance, last_day = -1, np.nan, np.nan, 0
+    for i, (day, n) in enumerate(zip(days.tolist(), n_known.tolist(), strict=True)):
+        if n != last_n:  # otherwise no poll ended since the previous day: same filter
+            settled = pending_mid[n]  # days before this one hold all their polls
+            while next_day < day_starts.size and sorted_mid[day_starts[next_day]] < settled:
+                rows = slice(day_starts[next_day], day_ends[next_day])
+                complete.step(int(sorted_mid[rows.start]), y[rows], w[rows], pollster[rows],
+                              walk_var)
+                next_day += 1
+            running = complete
+            first_tail = day_starts[next_day] if next_day < day_starts.size else y.size
+            tail = first_tail + np.flatnonzero(order[first_tail:] < n)
+            if tail.size:
+                running = complete.copy()
+                for rows in np.split(tail, np.flatnonzero(np.diff(sorted_mid[tail])) + 1):
+                    running.step(int(sorted_mid[rows[0]]), y[rows], w[rows], pollster[rows],
+                                 walk_var)
+            estimate, variance, last_day = running.mean, running.var, running.day
+            if use_house:
+                counts += np.bincount(codes[max(last_n, 0):n], minlength=n_j)
+                centre = centring_weights(counts, params.centre_half_count)
+                delta, cov = _house_solve(running.normal, running.rhs, house_var, centre)
+                estimate -= float(running.share @ delta)
+                variance += float(running.share @ cov @ running.share)
+            last_n = n
+        out_est[i] = estimate
+        out_var[i] = variance + walk_var * max(day - last_day, 0)
+    return out_est, out_var
 
 
 def kalman_house_effects(table: PollTable, params: KalmanParams | None = None) -> pd.DataFrame:
     """House effects with 95 % intervals from a fit on all polls."""
     params = params or KalmanParams()
-    fit = fit_kalman(table, params)
+    fit = fitted(table, params)
     sd = np.sqrt(np.clip(np.diag(fit.delta_cov), 0.0, None))
     return pd.DataFrame(
         {

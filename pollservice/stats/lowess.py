@@ -7,7 +7,9 @@ least-squares line, and with fewer than 5 a plain average, as Pollster did.
 The neighbourhood is set in days rather than as a fixed fraction of the polls: ``frac`` is
 the share of polls that fall in ``window_days`` (default 60) of the series' span, so a
 four-year series is not smoothed into one curve. It is capped at Pollster's published
-f = 0.7 for short series and holds at least 10 polls. Robustness iterations: 3, as Pollster.
+f = 0.7 for short series and holds at least 10 polls. Robustness iterations: 3, as Pollster;
+they stop early when a fit leaves (almost) no residual, as in Cleveland's and R's lowess,
+since robustness weights computed from rounding noise would make the line arbitrary.
 
 The band is a bootstrap: polls are resampled with replacement ``n_boot`` times (default 50,
 fixed seed, so results are deterministic), the line is refitted, and the band is the
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
-from statsmodels.nonparametric.smoothers_lowess import lowess
+from statsmodels.nonparametric._smoothers_lowess import lowess as _weighted_lowess
 
 from .intervals import Z95, PointEstimate, weighted_mean_band
 from .validation import PollTable
@@ -110,8 +112,46 @@ def _fit(x: np.ndarray, y: np.ndarray, params: LowessParams) -> np.ndarray:
     # statsmodels fits every `delta` days and interpolates linearly in between; a tenth of
     # the neighbourhood keeps the line smooth and the fit fast on thousands of polls.
     delta = 0.1 * frac * float(x[-1] - x[0])
-    return lowess(y, x, frac=frac, it=params.iterations, delta=delta, is_sorted=True,
-                  return_sorted=False)
+    return _robust_lowess(x, y, frac, delta, params.iterations)
+
+
+def _robust_lowess(x: np.ndarray, y: np.ndarray, frac: float, delta: float,
+                   iterations: int) -> np.ndarray:
+    """statsmodels' lowess with ``iterations`` robustness iterations, stopping early at an
+    exact fit (:func:`_exact_fit`).
+
+    Otherwise identical to ``smoothers_lowess.lowess(y, x, frac, it=iterations, delta)``
+    (tested): each step is one pass of statsmodels' compiled lowess with the bisquare
+    robustness weights of the step before, ``(1 - u^2)^2`` with ``u = min(|r| / (6
+    median|r|), 1)``. The public function cannot stop early or start from given weights,
+    hence its compiled core, which it calls the same way.
+    """
+    def one_pass(weights: np.ndarray) -> np.ndarray:
+        fitted, _ = _weighted_lowess(y, x, x, weights, frac=frac, it=0, delta=delta,
+                                     given_xvals=False)
+        return fitted[:, 1]
+
+    fitted = one_pass(np.ones_like(x))
+    for _ in range(iterations):
+        resid = np.abs(y - fitted)
+        if _exact_fit(resid, y):
+            break
+        scaled = np.minimum(resid / (6.0 * float(np.median(resid))), 1.0)
+        fitted = one_pass((1.0 - scaled**2) ** 2)
+    return fitted
+
+
+def _exact_fit(resid: np.ndarray, y: np.ndarray) -> bool:
+    """True if the fit leaves no residual worth weighting: six median absolute residuals
+    below 1e-7 of the mean |y|.
+
+    Robustness weights would then be computed from rounding noise (statsmodels sets them
+    from the residuals' median whatever its size) and make the next fit arbitrary: when 1
+    was added to every poll, eight polls at 40 % and one at 41 % gave a line that moved by
+    up to 1.1, and a constant series a band of +-57 points. Cleveland's lowess and R's
+    ``clowess`` stop the robustness iterations there, and so does :func:`_robust_lowess`.
+    """
+    return 6.0 * float(np.median(np.abs(resid))) < 1e-7 * float(np.mean(np.abs(y)))
 
 
 def _evaluate(x: np.ndarray, fitted: np.ndarray, days: np.ndarray) -> np.ndarray:
@@ -259,8 +299,8 @@ def lowess_at(table: PollTable, day: int, params: LowessParams | None = None) ->
         kernel = np.clip(1.0 - (dist / (h * 1.0000001)) ** 3, 0.0, None) ** 3
         resid = y - fitted
         scale = 6.0 * float(np.median(np.abs(resid)))
-        robust = np.ones(n) if scale <= 0 else np.clip(1.0 - (resid / scale) ** 2, 0.0,
-                                                         None) ** 2
+        exact = params.iterations == 0 or _exact_fit(resid, y)
+        robust = np.ones(n) if exact else np.clip(1.0 - (resid / scale) ** 2, 0.0, None) ** 2
         w = kernel * robust
         if w.sum() <= 0:
             w = kernel

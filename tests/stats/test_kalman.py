@@ -110,6 +110,73 @@ def test_realtime_line_uses_only_polls_ended_by_each_day():
     assert retro_full["estimate"].iloc[0] != retro_cut["estimate"].iloc[0]
 
 
+def test_realtime_line_equals_the_average_as_of_each_day_when_variances_are_fixed():
+    # With the variances fixed, the one-pass real-time line must be exactly the filtered
+    # estimate from the polls known each day (house effects solved from them, centred on
+    # the pollsters known that day). A 30-day poll, whose midpoint is long past when it
+    # ends, and a pollster that first appears late test the days still waiting for polls.
+    polls, _ = simulate_polls(n_days=120, n_polls=150, pollsters=6, seed=3)
+    late = polls.iloc[[0, 1]].assign(
+        pollster=["Slow", "Newcomer"],
+        start_date=pd.to_datetime(["2024-02-01", "2024-04-01"]),
+        end_date=pd.to_datetime(["2024-03-01", "2024-04-03"]), pct=[47.0, 40.0])
+    polls = pd.concat([polls, late], ignore_index=True)
+    params = stats.KalmanParams(walk_sd=0.25, nonsampling_sd=1.1, house_sd_bounds=(2.0, 2.0))
+    dates = pd.date_range("2024-01-01", "2024-05-05", freq="D")
+    line = stats.trend(polls, "kalman", dates=dates, realtime=True, params=params)
+    for i, day in enumerate(dates):
+        known = polls[polls["end_date"] <= day]
+        if known.empty:
+            assert np.isnan(line["estimate"].iloc[i])
+            continue
+        expected = stats.average(known, "kalman", as_of=day, params=params)
+        assert_allclose(line[["estimate", "lower", "upper"]].iloc[i].to_numpy(float),
+                        [expected["estimate"], expected["lower"], expected["upper"]],
+                        atol=1e-9)
+
+
+def test_realtime_refits_are_few_and_need_growth_above_one():
+    polls, _ = simulate_polls(n_days=365, n_polls=2000, pollsters=8, seed=4)
+    table = validate_polls(polls)
+    counts = kalman._refit_counts(table, 1.25)
+    assert counts[0] == np.searchsorted(table.end, table.end.min(), side="right")
+    assert np.all(counts[1:] >= 1.25 * counts[:-1])
+    assert counts.size <= np.log(2000) / np.log(1.25) + 2  # linear total refit cost
+    with pytest.raises(ValueError, match="realtime_refit_growth"):
+        stats.trend(polls, realtime=True, params=stats.KalmanParams(realtime_refit_growth=1.0))
+
+
+def test_house_effect_spread_is_the_fixed_point_of_its_em_update(small_table):
+    # The marginal-likelihood estimate of tau solves tau^2 = (|delta|^2 + tr Cov) / (J - 1),
+    # the stationarity condition the EM update iterates towards.
+    dp = kalman._arrange(small_table)
+    centre = kalman.centring_weights(np.bincount(small_table.pollster), 5.0)
+    normal, rhs = kalman._house_normal(dp, 0.3**2, 1.2**2)
+    tau = kalman._house_sd(normal, rhs, centre, (0.01, 50.0))
+    delta, cov = kalman._house_solve(normal, rhs, tau**2, centre)
+    em = (delta @ delta + np.trace(cov)) / (small_table.n_pollsters - 1)
+    assert_allclose(tau**2, em, rtol=1e-3)
+    assert kalman._house_sd(normal, rhs, centre, (0.5, 0.5)) == 0.5  # equal bounds fix it
+
+
+def test_one_fit_serves_trend_average_contributions_and_house_effects(monkeypatch):
+    polls, _ = simulate_polls(n_days=90, n_polls=80, pollsters=5, seed=21)
+    calls = []
+    real_fit = kalman.fit_kalman
+    monkeypatch.setattr(kalman, "fit_kalman",
+                        lambda *a, **k: calls.append(1) or real_fit(*a, **k))
+    monkeypatch.setattr(kalman, "_cache", type(kalman._cache)())
+    stats.trend(polls)
+    stats.average(polls)
+    stats.poll_contributions(polls.iloc[::-1])  # row order does not matter
+    effects = stats.house_effects(polls)
+    assert len(calls) == 1
+    effects.loc[0, "effect"] = 99.0  # a caller's copy; the cached fit is unchanged
+    assert stats.house_effects(polls)["effect"].iloc[0] != 99.0
+    stats.average(polls.assign(pct=polls["pct"] + 0.5))  # other polls: a new fit
+    assert len(calls) == 2
+
+
 def test_lowess_realtime_line_uses_only_polls_ended_by_each_day():
     polls, _ = simulate_polls(n_days=150, n_polls=120, pollsters=6, seed=13)
     dates = pd.date_range("2024-01-10", "2024-05-29", freq="D")

@@ -1,0 +1,341 @@
+"""Benchmark pollservice.stats against the targets of issue 3 (and issue 5's recompute time).
+
+Accuracy on simulated series
+    ``simulate_polls`` series (random-walk truth, pollsters with house effects, sampling and
+    non-sampling noise, field periods, unknown sizes; 365 days, 300 polls, 8 pollsters), one
+    per seed. The default (retrospective) ``kalman`` line against the truth: its RMSE as a
+    share of the ``latest`` average's RMSE (on the days both have a value) and the share of
+    days its 95 % band covers the truth. The real-time line is shown for information.
+Accuracy on real polls
+    FiveThirtyEight's Trump approval poll list, subgroup "All polls" (pair A of
+    ../shared/data/SOURCES.md; one version per poll), and 538's published daily average from
+    the same model run: mean absolute difference between the ``realtime=True`` ``kalman``
+    approve line and 538's approve estimate, over the days 538 published.
+Speed
+    Median and best wall-clock time of several runs (the first, warm-up run not counted):
+    a fit on the full list (``trend``), a 300-poll series, the real-time line of the full
+    list (with quarter and half lists to show how the cost grows), and the stored-average
+    recompute of a two-choice 6,000-poll question after one new poll
+    (``services.stored_averages.compute_payload`` per choice: the statistics of a write,
+    without the database round trip).
+
+    .venv/bin/python bench/bench_stats.py [--data-dir ../shared/data] [--seeds 30] [--repeat 5]
+
+Data: FiveThirtyEight (ABC News), CC BY 4.0, https://github.com/fivethirtyeight/data
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pollservice import stats  # noqa: E402
+from pollservice.stats import kalman  # noqa: E402
+from pollservice.stats.simulate import simulate_polls  # noqa: E402
+
+PAIR_A = Path("fivethirtyeight-thirdparty-copies") / "dskinnion-Gov1347_Blog"
+SUBGROUP = "All polls"
+
+# Targets of issue 3 (and issue 5 for the recompute after a write).
+RMSE_RATIO_MAX = 0.55
+COVERAGE_RANGE = (0.92, 0.98)
+FTE_MAD_MAX = 0.60
+FULL_FIT_MAX_S = 2.0
+SMALL_FIT_MAX_S = 0.2
+RECOMPUTE_MAX_S = 2.0
+
+
+# --------------------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------------------
+
+
+class Report:
+    """Rows of (figure, value, target, verdict), printed as one table at the end."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str]] = []
+
+    def section(self, title: str) -> None:
+        self.rows.append((title, "", "", ""))
+
+    def add(self, figure: str, value: str, target: str = "", ok: bool | None = None) -> None:
+        verdict = "" if ok is None else ("PASS" if ok else "MISS")
+        self.rows.append(("  " + figure, value, target, verdict))
+
+    def print(self) -> None:
+        widths = [max(len(r[i]) for r in self.rows) for i in range(3)]
+        header = ("figure", "value", "target", "result")
+        widths = [max(w, len(h)) for w, h in zip(widths, header, strict=False)]
+        line = f"{{:<{widths[0]}}}  {{:>{widths[1]}}}  {{:<{widths[2]}}}  {{}}"
+        print(line.format(*header))
+        print("-" * (sum(widths) + 12))
+        for row in self.rows:
+            if not any(row[1:]):
+                print(row[0])
+            else:
+                print(line.format(*row))
+
+
+def timed(func: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Median and best seconds of ``repeat`` calls after one warm-up call.
+
+    The kalman fits remembered by ``pollservice.stats`` are forgotten before every call,
+    so each call fits from scratch, as after a write.
+    """
+    kalman.clear_fit_cache()
+    func()
+    times = []
+    for _ in range(repeat):
+        kalman.clear_fit_cache()
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), min(times)
+
+
+@contextmanager
+def fits_not_shared():
+    """Every kalman call fits anew (as before fits were remembered), for comparison."""
+    size = kalman._CACHE_SIZE
+    kalman._CACHE_SIZE = 0
+    try:
+        yield
+    finally:
+        kalman._CACHE_SIZE = size
+
+
+def quantiles(values: np.ndarray, fmt: str) -> str:
+    q = np.quantile(values, [0.0, 0.25, 0.5, 0.75, 1.0])
+    return " / ".join(fmt.format(v) for v in q)
+
+
+# --------------------------------------------------------------------------------------
+# Simulated series
+# --------------------------------------------------------------------------------------
+
+
+def score_line(line: pd.DataFrame, truth: np.ndarray, on: np.ndarray) -> tuple[float, float]:
+    """RMSE against the truth and band coverage, on the days selected by ``on``."""
+    est = line["estimate"].to_numpy()
+    err = est[on] - truth[on]
+    covered = (line["lower"].to_numpy() <= truth) & (truth <= line["upper"].to_numpy())
+    return float(np.sqrt(np.mean(err**2))), float(np.mean(covered[on]))
+
+
+def simulated_accuracy(seeds: int) -> pd.DataFrame:
+    rows = []
+    for seed in range(seeds):
+        polls, truth = simulate_polls(seed=seed)
+        t = truth["truth"].to_numpy()
+        dates = truth["date"]
+        latest = stats.trend(polls, "latest", dates=dates)
+        retro = stats.trend(polls, "kalman", dates=dates)
+        realtime = stats.trend(polls, "kalman", dates=dates, realtime=True)
+        # Compare on the days both lines have a value (latest is NaN before the first poll
+        # ended and more than 30 days after a pollster's last poll).
+        both = latest["estimate"].notna().to_numpy() & realtime["estimate"].notna().to_numpy()
+        latest_rmse, _ = score_line(latest, t, both)
+        retro_rmse, _ = score_line(retro, t, both)
+        _, retro_cover = score_line(retro, t, np.ones(t.size, dtype=bool))
+        rt_rmse, rt_cover = score_line(realtime, t, both)
+        rows.append({
+            "seed": seed,
+            "latest_rmse": latest_rmse,
+            "kalman_rmse": retro_rmse,
+            "ratio": retro_rmse / latest_rmse,
+            "coverage": retro_cover,
+            "days": t.size,
+            "realtime_rmse": rt_rmse,
+            "realtime_ratio": rt_rmse / latest_rmse,
+            "realtime_coverage": rt_cover,
+            "realtime_days": int(both.sum()),
+        })
+    return pd.DataFrame(rows)
+
+
+def report_simulated(report: Report, scores: pd.DataFrame) -> None:
+    n = len(scores)
+    report.section(f"Simulated series ({n} seeds; 365 days, 300 polls, 8 pollsters each)")
+    ratio = float(scores["ratio"].mean())
+    lo, hi = COVERAGE_RANGE
+    coverage = float(np.average(scores["coverage"], weights=scores["days"]))
+    report.add("kalman RMSE / latest RMSE, mean of per-seed ratios", f"{ratio:.3f}",
+               f"<= {RMSE_RATIO_MAX}", ratio <= RMSE_RATIO_MAX)
+    pooled = scores["kalman_rmse"].mean() / scores["latest_rmse"].mean()
+    report.add("  ratio of mean RMSEs", f"{pooled:.3f}", f"<= {RMSE_RATIO_MAX}",
+               pooled <= RMSE_RATIO_MAX)
+    report.add("kalman 95% band coverage of the truth, all days", f"{coverage:.1%}",
+               f"{lo:.0%}-{hi:.0%}", lo <= coverage <= hi)
+    report.add("  mean RMSE kalman | latest (points)",
+               f"{scores['kalman_rmse'].mean():.3f} | {scores['latest_rmse'].mean():.3f}")
+    report.add("  per-seed ratio min/p25/median/p75/max",
+               quantiles(scores["ratio"].to_numpy(), "{:.2f}"))
+    report.add("  per-seed coverage min/p25/median/p75/max",
+               quantiles(100 * scores["coverage"].to_numpy(), "{:.0f}"))
+    report.add("  seeds with ratio <= 0.55 | coverage in range",
+               f"{int((scores['ratio'] <= RMSE_RATIO_MAX).sum())}/{n} | "
+               f"{int(scores['coverage'].between(lo, hi).sum())}/{n}")
+    rt_cov = float(np.average(scores["realtime_coverage"], weights=scores["realtime_days"]))
+    report.add("info: realtime kalman RMSE / latest RMSE (mean)",
+               f"{scores['realtime_ratio'].mean():.3f}", "(no target)")
+    report.add("info: realtime kalman band coverage", f"{rt_cov:.1%}", "(no target)")
+    report.add("  realtime per-seed coverage min/p25/median/p75/max",
+               quantiles(100 * scores["realtime_coverage"].to_numpy(), "{:.0f}"))
+
+
+# --------------------------------------------------------------------------------------
+# FiveThirtyEight, pair A
+# --------------------------------------------------------------------------------------
+
+
+def load_pair_a(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Polls of subgroup "All polls" (one row per poll, with approve and disapprove) and
+    538's published daily average of the same subgroup."""
+    folder = data_dir / PAIR_A
+    raw = pd.read_csv(folder / "approval_polllist.csv")
+    raw = raw[raw["subgroup"] == SUBGROUP].drop_duplicates("poll_id", keep="first")
+    polls = pd.DataFrame({
+        "poll_id": raw["poll_id"].astype(int),
+        "pollster": raw["pollster"],
+        "start_date": pd.to_datetime(raw["startdate"], format="%m/%d/%Y"),
+        "end_date": pd.to_datetime(raw["enddate"], format="%m/%d/%Y"),
+        "sample_size": pd.to_numeric(raw["samplesize"], errors="coerce"),
+        "population": raw["population"],
+        "approve": raw["approve"].astype(float),
+        "disapprove": raw["disapprove"].astype(float),
+    })
+    polls = polls.sort_values(["end_date", "poll_id"]).reset_index(drop=True)
+    top = pd.read_csv(folder / "approval_topline.csv")
+    top = top[top["subgroup"] == SUBGROUP]
+    topline = pd.DataFrame({
+        "date": pd.to_datetime(top["modeldate"], format="%m/%d/%Y"),
+        "approve": top["approve_estimate"].astype(float),
+        "disapprove": top["disapprove_estimate"].astype(float),
+    }).sort_values("date").reset_index(drop=True)
+    return polls, topline
+
+
+def choice_frame(polls: pd.DataFrame, answer: str) -> pd.DataFrame:
+    return polls.drop(columns=["approve", "disapprove"]).assign(pct=polls[answer])
+
+
+def mad_against_538(polls, topline, answer, method="kalman", realtime=True):
+    line = stats.trend(choice_frame(polls, answer), method, dates=topline["date"],
+                       realtime=realtime)
+    diff = (line["estimate"].to_numpy() - topline[answer].to_numpy())
+    ok = np.isfinite(diff)
+    return float(np.mean(np.abs(diff[ok]))), float(np.max(np.abs(diff[ok]))), int(ok.sum())
+
+
+def report_fte(report: Report, polls: pd.DataFrame, topline: pd.DataFrame) -> None:
+    report.section(f"FiveThirtyEight Trump approval, pair A, '{SUBGROUP}' "
+                   f"({len(polls):,} polls, {polls['pollster'].nunique()} pollsters)")
+    mad, worst, days = mad_against_538(polls, topline, "approve")
+    report.add(f"realtime kalman approve: mean |ours - 538| over {days:,} days",
+               f"{mad:.3f}", f"<= {FTE_MAD_MAX:.2f}", mad <= FTE_MAD_MAX)
+    report.add("  largest daily |ours - 538| (points)", f"{worst:.2f}")
+    mad_d, _, _ = mad_against_538(polls, topline, "disapprove")
+    report.add("info: realtime kalman disapprove, mean |ours - 538|", f"{mad_d:.3f}")
+    mad_r, _, _ = mad_against_538(polls, topline, "approve", realtime=False)
+    report.add("info: retrospective kalman approve, mean |ours - 538|", f"{mad_r:.3f}")
+    for method in ("weighted", "latest"):
+        mad_m, _, _ = mad_against_538(polls, topline, "approve", method=method)
+        report.add(f"info: {method} approve, mean |ours - 538|", f"{mad_m:.3f}")
+
+
+# --------------------------------------------------------------------------------------
+# Speed
+# --------------------------------------------------------------------------------------
+
+
+def seconds(median: float, best: float) -> str:
+    return f"{median:.3f} s (best {best:.3f})"
+
+
+def report_speed(report: Report, polls: pd.DataFrame, repeat: int) -> None:
+    from pollservice.services.stored_averages import compute_payload
+
+    approve = choice_frame(polls, "approve")
+    report.section(f"Speed (median of {repeat} runs after a warm-up; 2-core machine, shared)")
+    median, best = timed(lambda: stats.trend(approve), repeat)
+    report.add(f"kalman trend, full list ({len(approve):,} polls)", seconds(median, best),
+               f"< {FULL_FIT_MAX_S:g} s", median < FULL_FIT_MAX_S)
+    small, _ = simulate_polls(n_polls=300, seed=1)
+    median, best = timed(lambda: stats.trend(small), repeat)
+    report.add("kalman trend, simulated 300-poll series", seconds(median, best),
+               f"< {SMALL_FIT_MAX_S:g} s", median < SMALL_FIT_MAX_S)
+    last_300 = approve.iloc[-300:]
+    median, best = timed(lambda: stats.trend(last_300), repeat)
+    report.add("info: kalman trend, last 300 polls of the list", seconds(median, best))
+
+    sizes = [len(approve) // 4, len(approve) // 2, len(approve)]
+    realtime_times = []
+    for size in sizes:
+        part = approve.iloc[:size]
+        median, best = timed(lambda part=part: stats.trend(part, realtime=True),
+                             max(1, repeat // 2))
+        realtime_times.append(median)
+        days = (part["end_date"].max() - part["start_date"].min()).days
+        report.add(f"info: realtime kalman line, first {size:,} polls (~{days:,} days)",
+                   seconds(median, best))
+    growth = realtime_times[-1] / realtime_times[0]
+    report.add("info: realtime cost, full list / quarter list", f"x{growth:.1f}",
+               "(x4 = linear)")
+
+    questions = {}
+    for n in (6000, 6001):
+        part = polls.iloc[:n]
+        questions[n] = [choice_frame(part, a) for a in ("approve", "disapprove")]
+
+    def recompute():
+        for frame in questions[6001]:
+            compute_payload(frame, "kalman", False)
+
+    for frame in questions[6000]:  # the stored state before the write
+        compute_payload(frame, "kalman", False)
+    median, best = timed(recompute, repeat)
+    report.add("recompute 6,000-poll question (2 choices) after one new poll",
+               seconds(median, best), f"< {RECOMPUTE_MAX_S:g} s", median < RECOMPUTE_MAX_S)
+    with fits_not_shared():
+        median, best = timed(recompute, max(1, repeat // 2))
+    report.add("info: the same with a fit per statistic (4 per choice)", seconds(median, best))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data",
+                        help="folder of the shared poll data (default: ../shared/data)")
+    parser.add_argument("--seeds", type=int, default=30, help="simulated series (default 30)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs (default 5)")
+    parser.add_argument("--skip", choices=("sim", "fte", "speed"), action="append", default=[],
+                        help="leave out a part (repeatable)")
+    args = parser.parse_args()
+
+    report = Report()
+    started = time.perf_counter()
+    if "sim" not in args.skip:
+        report_simulated(report, simulated_accuracy(args.seeds))
+    if not {"fte", "speed"} <= set(args.skip):
+        polls, topline = load_pair_a(args.data_dir)
+        if "fte" not in args.skip:
+            report_fte(report, polls, topline)
+        if "speed" not in args.skip:
+            report_speed(report, polls, args.repeat)
+    report.print()
+    print(f"\n(bench ran {time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
