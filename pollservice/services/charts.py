@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from .. import charts
 from ..extensions import db
 from ..models import Poll, Question
+from . import read_cache
 from .averages import poll_frames, poll_weights, question_trend
 from .errors import BadRequest
 
@@ -66,6 +67,24 @@ def range_dates(question: Question, preset: str) -> tuple[dt.date | None, dt.dat
     return last - dt.timedelta(days=days), last
 
 
+def poll_dots(question: Question, method: str) -> dict[str, pd.DataFrame]:
+    """Per choice, every poll as a dot: ``date`` (field midpoint), ``pct`` and ``weight``
+    (its share of the current ``method`` average). Read through the worker's memo for the
+    question's data version: reading and framing thousands of polls is about half the
+    time of an uncached chart, and it only changes when the data version does."""
+    def build() -> dict[str, pd.DataFrame]:
+        weights_by_poll = poll_weights(question, method)
+        dots = {}
+        for name, frame in poll_frames(question).items():
+            midpoints = frame["start_date"] + (frame["end_date"] - frame["start_date"]) / 2
+            weights = [weights_by_poll.get(int(i), (0.0, 0.0))[0] for i in frame["poll_id"]]
+            dots[name] = pd.DataFrame({"date": midpoints.dt.normalize(), "pct": frame["pct"],
+                                       "weight": pd.Series(weights, index=frame.index, dtype=float)})
+        return dots
+
+    return read_cache.memo(("poll_dots", question.id, question.data_version, method), build)
+
+
 def chart_series(
     question: Question,
     method: str,
@@ -76,20 +95,12 @@ def chart_series(
     """One series per answer choice: the trend, and poll dots at each poll's field
     midpoint sized by its weight in the current average."""
     trends = question_trend(question, method, start, end, realtime)
-    weights_by_poll = poll_weights(question, method)
     series = []
-    for name, frame in poll_frames(question).items():
-        dots = pd.DataFrame({"date": [], "pct": [], "weight": []})
-        if not frame.empty:
-            midpoints = frame["start_date"] + (frame["end_date"] - frame["start_date"]) / 2
-            weights = [weights_by_poll.get(int(i), (0.0, 0.0))[0] for i in frame["poll_id"]]
-            dots = pd.DataFrame(
-                {"date": midpoints.dt.normalize(), "pct": frame["pct"], "weight": weights}
-            )
-            if start is not None:
-                dots = dots[dots["date"] >= pd.Timestamp(start)]
-            if end is not None:
-                dots = dots[dots["date"] <= pd.Timestamp(end)]
+    for name, dots in poll_dots(question, method).items():
+        if start is not None:
+            dots = dots[dots["date"] >= pd.Timestamp(start)]
+        if end is not None:
+            dots = dots[dots["date"] <= pd.Timestamp(end)]
         series.append(charts.ChoiceSeries(name=name, trend=trends[name], polls=dots))
     return series
 

@@ -13,6 +13,9 @@
 2. **Response bodies**: the serialized JSON (or image) of a read, keyed by endpoint,
    question, data version and query, kept in a worker-local LRU bounded in bytes. A new
    data version makes new keys; old entries age out.
+
+3. **Derived data** (``memo``): objects the read path builds from the store, e.g. a
+   chart's poll dots, keyed by the question's data version like the bodies.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ class QuestionState:
 
 _states: dict[str, QuestionState] = {}
 _bodies: LRUCache = LRUCache(maxsize=64 * 1024 * 1024, getsizeof=lambda entry: len(entry[0]) + 200)
+_derived: LRUCache = LRUCache(maxsize=16)
 _lock = threading.Lock()
 _redis_clients: dict[str, object] = {}
 
@@ -151,7 +155,20 @@ def store_body(key: tuple, body: bytes, mimetype: str) -> None:
         _bodies[key] = (body, mimetype)
 
 
+def memo(key: tuple, build):
+    """``build()``, remembered under ``key``, which must carry the data version of what
+    it reads (two requests may build the same entry at once; both results are equal)."""
+    with _lock:
+        value = _derived.get(key)
+    if value is None:
+        value = build()
+        with _lock:
+            _derived[key] = value
+    return value
+
+
 def clear() -> None:
     with _lock:
         _states.clear()
         _bodies.clear()
+        _derived.clear()
