@@ -29,6 +29,14 @@ def test_methodology_page_explains_each_method(client):
     page = client.get("/methodology").get_data(as_text=True)
     for method in ("kalman", "weighted", "latest", "lowess"):
         assert f'id="{method}"' in page
+    # The parameters shown are the ones in use, read from the statistics code.
+    from pollservice import stats
+
+    assert f"every {stats.WeightedParams().half_life_days:.0f} days" in page
+    assert f"{stats.UNKNOWN_SAMPLE_SIZE:.0f} people are assumed" in page
+    text = page.replace("<var>", "").replace("</var>", "")
+    assert f"n + {stats.KalmanParams().centre_half_count:.0f})" in text
+    assert "Jackman, S. (2005)" in page and "Cleveland, W. S. (1979)" in page
 
 
 def test_user_text_is_escaped_in_pages(demo_app, client):

@@ -148,7 +148,11 @@ def embed(slug: str):
 
 @bp.get("/methodology")
 def methodology():
-    return render_template("methodology.html", method_labels=METHOD_LABELS)
+    params = {"kalman": stats.KalmanParams(), "weighted": stats.WeightedParams(),
+              "latest": stats.LatestParams(), "lowess": stats.LowessParams()}
+    return render_template("methodology.html", method_labels=METHOD_LABELS, params=params,
+                           unknown_sample_size=stats.UNKNOWN_SAMPLE_SIZE,
+                           population_labels=POPULATIONS)
 
 
 @bp.get("/charts/<slug>.<fmt>")
