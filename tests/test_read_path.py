@@ -268,3 +268,16 @@ def test_a_stale_stored_series_is_never_served(demo_app, client):
     after = served_estimates(client, "calexit")
     assert after["Support"] != before["Support"]
     assert after == pytest.approx(fresh_average(demo_app, "calexit"), abs=1e-3)
+
+
+def test_with_redis_down_reads_and_charts_still_answer(database_url, tmp_path, caplog):
+    from pollservice.services.demo import load_demo
+
+    app = make_app(database_url, tmp_path / "down", REDIS_URL="redis://127.0.0.1:1/0")
+    with app.app_context():
+        load_demo()
+    client = app.test_client()
+    assert client.get("/api/v1/questions/calexit/average").status_code == 200
+    chart = client.get("/charts/calexit.svg?method=weighted")
+    assert chart.status_code == 200 and chart.data.startswith(b"<?xml")
+    assert "unavailable" in caplog.text
