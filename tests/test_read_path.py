@@ -281,3 +281,66 @@ def test_with_redis_down_reads_and_charts_still_answer(database_url, tmp_path, c
     chart = client.get("/charts/calexit.svg?method=weighted")
     assert chart.status_code == 200 and chart.data.startswith(b"<?xml")
     assert "unavailable" in caplog.text
+
+
+def redis_apps(database_url, tmp_path, *names):
+    shared = {"REDIS_URL": "redis://127.0.0.1:6379/0",
+              "REDIS_KEY_PREFIX": f"pollservice-test-{uuid.uuid4().hex}:"}
+    return [make_app(database_url, tmp_path / name, **shared) for name in names]
+
+
+def wait_until(condition, seconds: float = 5.0) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+@needs_redis
+def test_with_redis_a_subscribed_worker_hears_versions_without_asking(database_url, tmp_path, monkeypatch):
+    import redis
+
+    from pollservice.services import read_cache
+    from pollservice.services.demo import load_demo
+
+    (app,) = redis_apps(database_url, tmp_path, "worker")
+    with app.app_context():
+        load_demo()
+    client = app.test_client()
+    assert client.get("/api/v1/questions/calexit/average").status_code == 200
+    with app.app_context():
+        listener = read_cache._listener()
+        wait_until(listener.subscribed.is_set)
+        state = read_cache.question_state("calexit")
+        read_cache.question_state("calexit")  # kept under the listener's subscription
+        client_of_app = read_cache._redis()
+    monkeypatch.setattr(client_of_app, "get", lambda *a, **k: pytest.fail("a read asked Redis"))
+    assert client.get("/api/v1/questions/calexit/average").status_code == 200  # no GET
+    # Another process publishes a newer version: this worker hears it without asking.
+    message = f"calexit|{state.id}|{state.version + 5}|{state.changed_at.isoformat()}"
+    redis.Redis().publish(app.config["REDIS_KEY_PREFIX"] + "versions", message)
+    with app.app_context():
+        wait_until(lambda: read_cache.question_state("calexit").version == state.version + 5)
+        # An older version arriving late never replaces a newer one.
+        read_cache.publish([state])
+        assert read_cache.question_state("calexit").version == state.version + 5
+
+
+@needs_redis
+def test_with_redis_a_renamed_question_moves_for_every_worker_at_once(database_url, tmp_path):
+    from pollservice.services.demo import load_demo
+    from pollservice.services.questions import ChoiceEdit, get_question, update_question
+
+    writer, reader = redis_apps(database_url, tmp_path, "writer", "reader")
+    with writer.app_context():
+        load_demo()
+    client = reader.test_client()
+    assert client.get("/api/v1/questions/calexit").status_code == 200
+    with writer.app_context():
+        question = get_question("calexit")
+        choices = [ChoiceEdit(c.id, c.name) for c in question.choices]
+        update_question("calexit", "Should California leave?", choices, new_slug="calexit-2017")
+    assert client.get("/api/v1/questions/calexit").status_code == 404
+    assert client.get("/api/v1/questions/calexit-2017").get_json()["title"] == "Should California leave?"

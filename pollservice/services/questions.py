@@ -219,20 +219,23 @@ def update_question(
     if errors:
         raise ValidationFailed("The question has invalid fields.", fields=errors)
 
+    from . import read_cache
+    from .polls import commit_changes  # polls imports this module
+
     try:
         question.title = title
         question.slug = target_slug
         question.region = region.strip()
         question.description = description.strip()
         _replace_choices(question, existing, kept)
-        bump_data_version({question.id})  # stored averages are keyed by choice name
-        db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    from .stored_averages import refresh  # derived data; imported late (it imports stats)
-
-    refresh({question.id})
+    # A new data version: stored averages are keyed by choice name, and every worker's
+    # cached answers (titles, choices) must go. The old slug is forgotten everywhere.
+    commit_changes({question.id})
+    if target_slug != slug:
+        read_cache.forget(slug)
     return question
 
 

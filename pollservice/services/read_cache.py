@@ -4,8 +4,14 @@
    database round trip per request would cap throughput at about half of what the
    framework can serve. Each worker keeps it in memory and re-validates it:
 
-   - with ``REDIS_URL`` set, on every request, from a Redis key that every write sets right
-     after its commit (a sub-millisecond GET): reads are never stale;
+   - with ``REDIS_URL`` set, every write sets a Redis key per question right after its
+     commit (only ever to a newer version) and publishes it on a channel. Each worker
+     runs one listener thread on that channel and keeps what it hears; while the listener
+     is subscribed, a read needs no round trip at all, and a write is seen by every worker
+     as soon as Redis delivers the message (well under a millisecond on one network). A
+     question the worker has not heard of is read from its key (one GET). When the
+     listener is not subscribed (starting, or Redis unreachable), every read GETs the key;
+     when it (re)subscribes, what it kept is dropped, since messages may have been missed;
    - without Redis, from the database at most once every ``READ_STALENESS_SECONDS``
      (default 1 s) per question: a read served by another worker than the one that took
      the write may be up to that old. The writing worker sees its own write at once.
@@ -21,7 +27,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -44,6 +52,7 @@ class QuestionState:
     version: int
     changed_at: dt.datetime
     checked_at: float  # time.monotonic() of the last validation
+    generation: int = 0  # the listener subscription it was kept under (Redis mode)
 
 
 _states: dict[str, QuestionState] = {}
@@ -66,12 +75,100 @@ def _redis():
     return client
 
 
+def _prefix() -> str:
+    return current_app.config.get("REDIS_KEY_PREFIX", "pollservice:")
+
+
 def _key(slug: str) -> str:
-    return current_app.config.get("REDIS_KEY_PREFIX", "pollservice:") + "question:" + slug
+    return _prefix() + "question:" + slug
 
 
 def _encode(state: QuestionState) -> str:
     return f"{state.id}|{state.version}|{state.changed_at.isoformat()}"
+
+
+def _decode(slug: str, raw: bytes | str, generation: int = 0) -> QuestionState:
+    text = raw.decode() if isinstance(raw, bytes) else raw
+    ident, version, changed = text.split("|")
+    return QuestionState(int(ident), slug, int(version), dt.datetime.fromisoformat(changed),
+                         time.monotonic(), generation)
+
+
+# Sets a question's key only to a newer version: two writers that finish out of order
+# (the slower one recomputing an older version) must not leave the older one in Redis.
+_SET_IF_NEWER = """
+local current = redis.call('GET', KEYS[1])
+if current then
+  local version = tonumber(string.match(current, '^%d+|(%d+)|'))
+  if version and version >= tonumber(ARGV[2]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1])
+return 1
+"""
+
+
+def _keep(state: QuestionState) -> None:
+    """Remember a state in this worker unless it already knows a newer version."""
+    with _lock:
+        known = _states.get(state.slug)
+        if known is None or known.version <= state.version or known.id != state.id:
+            _states[state.slug] = state
+
+
+class _VersionListener:
+    """One thread per worker process and channel: keeps the versions other workers
+    publish. ``generation`` counts subscriptions; only states kept under the current one
+    are trusted without asking Redis."""
+
+    def __init__(self, url: str, channel: str):
+        self.url, self.channel = url, channel
+        self.pid = os.getpid()  # a listener copied into a forked child has no thread there
+        self.generation = 0
+        self.subscribed = threading.Event()
+        threading.Thread(target=self._run, name="pollservice-versions", daemon=True).start()
+
+    def _run(self) -> None:
+        import redis
+
+        while True:
+            try:
+                client = redis.Redis.from_url(self.url, socket_connect_timeout=0.5,
+                                              health_check_interval=10)
+                pubsub = client.pubsub()
+                pubsub.subscribe(self.channel)
+                for message in pubsub.listen():
+                    if message["type"] == "subscribe":
+                        with _lock:  # anything published before now may have been missed
+                            self.generation = next(_generations)  # unique across listeners
+                            _states.clear()
+                        self.subscribed.set()
+                    elif message["type"] == "message":
+                        self._apply(message["data"].decode())
+            except Exception as error:
+                self.subscribed.clear()
+                log.warning("version listener lost Redis (%s); reads ask Redis until it is back", error)
+                time.sleep(1.0)
+
+    def _apply(self, text: str) -> None:
+        if text.startswith("-"):  # a slug renamed or removed
+            with _lock:
+                _states.pop(text[1:], None)
+            return
+        slug, _, encoded = text.partition("|")
+        _keep(_decode(slug, encoded, self.generation))
+
+
+_listeners: dict[tuple[str, str], _VersionListener] = {}
+_generations = itertools.count(1)
+
+
+def _listener() -> _VersionListener:
+    key = (current_app.config["REDIS_URL"], _prefix() + "versions")
+    with _lock:
+        listener = _listeners.get(key)
+        if listener is None or listener.pid != os.getpid():
+            listener = _listeners[key] = _VersionListener(*key)
+    return listener
 
 
 def _from_database(slug: str) -> QuestionState:
@@ -87,18 +184,7 @@ def question_state(slug: str) -> QuestionState:
     """The question's id and current data version (see the module docstring for how fresh)."""
     redis_client = _redis()
     if redis_client is not None:
-        try:
-            raw = redis_client.get(_key(slug))
-        except Exception as error:  # Redis down: fall back to the database, never fail a read
-            log.warning("version signal unavailable (%s); reading the database", error)
-            return _from_database(slug)
-        if raw is not None:
-            ident, version, changed = raw.decode().split("|")
-            return QuestionState(int(ident), slug, int(version), dt.datetime.fromisoformat(changed),
-                                 time.monotonic())
-        state = _from_database(slug)
-        publish([state])
-        return state
+        return _state_through_redis(redis_client, slug)
     staleness = current_app.config.get("READ_STALENESS_SECONDS", 1.0)
     with _lock:
         state = _states.get(slug)
@@ -109,15 +195,46 @@ def question_state(slug: str) -> QuestionState:
     return state
 
 
+def _state_through_redis(redis_client, slug: str) -> QuestionState:
+    listener = _listener()
+    generation = listener.generation if listener.subscribed.is_set() else None
+    if generation is not None:
+        with _lock:
+            state = _states.get(slug)
+        if state is not None and state.generation == generation:
+            return state  # what the listener has kept: current to within message delivery
+    try:
+        raw = redis_client.get(_key(slug))
+    except Exception as error:  # Redis down: fall back to the database, never fail a read
+        log.warning("version signal unavailable (%s); reading the database", error)
+        return _from_database(slug)
+    if raw is not None:
+        state = _decode(slug, raw, generation or 0)
+    else:
+        state = _from_database(slug)
+        try:  # only if no writer has set it meanwhile
+            redis_client.set(_key(slug), _encode(state), nx=True)
+        except Exception as error:
+            log.warning("could not record a data version in Redis: %s", error)
+    if generation is not None and listener.generation == generation:
+        _keep(state)  # a newer version the listener already kept is not replaced
+    return state
+
+
 def publish(states: list[QuestionState]) -> None:
     """Tell every worker about new data versions (Redis), and this worker (memory)."""
-    with _lock:
-        for state in states:
-            _states[state.slug] = state
+    for state in states:
+        _keep(state)
     redis_client = _redis()
     if redis_client is not None and states:
+        channel = _prefix() + "versions"
         try:
-            redis_client.mset({_key(s.slug): _encode(s) for s in states})
+            set_if_newer = redis_client.register_script(_SET_IF_NEWER)
+            pipe = redis_client.pipeline(transaction=False)
+            for state in states:
+                set_if_newer(keys=[_key(state.slug)], args=[_encode(state), state.version], client=pipe)
+                pipe.publish(channel, f"{state.slug}|{_encode(state)}")
+            pipe.execute()
         except Exception as error:
             log.warning("could not publish data versions to Redis: %s", error)
 
@@ -134,13 +251,16 @@ def after_write(question_ids: set[int]) -> None:
 
 
 def forget(slug: str) -> None:
-    """Drop a slug (a question renamed or removed)."""
+    """Drop a slug (a question renamed or removed), here and in every worker."""
     with _lock:
         _states.pop(slug, None)
     redis_client = _redis()
     if redis_client is not None:
         try:
-            redis_client.delete(_key(slug))
+            pipe = redis_client.pipeline(transaction=False)
+            pipe.delete(_key(slug))
+            pipe.publish(_prefix() + "versions", "-" + slug)
+            pipe.execute()
         except Exception as error:
             log.warning("could not drop %s from Redis: %s", slug, error)
 
