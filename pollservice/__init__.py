@@ -51,7 +51,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (models must be imported for Flask-Migrate)
-    from .extensions import api, csrf, db, limiter, login_manager, migrate, shared_cache
+    from .extensions import api, compress, csrf, db, limiter, login_manager, migrate, shared_cache
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
@@ -60,6 +60,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     _configure_shared_cache(app)
     shared_cache.init_app(app)
+    compress.init_app(app)
     from .api.schemas import ErrorSchema
 
     api.ERROR_SCHEMA = ErrorSchema  # document errors in the shape errors.py sends them

@@ -46,6 +46,13 @@ DEFAULTS = {
     "IMAGE_MAX_AGE": 300,  # ... of chart images
     "REDIS_KEY_PREFIX": "pollservice:",
 
+    # Response compression (Flask-Compress) for whatever http_cache has not compressed
+    "COMPRESS_ALGORITHM": ["br", "gzip"],
+    # Not streamed files (static/): Flask-Compress leaves the file open when it compresses
+    # a stream; a proxy in front (or the browser cache) serves those better anyway.
+    "COMPRESS_STREAMS": False,
+    "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
+                           "application/json", "image/svg+xml", "text/csv"],
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,

@@ -5,6 +5,7 @@ without importing the application factory (which would be an import cycle).
 """
 
 from flask_caching import Cache
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -43,3 +44,6 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 # Rendered bodies shared by all workers (charts): Redis when REDIS_URL is set, else off,
 # and each worker keeps its own copies (services/read_cache.py). Configured in create_app.
 shared_cache = Cache()
+# Compresses pages, static files and exports for clients that accept it (br or gzip);
+# cached API bodies and charts carry their own gzip, made once (http_cache.py).
+compress = Compress()

@@ -5,14 +5,17 @@ question, data version, query) in the worker's memory, answered with an ``ETag``
 ``Last-Modified`` derived from the data version, a ``Cache-Control`` that lets browsers
 and proxies keep it briefly, and ``304 Not Modified`` when the client already has it. On a
 hit the database is not touched at all (see services.read_cache for how fresh the
-version is). With ``shared=True`` (charts, whose rendering is expensive) a body missing
-from the worker's memory is looked up in the shared cache (Flask-Caching on Redis when
-``REDIS_URL`` is set) before it is computed, and stored there after: one worker renders a
-chart, the others reuse it. A Redis failure only costs the rendering, never the request.
+version is). Clients that accept gzip get the body compressed once when it was cached
+(``Content-Encoding: gzip``, its own ETag). With ``shared=True`` (charts, whose rendering
+is expensive) a body missing from the worker's memory is looked up in the shared cache
+(Flask-Caching on Redis when ``REDIS_URL`` is set) before it is computed, and stored there
+after: one worker renders a chart, the others reuse it. A Redis failure only costs the
+rendering, never the request.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
 from functools import wraps
@@ -26,19 +29,33 @@ from .services import read_cache
 log = logging.getLogger(__name__)
 
 
-def _shared_get(key: str) -> tuple[bytes, str] | None:
+def _shared_get(key: str) -> tuple[bytes, str, bytes | None] | None:
     try:
-        return shared_cache.get(key)
+        entry = shared_cache.get(key)
     except Exception as error:  # the shared cache is an optimisation, never a failure
         log.warning("shared cache unavailable (%s); rendering", error)
         return None
+    return entry if isinstance(entry, tuple) and len(entry) == 3 else None
 
 
-def _shared_set(key: str, body: tuple[bytes, str]) -> None:
+def _shared_set(key: str, body: tuple[bytes, str, bytes | None]) -> None:
     try:
         shared_cache.set(key, body)
     except Exception as error:
         log.warning("could not store in the shared cache: %s", error)
+
+
+# Bodies worth compressing once, when they are cached (PNG is compressed already).
+COMPRESSIBLE = {"application/json", "image/svg+xml", "text/csv"}
+MIN_COMPRESS_BYTES = 500
+
+
+def _gzipped(body: bytes, mimetype: str) -> bytes | None:
+    """The gzip representation served to clients that accept it: computed once per cached
+    body, so a read never compresses (a 190 KB trend becomes about a tenth)."""
+    if mimetype not in COMPRESSIBLE or len(body) < MIN_COMPRESS_BYTES:
+        return None
+    return gzip.compress(body, compresslevel=6, mtime=0)
 
 
 def versioned(max_age_setting: str = "JSON_MAX_AGE", shared: bool = False):
@@ -58,15 +75,22 @@ def versioned(max_age_setting: str = "JSON_MAX_AGE", shared: bool = False):
                 response = current_app.make_response(view(slug, **kwargs))
                 if response.status_code != 200 or response.direct_passthrough:
                     return response
-                cached = (response.get_data(), response.mimetype)
+                body = response.get_data()
+                cached = (body, response.mimetype, _gzipped(body, response.mimetype))
                 read_cache.store_body(key, *cached)
                 if shared:
                     _shared_set(etag, cached)
-            response = Response(cached[0], mimetype=cached[1], headers={
-                "ETag": quote_etag(etag),
+            body, mimetype, gzipped = cached
+            headers = {
                 "Last-Modified": http_date(state.changed_at),
                 "Cache-Control": f"public, max-age={current_app.config[max_age_setting]}",
-            })
+                "Vary": "Accept-Encoding",
+            }
+            if gzipped is not None and request.accept_encodings["gzip"]:
+                body, etag = gzipped, etag + ":gzip"  # a strong ETag per representation
+                headers["Content-Encoding"] = "gzip"
+            headers["ETag"] = quote_etag(etag)
+            response = Response(body, mimetype=mimetype, headers=headers)
             if request.if_none_match or request.if_modified_since:
                 return response.make_conditional(request)  # 304 when the client has it
             return response

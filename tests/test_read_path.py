@@ -344,3 +344,24 @@ def test_with_redis_a_renamed_question_moves_for_every_worker_at_once(database_u
         update_question("calexit", "Should California leave?", choices, new_slug="calexit-2017")
     assert client.get("/api/v1/questions/calexit").status_code == 404
     assert client.get("/api/v1/questions/calexit-2017").get_json()["title"] == "Should California leave?"
+
+
+def test_clients_that_accept_gzip_get_the_cached_body_compressed_with_its_own_etag(demo_app, client):
+    import gzip
+
+    url = "/api/v1/questions/trump-approval/trend"
+    plain = client.get(url)
+    packed = client.get(url, headers={"Accept-Encoding": "gzip, deflate"})
+    assert "Content-Encoding" not in plain.headers
+    assert packed.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed.headers["Vary"]
+    assert gzip.decompress(packed.data) == plain.data and len(packed.data) < len(plain.data) / 4
+    assert packed.headers["ETag"] != plain.headers["ETag"]
+    again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]})
+    assert again.status_code == 304
+    png = client.get("/charts/calexit.png?method=weighted", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in png.headers  # PNG is compressed already
+
+
+def test_pages_are_compressed_for_browsers(demo_app, client):
+    page = client.get("/questions/calexit", headers={"Accept-Encoding": "br, gzip"})
+    assert page.headers["Content-Encoding"] in ("br", "gzip")

@@ -56,7 +56,9 @@ class QuestionState:
 
 
 _states: dict[str, QuestionState] = {}
-_bodies: LRUCache = LRUCache(maxsize=64 * 1024 * 1024, getsizeof=lambda entry: len(entry[0]) + 200)
+# (body, mimetype, gzipped body or None), bounded by their bytes.
+_bodies: LRUCache = LRUCache(maxsize=64 * 1024 * 1024,
+                             getsizeof=lambda entry: len(entry[0]) + len(entry[2] or b"") + 200)
 _derived: LRUCache = LRUCache(maxsize=16)
 _lock = threading.Lock()
 _redis_clients: dict[str, object] = {}
@@ -130,6 +132,7 @@ class _VersionListener:
     def _run(self) -> None:
         import redis
 
+        delay = 1.0
         while True:
             try:
                 client = redis.Redis.from_url(self.url, socket_connect_timeout=0.5,
@@ -142,12 +145,15 @@ class _VersionListener:
                             self.generation = next(_generations)  # unique across listeners
                             _states.clear()
                         self.subscribed.set()
+                        delay = 1.0
                     elif message["type"] == "message":
                         self._apply(message["data"].decode())
             except Exception as error:
                 self.subscribed.clear()
-                log.warning("version listener lost Redis (%s); reads ask Redis until it is back", error)
-                time.sleep(1.0)
+                log.warning("version listener lost Redis (%s); reads ask Redis until it is back "
+                            "(next try in %.0f s)", error, delay)
+                time.sleep(delay)
+                delay = min(delay * 2, 30.0)
 
     def _apply(self, text: str) -> None:
         if text.startswith("-"):  # a slug renamed or removed
@@ -265,14 +271,14 @@ def forget(slug: str) -> None:
             log.warning("could not drop %s from Redis: %s", slug, error)
 
 
-def cached_body(key: tuple) -> tuple[bytes, str] | None:
+def cached_body(key: tuple) -> tuple[bytes, str, bytes | None] | None:
     with _lock:
         return _bodies.get(key)
 
 
-def store_body(key: tuple, body: bytes, mimetype: str) -> None:
+def store_body(key: tuple, body: bytes, mimetype: str, gzipped: bytes | None = None) -> None:
     with _lock:
-        _bodies[key] = (body, mimetype)
+        _bodies[key] = (body, mimetype, gzipped)
 
 
 def memo(key: tuple, build):
