@@ -20,7 +20,7 @@ import hashlib
 import logging
 from functools import wraps
 
-from flask import Response, current_app, request
+from flask import Response, current_app, g, request
 from werkzeug.http import http_date, quote_etag
 
 from .extensions import shared_cache
@@ -90,6 +90,7 @@ def versioned(max_age_setting: str = "JSON_MAX_AGE", shared: bool = False):
                 body, etag = gzipped, etag + ":gzip"  # a strong ETag per representation
                 headers["Content-Encoding"] = "gzip"
             headers["ETag"] = quote_etag(etag)
+            g.cookie_independent = True  # no Set-Cookie, no Vary: Cookie (security.py)
             response = Response(body, mimetype=mimetype, headers=headers)
             if request.if_none_match or request.if_modified_since:
                 return response.make_conditional(request)  # 304 when the client has it

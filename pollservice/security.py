@@ -8,7 +8,8 @@ redirect to it.
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
+from flask.sessions import SecureCookieSessionInterface
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -18,7 +19,20 @@ CONTENT_SECURITY_POLICY = (
 EMBED_PREFIX = "/embed/"
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except that a response marked cookie-independent
+    (the publicly cacheable API reads and charts, see http_cache.py) neither refreshes the
+    session cookie nor gets ``Vary: Cookie``: a shared cache must never store an admin's
+    ``Set-Cookie`` and hand it to others, and need not keep one copy per cookie."""
+
+    def save_session(self, app, session, response) -> None:
+        if g.get("cookie_independent"):
+            return
+        super().save_session(app, session, response)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionInterface()
     # Session cookies travel only over HTTPS outside debug and tests (browsers treat
     # http://127.0.0.1 and http://localhost as secure, so the local run still works).
     secure = not (app.debug or app.testing)

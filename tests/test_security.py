@@ -121,3 +121,13 @@ def test_a_script_in_a_pollster_name_is_escaped_in_pages_json_and_svg(demo_app, 
     svg = client.get("/charts/calexit.svg?method=kalman").get_data(as_text=True)
     assert "<script" not in svg
     assert client.get("/api/v1/questions/calexit/polls").get_json()[0]["pollster"] == name
+
+
+def test_publicly_cacheable_reads_never_carry_an_admins_session_cookie(demo_app, logged_in):
+    for url in ("/api/v1/questions/calexit/average", "/charts/calexit.svg?method=weighted"):
+        response = logged_in.get(url)
+        assert "public" in response.headers["Cache-Control"], url
+        assert "Set-Cookie" not in response.headers, url
+        assert "Cookie" not in response.headers.get("Vary", ""), url
+    page = logged_in.get("/admin/polls")
+    assert page.status_code == 200 and "Cookie" in page.headers["Vary"]
