@@ -150,3 +150,14 @@ def test_create_token_prints_the_token_alone_on_the_last_line(app, runner, clien
     duplicate = runner.invoke(args=["create-token", "desk"])
     assert duplicate.exit_code == 1
     assert runner.invoke(args=["revoke-token", "nobody"]).exit_code == 1
+
+
+def test_without_a_token_a_bad_body_is_401_not_422(demo_app, client):
+    response = client.post("/api/v1/questions/calexit/polls", json={"results": "nonsense"})
+    assert response.status_code == 401
+
+
+def test_pagination_links_are_percent_encoded(demo_app, client):
+    response = client.get("/api/v1/questions/trump-approval/polls?page_size=1&note=AT%26T%0A")
+    assert response.status_code == 200
+    assert "\n" not in response.headers.get("Link", "") and "AT%26T" in response.headers.get("Link", "")

@@ -6,6 +6,8 @@ Every response is ``application/json``; errors have the shape
 from CSRF protection.
 """
 
+from urllib.parse import urlencode
+
 from flask import Blueprint as FlaskBlueprint
 from flask import current_app, request, send_from_directory
 from flask_smorest import Blueprint
@@ -28,7 +30,7 @@ class PagedBlueprint(Blueprint):
                          ("next", "next_page"), ("last", "last_page")):
             if key in meta:
                 args = {**request.args, "page": meta[key], "page_size": page_params.page_size}
-                query = "&".join(f"{k}={v}" for k, v in args.items())
+                query = urlencode(args)  # percent-encoded: no raw newline or & from the client
                 links.append(f'<{request.base_url}?{query}>; rel="{rel}"')
         if links:
             headers["Link"] = ", ".join(links)

@@ -25,11 +25,11 @@ def failures(*codes: int):
 
 
 @bp.post("/questions/<slug>/polls")
+@token_required  # before the body is read: no token, 401, whatever the body
 @bp.arguments(PollInputSchema)
 @bp.response(201, PollSchema)
 @bp.doc(security=SECURITY)
 @failures(400, 401, 404, 409, 422)
-@token_required
 def create_poll(data: dict, slug: str):
     """Add a poll to a question. ``results`` maps answer choices to percents."""
     poll = add_poll(slug, data, source="api", actor=g.api_actor)
@@ -37,11 +37,11 @@ def create_poll(data: dict, slug: str):
 
 
 @bp.patch("/polls/<int:poll_id>")
+@token_required  # before the body is read: no token, 401, whatever the body
 @bp.arguments(PollPatchSchema)
 @bp.response(200, PollSchema)
 @bp.doc(security=SECURITY)
 @failures(400, 401, 404, 422)
-@token_required
 def patch_poll(data: dict, poll_id: int):
     """Change some of a poll's values; ``results``, when given, replaces all of them."""
     poll = get_poll(poll_id)
@@ -52,10 +52,10 @@ def patch_poll(data: dict, poll_id: int):
 
 
 @bp.delete("/polls/<int:poll_id>")
+@token_required  # before the body is read: no token, 401, whatever the body
 @bp.response(204)
 @bp.doc(security=SECURITY)
 @failures(400, 401, 404, 422)
-@token_required
 def remove_poll(poll_id: int):
     """Delete a poll (a soft delete: averages ignore it; ``POST .../restore`` undoes it)."""
     delete_poll(poll_id, actor=g.api_actor)
@@ -63,10 +63,10 @@ def remove_poll(poll_id: int):
 
 
 @bp.post("/polls/<int:poll_id>/restore")
+@token_required  # before the body is read: no token, 401, whatever the body
 @bp.response(200, PollSchema)
 @bp.doc(security=SECURITY)
 @failures(400, 401, 404, 422)
-@token_required
 def undelete_poll(poll_id: int):
     """Undo the deletion of a poll."""
     poll = restore_poll(poll_id, actor=g.api_actor)

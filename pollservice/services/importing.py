@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from slugify import slugify
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -45,7 +44,7 @@ from ..models import AuditEntry, Choice, Poll, Pollster, Question, Result, utcno
 from .audit import AUDITED_FIELDS, changed_values
 from .errors import Conflict, ServiceError, ValidationFailed
 from .polls import PollInput as PollInput  # re-exported for the format readers
-from .polls import commit_changes, parse_date, validate_poll
+from .polls import commit_changes, parse_date, pollster_slug, validate_poll
 from .questions import create_question
 
 SCALAR_FIELDS = ("sponsor", "start_date", "end_date", "sample_size", "population", "mode",
@@ -335,7 +334,7 @@ class _Planner:
     def pollster_slug(self, name: str) -> str:
         slug = self.slugs.get(name)
         if slug is None:
-            slug = self.slugs[name] = slugify(name)
+            slug = self.slugs[name] = pollster_slug(name)
         return slug
 
     def reject(self, row: ImportRow, name: str, message: str) -> None:

@@ -121,7 +121,7 @@ def validate_poll(question: Question, raw: Mapping[str, Any]) -> PollInput:
             errors[name] = problem
     if not values["pollster"] and "pollster" not in errors:
         errors["pollster"] = "is required"
-    elif "pollster" not in errors and not slugify(values["pollster"]):
+    elif "pollster" not in errors and not pollster_slug(values["pollster"]):
         errors["pollster"] = "must contain at least one letter or digit"
 
     for name in ("start_date", "end_date"):
@@ -209,8 +209,13 @@ def _validate_results(question: Question, results: Any, errors: dict[str, str]) 
     return valid
 
 
+def pollster_slug(name: str) -> str:
+    """The one way a pollster's slug is made (the column holds 120 characters)."""
+    return slugify(name, max_length=120)
+
+
 def get_or_create_pollster(name: str) -> Pollster:
-    slug = slugify(name)
+    slug = pollster_slug(name)
     pollster = db.session.execute(select(Pollster).where(Pollster.slug == slug)).scalar_one_or_none()
     if pollster is None:
         pollster = Pollster(name=name, slug=slug)
@@ -442,7 +447,7 @@ def search_polls(text: str = "", question_slug: str | None = None, status: str =
     if text:
         matches = [column.icontains(text, autoescape=True)
                    for column in (Pollster.name, Poll.sponsor, Poll.mode, Poll.notes)]
-        if text.isdigit():
+        if text.isascii() and text.isdigit() and int(text) <= MAX_ID:
             matches.append(Poll.id == int(text))
         conditions.append(or_(*matches))
     base = select(Poll).join(Pollster, Poll.pollster_id == Pollster.id).where(*conditions)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from slugify import slugify
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -13,7 +12,7 @@ from ..extensions import db
 from ..models import Poll, Pollster, Question, Result
 from .averages import house_effects
 from .errors import NotFound, ValidationFailed
-from .polls import commit_changes
+from .polls import commit_changes, pollster_slug
 
 MAX_NAME = 200
 
@@ -75,7 +74,7 @@ def pollster_house_effects(pollster: Pollster, questions: list[Question]) -> lis
 def _check_name(name: str, ignore_id: int | None = None) -> tuple[str, str]:
     """A pollster name, cleaned, and its slug; raises ``ValidationFailed`` naming ``name``."""
     name = " ".join(name.split())
-    slug = slugify(name, max_length=120)
+    slug = pollster_slug(name)
     problem = None
     if not name:
         problem = "is required"
