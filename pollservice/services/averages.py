@@ -196,14 +196,14 @@ def house_effects(question: Question) -> dict[str, list[dict[str, Any]]]:
     return {name: [] if p is None else p.get("house_effects", []) for name, p in stored.items()}
 
 
-def poll_weights(question: Question, method: str) -> dict[int, tuple[float, float]]:
-    """Each poll's (weight, house adjustment) in the current average by ``method``."""
-    weights: dict[int, tuple[float, float]] = {}
-    for payload in stored_averages.payloads(question, method).values():
-        if payload:
-            for poll_id, (weight, adjustment) in payload["polls"].items():
-                weights.setdefault(int(poll_id), (weight, adjustment))
-    return weights
+def poll_weights(question: Question, method: str) -> dict[str, dict[int, tuple[float, float]]]:
+    """Per choice, each poll's (weight, house adjustment) in that choice's current average
+    by ``method``: the weight is the poll's share of the average (a choice's weights add
+    up to 1), the adjustment its pollster's house effect for that choice, in points. A
+    poll that did not report the choice is absent from it."""
+    return {name: {int(poll_id): (weight, adjustment)
+                   for poll_id, (weight, adjustment) in payload["polls"].items()} if payload else {}
+            for name, payload in stored_averages.payloads(question, method).items()}
 
 
 

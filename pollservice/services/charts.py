@@ -55,14 +55,17 @@ def parse_size(value: str | None) -> str:
 
 def range_dates(question: Question, preset: str) -> tuple[dt.date | None, dt.date | None]:
     """``(from, to)`` for a range preset: ``(None, None)`` for all polls, else the last
-    N days up to the question's last poll."""
+    N days up to the question's last poll. A range reaching back before the first poll
+    ended is all polls: before the polls there is nothing to draw (and a line there would
+    be an extrapolation, not data)."""
     days = RANGES[preset][1]
     if days is None:
         return None, None
-    last = db.session.execute(
-        select(func.max(Poll.end_date)).where(Poll.question_id == question.id, Poll.deleted_at.is_(None))
-    ).scalar_one()
-    if last is None:
+    first, last = db.session.execute(
+        select(func.min(Poll.end_date), func.max(Poll.end_date))
+        .where(Poll.question_id == question.id, Poll.deleted_at.is_(None))
+    ).one()
+    if last is None or last - dt.timedelta(days=days) <= first:
         return None, None
     return last - dt.timedelta(days=days), last
 
@@ -73,11 +76,12 @@ def poll_dots(question: Question, method: str) -> dict[str, pd.DataFrame]:
     question's data version: reading and framing thousands of polls is about half the
     time of an uncached chart, and it only changes when the data version does."""
     def build() -> dict[str, pd.DataFrame]:
-        weights_by_poll = poll_weights(question, method)
+        weights_by_choice = poll_weights(question, method)
         dots = {}
         for name, frame in poll_frames(question).items():
             midpoints = frame["start_date"] + (frame["end_date"] - frame["start_date"]) / 2
-            weights = [weights_by_poll.get(int(i), (0.0, 0.0))[0] for i in frame["poll_id"]]
+            in_average = weights_by_choice.get(name, {})
+            weights = [in_average.get(int(i), (0.0, 0.0))[0] for i in frame["poll_id"]]
             dots[name] = pd.DataFrame({"date": midpoints.dt.normalize(), "pct": frame["pct"],
                                        "weight": pd.Series(weights, index=frame.index, dtype=float)})
         return dots

@@ -13,7 +13,8 @@ import json
 from typing import Any
 
 from ..models import Choice, Poll, Question
-from . import canonical_csv, stored_averages
+from . import canonical_csv
+from .averages import poll_weights
 from .polls import list_polls, poll_as_dict
 from .questions import get_question, list_questions
 
@@ -37,10 +38,9 @@ def choice_weights(question: Question, method: str = WEIGHT_METHOD
     ``sum(weight * (pct - house_adjustment))``. A choice the poll did not report is absent.
     """
     weights: dict[int, dict[str, tuple[float, float]]] = {}
-    for name, payload in stored_averages.payloads(question, method).items():
-        if payload:
-            for poll_id, (weight, adjustment) in payload["polls"].items():
-                weights.setdefault(int(poll_id), {})[name] = (weight, adjustment)
+    for name, in_average in poll_weights(question, method).items():
+        for poll_id, pair in in_average.items():
+            weights.setdefault(poll_id, {})[name] = pair
     return weights
 
 

@@ -124,11 +124,15 @@ def pollster(slug: str):
 def poll(poll_id: int):
     # Admins see deleted polls (marked so, with a way to restore them); others get a 404.
     found = get_poll(poll_id, include_deleted=current_user.is_authenticated)
-    weights = averages.poll_weights(found.question, stats.DEFAULT_METHOD) if found.deleted_at is None else {}
+    weights = {}
+    if found.deleted_at is None:
+        for choice, in_average in averages.poll_weights(found.question, stats.DEFAULT_METHOD).items():
+            if found.id in in_average:
+                weights[choice] = in_average[found.id]
     return render_template(
         "poll.html",
         poll=found,
-        weight=weights.get(found.id),
+        weights=weights,
         history=history(found.id),
         populations=POPULATIONS,
     )
