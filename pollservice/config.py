@@ -7,17 +7,19 @@ Environment variables:
     SQLAlchemy URL. Default: a SQLite file ``pollservice.sqlite3`` in the instance
     folder. PostgreSQL: ``postgresql+psycopg://user@host:5432/dbname``.
 ``SECRET_KEY``
-    Signs sessions and CSRF tokens. Required outside debug and testing; in development
-    a random per-process key is generated (sessions do not survive a restart).
+    Signs sessions and CSRF tokens. Required with ``POLLSERVICE_ENV=production``;
+    otherwise a random key is generated once and kept in ``instance/secret_key``.
 ``REDIS_URL``
     e.g. ``redis://127.0.0.1:6379/0``: every worker learns of a write at once (no stale
     reads), rendered charts and login rate limits are shared by all workers.
+``PROXY_HOPS``
+    How many proxies in front of gunicorn set ``X-Forwarded-For``/``-Proto`` (default 0).
+    Behind one proxy set 1: login rate limits then count per client, not per proxy.
 ``REDIS_KEY_PREFIX``
     Prefix of this deployment's Redis keys (default ``pollservice:``); give each database
     its own when several share one Redis.
-``POLLSERVICE_LOAD_DEMO``
-    ``1`` (default for ``scripts/run.sh``) loads the seed and demo data into an empty
-    database at start-up of the run script.
+``POLLSERVICE_ENV``
+    ``production`` refuses to start without a real ``SECRET_KEY``.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ DEFAULTS = {
     "JSON_MAX_AGE": 30,  # Cache-Control max-age of JSON reads, seconds
     "IMAGE_MAX_AGE": 300,  # ... of chart images
     "REDIS_KEY_PREFIX": "pollservice:",
+    "PROXY_HOPS": 0,
 
     # Response compression (Flask-Compress) for whatever http_cache has not compressed
     "COMPRESS_ALGORITHM": ["br", "gzip"],
@@ -78,6 +81,8 @@ def from_environment() -> dict:
     if os.environ.get("REDIS_URL"):
         settings["REDIS_URL"] = os.environ["REDIS_URL"]
         settings["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+    if os.environ.get("PROXY_HOPS"):
+        settings["PROXY_HOPS"] = int(os.environ["PROXY_HOPS"])
     if os.environ.get("REDIS_KEY_PREFIX"):
         settings["REDIS_KEY_PREFIX"] = os.environ["REDIS_KEY_PREFIX"]
     return settings

@@ -365,3 +365,18 @@ def test_clients_that_accept_gzip_get_the_cached_body_compressed_with_its_own_et
 def test_pages_are_compressed_for_browsers(demo_app, client):
     page = client.get("/questions/calexit", headers={"Accept-Encoding": "br, gzip"})
     assert page.headers["Content-Encoding"] in ("br", "gzip")
+
+
+def test_a_failed_recompute_keeps_the_write_and_the_next_read_is_fresh(demo_app, client, monkeypatch):
+    from pollservice.services import stored_averages
+
+    def broken(question_ids):
+        raise RuntimeError("recompute failed")
+
+    before = served_estimates(client, "calexit")
+    monkeypatch.setattr(stored_averages, "refresh", broken)
+    with demo_app.app_context():
+        add_poll("calexit", NEW_POLL)  # stored, and the failure is logged, not raised
+    monkeypatch.undo()
+    after = client.get("/api/v1/questions/calexit/average").get_json()
+    assert after["as_of"] == "2017-04-21" and served_estimates(client, "calexit") != before

@@ -72,6 +72,20 @@ def test_one_account_is_limited_across_addresses(database_url, tmp_path, admin):
     assert sixth.status_code == 429
 
 
+def test_behind_a_proxy_the_limit_counts_each_client_not_the_proxy(database_url, tmp_path, admin):
+    app = make_app(database_url, tmp_path, RATELIMIT_ENABLED=True, PROXY_HOPS=1)
+    client = app.test_client()
+    proxy = {"REMOTE_ADDR": "10.9.9.9"}
+    for i in range(5):
+        client.post("/admin/login", data={"username": f"guess{i}", "password": "wrong"},
+                    environ_base=proxy, headers={"X-Forwarded-For": "203.0.113.7"})
+    blocked = client.post("/admin/login", data={"username": "guess9", "password": "x"},
+                          environ_base=proxy, headers={"X-Forwarded-For": "203.0.113.7"})
+    other_client = client.post("/admin/login", data=admin, environ_base=proxy,
+                               headers={"X-Forwarded-For": "198.51.100.4"})
+    assert blocked.status_code == 429 and other_client.status_code == 302
+
+
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example",
                                     "javascript:alert(1)", "http:/evil.example"])
 def test_login_never_redirects_off_site(client, admin, target):
@@ -103,10 +117,17 @@ def test_forms_refuse_a_post_without_csrf_token(database_url, tmp_path, admin):
 
 
 def test_request_bodies_are_limited_in_size(app):
+    from pollservice.services.tokens import create_token
+
+    with app.app_context():
+        _, token = create_token("big")
     big = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
-    response = app.test_client().post("/api/v1/questions/calexit/polls", data=big,
-                                      content_type="application/json")
+    client = app.test_client()
+    response = client.post("/api/v1/questions/calexit/polls", data=big, content_type="application/json",
+                           headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 413
+    form = client.post("/admin/login", data=big, content_type="application/x-www-form-urlencoded")
+    assert form.status_code == 413
 
 
 def test_a_script_in_a_pollster_name_is_escaped_in_pages_json_and_svg(demo_app, client):

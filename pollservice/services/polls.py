@@ -8,6 +8,7 @@ rule holds everywhere or nowhere. Errors name the field: ``sample_size``,
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from .questions import bump_data_version, get_question
 ROUNDING_ALLOWANCE = 1.0
 TRUE_WORDS = {"1", "true", "t", "yes", "y", "on"}
 FALSE_WORDS = {"", "0", "false", "f", "no", "n", "off"}
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -260,8 +263,13 @@ def commit_changes(question_ids: set[int]) -> None:
     from . import read_cache
     from .stored_averages import refresh  # derived data; imported late (it imports stats)
 
-    refresh(question_ids)
-    read_cache.after_write(question_ids)  # then every worker learns the new version
+    try:
+        refresh(question_ids)
+    except Exception:  # the write stands; a stale stored line is rebuilt on its first read
+        log.exception("recomputing the averages of questions %s failed", sorted(question_ids))
+        db.session.rollback()
+    finally:
+        read_cache.after_write(question_ids)  # every worker learns the new version
 
 
 def choice_names_of(question: Question) -> dict[int, str]:

@@ -11,7 +11,9 @@
      as soon as Redis delivers the message (well under a millisecond on one network). A
      question the worker has not heard of is read from its key (one GET). When the
      listener is not subscribed (starting, or Redis unreachable), every read GETs the key;
-     when it (re)subscribes, what it kept is dropped, since messages may have been missed;
+     when it (re)subscribes, what it kept is dropped, since messages may have been missed.
+     A kept version is re-checked with Redis after a minute, and the Redis keys expire
+     after five minutes, so even a lost message or a failed publish is outlived;
    - without Redis, from the database at most once every ``READ_STALENESS_SECONDS``
      (default 1 s) per question: a read served by another worker than the one that took
      the write may be up to that old. The writing worker sees its own write at once.
@@ -104,7 +106,7 @@ if current then
   local version = tonumber(string.match(current, '^%d+|(%d+)|'))
   if version and version >= tonumber(ARGV[2]) then return 0 end
 end
-redis.call('SET', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
 return 1
 """
 
@@ -164,6 +166,13 @@ class _VersionListener:
         _keep(_decode(slug, encoded, self.generation))
 
 
+# Bounds on what a lost message can cost. A version kept from the listener is re-read from
+# Redis after TRUST_SECONDS (a connection dropped without an error goes unnoticed until
+# then); a version key expires after KEY_SECONDS and is re-read from the database (a write
+# whose publish failed, e.g. Redis down at that moment, is served after that at the latest).
+TRUST_SECONDS = 60.0
+KEY_SECONDS = 300
+
 _listeners: dict[tuple[str, str], _VersionListener] = {}
 _generations = itertools.count(1)
 
@@ -207,7 +216,8 @@ def _state_through_redis(redis_client, slug: str) -> QuestionState:
     if generation is not None:
         with _lock:
             state = _states.get(slug)
-        if state is not None and state.generation == generation:
+        if (state is not None and state.generation == generation
+                and time.monotonic() - state.checked_at < TRUST_SECONDS):
             return state  # what the listener has kept: current to within message delivery
     try:
         raw = redis_client.get(_key(slug))
@@ -219,7 +229,7 @@ def _state_through_redis(redis_client, slug: str) -> QuestionState:
     else:
         state = _from_database(slug)
         try:  # only if no writer has set it meanwhile
-            redis_client.set(_key(slug), _encode(state), nx=True)
+            redis_client.set(_key(slug), _encode(state), nx=True, ex=KEY_SECONDS)
         except Exception as error:
             log.warning("could not record a data version in Redis: %s", error)
     if generation is not None and listener.generation == generation:
@@ -238,7 +248,8 @@ def publish(states: list[QuestionState]) -> None:
             set_if_newer = redis_client.register_script(_SET_IF_NEWER)
             pipe = redis_client.pipeline(transaction=False)
             for state in states:
-                set_if_newer(keys=[_key(state.slug)], args=[_encode(state), state.version], client=pipe)
+                set_if_newer(keys=[_key(state.slug)], client=pipe,
+                             args=[_encode(state), state.version, KEY_SECONDS])
                 pipe.publish(channel, f"{state.slug}|{_encode(state)}")
             pipe.execute()
         except Exception as error:
