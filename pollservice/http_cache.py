@@ -58,12 +58,15 @@ def _gzipped(body: bytes, mimetype: str) -> bytes | None:
     return gzip.compress(body, compresslevel=6, mtime=0)
 
 
-def versioned(max_age_setting: str = "JSON_MAX_AGE", shared: bool = False):
+def versioned(max_age_setting: str = "JSON_MAX_AGE", shared: bool = False, args: tuple[str, ...] = ()):
+    """``args``: the query parameters the view reads. Only they make the cache key, so
+    ``?junk=1``, ``?junk=2``... (which the view ignores) share one entry instead of
+    filling the cache and forcing a render each."""
     def decorator(view):
         @wraps(view)
         def wrapper(slug: str, **kwargs):
             state = read_cache.question_state(slug)
-            query = tuple(sorted(request.args.items(multi=True)))
+            query = tuple((name, tuple(request.args.getlist(name))) for name in args if name in request.args)
             key = (request.endpoint, state.id, state.version, request.path, query)
             etag = hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
             cached = read_cache.cached_body(key)

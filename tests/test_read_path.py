@@ -380,3 +380,14 @@ def test_a_failed_recompute_keeps_the_write_and_the_next_read_is_fresh(demo_app,
     monkeypatch.undo()
     after = client.get("/api/v1/questions/calexit/average").get_json()
     assert after["as_of"] == "2017-04-21" and served_estimates(client, "calexit") != before
+
+
+def test_query_parameters_a_view_ignores_do_not_make_new_cache_entries(demo_app, client, monkeypatch):
+    renders = count_chart_renders(monkeypatch)
+    for n in range(5):
+        assert client.get(f"/charts/calexit.png?method=weighted&junk={n}").status_code == 200
+    assert renders == ["png"]
+    one = client.get("/api/v1/questions/calexit/trend?method=weighted&junk=1")
+    two = client.get("/api/v1/questions/calexit/trend?method=weighted&junk=2")
+    assert one.headers["ETag"] == two.headers["ETag"]
+    assert client.get("/api/v1/questions/calexit/trend?method=kalman").headers["ETag"] != one.headers["ETag"]

@@ -73,7 +73,7 @@ def polls(slug: str, pagination_parameters, pollster=None, population=None, from
 
 
 @bp.get("/questions/<slug>/average")
-@versioned()  # outermost: a cached answer skips query parsing and serialisation
+@versioned(args=("method", "as_of"))  # outermost: a hit skips query parsing and serialisation
 @bp.arguments(AverageArgs, location="query", as_kwargs=True, error_status_code=400)
 @bp.response(200, AverageSchema)
 @bp.alt_response(400, schema=ErrorSchema)
@@ -85,7 +85,7 @@ def average(slug: str, method: str, as_of=None):
 
 
 @bp.get("/questions/<slug>/trend")
-@versioned()  # outermost: a cached answer skips query parsing and serialisation
+@versioned(args=("method", "from", "to", "realtime"))  # outermost, as above
 @bp.arguments(TrendArgs, location="query", as_kwargs=True, error_status_code=400)
 @bp.response(200, TrendSchema)
 @bp.alt_response(400, schema=ErrorSchema)

@@ -160,7 +160,7 @@ def methodology():
 
 
 @bp.get("/charts/<slug>.<fmt>")
-@versioned("IMAGE_MAX_AGE", shared=True)
+@versioned("IMAGE_MAX_AGE", shared=True, args=("method", "from", "to", "realtime", "size", "scale"))
 def chart(slug: str, fmt: str):
     if fmt not in FORMATS:
         raise NotFound(f"Charts come as {' or '.join(FORMATS)}.", fields={"format": "unknown"})
