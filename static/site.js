@@ -89,14 +89,6 @@
     form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
   }
 
-  // --- A select[data-autosubmit] submits its form on change (its button stays for
-  // keyboard users who browse the options with the arrow keys).
-  function setUpAutosubmit(select) {
-    select.addEventListener("change", function () {
-      if (select.form) { select.form.requestSubmit ? select.form.requestSubmit() : select.form.submit(); }
-    });
-  }
-
   // --- Copy buttons: button[data-copy=id] copies that field's text.
   function setUpCopy(button) {
     var field = document.getElementById(button.getAttribute("data-copy"));
@@ -121,7 +113,6 @@
   document.addEventListener("DOMContentLoaded", function () {
     each("table.sortable", makeSortable);
     each("form[data-filter-table]", setUpFilter);
-    each("select[data-autosubmit]", setUpAutosubmit);
     each("button[data-copy]", setUpCopy);
   });
 })();

@@ -122,6 +122,22 @@ def test_switching_question_redraws_the_fields_without_saving(demo_app, logged_i
     assert poll_count(demo_app) == before
 
 
+def test_saving_after_a_question_change_without_javascript_saves_nothing(demo_app, logged_in):
+    """The percent fields were drawn for calexit (Support, Oppose); the select now says
+    trump-approval. Those numbers belong to other choices: redraw, keep nothing, save
+    nothing."""
+    before = poll_count(demo_app)
+    response = logged_in.post(
+        "/admin/polls/new", data={**GOOD_POLL, "question": "trump-approval", "drawn_for": "calexit"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and poll_count(demo_app) == before
+    assert "Approve (%)" in page and "enter its percents" in page
+    import re
+
+    pct_inputs = re.findall(r'<input[^>]*name="pct_\d"[^>]*>', page)
+    assert len(pct_inputs) == 2 and not any('value="41"' in i or 'value="52"' in i for i in pct_inputs)
+
+
 def test_post_without_csrf_token_is_refused_when_csrf_is_on(database_url, tmp_path, admin):
     app = make_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
     client = app.test_client()

@@ -69,8 +69,16 @@ def new_poll():
     slug = request.form.get("question") or request.args.get("question") or questions[0].slug
     question = get_question(slug)
     form = poll_form_for(question, questions, question=question.slug)
-    # A question switch (the "Show fields" button or the select's change) only redraws.
-    if request.method == "POST" and "switch_question" not in request.form and form.validate():
+    # A question switch only redraws: the "Show fields" button, the select's change, or a
+    # form whose percent fields were drawn for another question (the select changed
+    # without JavaScript and "Save" pressed): their percents belong to other choices.
+    drawn_for = request.form.get("drawn_for", question.slug)
+    if drawn_for != question.slug:
+        for _name, field in form.choice_fields():
+            field.data, field.raw_data = None, []
+        flash("These are the new question's answer fields: enter its percents, then save.", "info")
+    switching = "switch_question" in request.form or drawn_for != question.slug
+    if request.method == "POST" and not switching and form.validate():
         try:
             poll = add_poll(question.slug, form_values(form), source="form", actor=actor())
         except ServiceError as error:

@@ -37,7 +37,9 @@ def test_home_search_and_region_filter_narrow_the_list(page):
     assert page.get_by_role("link", name=APPROVAL, exact=True).is_visible()
     assert page.get_by_role("link", name=CALEXIT, exact=True).count() == 0
     page.goto("/")
-    page.get_by_label("Region").select_option("California")  # submits on change
+    page.get_by_label("Region").select_option("California")  # choosing does not reload
+    assert "region=" not in page.url
+    page.get_by_role("button", name="Search").click()
     page.wait_for_url("**region=California*")
     assert page.get_by_role("link", name=CALEXIT, exact=True).is_visible()
     assert page.get_by_role("link", name=APPROVAL, exact=True).count() == 0
