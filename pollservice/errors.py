@@ -77,6 +77,10 @@ def init_app(app: Flask) -> None:
             return argument_error(error, messages)
         if error.code == 429:
             error.description = f"Too many attempts ({error.description}); wait and try again."
+        if error.code == 413 and request.endpoint == "admin.new_upload" and not wants_json():
+            from .admin.uploads import upload_too_large  # the form says so, next to the field
+
+            return upload_too_large()
         if wants_json():
             code = (error.name or "error").lower().replace(" ", "_")
             body = {"error": {"code": code, "message": error.description, "fields": {}}}

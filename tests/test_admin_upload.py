@@ -228,3 +228,25 @@ def test_a_file_over_the_size_limit_is_refused_on_the_form_not_with_a_bare_413(a
     assert response.status_code == 200
     assert "The file is larger than 15 MB." in response.get_data(as_text=True)
     assert uploads_waiting(app) == []
+
+
+def test_a_file_over_the_request_limit_gets_the_message_on_the_form(app, logged_in):
+    import io
+
+    from flask.testing import EnvironBuilder
+
+    too_big = io.BytesIO(b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1))
+    builder = EnvironBuilder(app, "/admin/uploads/new", method="POST",
+                             data={"file": (too_big, "big.csv"), "format": "auto"})
+    try:  # the big body is spooled to temporary files: close them
+        response = logged_in.open(builder)
+        page = response.get_data(as_text=True)
+        response.request.environ["wsgi.input"].close()
+    finally:
+        builder.close()
+    assert response.status_code == 413
+    assert "The file is larger than 15 MB." in page and 'type="file"' in page
+
+
+def test_the_upload_form_is_linked_from_the_admin_navigation(logged_in):
+    assert 'href="/admin/uploads/new"' in logged_in.get("/admin/polls").get_data(as_text=True)

@@ -165,6 +165,14 @@ def new_upload():
     return render_template("admin/upload.html", form=form, max_mb=MAX_BYTES // (1024 * 1024))
 
 
+def upload_too_large():
+    """The upload form again, the size message under the file field: a body over the
+    app's MAX_CONTENT_LENGTH is refused before the form can look at it."""
+    form = UploadForm(formdata=None)
+    form.file.errors = [f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB."]
+    return render_template("admin/upload.html", form=form, max_mb=MAX_BYTES // (1024 * 1024)), 413
+
+
 def _preview(summary: ImportSummary, meta: dict, token: str | None, *, failed: bool = False):
     blocked = bool(summary.problems) and not meta["skip_invalid"]
     listed = [o for o in summary.outcomes if o.action in ("added", "updated")]
