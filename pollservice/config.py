@@ -121,12 +121,18 @@ def resolve_secret_key(settings: dict, instance_path: str) -> str:
     key_file = Path(instance_path) / "secret_key"
     if not key_file.exists():
         import secrets
+        import tempfile
 
-        try:  # O_EXCL: two workers starting at once must not write two keys
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
+        # Written whole to a private temporary file, then linked into place: a worker
+        # starting at the same moment never reads a half-written (empty) key, and if two
+        # race, the first link wins and both read the same key.
+        fd, temporary = tempfile.mkstemp(dir=instance_path, prefix=".secret_key.")
+        try:
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_hex(32))
+            os.link(temporary, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
     return key_file.read_text().strip()

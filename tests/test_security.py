@@ -152,3 +152,15 @@ def test_publicly_cacheable_reads_never_carry_an_admins_session_cookie(demo_app,
         assert "Cookie" not in response.headers.get("Vary", ""), url
     page = logged_in.get("/admin/polls")
     assert page.status_code == 200 and "Cookie" in page.headers["Vary"]
+
+
+def test_without_a_secret_key_one_is_made_once_and_kept_private(tmp_path, monkeypatch):
+    import stat
+
+    from pollservice.config import resolve_secret_key
+
+    monkeypatch.delenv("POLLSERVICE_ENV", raising=False)
+    first = resolve_secret_key({}, str(tmp_path))
+    assert len(first) == 64 and resolve_secret_key({}, str(tmp_path)) == first
+    assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no temporary left behind

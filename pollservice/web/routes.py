@@ -70,6 +70,12 @@ def question(slug: str):
     q = get_question(slug)
     start, end = range_dates(q, preset)
     polls = list_polls(q)
+    # Filter only by values the selects can show; anything else is no filter, so the
+    # table never disagrees with the selects above it.
+    if pollster not in {p.pollster.slug for p in polls}:
+        pollster = ""
+    if population not in POPULATIONS:
+        population = ""
     shown = {p.id for p in polls if (not pollster or p.pollster.slug == pollster)
              and (not population or p.population == population)}
     return render_template(
@@ -89,7 +95,7 @@ def question(slug: str):
         polls=polls,
         shown=shown,
         pollster_filter=pollster,
-        population_filter=population if population in POPULATIONS else "",
+        population_filter=population,
         pollster_slugs={p.pollster.name: p.pollster.slug for p in polls},
         embed_url=url_for("web.embed", slug=q.slug, _external=True,
                           **{k: v for k, v in (("method", method), ("range", preset))
