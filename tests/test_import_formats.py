@@ -467,3 +467,16 @@ def test_averages_are_recomputed_once_per_touched_question_not_per_row(app, runn
     refreshes.clear()
     import_json(runner, DATA / "fte_raw_polls.csv")  # nothing changes: nothing recomputed
     assert computed == []
+
+
+def test_rows_without_a_source_id_are_unchanged_on_a_second_import(app, runner, tmp_path):
+    header = ("question,question_title,question_region,pollster,start_date,end_date,"
+              "sample_size,population,Support,Oppose\n")
+    path = tmp_path / "no-ids.csv"
+    path.write_text(header
+                    + "texit,Should Texas leave?,Texas,Good Pollster,2017-05-01,2017-05-03,800,a,30,60\n"
+                    + "texit,,,Other Pollster,2017-05-04,2017-05-06,600,rv,28,61\n")
+    first = import_json(runner, path)
+    again = import_json(runner, path)
+    assert first["added"] == 2
+    assert (again["added"], again["updated"], again["unchanged"]) == (0, 0, 2)
