@@ -480,3 +480,15 @@ def test_rows_without_a_source_id_are_unchanged_on_a_second_import(app, runner, 
     again = import_json(runner, path)
     assert first["added"] == 2
     assert (again["added"], again["updated"], again["unchanged"]) == (0, 0, 2)
+
+
+def test_a_new_question_with_a_too_long_title_is_named_at_its_line(app, runner, tmp_path):
+    header = ("question,question_title,question_region,pollster,start_date,end_date,"
+              "sample_size,population,Yes\n")
+    path = tmp_path / "long.csv"
+    path.write_text(header + f"long-one,{'T' * 301},,Pollster,2017-05-01,2017-05-03,800,a,30\n")
+    before = store_counts(app)
+    result = run_import(runner, path)
+    assert result.exit_code == 1
+    assert "long.csv:2: question.title: must be at most 300 characters" in result.output
+    assert store_counts(app) == before

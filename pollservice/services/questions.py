@@ -73,8 +73,15 @@ def poll_counts() -> dict[int, int]:
 def create_question(
     title: str, choices: list[str], slug: str = "", region: str = "", description: str = ""
 ) -> Question:
-    """A new question with its ordered answer choices (added to the session, not committed)."""
+    """A new question with its ordered answer choices (added to the session, not committed).
+    Every field is checked here, so the form, the API and imports all name what is wrong
+    rather than let the database refuse it."""
     errors: dict[str, str] = {}
+    _check_length(errors, "title", title.strip(), MAX_TITLE)
+    _check_length(errors, "slug", slug.strip(), MAX_SLUG)
+    _check_length(errors, "region", region.strip(), MAX_REGION)
+    for name in choices:
+        _check_length(errors, "choices", (name or "").strip(), MAX_CHOICE)
     title = title.strip()
     slug = slugify(slug or title, max_length=120, word_boundary=True)
     names = [name.strip() for name in choices if name and name.strip()]
@@ -83,9 +90,9 @@ def create_question(
     if not slug:
         errors["slug"] = "is required"
     if len(names) < 1:
-        errors["choices"] = "a question needs at least one answer choice"
+        errors.setdefault("choices", "a question needs at least one answer choice")
     elif len({name.casefold() for name in names}) != len(names):
-        errors["choices"] = "answer choices must be different"
+        errors.setdefault("choices", "answer choices must be different")
     if errors:
         raise ValidationFailed("The question has invalid fields.", fields=errors)
     if db.session.execute(select(Question.id).where(Question.slug == slug)).first():
@@ -116,14 +123,6 @@ def add_question(
     title: str, choices: list[str], slug: str = "", region: str = "", description: str = ""
 ) -> Question:
     """Create and commit a question with its answer choices."""
-    errors: dict[str, str] = {}
-    _check_length(errors, "title", title.strip(), MAX_TITLE)
-    _check_length(errors, "slug", slug.strip(), MAX_SLUG)
-    _check_length(errors, "region", region.strip(), MAX_REGION)
-    for name in choices:
-        _check_length(errors, "choices", name.strip(), MAX_CHOICE)
-    if errors:
-        raise ValidationFailed("The question has invalid fields.", fields=errors)
     try:
         question = create_question(title, choices, slug=slug, region=region, description=description)
         db.session.commit()
