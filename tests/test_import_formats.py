@@ -492,3 +492,13 @@ def test_a_new_question_with_a_too_long_title_is_named_at_its_line(app, runner, 
     assert result.exit_code == 1
     assert "long.csv:2: question.title: must be at most 300 characters" in result.output
     assert store_counts(app) == before
+
+
+def test_a_new_question_cell_that_is_not_a_slug_is_refused_at_its_line(app, runner, tmp_path):
+    header = ("question,question_title,question_region,pollster,start_date,end_date,"
+              "sample_size,population,Yes\n")
+    path = tmp_path / "unslugged.csv"
+    path.write_text(header + "Calexit_2017,Calexit?,,Pollster,2017-05-01,2017-05-03,800,a,30\n")
+    result = run_import(runner, path)
+    assert result.exit_code == 1 and "unslugged.csv:2: question: must be a slug" in result.output
+    assert "'calexit-2017'" in result.output

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from slugify import slugify
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -400,6 +401,13 @@ class _Planner:
         return found
 
     def _create(self, slug: str, rows: list[ImportRow]) -> Question | None:
+        if slugify(slug, max_length=120, word_boundary=True) != slug:
+            # A new question is stored under its slug; a cell that is not one would be
+            # looked up again as written and never found, so a re-import would conflict.
+            for row in rows:
+                self.reject(row, "question", f"must be a slug (lower case, digits and hyphens), "
+                                             f"e.g. {slugify(slug, max_length=120)!r}")
+            return None
         titled = next((row for row in rows if row.question_title), None)
         if titled is None:
             for row in rows:
