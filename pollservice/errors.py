@@ -43,8 +43,13 @@ def argument_error(error: HTTPException, messages: dict):
     but invalid). Both name every field."""
     fields: dict[str, str] = {}
     for location_messages in messages.values():
-        fields.update(flatten(location_messages))
-    if error.code == 400:
+        flat = flatten(location_messages)
+        if "_schema" in flat:  # the body as a whole (e.g. a list where an object belongs)
+            flat["body"] = flat.pop("_schema")
+        fields.update(flat)
+    if error.code == 400 and "json" in messages:
+        status, code, text = 400, "bad_request", "The request body is not valid JSON."
+    elif error.code == 400:
         status, code, text = 400, "bad_request", "Invalid query parameters."
     else:
         status, code, text = 422, "validation_failed", "The request body has invalid fields."

@@ -161,3 +161,11 @@ def test_pagination_links_are_percent_encoded(demo_app, client):
     response = client.get("/api/v1/questions/trump-approval/polls?page_size=1&note=AT%26T%0A")
     assert response.status_code == 200
     assert "\n" not in response.headers.get("Link", "") and "AT%26T" in response.headers.get("Link", "")
+
+
+def test_a_body_that_is_not_json_or_not_an_object_is_named_as_the_body(demo_app, client, token):
+    broken = client.post("/api/v1/questions/calexit/polls", data="{not json",
+                         content_type="application/json", headers=auth(token))
+    assert broken.status_code == 400 and "not valid JSON" in broken.get_json()["error"]["message"]
+    listed = client.post("/api/v1/questions/calexit/polls", json=[1, 2], headers=auth(token))
+    assert listed.status_code == 422 and "body" in listed.get_json()["error"]["fields"]
