@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from conftest import ON_POSTGRES
 from pollservice.extensions import db
 from pollservice.models import ApiToken
 from pollservice.services.tokens import create_token
@@ -169,3 +170,32 @@ def test_a_body_that_is_not_json_or_not_an_object_is_named_as_the_body(demo_app,
     assert broken.status_code == 400 and "not valid JSON" in broken.get_json()["error"]["message"]
     listed = client.post("/api/v1/questions/calexit/polls", json=[1, 2], headers=auth(token))
     assert listed.status_code == 422 and "body" in listed.get_json()["error"]["fields"]
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="row locks: PostgreSQL (SQLite serialises writers itself)")
+def test_concurrent_patches_of_one_poll_see_each_other(demo_app, client, token):
+    """Field dates 04-10..04-12; at the same moment one PATCH moves the start to 04-11 and
+    another the end to 04-10. Each is valid alone, together the poll would end before it
+    starts. With the row lock the second sees the first and is refused (422), not a 500
+    from the database's check."""
+    import threading
+
+    created = client.post("/api/v1/questions/calexit/polls", json=POLL, headers=auth(token)).get_json()
+    url = f"/api/v1/polls/{created['id']}"
+    statuses = []
+    start = threading.Barrier(2)
+
+    def patch(change):
+        own = demo_app.test_client()
+        start.wait()
+        statuses.append(own.patch(url, json=change, headers=auth(token)).status_code)
+
+    threads = [threading.Thread(target=patch, args=({"start_date": "2017-04-11"},)),
+               threading.Thread(target=patch, args=({"end_date": "2017-04-10"},))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 422]
+    stored = client.get(url).get_json()
+    assert stored["start_date"] <= stored["end_date"]

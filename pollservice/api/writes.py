@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask import g, jsonify
 
-from ..services import audit
-from ..services.polls import add_poll, delete_poll, get_poll, poll_as_dict, restore_poll, update_poll
+from ..services.polls import add_poll, delete_poll, poll_as_dict, restore_poll, update_poll
 from . import bp
 from .auth import token_required
 from .schemas import ErrorSchema, PollInputSchema, PollPatchSchema, PollSchema
@@ -44,10 +43,9 @@ def create_poll(data: dict, slug: str):
 @failures(400, 401, 404, 422)
 def patch_poll(data: dict, poll_id: int):
     """Change some of a poll's values; ``results``, when given, replaces all of them."""
-    poll = get_poll(poll_id)
-    current = audit.poll_snapshot(poll, {c.id: c.name for c in poll.question.choices})
-    data.pop("source_id", None)  # the identity of a poll does not change
-    poll = update_poll(poll_id, {**current, **data}, actor=g.api_actor)
+    # The identity of a poll (source_id) does not change; the rest merges with the stored
+    # poll under its row lock.
+    poll = update_poll(poll_id, data, actor=g.api_actor, partial=True)
     return jsonify(poll_as_dict(poll, poll.question.choices))
 
 

@@ -305,19 +305,27 @@ def add_poll(question_slug: str, raw: Mapping[str, Any], source: str = "form",
 MAX_ID = 2**31 - 1  # the id column is a 32-bit integer on PostgreSQL
 
 
-def get_poll(poll_id: int, include_deleted: bool = False) -> Poll:
-    poll = db.session.get(Poll, poll_id) if 0 < poll_id <= MAX_ID else None
+def get_poll(poll_id: int, include_deleted: bool = False, for_update: bool = False) -> Poll:
+    """The poll (``NotFound`` if unknown or deleted). ``for_update`` locks its row until the
+    transaction ends (PostgreSQL), so a concurrent change waits instead of being lost."""
+    options = {"with_for_update": True, "populate_existing": True} if for_update else {}
+    poll = db.session.get(Poll, poll_id, **options) if 0 < poll_id <= MAX_ID else None
     if poll is None or (poll.deleted_at is not None and not include_deleted):
         raise NotFound(f"No poll with id {poll_id}.", fields={"id": "unknown poll"})
     return poll
 
 
-def update_poll(poll_id: int, raw: Mapping[str, Any], actor: str) -> Poll:
-    """Replace a poll's values (validated like a new poll); records old and new values."""
-    poll = get_poll(poll_id)
+def update_poll(poll_id: int, raw: Mapping[str, Any], actor: str, partial: bool = False) -> Poll:
+    """Replace a poll's values (validated like a new poll); records old and new values.
+    ``partial``: ``raw`` holds only the values to change (``results``, when given,
+    replaces all of them); the rest are the poll's as stored. The poll's row is locked
+    first, so the merge and the checks see what a concurrent change committed."""
+    poll = get_poll(poll_id, for_update=True)
     question = poll.question
     names = choice_names_of(question)
     before = audit.poll_snapshot(poll, names)
+    if partial:
+        raw = {**before, **{key: value for key, value in raw.items() if key != "source_id"}}
     data = validate_poll(question, {"source": poll.source, "source_id": poll.source_id, **raw})
     try:
         assign_poll(poll, data, get_or_create_pollster(data.pollster), question)
