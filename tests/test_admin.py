@@ -100,6 +100,16 @@ def test_bad_field_gets_a_message_next_to_it_and_nothing_is_saved(
     assert poll_count(demo_app) == before
 
 
+def test_every_bad_field_gets_its_message_in_one_round(demo_app, logged_in):
+    """A percent out of range (a form check) and an end before the start (a rule of the
+    poll service) submitted together: both messages at once, nothing saved."""
+    before = poll_count(demo_app)
+    page = logged_in.post("/admin/polls/new", data={**GOOD_POLL, "pct_0": "140",
+                                                    "end_date": "2017-04-01"}).get_data(as_text=True)
+    assert "Must be between 0 and 100." in page and "Must be on or after the start date." in page
+    assert poll_count(demo_app) == before
+
+
 def test_results_adding_up_to_more_than_100_are_refused(demo_app, logged_in):
     before = poll_count(demo_app)
     response = logged_in.post("/admin/polls/new", data={**GOOD_POLL, "pct_0": "70", "pct_1": "45"})

@@ -15,6 +15,7 @@ from ..services.polls import (
     restore_poll,
     search_polls,
     update_poll,
+    validate_poll,
 )
 from ..services.questions import get_question, list_questions
 from . import bp
@@ -78,7 +79,7 @@ def new_poll():
             field.data, field.raw_data = None, []
         flash("These are the new question's answer fields: enter its percents, then save.", "info")
     switching = "switch_question" in request.form or drawn_for != question.slug
-    if request.method == "POST" and not switching and form.validate():
+    if request.method == "POST" and not switching and checked(form, question):
         try:
             poll = add_poll(question.slug, form_values(form), source="form", actor=actor())
         except ServiceError as error:
@@ -100,7 +101,7 @@ def edit_poll(poll_id: int):
     data = {} if request.method == "POST" else poll_form_data(poll)
     form = poll_form_for(question, [question], data=data)
     del form.question  # a poll stays with its question
-    if request.method == "POST" and form.validate():
+    if request.method == "POST" and checked(form, question):
         try:
             poll = update_poll(poll.id, form_values(form), actor=actor())
         except ServiceError as error:
@@ -134,6 +135,23 @@ def restore(poll_id: int):
     poll = restore_poll(poll_id, actor=actor())
     flash(f"{poll_label(poll)} restored.", "success")
     return redirect(safe_next(form.next.data) or url_for("web.poll", poll_id=poll.id))
+
+
+def checked(form, question) -> bool:
+    """The form's own field checks and, when any fails, the poll service's rules as well
+    (end after start, percents adding up, ...), so that every invalid field gets its
+    message in one round rather than the second one after the first is fixed."""
+    if form.validate():
+        return True
+    try:
+        validate_poll(question, form_values(form))
+    except ServiceError as error:
+        lookup = choice_lookup(form)
+        for key, message in (error.fields or {}).items():
+            field = lookup(key) or getattr(form, key, None)
+            if field is None or not getattr(field, "errors", None):  # not said already
+                attach_errors(form, {key: message}, lookup)
+    return False
 
 
 def form_values(form) -> dict:
