@@ -7,7 +7,8 @@ CLI of this checkout, as a user would; prints OK/FAIL per check and exits 1 on a
     .venv/bin/python scripts/acceptance_walk.py
 
 It writes to that instance (admins, a token, polls, the 538 files of ../shared/data):
-run it on a fresh clone, not on data you keep. It needs the ``dev`` extras (requests).
+run it on a fresh clone, not on data you keep. It needs ``requests`` (a ``dev`` extra).
+The 538 files are read from ``POLL_DATA_DIR`` (default ``../shared/data``).
 """
 
 import json
@@ -23,7 +24,7 @@ BASE = "http://127.0.0.1:5000"
 CLONE = str(Path(__file__).resolve().parents[1])
 FLASK = [f"{CLONE}/.venv/bin/flask", "--app", "pollservice"]
 ENV = {**os.environ, "MPLCONFIGDIR": f"{CLONE}/instance/matplotlib"}
-DATA = str(Path(CLONE).parent / "shared" / "data")
+DATA = os.environ.get("POLL_DATA_DIR") or str(Path(CLONE).parent / "shared" / "data")  # see SOURCES.md
 failures = []
 
 
