@@ -16,7 +16,7 @@ Speed
     a fit on the full list (``trend``), a 300-poll series, the real-time line of the full
     list (with quarter and half lists to show how the cost grows), and the stored-average
     recompute of a two-choice 6,000-poll question after one new poll
-    (``services.stored_averages.compute_payload`` per choice: the statistics of a write,
+    (``readmodel.series.compute_payload`` per choice: the statistics of a write,
     without the database round trip).
 
     .venv/bin/python bench/bench_stats.py [--data-dir ../shared/data] [--seeds 30] [--repeat 5]
@@ -265,7 +265,7 @@ def seconds(median: float, best: float) -> str:
 
 
 def report_speed(report: Report, polls: pd.DataFrame, repeat: int) -> None:
-    from pollservice.services.stored_averages import compute_payload
+    from pollservice.readmodel.series import compute_payload
 
     approve = choice_frame(polls, "approve")
     report.section(f"Speed (median of {repeat} runs after a warm-up; 2-core machine, shared)")

@@ -55,7 +55,10 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import models  # noqa: F401  (models must be imported for Flask-Migrate)
+    from . import (
+        models,  # noqa: F401  (models must be imported for Flask-Migrate)
+        readmodel,
+    )
     from .extensions import api, compress, csrf, db, limiter, login_manager, migrate, shared_cache
 
     db.init_app(app)
@@ -66,6 +69,7 @@ def register_extensions(app: Flask) -> None:
     _configure_shared_cache(app)
     shared_cache.init_app(app)
     compress.init_app(app)
+    readmodel.init_app(app)
     from .api.schemas import ErrorSchema
 
     api.ERROR_SCHEMA = ErrorSchema  # document errors in the shape errors.py sends them

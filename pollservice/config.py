@@ -42,14 +42,14 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "LOGIN_RATE_LIMIT": "5 per minute",
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,  # admin sessions expire after 8 hours
-    # Read caching (see services/read_cache.py and http_cache.py)
+    # Read caching (see readmodel/versions.py and readmodel/http.py)
     "READ_STALENESS_SECONDS": 1.0,  # without Redis: how old another worker's view may be
     "JSON_MAX_AGE": 30,  # Cache-Control max-age of JSON reads, seconds
     "IMAGE_MAX_AGE": 300,  # ... of chart images
     "REDIS_KEY_PREFIX": "pollservice:",
     "PROXY_HOPS": 0,
 
-    # Response compression (Flask-Compress) for whatever http_cache has not compressed
+    # Response compression (Flask-Compress) for whatever readmodel.http has not compressed
     "COMPRESS_ALGORITHM": ["br", "gzip"],
     # Not streamed files (static/): Flask-Compress leaves the file open when it compresses
     # a stream; a proxy in front (or the browser cache) serves those better anyway.

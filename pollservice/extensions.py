@@ -42,8 +42,8 @@ api = Api()
 # (shared by all workers), else per process.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 # Rendered bodies shared by all workers (charts): Redis when REDIS_URL is set, else off,
-# and each worker keeps its own copies (services/read_cache.py). Configured in create_app.
+# and each worker keeps its own copies (readmodel/bodies.py). Configured in create_app.
 shared_cache = Cache()
 # Compresses pages, static files and exports for clients that accept it (br or gzip);
-# cached API bodies and charts carry their own gzip, made once (http_cache.py).
+# cached API bodies and charts carry their own gzip, made once (readmodel/http.py).
 compress = Compress()

@@ -21,7 +21,7 @@ EMBED_PREFIX = "/embed/"
 
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, except that a response marked cookie-independent
-    (the publicly cacheable API reads and charts, see http_cache.py) neither refreshes the
+    (the publicly cacheable API reads and charts, see readmodel/http.py) neither refreshes the
     session cookie nor gets ``Vary: Cookie``: a shared cache must never store an admin's
     ``Set-Cookie`` and hand it to others, and need not keep one copy per cookie."""
 

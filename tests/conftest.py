@@ -95,11 +95,6 @@ def database_url(migrated_template, tmp_path):
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    from pollservice.services import read_cache
-    from pollservice.services.stored_averages import clear_local_cache
-
-    clear_local_cache()  # worker-local copies belong to the previous test's database
-    read_cache.clear()
     yield make_app(database_url, tmp_path)
 
 

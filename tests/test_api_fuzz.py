@@ -36,7 +36,6 @@ def fuzz_app(tmp_path_factory, migrated_template):
     from pollservice.services import canonical_csv
     from pollservice.services.demo import DATA_DIR
     from pollservice.services.importing import import_rows
-    from pollservice.services.stored_averages import clear_local_cache
     from pollservice.services.tokens import create_token
 
     folder = tmp_path_factory.mktemp("fuzz")
@@ -46,7 +45,6 @@ def fuzz_app(tmp_path_factory, migrated_template):
     else:
         shutil.copy(migrated_template, folder / "fuzz.sqlite3")
         url = "sqlite:///" + str(folder / "fuzz.sqlite3")
-    clear_local_cache()
     app = make_app(url, folder)
     with app.app_context():
         if ON_POSTGRES:

@@ -55,15 +55,15 @@ def test_chart_errors(demo_app, client, url, status):
 
 
 def test_each_choices_dots_are_sized_by_their_weight_in_that_choices_average(demo_app):
-    from pollservice.services.averages import poll_frames, poll_weights
+    from pollservice.readmodel import question_view
+    from pollservice.services.averages import poll_weights
     from pollservice.services.charts import chart_series
-    from pollservice.services.questions import get_question
 
     with demo_app.app_context():
-        question = get_question("trump-approval")
-        weights = poll_weights(question, "kalman")
-        frames = poll_frames(question)
-        series = {s.name: s for s in chart_series(question, "kalman")}
+        view = question_view("trump-approval")
+        weights = poll_weights(view, "kalman")
+        frames = view.frames()
+        series = {s.name: s for s in chart_series(view, "kalman")}
     for name, frame in frames.items():
         expected = [weights[name].get(int(i), (0.0, 0.0))[0] for i in frame["poll_id"]]
         assert series[name].polls["weight"].tolist() == pytest.approx(expected)
@@ -72,11 +72,11 @@ def test_each_choices_dots_are_sized_by_their_weight_in_that_choices_average(dem
 
 
 def test_a_range_preset_never_reaches_back_before_the_first_poll(demo_app):
+    from pollservice.readmodel import question_view
     from pollservice.services.charts import range_dates
-    from pollservice.services.questions import get_question
 
     with demo_app.app_context():
-        approval = get_question("trump-approval")  # polls from 2017-01-20 to 2017-04-30
+        approval = question_view("trump-approval")  # polls from 2017-01-20 to 2017-04-30
         assert range_dates(approval, "6m") == (None, None)  # six months is all of it
         start, end = range_dates(approval, "30d")
         assert (end - start).days == 30 and start.isoformat() > "2017-01-20"

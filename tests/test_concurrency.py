@@ -144,7 +144,7 @@ def test_concurrent_writes_are_stored_once_and_the_averages_stay_exact(served, a
     from pollservice import stats
     from pollservice.extensions import db
     from pollservice.models import Poll
-    from pollservice.services.averages import poll_frames
+    from pollservice.readmodel.frames import poll_frames
     from pollservice.services.questions import get_question
 
     with app.app_context():
@@ -155,7 +155,7 @@ def test_concurrent_writes_are_stored_once_and_the_averages_stay_exact(served, a
         assert all(count == 1 for _, count in source_ids)
         question = get_question("calexit")
         fresh = {name: stats.average(frame, method="kalman")
-                 for name, frame in poll_frames(question).items()}
+                 for name, frame in poll_frames(db.session, question).items()}
     if not with_redis:  # with Redis every worker has the last write at once
         time.sleep(1.2)  # past READ_STALENESS_SECONDS, so every worker has seen the last write
     for _ in range(8):  # ask several workers

@@ -29,7 +29,8 @@ from sqlalchemy import select
 
 from pollservice.extensions import db
 from pollservice.models import Question
-from pollservice.services import formats, stored_averages
+from pollservice.readmodel.series import StoredSeries
+from pollservice.services import formats
 from pollservice.services.polls import delete_poll
 
 SUMMARY_KEYS = {"file", "format", "dry_run", "added", "updated", "unchanged", "rejected",
@@ -442,19 +443,19 @@ def test_json_summary_of_a_rejected_file_lists_the_problems(app, runner, tmp_pat
 def test_averages_are_recomputed_once_per_touched_question_not_per_row(app, runner, monkeypatch):
     computed: list[int] = []
     refreshes: list[set[int]] = []
-    compute_and_store = stored_averages.compute_and_store
-    refresh = stored_averages.refresh
+    compute_and_store = StoredSeries.compute_and_store
+    refresh = StoredSeries.refresh
 
-    def counting_compute(question, method, realtime):
+    def counting_compute(self, session, question, method, realtime):
         computed.append(question.id)
-        return compute_and_store(question, method, realtime)
+        return compute_and_store(self, session, question, method, realtime)
 
-    def counting_refresh(question_ids):
+    def counting_refresh(self, session, question_ids):
         refreshes.append(set(question_ids))
-        return refresh(question_ids)
+        return refresh(self, session, question_ids)
 
-    monkeypatch.setattr(stored_averages, "compute_and_store", counting_compute)
-    monkeypatch.setattr(stored_averages, "refresh", counting_refresh)
+    monkeypatch.setattr(StoredSeries, "compute_and_store", counting_compute)
+    monkeypatch.setattr(StoredSeries, "refresh", counting_refresh)
     summary = import_json(runner, DATA / "fte_raw_polls.csv")  # 30 polls, 4 questions
     assert summary["added"] == 30
     with app.app_context():

@@ -10,6 +10,9 @@ import sqlalchemy as sa
 
 from conftest import ON_POSTGRES, make_app
 from pollservice import stats
+from pollservice.extensions import db
+from pollservice.readmodel import read_model
+from pollservice.readmodel.series import StoredSeries
 from pollservice.services.polls import add_poll
 
 NEW_POLL = {"pollster": "Late Poll", "start_date": "2017-04-20", "end_date": "2017-04-21",
@@ -36,10 +39,7 @@ def test_another_method_is_computed_once_then_read(demo_app, client, monkeypatch
     first = client.get("/api/v1/questions/calexit/trend?method=lowess")
     assert first.status_code == 200
     forbid_statistics(monkeypatch)
-    from pollservice.services import read_cache, stored_averages
-
-    read_cache.clear()
-    stored_averages.clear_local_cache()  # even a fresh worker reads it from the table
+    read_model(demo_app).clear()  # even a fresh worker reads it from the table
     again = client.get("/api/v1/questions/calexit/trend?method=lowess")
     assert again.get_json() == first.get_json()
 
@@ -77,14 +77,18 @@ def second_worker(database_url, tmp_path, **config):
     return make_app(database_url, tmp_path / "second", **config)
 
 
+@pytest.mark.parametrize("staleness, sees_the_write", [(0.0, True), (3600.0, False)])
 def test_without_redis_another_worker_sees_a_write_after_the_staleness_bound(
-        demo_app, database_url, tmp_path):
-    other = second_worker(database_url, tmp_path, READ_STALENESS_SECONDS=0.0)
+        demo_app, database_url, tmp_path, staleness, sees_the_write):
+    """Each app keeps its own versions: a second worker within its staleness bound still
+    answers from the version it knows; past the bound it reads the new one."""
+    other = second_worker(database_url, tmp_path, READ_STALENESS_SECONDS=staleness)
     url = "/api/v1/questions/calexit/average?method=weighted"
     before = other.test_client().get(url).get_json()
     with demo_app.app_context():
         add_poll("calexit", NEW_POLL)
-    assert other.test_client().get(url).get_json() != before
+    assert demo_app.test_client().get(url).get_json() != before  # the writer sees it at once
+    assert (other.test_client().get(url).get_json() != before) is sees_the_write
 
 
 def redis_available() -> bool:
@@ -123,8 +127,6 @@ def test_with_redis_every_worker_sees_a_write_at_once(database_url, tmp_path):
 
 @pytest.mark.skipif(ON_POSTGRES, reason="SQLite only")
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
-    from pollservice.extensions import db
-
     with app.app_context(), db.engine.connect() as connection:
         assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(sa.text("PRAGMA busy_timeout")).scalar() >= 5000
@@ -180,7 +182,6 @@ def test_a_bad_chart_query_is_not_cached(demo_app, client):
 
 @needs_redis
 def test_with_redis_a_chart_rendered_by_one_worker_is_reused_by_another(database_url, tmp_path, monkeypatch):
-    from pollservice.services import read_cache
     from pollservice.services.demo import load_demo
 
     shared = {"REDIS_URL": "redis://127.0.0.1:6379/0",
@@ -192,7 +193,7 @@ def test_with_redis_a_chart_rendered_by_one_worker_is_reused_by_another(database
     renders = count_chart_renders(monkeypatch)
     url = "/charts/calexit.svg?method=weighted&from=2017-01-01"
     body = one.test_client().get(url).data
-    read_cache.clear()  # the second worker has nothing in its own memory
+    assert len(read_model(two).bodies) == 0  # the second worker has its own, empty memory
     assert two.test_client().get(url).data == body
     assert renders == ["svg"]
     with one.app_context():
@@ -201,11 +202,9 @@ def test_with_redis_a_chart_rendered_by_one_worker_is_reused_by_another(database
 
 
 def test_without_redis_each_worker_renders_for_itself(demo_app, client, monkeypatch):
-    from pollservice.services import read_cache
-
     renders = count_chart_renders(monkeypatch)
     client.get("/charts/calexit.svg?method=weighted")
-    read_cache.clear()
+    read_model(demo_app).clear()
     client.get("/charts/calexit.svg?method=weighted")
     assert len(renders) == 2  # no shared cache configured: nothing shared, nothing stale
 
@@ -217,12 +216,12 @@ def test_livez_is_a_constant_answer_that_touches_nothing(tmp_path):
 
 
 def fresh_average(app, slug: str) -> dict:
-    from pollservice.services.averages import poll_frames
+    from pollservice.readmodel.frames import poll_frames
     from pollservice.services.questions import get_question
 
     with app.app_context():
         return {name: stats.average(frame, method="kalman")["estimate"]
-                for name, frame in poll_frames(get_question(slug)).items()}
+                for name, frame in poll_frames(db.session, get_question(slug)).items()}
 
 
 def served_estimates(client, slug: str) -> dict:
@@ -231,15 +230,12 @@ def served_estimates(client, slug: str) -> dict:
 
 
 def test_a_missing_stored_series_is_rebuilt_on_first_read(demo_app, client):
-    from pollservice.extensions import db
     from pollservice.models import ComputedSeries
-    from pollservice.services import read_cache, stored_averages
 
     with demo_app.app_context():
         db.session.execute(sa.delete(ComputedSeries))
         db.session.commit()
-    stored_averages.clear_local_cache()
-    read_cache.clear()
+    read_model(demo_app).clear()
     assert served_estimates(client, "calexit") == pytest.approx(fresh_average(demo_app, "calexit"), abs=1e-3)
     with demo_app.app_context():
         assert db.session.execute(sa.select(sa.func.count()).select_from(ComputedSeries)).scalar_one() > 0
@@ -249,9 +245,7 @@ def test_a_stale_stored_series_is_never_served(demo_app, client):
     """A change committed without its recompute (e.g. a worker killed between commit and
     recompute) leaves the stored line at an older data version: the read rebuilds it
     rather than serve the old numbers."""
-    from pollservice.extensions import db
     from pollservice.models import Poll, Question
-    from pollservice.services import read_cache, stored_averages
 
     before = served_estimates(client, "calexit")
     with demo_app.app_context():
@@ -263,8 +257,7 @@ def test_a_stale_stored_series_is_never_served(demo_app, client):
         db.session.execute(sa.update(Question).where(Question.id == question.id)
                            .values(data_version=Question.data_version + 1))
         db.session.commit()
-    stored_averages.clear_local_cache()
-    read_cache.clear()
+    read_model(demo_app).clear()
     after = served_estimates(client, "calexit")
     assert after["Support"] != before["Support"]
     assert after == pytest.approx(fresh_average(demo_app, "calexit"), abs=1e-3)
@@ -302,7 +295,6 @@ def wait_until(condition, seconds: float = 5.0) -> None:
 def test_with_redis_a_subscribed_worker_hears_versions_without_asking(database_url, tmp_path, monkeypatch):
     import redis
 
-    from pollservice.services import read_cache
     from pollservice.services.demo import load_demo
 
     (app,) = redis_apps(database_url, tmp_path, "worker")
@@ -310,22 +302,22 @@ def test_with_redis_a_subscribed_worker_hears_versions_without_asking(database_u
         load_demo()
     client = app.test_client()
     assert client.get("/api/v1/questions/calexit/average").status_code == 200
+    versions = read_model(app).versions
     with app.app_context():
-        listener = read_cache._listener()
+        listener = versions.listener()
         wait_until(listener.subscribed.is_set)
-        state = read_cache.question_state("calexit")
-        read_cache.question_state("calexit")  # kept under the listener's subscription
-        client_of_app = read_cache._redis()
-    monkeypatch.setattr(client_of_app, "get", lambda *a, **k: pytest.fail("a read asked Redis"))
+        state = versions.state(db.session, "calexit")
+        versions.state(db.session, "calexit")  # kept under the listener's subscription
+    monkeypatch.setattr(versions.redis, "get", lambda *a, **k: pytest.fail("a read asked Redis"))
     assert client.get("/api/v1/questions/calexit/average").status_code == 200  # no GET
     # Another process publishes a newer version: this worker hears it without asking.
     message = f"calexit|{state.id}|{state.version + 5}|{state.changed_at.isoformat()}"
     redis.Redis().publish(app.config["REDIS_KEY_PREFIX"] + "versions", message)
     with app.app_context():
-        wait_until(lambda: read_cache.question_state("calexit").version == state.version + 5)
+        wait_until(lambda: versions.state(db.session, "calexit").version == state.version + 5)
         # An older version arriving late never replaces a newer one.
-        read_cache.publish([state])
-        assert read_cache.question_state("calexit").version == state.version + 5
+        versions.publish([state])
+        assert versions.state(db.session, "calexit").version == state.version + 5
 
 
 @needs_redis
@@ -368,13 +360,11 @@ def test_pages_are_compressed_for_browsers(demo_app, client):
 
 
 def test_a_failed_recompute_keeps_the_write_and_the_next_read_is_fresh(demo_app, client, monkeypatch):
-    from pollservice.services import stored_averages
-
-    def broken(question_ids):
+    def broken(self, session, question_ids):
         raise RuntimeError("recompute failed")
 
     before = served_estimates(client, "calexit")
-    monkeypatch.setattr(stored_averages, "refresh", broken)
+    monkeypatch.setattr(StoredSeries, "refresh", broken)
     with demo_app.app_context():
         add_poll("calexit", NEW_POLL)  # stored, and the failure is logged, not raised
     monkeypatch.undo()

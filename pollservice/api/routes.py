@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from ..http_cache import versioned
+from ..readmodel import question_view
+from ..readmodel.http import versioned
 from ..services import averages, health
 from ..services.polls import count_polls, get_poll, list_polls, poll_as_dict
 from ..services.questions import get_question, list_questions
@@ -43,7 +44,8 @@ def questions(pagination_parameters):
     everything = list_questions()
     pagination_parameters.item_count = len(everything)
     page = everything[pagination_parameters.first_item:pagination_parameters.last_item + 1]
-    return jsonify([{**question_summary(q), "latest": averages.latest_averages(q)} for q in page])
+    return jsonify([{**question_summary(q), "latest": averages.latest_averages(question_view(q.slug, q))}
+                    for q in page])
 
 
 @bp.get("/questions/<slug>")
@@ -52,7 +54,7 @@ def questions(pagination_parameters):
 @bp.alt_response(404, schema=ErrorSchema)
 def question(slug: str):
     """One question with its answer choices in order."""
-    return jsonify(question_summary(get_question(slug)))
+    return jsonify(question_summary(question_view(slug).question))
 
 
 @bp.get("/questions/<slug>/polls")
@@ -81,7 +83,7 @@ def polls(slug: str, pagination_parameters, pollster=None, population=None, from
 @bp.alt_response(422, schema=ErrorSchema)
 def average(slug: str, method: str, as_of=None):
     """Per choice, the average with its 95% interval, using polls ended by ``as_of``."""
-    return jsonify(averages.question_average(get_question(slug), method, as_of))
+    return jsonify(averages.question_average(question_view(slug), method, as_of))
 
 
 @bp.get("/questions/<slug>/trend")
@@ -92,10 +94,10 @@ def average(slug: str, method: str, as_of=None):
 @bp.alt_response(404, schema=ErrorSchema)
 def trend(slug: str, method: str, realtime: bool, from_=None, to=None):
     """Per choice, a daily series of the estimate with its 95% interval."""
-    q = get_question(slug)
-    trends = averages.question_trend(q, method, from_, to, realtime)
+    view = question_view(slug)
+    trends = averages.question_trend(view, method, from_, to, realtime)
     return jsonify({
-        "question": q.slug,
+        "question": view.slug,
         "method": method,
         "realtime": realtime,
         "from": from_.isoformat() if from_ else None,
@@ -110,8 +112,8 @@ def trend(slug: str, method: str, realtime: bool, from_=None, to=None):
 @bp.alt_response(404, schema=ErrorSchema)
 def house_effects(slug: str):
     """Per choice, each pollster's house effect with its 95% interval (kalman fit)."""
-    q = get_question(slug)
-    return jsonify({"question": q.slug, "choices": averages.house_effects(q)})
+    view = question_view(slug)
+    return jsonify({"question": view.slug, "choices": averages.house_effects(view)})
 
 
 @bp.get("/polls/<int:poll_id>")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
 from ..models import POPULATIONS
-from ..services.averages import DEFAULT_METHOD, METHODS
+from ..stats import DEFAULT_METHOD, METHODS
 
 POPULATION = validate.OneOf(list(POPULATIONS))
 METHOD = validate.OneOf(list(METHODS))

@@ -9,11 +9,9 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from .. import charts
-from ..extensions import db
-from ..models import Poll, Question
-from . import read_cache
-from .averages import poll_frames, poll_weights, question_trend
-from .errors import BadRequest
+from ..models import Poll
+from ..readmodel import QuestionView
+from .averages import poll_weights, question_trend
 
 # Credit owed per poll source (the ``source`` column of the polls shown).
 ATTRIBUTION = {
@@ -35,25 +33,7 @@ SIZES = {"full": (8.0, 4.5), "small": (4.2, 3.8), "thumb": (2.4, 0.8)}
 RANGES = {"30d": ("Last 30 days", 30), "6m": ("Last 6 months", 183), "all": ("All polls", None)}
 
 
-def parse_range(value: str | None) -> str:
-    preset = (value or "all").strip().lower()
-    if preset not in RANGES:
-        raise BadRequest(
-            f"Unknown range {value!r}; use one of {', '.join(RANGES)}.",
-            fields={"range": f"must be one of {', '.join(RANGES)}"},
-        )
-    return preset
-
-
-def parse_size(value: str | None) -> str:
-    size = (value or "full").strip().lower()
-    if size not in SIZES:
-        raise BadRequest(f"size must be one of {', '.join(SIZES)}.",
-                         fields={"size": f"must be one of {', '.join(SIZES)}"})
-    return size
-
-
-def range_dates(question: Question, preset: str) -> tuple[dt.date | None, dt.date | None]:
+def range_dates(view: QuestionView, preset: str) -> tuple[dt.date | None, dt.date | None]:
     """``(from, to)`` for a range preset: ``(None, None)`` for all polls, else the last
     N days up to the question's last poll. A range reaching back before the first poll
     ended is all polls: before the polls there is nothing to draw (and a line there would
@@ -61,24 +41,24 @@ def range_dates(question: Question, preset: str) -> tuple[dt.date | None, dt.dat
     days = RANGES[preset][1]
     if days is None:
         return None, None
-    first, last = db.session.execute(
+    first, last = view.session.execute(
         select(func.min(Poll.end_date), func.max(Poll.end_date))
-        .where(Poll.question_id == question.id, Poll.deleted_at.is_(None))
+        .where(Poll.question_id == view.state.id, Poll.deleted_at.is_(None))
     ).one()
     if last is None or last - dt.timedelta(days=days) <= first:
         return None, None
     return last - dt.timedelta(days=days), last
 
 
-def poll_dots(question: Question, method: str) -> dict[str, pd.DataFrame]:
+def poll_dots(view: QuestionView, method: str) -> dict[str, pd.DataFrame]:
     """Per choice, every poll as a dot: ``date`` (field midpoint), ``pct`` and ``weight``
-    (its share of the current ``method`` average). Read through the worker's memo for the
+    (its share of the current ``method`` average). Kept in the worker's memo for the
     question's data version: reading and framing thousands of polls is about half the
     time of an uncached chart, and it only changes when the data version does."""
     def build() -> dict[str, pd.DataFrame]:
-        weights_by_choice = poll_weights(question, method)
+        weights_by_choice = poll_weights(view, method)
         dots = {}
-        for name, frame in poll_frames(question).items():
+        for name, frame in view.frames().items():
             midpoints = frame["start_date"] + (frame["end_date"] - frame["start_date"]) / 2
             in_average = weights_by_choice.get(name, {})
             weights = [in_average.get(int(i), (0.0, 0.0))[0] for i in frame["poll_id"]]
@@ -86,11 +66,11 @@ def poll_dots(question: Question, method: str) -> dict[str, pd.DataFrame]:
                                        "weight": pd.Series(weights, index=frame.index, dtype=float)})
         return dots
 
-    return read_cache.memo(("poll_dots", question.id, question.data_version, method), build)
+    return view.memo("poll_dots", build, method)
 
 
 def chart_series(
-    question: Question,
+    view: QuestionView,
     method: str,
     start: dt.date | None = None,
     end: dt.date | None = None,
@@ -98,9 +78,9 @@ def chart_series(
 ) -> list[charts.ChoiceSeries]:
     """One series per answer choice: the trend, and poll dots at each poll's field
     midpoint sized by its weight in the current average."""
-    trends = question_trend(question, method, start, end, realtime)
+    trends = question_trend(view, method, start, end, realtime)
     series = []
-    for name, dots in poll_dots(question, method).items():
+    for name, dots in poll_dots(view, method).items():
         if start is not None:
             dots = dots[dots["date"] >= pd.Timestamp(start)]
         if end is not None:
@@ -110,7 +90,7 @@ def chart_series(
 
 
 def render_question_chart(
-    question: Question,
+    view: QuestionView,
     fmt: str,
     method: str,
     start: dt.date | None = None,
@@ -122,44 +102,43 @@ def render_question_chart(
     """PNG or SVG bytes: poll dots (sized by their weight in the current average), the
     trend line and its 95% band, one colour per answer choice. ``size="thumb"`` gives a
     small text-free sparkline of the same trends."""
-    series = chart_series(question, method, start, end, realtime)
+    series = chart_series(view, method, start, end, realtime)
     width, height = SIZES[size]
     if size == "thumb":
         return charts.render_thumbnail(series, fmt=fmt, scale=scale, width=width, height=height,
-                                       title=question.title)
+                                       title=view.question.title)
     label = METHOD_LABELS[method] + ("; real-time" if realtime else "") + "; band = 95% interval"
     return charts.render_trend_chart(
-        question.title,
+        view.question.title,
         series,
         fmt=fmt,
         scale=scale,
         width=width,
         height=height,
         method_label=label,
-        source_line=source_line(question),
+        source_line=source_line(view),
     )
 
 
 def chart_alt_text(
-    question: Question,
+    view: QuestionView,
     method: str,
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> str:
     """The text alternative of the question's chart: what it shows and its latest values."""
-    description = charts.chart_description(chart_series(question, method, start, end))
-    return f"Trend chart of “{question.title}” ({METHOD_LABELS[method].lower()}). {description}"
+    description = charts.chart_description(chart_series(view, method, start, end))
+    return f"Trend chart of “{view.question.title}” ({METHOD_LABELS[method].lower()}). {description}"
 
 
-def source_line(question: Question) -> str:
+def source_line(view: QuestionView) -> str:
     """``pollservice`` plus the credit each source of the question's polls asks for."""
-    sources = set(
-        db.session.execute(
-            select(Poll.source)
-            .where(Poll.question_id == question.id, Poll.deleted_at.is_(None))
-            .distinct()
-        ).scalars()
-    )
+    def build() -> set[str]:
+        return set(view.session.execute(
+            select(Poll.source).where(Poll.question_id == view.state.id, Poll.deleted_at.is_(None))
+            .distinct()).scalars())
+
+    sources = view.memo("poll_sources", build)
     parts = ["pollservice"]
     for text in dict.fromkeys(ATTRIBUTION[s] for s in sorted(sources) if s in ATTRIBUTION):
         parts.append(text)

@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from ..models import Choice, Poll, Question
+from ..readmodel import question_view
 from . import canonical_csv
 from .averages import poll_weights
 from .polls import list_polls, poll_as_dict
@@ -38,7 +39,7 @@ def choice_weights(question: Question, method: str = WEIGHT_METHOD
     ``sum(weight * (pct - house_adjustment))``. A choice the poll did not report is absent.
     """
     weights: dict[int, dict[str, tuple[float, float]]] = {}
-    for name, in_average in poll_weights(question, method).items():
+    for name, in_average in poll_weights(question_view(question.slug, question), method).items():
         for poll_id, pair in in_average.items():
             weights.setdefault(poll_id, {})[name] = pair
     return weights

@@ -8,7 +8,7 @@ runs in two phases:
    (``polls.validate_poll``), matched with the stored poll it identifies, and classed as
    added, updated, unchanged, skipped or rejected. A dry run stops here and writes nothing.
 2. **Write**: one transaction of bulk statements (executemany, ``INSERT ... RETURNING``)
-   for pollsters, polls, results and audit entries, then ``polls.commit_changes`` bumps the
+   for pollsters, polls, results and audit entries, then the commit (``readmodel.events``) bumps the
    touched questions' data version, commits, and recomputes their stored averages once
    per question (not once per row).
 
@@ -42,11 +42,13 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import AuditEntry, Choice, Poll, Pollster, Question, Result, utcnow
+from ..readmodel import mark_changed
 from .audit import AUDITED_FIELDS, changed_values
 from .errors import Conflict, ServiceError, ValidationFailed
 from .polls import PollInput as PollInput  # re-exported for the format readers
-from .polls import commit_changes, parse_date, pollster_slug, validate_poll
+from .polls import parse_date, pollster_slug, validate_poll
 from .questions import create_question
+from .transaction import transaction
 
 SCALAR_FIELDS = ("sponsor", "start_date", "end_date", "sample_size", "population", "mode",
                  "source_url", "partisan", "internal", "notes")
@@ -287,7 +289,8 @@ def import_rows(rows: Iterable[ImportRow], source_name: str, default_source: str
         raise
     phase("recomputing averages")
     mark = time.perf_counter()
-    commit_changes(summary.question_ids)  # once per touched question, not once per row
+    with transaction():  # the commit bumps, recomputes and publishes each touched question once
+        mark_changed(db.session, summary.question_ids)
     summary.timings["commit_and_recompute"] = time.perf_counter() - mark
     return summary
 

@@ -8,7 +8,6 @@ rule holds everywhere or nowhere. Errors name the field: ``sample_size``,
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -24,14 +23,13 @@ from ..extensions import db
 from ..models import POPULATIONS, Choice, Poll, Pollster, Question, Result, utcnow
 from . import audit
 from .errors import Conflict, NotFound, ValidationFailed
-from .questions import bump_data_version, get_question
+from .questions import get_question
+from .transaction import transaction
 
 # Results of one poll may add up to a little over 100 because each is rounded.
 ROUNDING_ALLOWANCE = 1.0
 TRUE_WORDS = {"1", "true", "t", "yes", "y", "on"}
 FALSE_WORDS = {"", "0", "false", "f", "no", "n", "off"}
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -251,27 +249,6 @@ def build_poll(question: Question, data: PollInput) -> Poll:
     return poll
 
 
-def commit_changes(question_ids: set[int]) -> None:
-    """Commit a write that touched these questions' polls: bump their data version in the
-    same transaction, then refresh what is derived from them."""
-    try:
-        bump_data_version(question_ids)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    from . import read_cache
-    from .stored_averages import refresh  # derived data; imported late (it imports stats)
-
-    try:
-        refresh(question_ids)
-    except Exception:  # the write stands; a stale stored line is rebuilt on its first read
-        log.exception("recomputing the averages of questions %s failed", sorted(question_ids))
-        db.session.rollback()
-    finally:
-        read_cache.after_write(question_ids)  # every worker learns the new version
-
-
 def choice_names_of(question: Question) -> dict[int, str]:
     return {choice.id: choice.name for choice in question.choices}
 
@@ -288,17 +265,13 @@ def add_poll(question_slug: str, raw: Mapping[str, Any], source: str = "form",
         raise Conflict(f"A poll with source id {data.source_id!r} exists for this question.",
                        fields={"source_id": "already used"})
     try:
-        poll = build_poll(question, data)
-        db.session.flush()
-        audit.record(poll, "create", actor, None, audit.poll_snapshot(poll, choice_names_of(question)))
-    except IntegrityError:
-        db.session.rollback()  # a concurrent request stored the same source id first
+        with transaction():
+            poll = build_poll(question, data)
+            db.session.flush()
+            audit.record(poll, "create", actor, None, audit.poll_snapshot(poll, choice_names_of(question)))
+    except IntegrityError:  # a concurrent request stored the same source id first
         raise Conflict(f"A poll with source id {data.source_id!r} exists for this question.",
                        fields={"source_id": "already used"}) from None
-    except Exception:
-        db.session.rollback()
-        raise
-    commit_changes({question.id})
     return poll
 
 
@@ -327,26 +300,22 @@ def update_poll(poll_id: int, raw: Mapping[str, Any], actor: str, partial: bool 
     if partial:
         raw = {**before, **{key: value for key, value in raw.items() if key != "source_id"}}
     data = validate_poll(question, {"source": poll.source, "source_id": poll.source_id, **raw})
-    try:
+    with transaction():
         assign_poll(poll, data, get_or_create_pollster(data.pollster), question)
         poll.updated_at = utcnow()
         db.session.flush()
         old, new = audit.changed_values(before, audit.poll_snapshot(poll, names))
         if new:
             audit.record(poll, "update", actor, old, new)
-    except Exception:
-        db.session.rollback()
-        raise
-    commit_changes({question.id})
     return poll
 
 
 def delete_poll(poll_id: int, actor: str) -> Poll:
     """Soft delete: the poll leaves averages, lists and exports, and can be restored."""
     poll = get_poll(poll_id)
-    poll.deleted_at = utcnow()
-    audit.record(poll, "delete", actor, {"deleted": False}, {"deleted": True})
-    commit_changes({poll.question_id})
+    with transaction():
+        poll.deleted_at = utcnow()
+        audit.record(poll, "delete", actor, {"deleted": False}, {"deleted": True})
     return poll
 
 
@@ -354,9 +323,9 @@ def restore_poll(poll_id: int, actor: str) -> Poll:
     poll = get_poll(poll_id, include_deleted=True)
     if poll.deleted_at is None:
         return poll
-    poll.deleted_at = None
-    audit.record(poll, "restore", actor, {"deleted": True}, {"deleted": False})
-    commit_changes({poll.question_id})
+    with transaction():
+        poll.deleted_at = None
+        audit.record(poll, "restore", actor, {"deleted": True}, {"deleted": False})
     return poll
 
 

@@ -10,9 +10,11 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Poll, Pollster, Question, Result
+from ..readmodel import question_view
 from .averages import house_effects
 from .errors import NotFound, ValidationFailed
-from .polls import commit_changes, pollster_slug
+from .polls import pollster_slug
+from .transaction import transaction
 
 MAX_NAME = 200
 
@@ -64,7 +66,7 @@ def pollster_house_effects(pollster: Pollster, questions: list[Question]) -> lis
     to the average pollster; 95% interval)."""
     rows = []
     for question in questions:
-        for choice, effects in house_effects(question).items():
+        for choice, effects in house_effects(question_view(question.slug, question)).items():
             for effect in effects:
                 if effect["pollster"] == pollster.name:
                     rows.append({"question": question, "choice": choice, **effect})
@@ -98,25 +100,19 @@ def _check_name(name: str, ignore_id: int | None = None) -> tuple[str, str]:
 def add_pollster(name: str) -> Pollster:
     name, slug = _check_name(name)
     pollster = Pollster(name=name, slug=slug)
-    try:
+    with transaction():
         db.session.add(pollster)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return pollster
 
 
 def rename_pollster(slug: str, name: str) -> Pollster:
     """Rename a pollster; its slug follows the name (imports find pollsters by slug).
-    The stored house effects of its questions are rebuilt under the new name."""
+    The stored house effects of its questions are rebuilt under the new name (the commit
+    gives each of them a new data version)."""
     pollster = get_pollster(slug)
     name, new_slug = _check_name(name, ignore_id=pollster.id)
     if name == pollster.name:
         return pollster
-    question_ids = set(
-        db.session.execute(select(Poll.question_id).where(Poll.pollster_id == pollster.id)).scalars()
-    )
-    pollster.name, pollster.slug = name, new_slug
-    commit_changes(question_ids)
+    with transaction():
+        pollster.name, pollster.slug = name, new_slug
     return pollster

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from slugify import slugify
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Choice, Poll, Question, Result, utcnow
+from ..models import Choice, Poll, Question, Result
 from .errors import Conflict, NotFound, ValidationFailed
+from .transaction import transaction
 
 MAX_TITLE = 300
 MAX_SLUG = 120
@@ -103,17 +104,6 @@ def create_question(
     return question
 
 
-def bump_data_version(question_ids: set[int]) -> None:
-    """Mark these questions' polls as changed: one atomic SQL increment each, so that
-    concurrent writers never lose a bump."""
-    if question_ids:
-        db.session.execute(
-            update(Question)
-            .where(Question.id.in_(question_ids))
-            .values(data_version=Question.data_version + 1, data_changed_at=utcnow())
-        )
-
-
 def _check_length(errors: dict[str, str], key: str, value: str, limit: int) -> None:
     if len(value) > limit:
         errors[key] = f"must be at most {limit} characters"
@@ -123,13 +113,8 @@ def add_question(
     title: str, choices: list[str], slug: str = "", region: str = "", description: str = ""
 ) -> Question:
     """Create and commit a question with its answer choices."""
-    try:
-        question = create_question(title, choices, slug=slug, region=region, description=description)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    return question
+    with transaction():
+        return create_question(title, choices, slug=slug, region=region, description=description)
 
 
 @dataclass(frozen=True)
@@ -163,7 +148,9 @@ def update_question(
 ) -> Question:
     """Edit a question: its title, slug (empty keeps it), region, description and
     choices in the order given. An existing choice left out of ``choices`` or marked
-    ``remove`` is removed, which is refused while it has results.
+    ``remove`` is removed, which is refused while it has results. The commit gives the
+    question a new data version (stored averages are keyed by choice, and every worker's
+    cached answers must go); a renamed question's old slug is forgotten everywhere.
 
     Raises
     ------
@@ -172,7 +159,6 @@ def update_question(
     """
     question = get_question(slug)
     existing = {choice.id: choice for choice in question.choices}
-    counts = result_counts(question)
     errors: dict[str, str] = {}
     title = title.strip()
     if not title:
@@ -186,7 +172,21 @@ def update_question(
     ).first():
         errors["slug"] = f"“{target_slug}” is taken by another question"
     _check_length(errors, "region", region.strip(), MAX_REGION)
+    kept = _kept_choices(existing, result_counts(question), choices, errors)
+    if errors:
+        raise ValidationFailed("The question has invalid fields.", fields=errors)
+    with transaction():
+        question.title = title
+        question.slug = target_slug
+        question.region = region.strip()
+        question.description = description.strip()
+        _replace_choices(question, existing, kept)
+    return question
 
+
+def _kept_choices(existing: dict[int, Choice], counts: dict[int, int], choices: list[ChoiceEdit],
+                  errors: dict[str, str]) -> list[tuple[int | None, str]]:
+    """The choices to keep, in order, as ``(id or None, name)``; problems go to ``errors``."""
     kept: list[tuple[int | None, str]] = []
     mentioned: set[int] = set()
     for index, edit in enumerate(choices):
@@ -215,27 +215,7 @@ def update_question(
         errors["choices"] = "a question needs at least one answer choice"
     elif len(set(folded)) != len(folded):
         errors["choices"] = "answer choices must be different"
-    if errors:
-        raise ValidationFailed("The question has invalid fields.", fields=errors)
-
-    from . import read_cache
-    from .polls import commit_changes  # polls imports this module
-
-    try:
-        question.title = title
-        question.slug = target_slug
-        question.region = region.strip()
-        question.description = description.strip()
-        _replace_choices(question, existing, kept)
-    except Exception:
-        db.session.rollback()
-        raise
-    # A new data version: stored averages are keyed by choice name, and every worker's
-    # cached answers (titles, choices) must go. The old slug is forgotten everywhere.
-    commit_changes({question.id})
-    if target_slug != slug:
-        read_cache.forget(slug)
-    return question
+    return kept
 
 
 def _cannot_remove(name: str, count: int) -> str:

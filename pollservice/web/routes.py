@@ -6,8 +6,9 @@ from flask import Response, render_template, request, url_for
 from flask_login import current_user
 
 from .. import stats
-from ..http_cache import versioned
 from ..models import POPULATIONS
+from ..readmodel import question_view
+from ..readmodel.http import versioned
 from ..services import averages
 from ..services.audit import history
 from ..services.charts import (
@@ -15,8 +16,6 @@ from ..services.charts import (
     METHOD_LABELS,
     RANGES,
     chart_alt_text,
-    parse_range,
-    parse_size,
     range_dates,
     render_question_chart,
     source_line,
@@ -24,8 +23,9 @@ from ..services.charts import (
 from ..services.errors import BadRequest, NotFound
 from ..services.polls import get_poll, list_polls
 from ..services.pollsters import get_pollster, list_pollsters, pollster_house_effects, pollster_polls
-from ..services.questions import get_question, list_regions, poll_counts, search_questions
+from ..services.questions import list_regions, poll_counts, search_questions
 from . import bp
+from .query import parse_date, parse_flag, parse_method, parse_range, parse_size
 
 MIMETYPES = {"png": "image/png", "svg": "image/svg+xml"}
 # Public API files of a question, built by the import/export area.
@@ -48,27 +48,24 @@ def index():
     text = request.args.get("q", "").strip()
     region = request.args.get("region", "").strip()
     counts = poll_counts()
-    questions = [
-        {
-            "question": q,
-            "latest": averages.latest_averages(q),
-            "change": averages.recent_change(q),
-            "n_polls": counts.get(q.id, 0),
-        }
-        for q in search_questions(text, region)
-    ]
+    questions = []
+    for q in search_questions(text, region):
+        view = question_view(q.slug, q)
+        questions.append({"question": q, "latest": averages.latest_averages(view),
+                          "change": averages.recent_change(view), "n_polls": counts.get(q.id, 0)})
     return render_template("index.html", questions=questions, text=text, region=region,
                            regions=list_regions())
 
 
 @bp.get("/questions/<slug>")
 def question(slug: str):
-    method = averages.parse_method(request.args.get("method"))
+    method = parse_method(request.args.get("method"))
     preset = parse_range(request.args.get("range"))
     pollster = request.args.get("pollster", "").strip()
     population = request.args.get("population", "").strip().lower()
-    q = get_question(slug)
-    start, end = range_dates(q, preset)
+    view = question_view(slug)
+    q = view.question
+    start, end = range_dates(view, preset)
     polls = list_polls(q)
     # Filter only by values the selects can show; anything else is no filter, so the
     # table never disagrees with the selects above it.
@@ -89,9 +86,9 @@ def question(slug: str):
         ranges=RANGES,
         start=start,
         end=end,
-        alt_text=chart_alt_text(q, method, start, end),
-        latest=averages.latest_averages(q, method),
-        house_effects=averages.house_effects(q),
+        alt_text=chart_alt_text(view, method, start, end),
+        latest=averages.latest_averages(view, method),
+        house_effects=averages.house_effects(view),
         polls=polls,
         shown=shown,
         pollster_filter=pollster,
@@ -102,7 +99,7 @@ def question(slug: str):
                              if v not in (stats.DEFAULT_METHOD, "all")}),
         populations=POPULATIONS,
         downloads=[(label, url.format(slug=q.slug)) for label, url in DOWNLOADS],
-        source=source_line(q),
+        source=source_line(view),
     )
 
 
@@ -132,7 +129,8 @@ def poll(poll_id: int):
     found = get_poll(poll_id, include_deleted=current_user.is_authenticated)
     weights = {}
     if found.deleted_at is None:
-        for choice, in_average in averages.poll_weights(found.question, stats.DEFAULT_METHOD).items():
+        view = question_view(found.question.slug, found.question)
+        for choice, in_average in averages.poll_weights(view, stats.DEFAULT_METHOD).items():
             if found.id in in_average:
                 weights[choice] = in_average[found.id]
     return render_template(
@@ -146,13 +144,13 @@ def poll(poll_id: int):
 
 @bp.get("/embed/<slug>")
 def embed(slug: str):
-    method = averages.parse_method(request.args.get("method"))
+    method = parse_method(request.args.get("method"))
     preset = parse_range(request.args.get("range"))
-    q = get_question(slug)
-    start, end = range_dates(q, preset)
+    view = question_view(slug)
+    start, end = range_dates(view, preset)
     return render_template(
-        "embed.html", question=q, chart_query=chart_query(method, start, end),
-        alt_text=chart_alt_text(q, method, start, end), source=source_line(q),
+        "embed.html", question=view.question, chart_query=chart_query(method, start, end),
+        alt_text=chart_alt_text(view, method, start, end), source=source_line(view),
     )
 
 
@@ -170,14 +168,13 @@ def methodology():
 def chart(slug: str, fmt: str):
     if fmt not in FORMATS:
         raise NotFound(f"Charts come as {' or '.join(FORMATS)}.", fields={"format": "unknown"})
-    method = averages.parse_method(request.args.get("method"))
-    start = averages.parse_query_date(request.args.get("from"), "from")
-    end = averages.parse_query_date(request.args.get("to"), "to")
-    realtime = averages.parse_flag(request.args.get("realtime"), "realtime")
+    method = parse_method(request.args.get("method"))
+    start = parse_date(request.args.get("from"), "from")
+    end = parse_date(request.args.get("to"), "to")
+    realtime = parse_flag(request.args.get("realtime"), "realtime")
     size = parse_size(request.args.get("size"))
     scale = request.args.get("scale", "1")
     if scale not in ("1", "2"):
         raise BadRequest("scale must be 1 or 2.", fields={"scale": "must be 1 or 2"})
-    q = get_question(slug)
-    image = render_question_chart(q, fmt, method, start, end, realtime, float(scale), size)
+    image = render_question_chart(question_view(slug), fmt, method, start, end, realtime, float(scale), size)
     return Response(image, mimetype=MIMETYPES[fmt])

@@ -35,10 +35,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 def live_app(migrated_template, tmp_path_factory):
     """The app (CSRF on, as in production) with the demo data and an admin."""
     from pollservice.services.demo import load_demo
-    from pollservice.services.stored_averages import clear_local_cache
     from pollservice.services.users import create_admin
 
-    clear_local_cache()
     folder = tmp_path_factory.mktemp("browser")
     app = make_app(fresh_database(migrated_template, folder), folder, WTF_CSRF_ENABLED=True)
 

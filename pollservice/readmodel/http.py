@@ -1,11 +1,11 @@
 """HTTP caching for reads that depend on one question's data.
 
 ``versioned`` wraps a view taking ``slug``: the response body is kept per (endpoint,
-question, data version, query) in the worker's memory, answered with an ``ETag`` and
+question, data version, query) in the app's body cache, answered with an ``ETag`` and
 ``Last-Modified`` derived from the data version, a ``Cache-Control`` that lets browsers
 and proxies keep it briefly, and ``304 Not Modified`` when the client already has it. On a
-hit the database is not touched at all (see services.read_cache for how fresh the
-version is). Clients that accept gzip get the body compressed once when it was cached
+hit the database is not touched at all (see ``versions`` for how fresh the version is).
+Clients that accept gzip get the body compressed once when it was cached
 (``Content-Encoding: gzip``, its own ETag). With ``shared=True`` (charts, whose rendering
 is expensive) a body missing from the worker's memory is looked up in the shared cache
 (Flask-Caching on Redis when ``REDIS_URL`` is set) before it is computed, and stored there
@@ -23,13 +23,18 @@ from functools import wraps
 from flask import Response, current_app, g, request
 from werkzeug.http import http_date, quote_etag
 
-from .extensions import shared_cache
-from .services import read_cache
+from ..extensions import shared_cache
+from .bodies import Body
+from .view import question_view
 
 log = logging.getLogger(__name__)
 
+# Bodies worth compressing once, when they are cached (PNG is compressed already).
+COMPRESSIBLE = {"application/json", "image/svg+xml", "text/csv"}
+MIN_COMPRESS_BYTES = 500
 
-def _shared_get(key: str) -> tuple[bytes, str, bytes | None] | None:
+
+def _shared_get(key: str) -> Body | None:
     try:
         entry = shared_cache.get(key)
     except Exception as error:  # the shared cache is an optimisation, never a failure
@@ -38,16 +43,11 @@ def _shared_get(key: str) -> tuple[bytes, str, bytes | None] | None:
     return entry if isinstance(entry, tuple) and len(entry) == 3 else None
 
 
-def _shared_set(key: str, body: tuple[bytes, str, bytes | None]) -> None:
+def _shared_set(key: str, body: Body) -> None:
     try:
         shared_cache.set(key, body)
     except Exception as error:
         log.warning("could not store in the shared cache: %s", error)
-
-
-# Bodies worth compressing once, when they are cached (PNG is compressed already).
-COMPRESSIBLE = {"application/json", "image/svg+xml", "text/csv"}
-MIN_COMPRESS_BYTES = 500
 
 
 def _gzipped(body: bytes, mimetype: str) -> bytes | None:
@@ -58,6 +58,24 @@ def _gzipped(body: bytes, mimetype: str) -> bytes | None:
     return gzip.compress(body, compresslevel=6, mtime=0)
 
 
+def _respond(cached: Body, etag: str, last_modified, max_age: int) -> Response:
+    body, mimetype, gzipped = cached
+    headers = {
+        "Last-Modified": http_date(last_modified),
+        "Cache-Control": f"public, max-age={max_age}",
+        "Vary": "Accept-Encoding",
+    }
+    if gzipped is not None and request.accept_encodings["gzip"]:
+        body, etag = gzipped, etag + ":gzip"  # a strong ETag per representation
+        headers["Content-Encoding"] = "gzip"
+    headers["ETag"] = quote_etag(etag)
+    g.cookie_independent = True  # no Set-Cookie, no Vary: Cookie (security.py)
+    response = Response(body, mimetype=mimetype, headers=headers)
+    if request.if_none_match or request.if_modified_since:
+        return response.make_conditional(request)  # 304 when the client has it
+    return response
+
+
 def versioned(max_age_setting: str = "JSON_MAX_AGE", shared: bool = False, args: tuple[str, ...] = ()):
     """``args``: the query parameters the view reads. Only they make the cache key, so
     ``?junk=1``, ``?junk=2``... (which the view ignores) share one entry instead of
@@ -65,39 +83,26 @@ def versioned(max_age_setting: str = "JSON_MAX_AGE", shared: bool = False, args:
     def decorator(view):
         @wraps(view)
         def wrapper(slug: str, **kwargs):
-            state = read_cache.question_state(slug)
+            read = question_view(slug)
+            state, bodies = read.state, read.model.bodies
             query = tuple((name, tuple(request.args.getlist(name))) for name in args if name in request.args)
             key = (request.endpoint, state.id, state.version, request.path, query)
             etag = hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
-            cached = read_cache.cached_body(key)
+            cached = bodies.get(key)
             if cached is None and shared:
                 cached = _shared_get(etag)
                 if cached is not None:
-                    read_cache.store_body(key, *cached)
+                    bodies.put(key, cached)
             if cached is None:
                 response = current_app.make_response(view(slug, **kwargs))
                 if response.status_code != 200 or response.direct_passthrough:
                     return response
                 body = response.get_data()
                 cached = (body, response.mimetype, _gzipped(body, response.mimetype))
-                read_cache.store_body(key, *cached)
+                bodies.put(key, cached)
                 if shared:
                     _shared_set(etag, cached)
-            body, mimetype, gzipped = cached
-            headers = {
-                "Last-Modified": http_date(state.changed_at),
-                "Cache-Control": f"public, max-age={current_app.config[max_age_setting]}",
-                "Vary": "Accept-Encoding",
-            }
-            if gzipped is not None and request.accept_encodings["gzip"]:
-                body, etag = gzipped, etag + ":gzip"  # a strong ETag per representation
-                headers["Content-Encoding"] = "gzip"
-            headers["ETag"] = quote_etag(etag)
-            g.cookie_independent = True  # no Set-Cookie, no Vary: Cookie (security.py)
-            response = Response(body, mimetype=mimetype, headers=headers)
-            if request.if_none_match or request.if_modified_since:
-                return response.make_conditional(request)  # 304 when the client has it
-            return response
+            return _respond(cached, etag, state.changed_at, current_app.config[max_age_setting])
 
         return wrapper
 

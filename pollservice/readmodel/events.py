@@ -1,0 +1,114 @@
+"""The write hook: SQLAlchemy session events keep the read model in step with every
+commit, so no service has to remember to.
+
+- ``after_flush`` notes which questions a flush touched: polls, results and choices
+  (by their question), questions themselves, and renamed pollsters (whose questions are
+  looked up at commit). Bulk SQL statements, which the ORM does not see, are declared
+  with ``mark_changed``.
+- ``before_commit`` bumps those questions' data version inside the same transaction (one
+  atomic SQL increment each, so concurrent writers never lose a bump).
+- ``after_commit`` recomputes their eagerly stored series in a session of its own (the
+  committing one can no longer emit SQL) and publishes the new versions to every worker.
+  A failed recompute is logged and the write stands: a stale stored series is rebuilt on
+  its first read. A renamed question's old slug is forgotten everywhere.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session, attributes
+
+from ..models import Choice, Poll, Pollster, Question, Result, utcnow
+from .state import read_model
+from .versions import states_from_database
+
+log = logging.getLogger(__name__)
+
+CHANGED = "pollservice.changed_questions"  # session.info: ids touched by this transaction
+RENAMED_POLLSTERS = "pollservice.renamed_pollsters"
+OLD_SLUGS = "pollservice.old_slugs"
+COMMITTING = "pollservice.committing"
+
+
+def mark_changed(session: Session, question_ids) -> None:
+    """Declare that this transaction changed these questions' polls by SQL the ORM does
+    not see (bulk inserts and updates)."""
+    session.info.setdefault(CHANGED, set()).update(question_ids)
+
+
+def _question_of(session: Session, obj) -> int | None:
+    if isinstance(obj, Poll):
+        return obj.question_id
+    if isinstance(obj, Choice):
+        return obj.question_id
+    if isinstance(obj, Question):
+        return obj.id
+    if isinstance(obj, Result):
+        poll = obj.__dict__.get("poll") or (session.get(Poll, obj.poll_id) if obj.poll_id else None)
+        return poll.question_id if poll is not None else None
+    return None
+
+
+def _after_flush(session: Session, _context) -> None:
+    changed = session.info.setdefault(CHANGED, set())
+    for obj in [*session.new, *session.deleted, *(o for o in session.dirty if session.is_modified(o))]:
+        if isinstance(obj, Pollster) and obj not in session.new:
+            session.info.setdefault(RENAMED_POLLSTERS, set()).add(obj.id)
+            continue
+        if isinstance(obj, Question) and obj not in session.new:
+            old = attributes.get_history(obj, "slug").deleted
+            session.info.setdefault(OLD_SLUGS, set()).update(s for s in old if s and s != obj.slug)
+        question_id = _question_of(session, obj)
+        if question_id is not None:
+            changed.add(question_id)
+
+
+def _before_commit(session: Session) -> None:
+    session.flush()  # the changes still pending are noted too
+    changed = set(session.info.pop(CHANGED, ()))
+    renamed = session.info.pop(RENAMED_POLLSTERS, set())
+    if renamed:
+        changed.update(session.execute(
+            select(Poll.question_id).where(Poll.pollster_id.in_(renamed)).distinct()).scalars())
+    if changed:
+        session.execute(
+            update(Question).where(Question.id.in_(changed))
+            .values(data_version=Question.data_version + 1, data_changed_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    session.info[COMMITTING] = (changed, session.info.pop(OLD_SLUGS, set()))
+
+
+def _after_commit(session: Session) -> None:
+    changed, old_slugs = session.info.pop(COMMITTING, (set(), set()))
+    if not (changed or old_slugs):
+        return
+    model = read_model(current_app)
+    with Session(bind=session.get_bind()) as own:
+        try:
+            model.series.refresh(own, changed)
+        except Exception:  # the write stands; a stale stored series is rebuilt on first read
+            log.exception("recomputing the averages of questions %s failed", sorted(changed))
+            own.rollback()
+        model.versions.publish(states_from_database(own, ids=changed))
+    for slug in old_slugs:
+        model.versions.forget(slug)
+
+
+def _after_rollback(session: Session) -> None:
+    for key in (CHANGED, RENAMED_POLLSTERS, OLD_SLUGS, COMMITTING):
+        session.info.pop(key, None)
+
+
+HOOKS = {"after_flush": _after_flush, "before_commit": _before_commit,
+         "after_commit": _after_commit, "after_rollback": _after_rollback}
+
+
+def install(session_factory) -> None:
+    """Listen on the sessions made by ``session_factory`` (``db.session``), once."""
+    for name, hook in HOOKS.items():
+        if not event.contains(session_factory, name, hook):
+            event.listen(session_factory, name, hook)

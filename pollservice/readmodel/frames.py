@@ -1,0 +1,34 @@
+"""A question's polls as frames in the column contract of ``pollservice.stats``."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Poll, Pollster, Question, Result
+
+POLL_COLUMNS = ["poll_id", "pollster", "start_date", "end_date", "sample_size", "population"]
+
+
+def poll_frames(session: Session, question: Question) -> dict[str, pd.DataFrame]:
+    """One frame per answer choice, in the column contract of ``pollservice.stats``
+    (plus ``poll_id``), in choice order. A choice no poll reported gets an empty frame.
+    Deleted polls are left out."""
+    rows = session.execute(
+        select(Poll.id, Pollster.name, Poll.start_date, Poll.end_date, Poll.sample_size,
+               Poll.population, Result.choice_id, Result.pct)
+        .join(Pollster, Poll.pollster_id == Pollster.id)
+        .join(Result, Result.poll_id == Poll.id)
+        .where(Poll.question_id == question.id, Poll.deleted_at.is_(None))
+    ).all()
+    long = pd.DataFrame(rows, columns=[*POLL_COLUMNS, "choice_id", "pct"])
+    long["start_date"] = pd.to_datetime(long["start_date"])
+    long["end_date"] = pd.to_datetime(long["end_date"])
+    long["sample_size"] = pd.to_numeric(long["sample_size"], errors="coerce").astype(float)
+    long["pct"] = long["pct"].astype(float)
+    frames = {}
+    for choice in question.choices:
+        frame = long[long["choice_id"] == choice.id].drop(columns="choice_id")
+        frames[choice.name] = frame.sort_values(["end_date", "poll_id"]).reset_index(drop=True)
+    return frames

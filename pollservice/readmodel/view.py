@@ -1,0 +1,72 @@
+"""``question_view(slug)``: what one request reads about one question. The question's
+version is read once (from the worker's memory, see ``versions``), and the question row,
+its poll frames and each stored series are fetched at most once however many parts of a
+page or chart ask for them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+from flask import g
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ..extensions import db
+from ..models import Question
+from ..services.errors import NotFound
+from .frames import poll_frames
+from .series import Payloads
+from .state import ReadModel, read_model
+from .versions import QuestionState
+
+
+class QuestionView:
+    def __init__(self, model: ReadModel, session: Session, state: QuestionState):
+        self.model, self.session, self.state = model, session, state
+        self._series: dict[tuple[str, bool], Payloads] = {}
+
+    @property
+    def slug(self) -> str:
+        return self.state.slug
+
+    @cached_property
+    def question(self) -> Question:
+        question = self.session.execute(
+            select(Question).where(Question.id == self.state.id).options(selectinload(Question.choices))
+        ).scalar_one_or_none()
+        if question is None:
+            raise NotFound(f"No question with slug {self.slug!r}.", fields={"slug": "unknown question"})
+        return question
+
+    def series(self, method: str, realtime: bool = False) -> Payloads:
+        """Per choice, the stored series by ``method`` at this view's version or newer."""
+        key = (method, realtime)
+        if key not in self._series:
+            self._series[key] = self.model.series.payloads(
+                self.session, self.question, method, realtime, self.state.version)
+        return self._series[key]
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The question's polls per choice (``pollservice.stats``' frame contract)."""
+        return self.memo("poll_frames", lambda: poll_frames(self.session, self.question))
+
+    def memo(self, name: str, build: Callable[[], Any], *key: Any) -> Any:
+        """``build()``, kept in the worker's memo under this question's data version."""
+        return self.model.memo.get((name, self.state.id, self.state.version, *key), build)
+
+
+def question_view(slug: str, question: Question | None = None) -> QuestionView:
+    """The view of ``slug`` for this request (``NotFound`` if there is no such question);
+    ``question``: its row, when the caller has loaded it already (lists)."""
+    model = read_model()
+    state = model.versions.state(db.session, slug)
+    views = g.setdefault("question_views", {})
+    view = views.get((slug, state.version))
+    if view is None:
+        view = views[(slug, state.version)] = QuestionView(model, db.session, state)
+    if question is not None and question.id == state.id:
+        view.__dict__.setdefault("question", question)  # the cached_property, filled
+    return view

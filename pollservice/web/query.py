@@ -1,0 +1,53 @@
+"""Query-string parsing shared by the pages, charts and API: each parameter checked once,
+a bad one answered with ``BadRequest`` naming it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .. import stats
+from ..services.charts import RANGES, SIZES
+from ..services.errors import BadRequest
+
+
+def _one_of(value: str | None, name: str, allowed, default: str) -> str:
+    text = (value or default).strip().lower()
+    if text not in allowed:
+        raise BadRequest(f"Unknown {name} {value!r}; use one of {', '.join(allowed)}.",
+                         fields={name: f"must be one of {', '.join(allowed)}"})
+    return text
+
+
+def parse_method(value: str | None) -> str:
+    return _one_of(value, "method", stats.METHODS, stats.DEFAULT_METHOD)
+
+
+def parse_range(value: str | None) -> str:
+    return _one_of(value, "range", RANGES, "all")
+
+
+def parse_size(value: str | None) -> str:
+    return _one_of(value, "size", SIZES, "full")
+
+
+def parse_date(value: str | None, name: str) -> dt.date | None:
+    if value is None or value.strip() == "":
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise BadRequest(
+            f"{name} must be a date in the form YYYY-MM-DD, not {value!r}.",
+            fields={name: "must be a date in the form YYYY-MM-DD"},
+        ) from None
+
+
+def parse_flag(value: str | None, name: str) -> bool:
+    if value is None or value.strip() == "":
+        return False
+    text = value.strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise BadRequest(f"{name} must be true or false, not {value!r}.", fields={name: "must be true or false"})
