@@ -60,6 +60,21 @@ def argument_error(error: HTTPException, messages: dict):
     return render_template("error.html", status=status, message=body["error"]["message"]), status
 
 
+def http_error(error: HTTPException):
+    messages = (getattr(error, "data", None) or {}).get("messages")
+    if messages is not None:  # webargs could not parse a query string or JSON body
+        return argument_error(error, messages)
+    if error.code == 429:
+        error.description = f"Too many attempts ({error.description}); wait and try again."
+    if wants_json():
+        code = (error.name or "error").lower().replace(" ", "_")
+        body = {"error": {"code": code, "message": error.description, "fields": {}}}
+        response = jsonify(body)
+        response.status_code = error.code or 500
+        return response
+    return render_template("error.html", status=error.code, message=error.description), error.code
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
@@ -75,26 +90,7 @@ def init_app(app: Flask) -> None:
             return jsonify(body), 400
         return render_template("error.html", status=400, message=message), 400
 
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        messages = (getattr(error, "data", None) or {}).get("messages")
-        if messages is not None:  # webargs could not parse a query string or JSON body
-            return argument_error(error, messages)
-        if error.code == 429:
-            error.description = f"Too many attempts ({error.description}); wait and try again."
-        if error.code == 413 and request.endpoint == "admin.new_upload" and not wants_json():
-            from .admin.uploads import upload_too_large  # the form says so, next to the field
-
-            return upload_too_large()
-        if wants_json():
-            code = (error.name or "error").lower().replace(" ", "_")
-            body = {"error": {"code": code, "message": error.description, "fields": {}}}
-            response = jsonify(body)
-            response.status_code = error.code or 500
-            return response
-        return render_template(
-            "error.html", status=error.code, message=error.description
-        ), error.code
+    app.register_error_handler(HTTPException, http_error)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -9,7 +9,7 @@ from flask_login import login_required, login_user, logout_user
 
 from ..extensions import limiter
 from ..services.users import authenticate
-from . import bp
+from .blueprint import bp
 from .forms import LoginForm
 
 

@@ -18,8 +18,8 @@ from ..services.polls import (
     validate_poll,
 )
 from ..services.questions import get_question, list_questions
-from . import bp
 from .auth import safe_next
+from .blueprint import bp
 from .forms import ActionForm, attach_errors, poll_form_data, poll_form_for
 
 # Service field names that have a form field of the same name.

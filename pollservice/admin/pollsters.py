@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from ..services.errors import ServiceError
 from ..services.pollsters import add_pollster, get_pollster, list_pollsters, rename_pollster
-from . import bp
+from .blueprint import bp
 from .forms import PollsterForm, attach_errors
 
 

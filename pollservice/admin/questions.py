@@ -15,7 +15,7 @@ from ..services.questions import (
     result_counts,
     update_question,
 )
-from . import bp
+from .blueprint import bp
 from .forms import QuestionEditForm, QuestionForm, attach_errors
 
 

@@ -27,7 +27,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from ..services import formats
 from ..services.errors import ServiceError
 from ..services.importing import ImportRejected, ImportSummary, import_text
-from . import bp
+from .blueprint import bp
 
 # Under the app's MAX_CONTENT_LENGTH (16 MiB), which refuses a larger request outright
 # (413) before this form could say why; 538's largest poll lists are about 4 MB.

@@ -6,7 +6,7 @@ from flask import Response, jsonify
 
 from ..services import audit, exporting
 from ..services.polls import get_poll
-from . import bp
+from .blueprint import bp
 from .schemas import ErrorSchema, HistoryEntrySchema
 
 

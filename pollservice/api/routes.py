@@ -9,7 +9,7 @@ from ..readmodel.http import versioned
 from ..services import averages, health
 from ..services.polls import count_polls, get_poll, list_polls, poll_as_dict
 from ..services.questions import get_question, list_questions
-from . import bp, service_bp
+from .blueprint import bp, service_bp
 from .schemas import (
     AverageArgs,
     AverageSchema,

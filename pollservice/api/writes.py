@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import g, jsonify
 
 from ..services.polls import add_poll, delete_poll, poll_as_dict, restore_poll, update_poll
-from . import bp
 from .auth import token_required
+from .blueprint import bp
 from .schemas import ErrorSchema, PollInputSchema, PollPatchSchema, PollSchema
 
 SECURITY = [{"bearerAuth": []}]

@@ -1,7 +1,6 @@
 """Public pages and chart images."""
 
-from flask import Blueprint
+from . import routes  # noqa: F401  (its routes)
+from .blueprint import bp
 
-bp = Blueprint("web", __name__)
-
-from . import routes  # noqa: E402,F401
+__all__ = ["bp"]

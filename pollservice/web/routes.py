@@ -24,7 +24,7 @@ from ..services.errors import BadRequest, NotFound
 from ..services.polls import get_poll, list_polls
 from ..services.pollsters import get_pollster, list_pollsters, pollster_house_effects, pollster_polls
 from ..services.questions import list_regions, poll_counts, search_questions
-from . import bp
+from .blueprint import bp
 from .query import parse_date, parse_flag, parse_method, parse_range, parse_size
 
 MIMETYPES = {"png": "image/png", "svg": "image/svg+xml"}

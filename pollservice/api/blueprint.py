@@ -1,0 +1,57 @@
+"""The API's blueprints (see the package docstring), on their own so that the view
+modules import them without a cycle."""
+
+
+from urllib.parse import urlencode
+
+from flask import Blueprint as FlaskBlueprint
+from flask import current_app, request, send_from_directory
+from flask_smorest import Blueprint
+
+
+class PagedBlueprint(Blueprint):
+    """Pagination metadata as plain headers: ``X-Total-Count`` (an integer) and an RFC 8288
+    ``Link`` header with ``next``/``prev``/``first``/``last``. (flask-smorest's own
+    ``X-Pagination`` header is a JSON string that OpenAPI 3.0 cannot describe as such.)"""
+
+    PAGINATION_HEADER_NAME = "X-Total-Count"
+
+    def _set_pagination_metadata(self, page_params, result, headers):
+        headers = dict(headers or {})
+        meta = self._make_pagination_metadata(page_params.page, page_params.page_size,
+                                              page_params.item_count)
+        headers["X-Total-Count"] = str(page_params.item_count)
+        links = []
+        for rel, key in (("first", "first_page"), ("prev", "previous_page"),
+                         ("next", "next_page"), ("last", "last_page")):
+            if key in meta:
+                args = {**request.args, "page": meta[key], "page_size": page_params.page_size}
+                query = urlencode(args)  # percent-encoded: no raw newline or & from the client
+                links.append(f'<{request.base_url}?{query}>; rel="{rel}"')
+        if links:
+            headers["Link"] = ", ".join(links)
+        return result, headers
+
+    def _document_pagination_metadata(self, spec, resp_doc):
+        resp_doc.setdefault("headers", {}).update({
+            "X-Total-Count": {"description": "number of items on all pages",
+                              "schema": {"type": "integer", "minimum": 0}},
+            "Link": {"description": "RFC 8288 links to the first, previous, next and last pages",
+                     "schema": {"type": "string"}},
+        })
+
+
+bp = PagedBlueprint("api", __name__, url_prefix="/api/v1",
+               description="Questions, polls, averages, trends and house effects.")
+service_bp = Blueprint("service", __name__, url_prefix="",
+                       description="Service health and API documentation.")
+
+# Not part of the OpenAPI document: the page that renders it.
+docs_bp = FlaskBlueprint("api_docs", __name__)
+
+
+@docs_bp.get("/api/docs")
+def api_docs():
+    """The human-readable API documentation (Swagger UI, served from static/)."""
+    return send_from_directory(current_app.static_folder, "api-docs.html")
+
