@@ -40,6 +40,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
     app.config.from_mapping(config.DEFAULTS)
     app.config["SQLALCHEMY_DATABASE_URI"] = config.default_database_url(app.instance_path)
     app.config.from_pyfile("config.py", silent=True)
+    # Any setting as POLLSERVICE_<NAME> (values parsed as JSON: POLLSERVICE_JSON_MAX_AGE=60)
+    app.config.from_prefixed_env("POLLSERVICE")
     app.config.update(config.from_environment())
     if test_config:
         app.config.update(test_config)

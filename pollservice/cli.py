@@ -11,9 +11,9 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from .domain.errors import ServiceError
 from .services import formats
 from .services.demo import database_is_empty, load_demo
-from .services.errors import ServiceError
 from .services.exporting import dumps, export_csv, export_json
 from .services.importing import ImportRejected, import_text, read_text
 from .services.tokens import create_token, revoke_token

@@ -1,5 +1,7 @@
-"""Configuration: code defaults, then the instance folder's ``config.py``, then the
-environment, then a test mapping passed to ``create_app``.
+"""Configuration: code defaults, then the instance folder's ``config.py``, then any
+setting as a ``POLLSERVICE_<NAME>`` environment variable (``app.config.from_prefixed_env``;
+values parsed as JSON, e.g. ``POLLSERVICE_READ_STALENESS_SECONDS=2``), then the variables
+below, then a test mapping passed to ``create_app``.
 
 Environment variables:
 

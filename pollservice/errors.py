@@ -6,7 +6,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .services.errors import ServiceError
+from .domain.errors import ServiceError
 
 
 def wants_json() -> bool:

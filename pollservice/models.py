@@ -29,12 +29,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .extensions import db
 
 # Population codes, as FiveThirtyEight and most pollsters use them.
-POPULATIONS = {
-    "a": "Adults",
-    "rv": "Registered voters",
-    "lv": "Likely voters",
-    "v": "Voters",
-}
 
 
 def utcnow() -> dt.datetime:

@@ -192,7 +192,7 @@ def stored_poll(app, poll_id: int) -> dict:
 
     with app.app_context():
         poll = get_poll(poll_id, include_deleted=True)
-        return {**poll_as_dict(poll, poll.question.choices), "deleted": poll.deleted_at is not None}
+        return {**poll_as_dict(poll), "deleted": poll.deleted_at is not None}
 
 
 @pytest.mark.parametrize("url", [

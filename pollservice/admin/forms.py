@@ -27,9 +27,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
-from ..models import POPULATIONS, Poll, Question
-
-MODES = ["Live phone", "Online", "IVR", "IVR/Online", "Text", "Mail", "Mixed", "In person"]
+from ..domain.poll_fields import EDITABLE_FIELDS, POPULATIONS, SCALAR_FIELDS, PollField
+from ..models import Poll, Question
 
 
 class LoginForm(FlaskForm):
@@ -39,36 +38,42 @@ class LoginForm(FlaskForm):
 
 
 class PollForm(FlaskForm):
+    """The poll form: the question, then one field per editable field of ``POLL_FIELDS``
+    (added below, in the table's order), then one percent field per answer choice."""
+
     question = SelectField("Question", validators=[DataRequired()])
-    pollster = StringField(
-        "Pollster", validators=[DataRequired(), Length(max=200)],
-        description="Pick an existing pollster or type a new name.",
-    )
-    sponsor = StringField("Sponsor", validators=[Optional(), Length(max=300)])
-    start_date = DateField("Field start", validators=[DataRequired(message="Enter a date.")])
-    end_date = DateField("Field end", validators=[DataRequired(message="Enter a date.")])
-    sample_size = IntegerField(
-        "Sample size", validators=[Optional(), NumberRange(min=1, message="Must be at least 1.")],
-        description="Leave empty when the poll did not report it.",
-    )
-    population = SelectField(
-        "Population", choices=[SelectChoice(code, label) for code, label in POPULATIONS.items()],
-        validators=[DataRequired()],
-    )
-    mode = StringField("Mode", validators=[Optional(), Length(max=120)],
-                       description="e.g. " + ", ".join(MODES[:4]))
-    source_url = URLField(
-        "Source URL", validators=[Optional(), URL(message="Enter an http(s) address."), Length(max=2000)]
-    )
-    partisan = BooleanField("Partisan sponsor")
-    internal = BooleanField("Internal poll")
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=10000)])
-    submit = SubmitField("Save poll")
 
     choice_field_names: list[tuple[str, str]] = []
 
     def choice_fields(self):
         return [(name, getattr(self, field_name)) for field_name, name in self.choice_field_names]
+
+
+def _form_field(field: PollField):
+    """The form field of one poll field; the service's validator checks the same rules
+    again (and is the one that counts), these give the browser's first answer."""
+    text_limit = [Length(max=field.max_length)] if field.max_length else []
+    presence = [DataRequired()] if field.required else [Optional()]
+    if field.kind == "date":
+        return DateField(field.label, validators=[DataRequired(message="Enter a date.")])
+    if field.kind == "count":
+        return IntegerField(field.label, description=field.help, validators=[
+            Optional(), NumberRange(min=1, message="Must be at least 1.")])
+    if field.kind == "population":
+        return SelectField(field.label, validators=[DataRequired()],
+                           choices=[SelectChoice(code, label) for code, label in POPULATIONS.items()])
+    if field.kind == "flag":
+        return BooleanField(field.label)
+    if field.kind == "url":
+        return URLField(field.label, validators=[Optional(), URL(message="Enter an http(s) address."),
+                                                 *text_limit])
+    kind = TextAreaField if field.multiline else StringField
+    return kind(field.label, validators=[*presence, *text_limit], description=field.help)
+
+
+for _field in EDITABLE_FIELDS:
+    setattr(PollForm, _field.name, _form_field(_field))
+PollForm.submit = SubmitField("Save poll")
 
 
 def poll_form_for(chosen: Question, questions: list[Question], **kwargs) -> PollForm:
@@ -98,9 +103,7 @@ def poll_form_for(chosen: Question, questions: list[Question], **kwargs) -> Poll
 
 def poll_form_data(poll: Poll) -> dict:
     """The stored poll as the poll form's initial data."""
-    data = {name: getattr(poll, name) for name in (
-        "sponsor", "start_date", "end_date", "sample_size", "population", "mode", "source_url",
-        "partisan", "internal", "notes")}
+    data = {name: getattr(poll, name) for name in SCALAR_FIELDS}
     data["pollster"] = poll.pollster.name
     by_choice = {result.choice_id: result.pct for result in poll.results}
     for choice in poll.question.choices:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..services.errors import ServiceError
+from ..domain.errors import ServiceError
 from ..services.polls import (
     POLL_STATUSES,
     add_poll,

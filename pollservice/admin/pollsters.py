@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from ..services.errors import ServiceError
+from ..domain.errors import ServiceError
 from ..services.pollsters import add_pollster, get_pollster, list_pollsters, rename_pollster
 from .blueprint import bp
 from .forms import PollsterForm, attach_errors

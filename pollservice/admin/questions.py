@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from ..services.errors import ServiceError
+from ..domain.errors import ServiceError
 from ..services.questions import (
     ChoiceEdit,
     add_question,

@@ -24,8 +24,8 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from ..domain.errors import ServiceError
 from ..services import formats
-from ..services.errors import ServiceError
 from ..services.importing import ImportRejected, ImportSummary, import_text
 from .blueprint import bp
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify
+from flask import Response
 
 from ..services import audit, exporting
 from ..services.polls import get_poll
@@ -39,4 +39,4 @@ def poll_history(poll_id: int):
     (``user:NAME``, ``token:NAME``, ``import:FILE``), old and new values. A deleted poll
     keeps its history."""
     get_poll(poll_id, include_deleted=True)  # 404 for an unknown poll
-    return jsonify(audit.history(poll_id))
+    return audit.history(poll_id)

@@ -1,14 +1,13 @@
-"""Read endpoints. Thin views: parse the query (schemas), call one service, return JSON."""
+"""Read endpoints. Thin views: parse the query (schemas), call one service, return what
+it gives; the response schema dumps it to JSON."""
 
 from __future__ import annotations
-
-from flask import jsonify
 
 from ..readmodel import question_view
 from ..readmodel.http import versioned
 from ..services import averages, health
-from ..services.polls import count_polls, get_poll, list_polls, poll_as_dict
-from ..services.questions import get_question, list_questions
+from ..services.polls import count_polls, get_poll, list_polls
+from ..services.questions import get_question, page_of_questions
 from .blueprint import bp, service_bp
 from .schemas import (
     AverageArgs,
@@ -41,11 +40,10 @@ def question_summary(question) -> dict:
 @bp.paginate(page_size=100, max_page_size=1000)
 def questions(pagination_parameters):
     """List the questions with each one's current average per choice."""
-    everything = list_questions()
-    pagination_parameters.item_count = len(everything)
-    page = everything[pagination_parameters.first_item:pagination_parameters.last_item + 1]
-    return jsonify([{**question_summary(q), "latest": averages.latest_averages(question_view(q.slug, q))}
-                    for q in page])
+    page, pagination_parameters.item_count = page_of_questions(pagination_parameters.page,
+                                                               pagination_parameters.page_size)
+    return [{**question_summary(q), "latest": averages.latest_averages(question_view(q.slug, q))}
+            for q in page]
 
 
 @bp.get("/questions/<slug>")
@@ -54,7 +52,7 @@ def questions(pagination_parameters):
 @bp.alt_response(404, schema=ErrorSchema)
 def question(slug: str):
     """One question with its answer choices in order."""
-    return jsonify(question_summary(question_view(slug).question))
+    return question_summary(question_view(slug).question)
 
 
 @bp.get("/questions/<slug>/polls")
@@ -68,10 +66,9 @@ def polls(slug: str, pagination_parameters, pollster=None, population=None, from
     filters = {"pollster": pollster, "population": population, "start": from_, "end": to}
     total = pagination_parameters.item_count = count_polls(q, **filters)
     if pagination_parameters.first_item >= total:
-        return jsonify([])  # past the last page (also keeps huge offsets out of SQL)
-    page = list_polls(q, **filters, offset=pagination_parameters.first_item,
+        return []  # past the last page (also keeps huge offsets out of SQL)
+    return list_polls(q, **filters, offset=pagination_parameters.first_item,
                       limit=pagination_parameters.page_size)
-    return jsonify([poll_as_dict(poll, q.choices) for poll in page])
 
 
 @bp.get("/questions/<slug>/average")
@@ -83,7 +80,7 @@ def polls(slug: str, pagination_parameters, pollster=None, population=None, from
 @bp.alt_response(422, schema=ErrorSchema)
 def average(slug: str, method: str, as_of=None):
     """Per choice, the average with its 95% interval, using polls ended by ``as_of``."""
-    return jsonify(averages.question_average(question_view(slug), method, as_of))
+    return averages.question_average(question_view(slug), method, as_of)
 
 
 @bp.get("/questions/<slug>/trend")
@@ -96,14 +93,8 @@ def trend(slug: str, method: str, realtime: bool, from_=None, to=None):
     """Per choice, a daily series of the estimate with its 95% interval."""
     view = question_view(slug)
     trends = averages.question_trend(view, method, from_, to, realtime)
-    return jsonify({
-        "question": view.slug,
-        "method": method,
-        "realtime": realtime,
-        "from": from_.isoformat() if from_ else None,
-        "to": to.isoformat() if to else None,
-        "choices": {name: averages.trend_as_records(frame) for name, frame in trends.items()},
-    })
+    return {"question": view.slug, "method": method, "realtime": realtime, "from_": from_, "to": to,
+            "choices": {name: averages.trend_as_records(frame) for name, frame in trends.items()}}
 
 
 @bp.get("/questions/<slug>/house-effects")
@@ -113,7 +104,7 @@ def trend(slug: str, method: str, realtime: bool, from_=None, to=None):
 def house_effects(slug: str):
     """Per choice, each pollster's house effect with its 95% interval (kalman fit)."""
     view = question_view(slug)
-    return jsonify({"question": view.slug, "choices": averages.house_effects(view)})
+    return {"question": view.slug, "choices": averages.house_effects(view)}
 
 
 @bp.get("/polls/<int:poll_id>")
@@ -121,8 +112,7 @@ def house_effects(slug: str):
 @bp.alt_response(404, schema=ErrorSchema)
 def poll(poll_id: int):
     """One poll."""
-    p = get_poll(poll_id)
-    return jsonify(poll_as_dict(p, p.question.choices))
+    return get_poll(poll_id)
 
 
 @service_bp.get("/healthz")
@@ -131,7 +121,7 @@ def poll(poll_id: int):
 def healthz():
     """Database reachability and the migration version it is at."""
     report = health.check()
-    return jsonify(report), (200 if report["status"] == "ok" else 503)
+    return report, (200 if report["status"] == "ok" else 503)
 
 
 
@@ -140,4 +130,4 @@ def healthz():
 def livez():
     """Liveness: the worker answers. A constant body that touches nothing (no database,
     no cache), so it also measures the framework's ceiling in bench/bench_load.py."""
-    return jsonify({"status": "ok"})
+    return {"status": "ok"}

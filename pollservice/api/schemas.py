@@ -1,17 +1,18 @@
-"""Marshmallow schemas: they parse query strings and JSON bodies, and flask-smorest turns
-them into the OpenAPI document at ``/api/openapi.json``, so the document cannot drift
-from what the code accepts and returns."""
+"""Marshmallow schemas: they parse query strings and JSON bodies, every response is dumped
+through its schema, and flask-smorest turns them into the OpenAPI document at
+``/api/openapi.json``, so the document cannot drift from what the code accepts and
+returns. The poll's own schemas are made from its field table (``domain.schemas``)."""
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
-from ..models import POPULATIONS
+from ..domain.schemas import POPULATION, PollInputSchema, PollPatchSchema, PollSchema
 from ..stats import DEFAULT_METHOD, METHODS
 
-POPULATION = validate.OneOf(list(POPULATIONS))
+__all__ = ["PollInputSchema", "PollPatchSchema", "PollSchema"]  # the poll's, made from its fields
+
 METHOD = validate.OneOf(list(METHODS))
-PERCENT = validate.Range(min=0, max=100)
 
 
 class ErrorDetailSchema(Schema):
@@ -86,56 +87,6 @@ class QuestionSchema(Schema):
 class QuestionSummarySchema(QuestionSchema):
     latest = fields.Dict(keys=fields.String(), values=fields.Nested(LatestSchema, allow_none=True),
                          required=True, metadata={"description": "choice -> current average (null: no poll)"})
-
-
-class PollSchema(Schema):
-    id = fields.Integer(required=True)
-    pollster = fields.String(required=True)
-    sponsor = fields.String(allow_none=True, required=True)
-    start_date = fields.Date(required=True)
-    end_date = fields.Date(required=True)
-    sample_size = fields.Integer(allow_none=True, required=True,
-                                 metadata={"description": "null when unknown"})
-    population = fields.String(required=True, validate=POPULATION, metadata={
-        "description": "a adults, rv registered voters, lv likely voters, v voters"})
-    mode = fields.String(allow_none=True, required=True)
-    source_url = fields.String(allow_none=True, required=True)
-    partisan = fields.Boolean(required=True)
-    internal = fields.Boolean(required=True)
-    notes = fields.String(allow_none=True, required=True)
-    results = fields.Dict(keys=fields.String(), values=fields.Float(), required=True,
-                          metadata={"description": "answer choice -> percent"})
-
-
-class PollInputSchema(Schema):
-    """A poll to store: the shape of a poll in ``GET .../polls`` without ``id``."""
-
-    class Meta:
-        unknown = RAISE
-
-    pollster = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    sponsor = fields.String(allow_none=True, validate=validate.Length(max=300))
-    start_date = fields.Date(required=True)
-    end_date = fields.Date(required=True)
-    sample_size = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1, max=10_000_000))
-    population = fields.String(required=True, validate=POPULATION)
-    mode = fields.String(allow_none=True, validate=validate.Length(max=120))
-    source_url = fields.String(allow_none=True, validate=validate.Length(max=2000))
-    partisan = fields.Boolean()
-    internal = fields.Boolean()
-    notes = fields.String(allow_none=True, validate=validate.Length(max=10000))
-    results = fields.Dict(keys=fields.String(), values=fields.Float(validate=PERCENT, allow_nan=False),
-                          required=True)
-    source_id = fields.String(validate=validate.Length(min=1, max=200), metadata={
-        "description": "your id for this poll; a second poll with the same id is refused (409)"})
-
-
-class PollPatchSchema(PollInputSchema):
-    """Some of a poll's values; the rest stay as they are."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("partial", True)
-        super().__init__(*args, **kwargs)
 
 
 class AverageSchema(Schema):

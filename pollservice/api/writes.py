@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import g
 
-from ..services.polls import add_poll, delete_poll, poll_as_dict, restore_poll, update_poll
+from ..services.polls import add_poll, delete_poll, restore_poll, update_poll
 from .auth import token_required
 from .blueprint import bp
 from .schemas import ErrorSchema, PollInputSchema, PollPatchSchema, PollSchema
@@ -31,8 +31,7 @@ def failures(*codes: int):
 @failures(400, 401, 404, 409, 422)
 def create_poll(data: dict, slug: str):
     """Add a poll to a question. ``results`` maps answer choices to percents."""
-    poll = add_poll(slug, data, source="api", actor=g.api_actor)
-    return jsonify(poll_as_dict(poll, poll.question.choices)), 201
+    return add_poll(slug, data, source="api", actor=g.api_actor)
 
 
 @bp.patch("/polls/<int:poll_id>")
@@ -45,8 +44,7 @@ def patch_poll(data: dict, poll_id: int):
     """Change some of a poll's values; ``results``, when given, replaces all of them."""
     # The identity of a poll (source_id) does not change; the rest merges with the stored
     # poll under its row lock.
-    poll = update_poll(poll_id, data, actor=g.api_actor, partial=True)
-    return jsonify(poll_as_dict(poll, poll.question.choices))
+    return update_poll(poll_id, data, actor=g.api_actor, partial=True)
 
 
 @bp.delete("/polls/<int:poll_id>")
@@ -67,6 +65,5 @@ def remove_poll(poll_id: int):
 @failures(400, 401, 404, 422)
 def undelete_poll(poll_id: int):
     """Undo the deletion of a poll."""
-    poll = restore_poll(poll_id, actor=g.api_actor)
-    return jsonify(poll_as_dict(poll, poll.question.choices))
+    return restore_poll(poll_id, actor=g.api_actor)
 

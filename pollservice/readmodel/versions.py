@@ -30,8 +30,8 @@ import redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain.errors import NotFound
 from ..models import Question
-from ..services.errors import NotFound
 
 log = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ from flask import g
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ..domain.errors import NotFound
 from ..extensions import db
 from ..models import Question
-from ..services.errors import NotFound
 from .frames import poll_frames
 from .series import Payloads
 from .state import ReadModel, read_model

@@ -7,11 +7,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..domain.poll_fields import AUDITED_FIELDS
 from ..extensions import db
 from ..models import AuditEntry, Poll, utcnow
-
-AUDITED_FIELDS = ("pollster", "sponsor", "start_date", "end_date", "sample_size", "population",
-                  "mode", "source_url", "partisan", "internal", "notes", "source", "source_id")
 
 
 def poll_snapshot(poll: Poll, choice_names: dict[int, str]) -> dict[str, Any]:

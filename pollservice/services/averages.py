@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 
 from .. import stats
+from ..domain.errors import BadRequest, ValidationFailed
 from ..readmodel import QuestionView
 from ..readmodel.series import trend_frame
-from .errors import BadRequest, ValidationFailed
 
 MAX_TREND_DAYS = 366 * 30
 EMPTY_TREND = pd.DataFrame({"date": pd.to_datetime([]), "estimate": [], "lower": [], "upper": []})
@@ -36,10 +36,8 @@ def question_average(view: QuestionView, method: str, as_of: dt.date | None) -> 
     if as_of is None or (last is not None and as_of >= last):
         choices = {name: None if p is None else {k: p["average"][k] for k in AVERAGE_FIELDS}
                    for name, p in stored.items()}
-        effective = as_of or last
-        return {"question": view.slug, "method": method,
-                "as_of": effective.isoformat() if effective else None, "choices": choices}
-    return {"question": view.slug, "method": method, "as_of": as_of.isoformat(),
+        return {"question": view.slug, "method": method, "as_of": as_of or last, "choices": choices}
+    return {"question": view.slug, "method": method, "as_of": as_of,
             "choices": _average_as_of(view, method, as_of)}
 
 
@@ -61,10 +59,14 @@ def _average_as_of(view: QuestionView, method: str, as_of: dt.date) -> dict[str,
     return choices
 
 
+def _with_date(average: dict[str, Any]) -> dict[str, Any]:
+    return {**average, "as_of": dt.date.fromisoformat(average["as_of"])}
+
+
 def latest_averages(view: QuestionView, method: str | None = None) -> dict[str, dict | None]:
     """Per choice, the current average with its interval and the date it refers to."""
     stored = view.series(method or stats.DEFAULT_METHOD)
-    return {name: None if p is None else dict(p["average"]) for name, p in stored.items()}
+    return {name: None if p is None else _with_date(p["average"]) for name, p in stored.items()}
 
 
 def question_trend(
@@ -105,7 +107,7 @@ def question_trend(
 def trend_as_records(trend: pd.DataFrame) -> list[dict[str, Any]]:
     return [
         {
-            "date": pd.Timestamp(row.date).date().isoformat(),
+            "date": pd.Timestamp(row.date).date(),
             "estimate": _clean(row.estimate),
             "lower": _clean(row.lower),
             "upper": _clean(row.upper),

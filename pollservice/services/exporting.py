@@ -81,7 +81,7 @@ def poll_record(poll: Poll, choices: list[Choice], weights: dict[str, tuple[floa
     actual_by_choice = {r.choice_id: r.actual_pct for r in poll.results if r.actual_pct is not None}
     actual = {c.name: actual_by_choice[c.id] for c in choices if c.id in actual_by_choice}
     return {
-        **poll_as_dict(poll, choices),
+        **poll_as_dict(poll),
         "source": poll.source,
         "source_id": poll.source_id,
         "election_date": poll.election_date.isoformat() if poll.election_date else None,

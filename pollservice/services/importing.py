@@ -40,13 +40,15 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ..domain.errors import Conflict, ServiceError, ValidationFailed
+from ..domain.poll_fields import AUDITED_FIELDS
+from ..domain.validation import PollInput as PollInput  # re-exported for the format readers
+from ..domain.validation import parse_date, pollster_slug
 from ..extensions import db
 from ..models import AuditEntry, Choice, Poll, Pollster, Question, Result, utcnow
 from ..readmodel import mark_changed
-from .audit import AUDITED_FIELDS, changed_values
-from .errors import Conflict, ServiceError, ValidationFailed
-from .polls import PollInput as PollInput  # re-exported for the format readers
-from .polls import parse_date, pollster_slug, validate_poll
+from .audit import changed_values
+from .polls import validate_poll
 from .questions import create_question
 from .transaction import transaction
 

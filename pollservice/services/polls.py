@@ -1,218 +1,33 @@
-"""Polls: validation of incoming poll data, storing it, and reading it back.
-
-One validator serves every way a poll arrives (admin form, CSV import, JSON API), so a
-rule holds everywhere or nowhere. Errors name the field: ``sample_size``,
-``results.Support`` and so on.
-"""
+"""Polls: storing them (validated by ``domain.validation``), changing, deleting and
+restoring them with their audit entries, and reading them back."""
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlparse
 
-from slugify import slugify
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ..domain import validation
+from ..domain.errors import Conflict, NotFound
+from ..domain.poll_fields import SCALAR_FIELDS
+from ..domain.schemas import PollSchema
+from ..domain.validation import PollInput, pollster_slug
 from ..extensions import db
-from ..models import POPULATIONS, Choice, Poll, Pollster, Question, Result, utcnow
+from ..models import Poll, Pollster, Question, Result, utcnow
 from . import audit
-from .errors import Conflict, NotFound, ValidationFailed
 from .questions import get_question
 from .transaction import transaction
 
-# Results of one poll may add up to a little over 100 because each is rounded.
-ROUNDING_ALLOWANCE = 1.0
-TRUE_WORDS = {"1", "true", "t", "yes", "y", "on"}
-FALSE_WORDS = {"", "0", "false", "f", "no", "n", "off"}
-
-
-@dataclass
-class PollInput:
-    """A validated poll, ready to be stored."""
-
-    pollster: str
-    start_date: dt.date
-    end_date: dt.date
-    population: str
-    results: dict[str, float]
-    sponsor: str = ""
-    sample_size: int | None = None
-    mode: str = ""
-    source_url: str = ""
-    partisan: bool = False
-    internal: bool = False
-    notes: str = ""
-    source: str = "form"
-    source_id: str | None = None
-
-
-def parse_date(value: Any) -> dt.date:
-    """An ISO date (``YYYY-MM-DD``) or a ``date``; raises ``ValueError`` otherwise."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    if not text:
-        raise ValueError("is required")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
-
-
-def _text(raw: Mapping[str, Any], name: str, max_length: int) -> tuple[str, str | None]:
-    value = raw.get(name)
-    text = "" if value is None else str(value).strip()
-    if len(text) > max_length:
-        return text, f"must be at most {max_length} characters"
-    return text, None
-
-
-def _number(value: Any) -> float:
-    if isinstance(value, bool):
-        raise ValueError("must be a number")
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        text = str(value).strip().rstrip("%").strip()
-        try:
-            number = float(text)
-        except ValueError:
-            raise ValueError(f"{text!r} is not a number") from None
-    if not math.isfinite(number):
-        raise ValueError("must be a finite number")
-    return number
-
-
-def _flag(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = "" if value is None else str(value).strip().lower()
-    if text in TRUE_WORDS:
-        return True
-    if text in FALSE_WORDS:
-        return False
-    raise ValueError(f"{text!r} is not yes/no")
+POLL_SCHEMA = PollSchema()
 
 
 def validate_poll(question: Question, raw: Mapping[str, Any]) -> PollInput:
-    """Check one poll's raw values (strings from a form or CSV, or JSON types) against
-    the rules and the question's choices.
-
-    Raises
-    ------
-    ValidationFailed
-        with one message per offending field, e.g. ``{"results.Support": "must be between
-        0 and 100"}``; nothing is stored.
-    """
-    errors: dict[str, str] = {}
-    values: dict[str, Any] = {}
-
-    for name, max_length in (("pollster", 200), ("sponsor", 300), ("mode", 120),
-                             ("source_url", 2000), ("notes", 10000)):
-        values[name], problem = _text(raw, name, max_length)
-        if problem:
-            errors[name] = problem
-    if not values["pollster"] and "pollster" not in errors:
-        errors["pollster"] = "is required"
-    elif "pollster" not in errors and not pollster_slug(values["pollster"]):
-        errors["pollster"] = "must contain at least one letter or digit"
-
-    for name in ("start_date", "end_date"):
-        try:
-            values[name] = parse_date(raw.get(name) if raw.get(name) is not None else "")
-        except ValueError as exc:
-            errors[name] = str(exc)
-    if "start_date" in values and "end_date" in values and values["end_date"] < values["start_date"]:
-        errors["end_date"] = "must be on or after the start date"
-
-    size = raw.get("sample_size")
-    values["sample_size"] = None
-    if size is not None and str(size).strip() != "":
-        try:
-            number = _number(size)
-            if number != int(number):
-                errors["sample_size"] = "must be a whole number"
-            elif number <= 0:
-                errors["sample_size"] = "must be greater than 0"
-            elif number > 10_000_000:
-                errors["sample_size"] = "is implausibly large"
-            else:
-                values["sample_size"] = int(number)
-        except ValueError as exc:
-            errors["sample_size"] = str(exc)
-
-    population = str(raw.get("population") or "").strip().lower()
-    if population not in POPULATIONS:
-        errors["population"] = "must be one of " + ", ".join(
-            f"{code} ({label.lower()})" for code, label in POPULATIONS.items()
-        )
-    values["population"] = population
-
-    if values.get("source_url") and "source_url" not in errors:
-        parsed = urlparse(values["source_url"])
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            errors["source_url"] = "must be an http(s) URL"
-
-    for name in ("partisan", "internal"):
-        try:
-            values[name] = _flag(raw.get(name))
-        except ValueError as exc:
-            errors[name] = str(exc)
-
-    values["results"] = _validate_results(question, raw.get("results"), errors)
-
-    if errors:
-        raise ValidationFailed("The poll has invalid fields.", fields=errors)
-    return PollInput(
-        source=str(raw.get("source") or "form"),
-        source_id=(str(raw["source_id"]).strip() or None) if raw.get("source_id") else None,
-        **values,
-    )
-
-
-def _validate_results(question: Question, results: Any, errors: dict[str, str]) -> dict[str, float]:
-    choice_names = [choice.name for choice in question.choices]
-    if not isinstance(results, Mapping):
-        errors["results"] = "must map each answer choice to a percent"
-        return {}
-    valid: dict[str, float] = {}
-    for name, value in results.items():
-        key = f"results.{name}"
-        if name not in choice_names:
-            errors[key] = f"is not a choice of this question ({', '.join(choice_names)})"
-            continue
-        if value is None or str(value).strip() == "":
-            continue  # this poll did not report that choice
-        try:
-            pct = _number(value)
-        except ValueError as exc:
-            errors[key] = str(exc)
-            continue
-        if not 0 <= pct <= 100:
-            errors[key] = "must be between 0 and 100"
-            continue
-        valid[name] = pct
-    if not valid and not any(key.startswith("results") for key in errors):
-        errors["results"] = "at least one answer choice needs a percent"
-    elif sum(valid.values()) > 100 + ROUNDING_ALLOWANCE:
-        errors["results"] = (
-            f"the percents add up to {sum(valid.values()):g}, more than 100 "
-            f"(plus {ROUNDING_ALLOWANCE:g} for rounding)"
-        )
-    return valid
-
-
-def pollster_slug(name: str) -> str:
-    """The one way a pollster's slug is made (the column holds 120 characters)."""
-    return slugify(name, max_length=120)
+    """``domain.validation.validate_poll`` against this question's answer choices."""
+    return validation.validate_poll([choice.name for choice in question.choices], raw)
 
 
 def get_or_create_pollster(name: str) -> Pollster:
@@ -228,22 +43,9 @@ def get_or_create_pollster(name: str) -> Pollster:
 def build_poll(question: Question, data: PollInput) -> Poll:
     """A new ``Poll`` (added to the session, not committed) from validated data."""
     choices = {choice.name: choice for choice in question.choices}
-    poll = Poll(
-        question=question,
-        pollster=get_or_create_pollster(data.pollster),
-        sponsor=data.sponsor,
-        start_date=data.start_date,
-        end_date=data.end_date,
-        sample_size=data.sample_size,
-        population=data.population,
-        mode=data.mode,
-        source_url=data.source_url,
-        partisan=data.partisan,
-        internal=data.internal,
-        notes=data.notes,
-        source=data.source,
-        source_id=data.source_id,
-    )
+    poll = Poll(question=question, pollster=get_or_create_pollster(data.pollster),
+                source=data.source, source_id=data.source_id,
+                **{name: getattr(data, name) for name in SCALAR_FIELDS})
     db.session.add(poll)
     poll.results = [Result(choice=choices[name], pct=pct) for name, pct in data.results.items()]
     return poll
@@ -329,10 +131,6 @@ def restore_poll(poll_id: int, actor: str) -> Poll:
     return poll
 
 
-SCALAR_FIELDS = ("sponsor", "start_date", "end_date", "sample_size", "population", "mode",
-                 "source_url", "partisan", "internal", "notes")
-
-
 def assign_poll(poll: Poll, data: PollInput, pollster: Pollster, question: Question) -> None:
     """Copy validated values onto a poll, reusing its stored results where it can."""
     choices = {c.name: c for c in question.choices}
@@ -389,24 +187,9 @@ def count_polls(question: Question, pollster: str | None = None, population: str
     ).scalar_one()
 
 
-def poll_as_dict(poll: Poll, choices: Iterable[Choice]) -> dict[str, Any]:
-    """The public shape of a poll (API, JSON export)."""
-    by_choice = {result.choice_id: result.pct for result in poll.results}
-    return {
-        "id": poll.id,
-        "pollster": poll.pollster.name,
-        "sponsor": poll.sponsor or None,
-        "start_date": poll.start_date.isoformat(),
-        "end_date": poll.end_date.isoformat(),
-        "sample_size": poll.sample_size,
-        "population": poll.population,
-        "mode": poll.mode or None,
-        "source_url": poll.source_url or None,
-        "partisan": poll.partisan,
-        "internal": poll.internal,
-        "notes": poll.notes or None,
-        "results": {c.name: by_choice[c.id] for c in choices if c.id in by_choice},
-    }
+def poll_as_dict(poll: Poll) -> dict[str, Any]:
+    """The public shape of a poll as JSON types (API, JSON export): ``PollSchema``."""
+    return POLL_SCHEMA.dump(poll)
 
 
 def list_pollster_names() -> list[str]:

@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ..domain.errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..models import Poll, Pollster, Question, Result
 from ..readmodel import question_view
 from .averages import house_effects
-from .errors import NotFound, ValidationFailed
 from .polls import pollster_slug
 from .transaction import transaction
 

@@ -12,9 +12,9 @@ from slugify import slugify
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ..domain.errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..models import Choice, Poll, Question, Result
-from .errors import Conflict, NotFound, ValidationFailed
 from .transaction import transaction
 
 MAX_TITLE = 300
@@ -38,6 +38,16 @@ def list_questions() -> list[Question]:
             select(Question).options(selectinload(Question.choices)).order_by(Question.title)
         ).scalars()
     )
+
+
+def page_of_questions(page: int, per_page: int) -> tuple[list[Question], int]:
+    """One page of the questions by title (1-based ``page``), and how many there are in all;
+    paginated in the database."""
+    pagination = db.paginate(
+        select(Question).options(selectinload(Question.choices)).order_by(Question.title, Question.id),
+        page=page, per_page=per_page, max_per_page=None, error_out=False,
+    )
+    return list(pagination.items), pagination.total or 0
 
 
 def search_questions(text: str = "", region: str = "") -> list[Question]:

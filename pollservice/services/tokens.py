@@ -9,9 +9,10 @@ import secrets
 
 from sqlalchemy import select
 
+from ..domain.errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..models import ApiToken, utcnow
-from .errors import Conflict, NotFound, ValidationFailed
+from .transaction import transaction
 
 PREFIX = "pst_"
 
@@ -35,8 +36,8 @@ def create_token(name: str, expires_in_days: int | None = None) -> tuple[ApiToke
         token_hash=hash_token(token),
         expires_at=utcnow() + dt.timedelta(days=expires_in_days) if expires_in_days else None,
     )
-    db.session.add(record)
-    db.session.commit()
+    with transaction():
+        db.session.add(record)
     return record, token
 
 
@@ -45,8 +46,8 @@ def revoke_token(name: str) -> ApiToken:
     if record is None:
         raise NotFound(f"No token named {name!r}.", fields={"name": "unknown token"})
     if record.revoked_at is None:
-        record.revoked_at = utcnow()
-        db.session.commit()
+        with transaction():
+            record.revoked_at = utcnow()
     return record
 
 

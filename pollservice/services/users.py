@@ -6,9 +6,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..domain.errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..models import User
-from .errors import Conflict, ValidationFailed
+from .transaction import transaction
 
 MIN_PASSWORD_LENGTH = 8
 # Checked against when the user is unknown, so that a wrong name and a wrong password
@@ -28,8 +29,8 @@ def create_admin(username: str, password: str) -> User:
     if db.session.execute(select(User.id).where(User.username == username)).first():
         raise Conflict(f"An admin named {username!r} exists.", fields={"username": "already taken"})
     user = User(username=username, password_hash=generate_password_hash(password))
-    db.session.add(user)
-    db.session.commit()
+    with transaction():
+        db.session.add(user)
     return user
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from .. import stats
+from ..domain.errors import BadRequest
 from ..services.charts import RANGES, SIZES
-from ..services.errors import BadRequest
 
 
 def _one_of(value: str | None, name: str, allowed, default: str) -> str:

@@ -6,7 +6,8 @@ from flask import Response, render_template, request, url_for
 from flask_login import current_user
 
 from .. import stats
-from ..models import POPULATIONS
+from ..domain.errors import BadRequest, NotFound
+from ..domain.poll_fields import POPULATIONS
 from ..readmodel import question_view
 from ..readmodel.http import versioned
 from ..services import averages
@@ -20,7 +21,6 @@ from ..services.charts import (
     render_question_chart,
     source_line,
 )
-from ..services.errors import BadRequest, NotFound
 from ..services.polls import get_poll, list_polls
 from ..services.pollsters import get_pollster, list_pollsters, pollster_house_effects, pollster_polls
 from ..services.questions import list_regions, poll_counts, search_questions

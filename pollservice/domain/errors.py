@@ -1,5 +1,6 @@
-"""Errors the services raise. The web layers turn them into HTTP responses (JSON under
-``/api``, HTML elsewhere) in ``pollservice.errors``; the CLI prints them."""
+"""Domain errors, raised by the services and the read model. The web layers turn them
+into HTTP responses (JSON under ``/api``, HTML elsewhere) in ``pollservice.errors``; the
+CLI prints them."""
 
 from __future__ import annotations
 

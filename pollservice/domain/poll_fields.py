@@ -1,0 +1,85 @@
+"""One declaration of a poll's fields. The validator, the API's marshmallow schemas, the
+admin form, the canonical CSV/JSON columns, the public poll shape and the audit snapshot
+are all made from ``POLL_FIELDS``, so a rule written here holds everywhere.
+
+``kind`` says how a value is read and checked:
+
+- ``text``: stripped text, at most ``max_length`` characters ("" when absent);
+- ``date``: an ISO date ``YYYY-MM-DD``;
+- ``count``: a whole number from 1 to ``MAX_SAMPLE_SIZE``, or empty when unknown;
+- ``population``: one of ``POPULATIONS``;
+- ``url``: an http(s) address;
+- ``flag``: yes/no in the words of ``TRUE_WORDS`` / ``FALSE_WORDS``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+POPULATIONS = {
+    "a": "Adults",
+    "rv": "Registered voters",
+    "lv": "Likely voters",
+    "v": "Voters",
+}
+MAX_SAMPLE_SIZE = 10_000_000
+# Results of one poll may add up to a little over 100 because each is rounded.
+ROUNDING_ALLOWANCE = 1.0
+
+# The one yes/no vocabulary (forms, CSV, JSON, query strings).
+TRUE_WORDS = frozenset({"1", "true", "t", "yes", "y", "on"})
+FALSE_WORDS = frozenset({"", "0", "false", "f", "no", "n", "off"})
+
+
+def parse_flag(value: object) -> bool:
+    """``True``/``False`` from a bool or a yes/no word; ``ValueError`` otherwise."""
+    if isinstance(value, bool):
+        return value
+    text = "" if value is None else str(value).strip().lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise ValueError(f"{text!r} is not yes/no")
+
+
+@dataclass(frozen=True)
+class PollField:
+    name: str  # attribute of the model, key of the API and JSON, column of the CSV
+    kind: str  # see the module docstring
+    label: str  # the admin form's label
+    required: bool = False
+    max_length: int | None = None
+    help: str = ""  # the admin form's help text
+    description: str = ""  # the API document's description
+    editable: bool = True  # in the form and the API's input (source/source_id are not)
+    public: bool = True  # in the API's poll shape and the JSON export
+    multiline: bool = False  # a text area in the form
+
+
+POLL_FIELDS: tuple[PollField, ...] = (
+    PollField("pollster", "text", "Pollster", required=True, max_length=200,
+              help="Pick an existing pollster or type a new name."),
+    PollField("sponsor", "text", "Sponsor", max_length=300),
+    PollField("start_date", "date", "Field start", required=True),
+    PollField("end_date", "date", "Field end", required=True),
+    PollField("sample_size", "count", "Sample size", help="Leave empty when the poll did not report it.",
+              description="null when unknown"),
+    PollField("population", "population", "Population", required=True,
+              description="a adults, rv registered voters, lv likely voters, v voters"),
+    PollField("mode", "text", "Mode", max_length=120, help="e.g. Live phone, Online, IVR, IVR/Online"),
+    PollField("source_url", "url", "Source URL", max_length=2000),
+    PollField("partisan", "flag", "Partisan sponsor"),
+    PollField("internal", "flag", "Internal poll"),
+    PollField("notes", "text", "Notes", max_length=10000, multiline=True),
+    PollField("source", "text", "Source", max_length=200, editable=False, public=False),
+    PollField("source_id", "text", "Source id", max_length=200, editable=False, public=False,
+              description="your id for this poll; a second poll with the same id is refused (409)"),
+)
+FIELDS_BY_NAME = {field.name: field for field in POLL_FIELDS}
+EDITABLE_FIELDS = tuple(field for field in POLL_FIELDS if field.editable)
+# The values stored on the poll row itself (the pollster is a relation, results a table).
+SCALAR_FIELDS = tuple(field.name for field in EDITABLE_FIELDS if field.name != "pollster")
+# Every field an audit entry records (old and new values), then the results.
+AUDITED_FIELDS = tuple(field.name for field in POLL_FIELDS)
+PUBLIC_FIELDS = tuple(field.name for field in POLL_FIELDS if field.public)

@@ -1,0 +1,190 @@
+"""The rules a poll must meet, whichever way it arrives (admin form, CSV or JSON import,
+JSON API): one validator made from ``POLL_FIELDS``, so a rule holds everywhere or nowhere.
+Errors name the field: ``sample_size``, ``results.Support`` and so on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+from slugify import slugify
+
+from .errors import ValidationFailed
+from .poll_fields import (
+    EDITABLE_FIELDS,
+    MAX_SAMPLE_SIZE,
+    POPULATIONS,
+    ROUNDING_ALLOWANCE,
+    PollField,
+    parse_flag,
+)
+
+
+@dataclass
+class PollInput:
+    """A validated poll, ready to be stored."""
+
+    pollster: str
+    start_date: dt.date
+    end_date: dt.date
+    population: str
+    results: dict[str, float]
+    sponsor: str = ""
+    sample_size: int | None = None
+    mode: str = ""
+    source_url: str = ""
+    partisan: bool = False
+    internal: bool = False
+    notes: str = ""
+    source: str = "form"
+    source_id: str | None = None
+
+
+def pollster_slug(name: str) -> str:
+    """The one way a pollster's slug is made (the column holds 120 characters)."""
+    return slugify(name, max_length=120)
+
+
+def parse_date(value: Any) -> dt.date:
+    """An ISO date (``YYYY-MM-DD``) or a ``date``; raises ``ValueError`` otherwise."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = "" if value is None else str(value).strip()
+    if not text:
+        raise ValueError("is required")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def parse_number(value: Any) -> float:
+    """A finite number from a number or a text (a trailing ``%`` is allowed)."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = str(value).strip().rstrip("%").strip()
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a number") from None
+    if not math.isfinite(number):
+        raise ValueError("must be a finite number")
+    return number
+
+
+def _text(value: Any, field: PollField) -> str:
+    text = "" if value is None else str(value).strip()
+    if field.max_length is not None and len(text) > field.max_length:
+        raise ValueError(f"must be at most {field.max_length} characters")
+    if field.required and not text:
+        raise ValueError("is required")
+    return text
+
+
+def _count(value: Any, _field: PollField) -> int | None:
+    if value is None or str(value).strip() == "":
+        return None
+    number = parse_number(value)
+    if number != int(number):
+        raise ValueError("must be a whole number")
+    if number <= 0:
+        raise ValueError("must be greater than 0")
+    if number > MAX_SAMPLE_SIZE:
+        raise ValueError("is implausibly large")
+    return int(number)
+
+
+def _population(value: Any, _field: PollField) -> str:
+    code = str(value or "").strip().lower()
+    if code not in POPULATIONS:
+        raise ValueError("must be one of " + ", ".join(
+            f"{key} ({label.lower()})" for key, label in POPULATIONS.items()))
+    return code
+
+
+def _url(value: Any, field: PollField) -> str:
+    text = _text(value, field)
+    parsed = urlparse(text)
+    if text and (parsed.scheme not in ("http", "https") or not parsed.netloc):
+        raise ValueError("must be an http(s) URL")
+    return text
+
+
+READERS: dict[str, Callable[[Any, PollField], Any]] = {
+    "text": _text,
+    "date": lambda value, _field: parse_date(value),
+    "count": _count,
+    "population": _population,
+    "url": _url,
+    "flag": lambda value, _field: parse_flag(value),
+}
+
+
+def validate_poll(choice_names: Sequence[str], raw: Mapping[str, Any]) -> PollInput:
+    """Check one poll's raw values (strings from a form or CSV, or JSON types) against
+    the rules and the question's answer choices.
+
+    Raises
+    ------
+    ValidationFailed
+        with one message per offending field, e.g. ``{"results.Support": "must be between
+        0 and 100"}``; nothing is stored.
+    """
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    for field in EDITABLE_FIELDS:
+        try:
+            values[field.name] = READERS[field.kind](raw.get(field.name), field)
+        except ValueError as exc:
+            errors[field.name] = str(exc)
+    if "pollster" in values and not pollster_slug(values["pollster"]):
+        errors["pollster"] = "must contain at least one letter or digit"
+    if "start_date" in values and "end_date" in values and values["end_date"] < values["start_date"]:
+        errors["end_date"] = "must be on or after the start date"
+    values["results"] = _validate_results(choice_names, raw.get("results"), errors)
+    source_id = (str(raw["source_id"]).strip() or None) if raw.get("source_id") else None
+    if source_id is not None and len(source_id) > 200:
+        errors["source_id"] = "must be at most 200 characters"
+    if errors:
+        raise ValidationFailed("The poll has invalid fields.", fields=errors)
+    return PollInput(source=str(raw.get("source") or "form"), source_id=source_id, **values)
+
+
+def _validate_results(choice_names: Sequence[str], results: Any, errors: dict[str, str]) -> dict[str, float]:
+    if not isinstance(results, Mapping):
+        errors["results"] = "must map each answer choice to a percent"
+        return {}
+    valid: dict[str, float] = {}
+    for name, value in results.items():
+        key = f"results.{name}"
+        if name not in choice_names:
+            errors[key] = f"is not a choice of this question ({', '.join(choice_names)})"
+            continue
+        if value is None or str(value).strip() == "":
+            continue  # this poll did not report that choice
+        try:
+            pct = parse_number(value)
+        except ValueError as exc:
+            errors[key] = str(exc)
+            continue
+        if not 0 <= pct <= 100:
+            errors[key] = "must be between 0 and 100"
+            continue
+        valid[name] = pct
+    if not valid and not any(key.startswith("results") for key in errors):
+        errors["results"] = "at least one answer choice needs a percent"
+    elif sum(valid.values()) > 100 + ROUNDING_ALLOWANCE:
+        errors["results"] = (
+            f"the percents add up to {sum(valid.values()):g}, more than 100 "
+            f"(plus {ROUNDING_ALLOWANCE:g} for rounding)"
+        )
+    return valid
