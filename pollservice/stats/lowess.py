@@ -30,6 +30,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
+
+# statsmodels' compiled lowess core is private: the public smoothers_lowess.lowess takes no
+# robustness weights and cannot stop its iterations early (see _robust_lowess); calling it
+# again with it=0, 1, 2, 3 would do the same at about twice the cost. pyproject.toml
+# bounds statsmodels to a tried range, and tests/stats/test_lowess.py checks this use
+# against the public function.
 from statsmodels.nonparametric._smoothers_lowess import lowess as _weighted_lowess
 
 from .intervals import Z95, PointEstimate, weighted_mean_band
