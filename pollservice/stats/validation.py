@@ -1,10 +1,10 @@
 """Input checking for poll frames: the one boundary where ``pollservice.stats`` validates.
 
-Every public function of the package calls :func:`validate_polls` once and then works on the
-resulting :class:`PollTable`, a set of plain numpy arrays in a canonical row order. Sorting
-into a canonical order (by end date, start date, pollster, population, sample size and
-percentage) is what makes every result independent of the order of the input rows, including
-floating-point sums and the bootstrap draws of the lowess band.
+:func:`pollservice.stats.fit` calls :func:`validate_polls` once, and every result of its
+fit is computed from the resulting :class:`PollTable`, a set of plain numpy arrays in a
+canonical row order. Sorting into a canonical order (by end date, start date, pollster,
+population, sample size and percentage) is what makes every result independent of the order
+of the input rows, including floating-point sums and the bootstrap draws of the lowess band.
 
 Input frame contract (one row per poll, for one answer choice):
 
@@ -31,19 +31,15 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "DEFAULT_METHOD",
-    "METHODS",
     "POPULATIONS",
     "REQUIRED_COLUMNS",
     "UNKNOWN_SAMPLE_SIZE",
     "PollTable",
+    "validate_as_of",
     "validate_dates",
-    "validate_method",
     "validate_polls",
 ]
 
-METHODS = ("kalman", "weighted", "latest", "lowess")
-DEFAULT_METHOD = "kalman"
 REQUIRED_COLUMNS = ("pollster", "start_date", "end_date", "sample_size", "population", "pct")
 POPULATIONS = ("a", "rv", "lv", "v")
 
@@ -262,13 +258,6 @@ def _canonical_table(index: pd.Index, pollster: pd.Series, start: np.ndarray,
         sample_size=size[order],
         pct=pct[order],
     )
-
-
-def validate_method(method: str) -> str:
-    """Return ``method`` if it is one of :data:`METHODS`, else raise ``ValueError``."""
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
-    return method
 
 
 def validate_dates(dates: Iterable | None) -> np.ndarray | None:
