@@ -12,12 +12,14 @@ Accuracy on real polls
     the same model run: mean absolute difference between the ``realtime=True`` ``kalman``
     approve line and 538's approve estimate, over the days 538 published.
 Speed
-    Median and best wall-clock time of several runs (the first, warm-up run not counted):
-    a fit on the full list (``trend``), a 300-poll series, the real-time line of the full
-    list (with quarter and half lists to show how the cost grows), and the stored-average
+    Median and best wall-clock time of several runs (the first, warm-up run not counted),
+    each from a new ``stats.fit()`` (nothing is remembered between runs): a fit and trend
+    of the full list, of a 300-poll series, the real-time line of the full list (with
+    quarter and half lists to show how the cost grows; its ``fit()`` includes the fit on
+    all polls, which the real-time line itself does not use), and the stored-average
     recompute of a two-choice 6,000-poll question after one new poll
-    (``readmodel.series.compute_payload`` per choice: the statistics of a write,
-    without the database round trip).
+    (``readmodel.series.compute_payload`` per choice, from one ``fit()``: the statistics
+    of a write, without the database round trip).
 
     .venv/bin/python bench/bench_stats.py [--data-dir ../shared/data] [--seeds 30] [--repeat 5]
 
@@ -31,7 +33,6 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +42,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pollservice import stats  # noqa: E402
-from pollservice.stats import kalman  # noqa: E402
 from pollservice.stats.simulate import simulate_polls  # noqa: E402
 
 PAIR_A = Path("fivethirtyeight-thirdparty-copies") / "dskinnion-Gov1347_Blog"
@@ -91,29 +91,16 @@ class Report:
 def timed(func: Callable[[], object], repeat: int) -> tuple[float, float]:
     """Median and best seconds of ``repeat`` calls after one warm-up call.
 
-    The kalman fits remembered by ``pollservice.stats`` are forgotten before every call,
-    so each call fits from scratch, as after a write.
+    ``func`` calls ``stats.fit()`` itself, so each call validates and fits from scratch, as
+    after a write.
     """
-    kalman.clear_fit_cache()
     func()
     times = []
     for _ in range(repeat):
-        kalman.clear_fit_cache()
         start = time.perf_counter()
         func()
         times.append(time.perf_counter() - start)
     return statistics.median(times), min(times)
-
-
-@contextmanager
-def fits_not_shared():
-    """Every kalman call fits anew (as before fits were remembered), for comparison."""
-    size = kalman._CACHE_SIZE
-    kalman._CACHE_SIZE = 0
-    try:
-        yield
-    finally:
-        kalman._CACHE_SIZE = size
 
 
 def quantiles(values: np.ndarray, fmt: str) -> str:
@@ -140,9 +127,10 @@ def simulated_accuracy(seeds: int) -> pd.DataFrame:
         polls, truth = simulate_polls(seed=seed)
         t = truth["truth"].to_numpy()
         dates = truth["date"]
-        latest = stats.trend(polls, "latest", dates=dates)
-        retro = stats.trend(polls, "kalman", dates=dates)
-        realtime = stats.trend(polls, "kalman", dates=dates, realtime=True)
+        latest = stats.fit(polls, "latest").trend(dates)
+        kalman = stats.fit(polls, "kalman")
+        retro = kalman.trend(dates)
+        realtime = kalman.trend(dates, realtime=True)
         # Compare on the days both lines have a value (latest is NaN before the first poll
         # ended and more than 30 days after a pollster's last poll).
         both = latest["estimate"].notna().to_numpy() & realtime["estimate"].notna().to_numpy()
@@ -232,8 +220,8 @@ def choice_frame(polls: pd.DataFrame, answer: str) -> pd.DataFrame:
 
 
 def mad_against_538(polls, topline, answer, method="kalman", realtime=True):
-    line = stats.trend(choice_frame(polls, answer), method, dates=topline["date"],
-                       realtime=realtime)
+    line = stats.fit(choice_frame(polls, answer), method).trend(topline["date"],
+                                                                realtime=realtime)
     diff = (line["estimate"].to_numpy() - topline[answer].to_numpy())
     ok = np.isfinite(diff)
     return float(np.mean(np.abs(diff[ok]))), float(np.max(np.abs(diff[ok]))), int(ok.sum())
@@ -269,22 +257,22 @@ def report_speed(report: Report, polls: pd.DataFrame, repeat: int) -> None:
 
     approve = choice_frame(polls, "approve")
     report.section(f"Speed (median of {repeat} runs after a warm-up; 2-core machine, shared)")
-    median, best = timed(lambda: stats.trend(approve), repeat)
+    median, best = timed(lambda: stats.fit(approve).trend(), repeat)
     report.add(f"kalman trend, full list ({len(approve):,} polls)", seconds(median, best),
                f"< {FULL_FIT_MAX_S:g} s", median < FULL_FIT_MAX_S)
     small, _ = simulate_polls(n_polls=300, seed=1)
-    median, best = timed(lambda: stats.trend(small), repeat)
+    median, best = timed(lambda: stats.fit(small).trend(), repeat)
     report.add("kalman trend, simulated 300-poll series", seconds(median, best),
                f"< {SMALL_FIT_MAX_S:g} s", median < SMALL_FIT_MAX_S)
     last_300 = approve.iloc[-300:]
-    median, best = timed(lambda: stats.trend(last_300), repeat)
+    median, best = timed(lambda: stats.fit(last_300).trend(), repeat)
     report.add("info: kalman trend, last 300 polls of the list", seconds(median, best))
 
     sizes = [len(approve) // 4, len(approve) // 2, len(approve)]
     realtime_times = []
     for size in sizes:
         part = approve.iloc[:size]
-        median, best = timed(lambda part=part: stats.trend(part, realtime=True),
+        median, best = timed(lambda part=part: stats.fit(part).trend(realtime=True),
                              max(1, repeat // 2))
         realtime_times.append(median)
         days = (part["end_date"].max() - part["start_date"].min()).days
@@ -294,23 +282,16 @@ def report_speed(report: Report, polls: pd.DataFrame, repeat: int) -> None:
     report.add("info: realtime cost, full list / quarter list", f"x{growth:.1f}",
                "(x4 = linear)")
 
-    questions = {}
-    for n in (6000, 6001):
-        part = polls.iloc[:n]
-        questions[n] = [choice_frame(part, a) for a in ("approve", "disapprove")]
+    # The question after the write: 6,000 polls and the new one.
+    after_write = [choice_frame(polls.iloc[:6001], a) for a in ("approve", "disapprove")]
 
     def recompute():
-        for frame in questions[6001]:
+        for frame in after_write:
             compute_payload(frame, "kalman", False)
 
-    for frame in questions[6000]:  # the stored state before the write
-        compute_payload(frame, "kalman", False)
     median, best = timed(recompute, repeat)
     report.add("recompute 6,000-poll question (2 choices) after one new poll",
                seconds(median, best), f"< {RECOMPUTE_MAX_S:g} s", median < RECOMPUTE_MAX_S)
-    with fits_not_shared():
-        median, best = timed(recompute, max(1, repeat // 2))
-    report.add("info: the same with a fit per statistic (4 per choice)", seconds(median, best))
 
 
 def main() -> None:

@@ -8,8 +8,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "pollservice"
 STATS_ALLOWED = {"numpy", "pandas", "scipy", "statsmodels", "__future__", "dataclasses",
                  "typing", "math", "collections", "functools", "datetime", "warnings",
-                 "itertools", "enum", "numbers", "abc", "operator", "collections.abc",
-                 "hashlib", "threading"}  # the fit memo: content hash and its lock, no I/O
+                 "itertools", "enum", "numbers", "abc", "operator", "collections.abc"}
 
 
 def imports_of(path: Path) -> set[str]:

@@ -23,7 +23,7 @@ def forbid_statistics(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("a read recomputed the statistics")
 
-    for name in ("trend", "average", "poll_contributions", "house_effects"):
+    for name in ("fit", "trend", "average", "poll_contributions", "house_effects"):
         monkeypatch.setattr(stats, name, refuse)
 
 
@@ -46,11 +46,11 @@ def test_another_method_is_computed_once_then_read(demo_app, client, monkeypatch
 
 def test_a_write_recomputes_the_stored_average_once(demo_app, monkeypatch):
     calls = []
-    real_trend = stats.trend
-    monkeypatch.setattr(stats, "trend", lambda *a, **k: calls.append(1) or real_trend(*a, **k))
+    real_fit = stats.fit
+    monkeypatch.setattr(stats, "fit", lambda *a, **k: calls.append(1) or real_fit(*a, **k))
     with demo_app.app_context():
         add_poll("calexit", NEW_POLL)
-    assert len(calls) == 2  # one kalman trend per choice, once
+    assert len(calls) == 2  # one kalman fit per choice, once
 
 
 def test_etag_and_last_modified_answer_304_until_the_data_changes(demo_app, client):

@@ -35,10 +35,12 @@ def _rounded(values: np.ndarray) -> list[float | None]:
 
 
 def compute_payload(frame: pd.DataFrame, method: str, realtime: bool) -> dict[str, Any]:
-    """Everything the views need about one choice by one method, as JSON types."""
-    trend = stats.trend(frame, method=method, realtime=realtime)
-    average = stats.average(frame, method=method)
-    contributions = stats.poll_contributions(frame, method=method)
+    """Everything the views need about one choice by one method, as JSON types, from one
+    fit of the choice's polls."""
+    results = stats.fit(frame, method=method)
+    trend = results.trend(realtime=realtime)
+    average = results.average()
+    contributions = results.contributions()
     payload: dict[str, Any] = {
         "trend": {
             "date": [d.date().isoformat() for d in pd.to_datetime(trend["date"])],
@@ -60,7 +62,7 @@ def compute_payload(frame: pd.DataFrame, method: str, realtime: bool) -> dict[st
         },
     }
     if method == "kalman" and not realtime:
-        effects = stats.house_effects(frame)
+        effects = results.house_effects()
         payload["house_effects"] = [
             {"pollster": row.pollster, "effect": round(float(row.effect), 3),
              "lower": round(float(row.lower), 3), "upper": round(float(row.upper), 3),

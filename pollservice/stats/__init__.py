@@ -2,26 +2,48 @@
 
 Public API
 ----------
-trend(polls, method="kalman", dates=None, realtime=False)
-    Daily line with a 95 % band.
-average(polls, method="kalman", as_of=None)
-    One day's average from the polls known that day.
-poll_contributions(polls, method="kalman", as_of=None)
-    Each poll's weight and house adjustment in that average.
-house_effects(polls)
-    Pollster house effects from the state-space model.
-simulate_polls(...)
-    Polls and the truth behind them, for known-truth tests and benchmarks.
+fit(polls, method="kalman", params=None)
+    Validate the polls of one answer choice once, fit the method once, and return an
+    immutable :class:`AggregateResults` (the statsmodels idiom: fit, then ask the results):
 
-Methods: ``"kalman"`` (default; Jackman 2005 state-space model), ``"weighted"``
-(538-style weights), ``"latest"`` (RealClearPolling), ``"lowess"`` (HuffPost Pollster).
-The input frame contract is described in :mod:`pollservice.stats.validation`.
+    ``.trend(dates=None, realtime=False, alpha=0.05)``
+        Daily line with a ``1 - alpha`` band (frame ``date, estimate, lower, upper``).
+    ``.average(as_of=None, alpha=0.05)``
+        One day's average from the polls known that day.
+    ``.contributions(as_of=None)``
+        Each poll's weight and house adjustment in that average.
+    ``.house_effects(alpha=0.05)``
+        Pollster house effects (``kalman`` only; ValueError for the other methods).
+
+    ``alpha`` is the complement of the confidence level: 0.05 gives 95 % bands (the
+    multiplier ``norm.ppf(1 - alpha / 2)``), 0.1 gives 90 % bands.
+trend(polls, method="kalman", dates=None, realtime=False)
+    ``fit(polls, method).trend(dates, realtime)``: the line with a 95 % band.
+average(polls, method="kalman", as_of=None)
+    ``fit(polls, method).average(as_of)``.
+poll_contributions(polls, method="kalman", as_of=None)
+    ``fit(polls, method).contributions(as_of)``.
+house_effects(polls)
+    ``fit(polls, "kalman").house_effects()``.
+simulate_polls(...)
+    Polls and the truth behind them, for known-truth tests and benchmarks
+    (:mod:`pollservice.stats.simulate`).
+
+The four shortcuts validate and fit anew on every call; to get several results of the same
+polls, call :func:`fit` once. Each takes ``params=`` (keyword) as :func:`fit` does.
+
+Methods (the registry :mod:`pollservice.stats.methods` is the one list; :data:`METHODS`
+and :data:`DEFAULT_METHOD` come from it): ``"kalman"`` (default; Jackman 2005 state-space
+model), ``"weighted"`` (538-style weights), ``"latest"`` (RealClearPolling), ``"lowess"``
+(HuffPost Pollster). The input frame contract is described in
+:mod:`pollservice.stats.validation`.
 """
 
-from .aggregate import average, house_effects, poll_contributions, trend
+from .aggregate import AggregateResults, average, fit, house_effects, poll_contributions, trend
 from .kalman import KalmanParams
 from .lowess import LowessParams
-from .validation import DEFAULT_METHOD, METHODS, POPULATIONS, UNKNOWN_SAMPLE_SIZE
+from .methods import DEFAULT_METHOD, METHODS
+from .validation import POPULATIONS, UNKNOWN_SAMPLE_SIZE
 from .weighted import LatestParams, WeightedParams
 
 __all__ = [
@@ -29,11 +51,13 @@ __all__ = [
     "METHODS",
     "POPULATIONS",
     "UNKNOWN_SAMPLE_SIZE",
+    "AggregateResults",
     "KalmanParams",
     "LatestParams",
     "LowessParams",
     "WeightedParams",
     "average",
+    "fit",
     "house_effects",
     "poll_contributions",
     "trend",

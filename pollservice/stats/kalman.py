@@ -59,9 +59,10 @@ line is centred on the pollsters known that day, so when a pollster that differs
 rest appears later, the retrospective line (centred on all pollsters) moves by its share of
 the centre.
 
-Fits are remembered: :func:`fitted` keeps the last few fits, keyed by the content of the
-polls and the parameters, so the trend, average, contributions and house effects of one
-series (four calls by a service) share a single fit.
+Fits are not remembered here: :func:`pollservice.stats.fit` fits once and its results
+object hands the :class:`KalmanFit` of all polls to the trend, the average, the
+contributions and the house effects (the ``model_fit`` argument below), so one series needs
+one fit.
 
 References
 ----------
@@ -78,10 +79,7 @@ MacKay, D. J. C. (1992). Bayesian interpolation. Neural Computation, 4(3), 415-4
 
 from __future__ import annotations
 
-import hashlib
-import threading
 import warnings
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,16 +88,14 @@ from scipy.optimize import minimize_scalar
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from statsmodels.tsa.statespace.mlemodel import MLEModel
 
-from .intervals import Z95, PointEstimate
+from .intervals import DEFAULT_ALPHA, PointEstimate, z_value
 from .validation import PollTable
 
 __all__ = [
     "KalmanFit",
     "KalmanParams",
     "PollLevelModel",
-    "clear_fit_cache",
     "fit_kalman",
-    "fitted",
     "kalman_at",
     "kalman_house_effects",
     "kalman_trend",
@@ -589,51 +585,6 @@ def fit_kalman(table: PollTable, params: KalmanParams, warm: KalmanFit | None = 
     )
 
 
-_CACHE_SIZE = 8
-_cache: OrderedDict[tuple, KalmanFit] = OrderedDict()
-_cache_lock = threading.Lock()
-
-
-def _content_key(table: PollTable) -> str:
-    """Digest of everything in ``table`` that a fit depends on (rows in canonical order)."""
-    digest = hashlib.blake2b(digest_size=20)
-    for array in (table.pct, table.sample_size, table.start, table.end, table.pollster):
-        digest.update(np.ascontiguousarray(array).tobytes())
-    digest.update("\0".join(table.pollster_names.tolist()).encode())
-    return digest.hexdigest()
-
-
-def fitted(table: PollTable, params: KalmanParams) -> KalmanFit:
-    """:func:`fit_kalman` of ``table``, remembered for the next call with the same polls.
-
-    A service computes the trend, the average, the contributions and the house effects of
-    one series with four calls; they share one fit through this cache. The key is the
-    content of the polls (in canonical order, so row order does not matter) and the
-    parameters, so a hit returns exactly what a new fit would. The last
-    :data:`_CACHE_SIZE` fits are kept, per process, behind a lock.
-    """
-    key = (_content_key(table), params)
-    with _cache_lock:
-        fit = _cache.get(key)
-        if fit is not None:
-            _cache.move_to_end(key)
-            return fit
-    fit = fit_kalman(table, params)
-    for array in (fit.pollster_names, fit.delta, fit.delta_cov, fit.n_polls):
-        array.flags.writeable = False  # shared between callers
-    with _cache_lock:
-        _cache[key] = fit
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return fit
-
-
-def clear_fit_cache() -> None:
-    """Forget the remembered fits of :func:`fitted` (benchmarks time fits from scratch)."""
-    with _cache_lock:
-        _cache.clear()
-
-
 def _align(fit: KalmanFit, table: PollTable) -> tuple[np.ndarray, np.ndarray]:
     """House effects and covariance for ``table``'s pollsters (unseen ones: 0, tau^2)."""
     names = table.pollster_names
@@ -679,15 +630,18 @@ def _filtered(table: PollTable, fit: KalmanFit, day: int):
     return estimate, variance, weights, delta[table.pollster]
 
 
-def kalman_at(table: PollTable, day: int, params: KalmanParams | None = None) -> PointEstimate:
-    """Filtered ``kalman`` estimate on ``day`` from the polls of ``table`` (ended by then).
+def kalman_at(table: PollTable, day: int, params: KalmanParams | None = None,
+              model_fit: KalmanFit | None = None, alpha: float = DEFAULT_ALPHA) -> PointEstimate:
+    """Filtered ``kalman`` estimate on ``day`` from the polls of ``table`` (ended by then),
+    with a ``1 - alpha`` band.
 
-    The model is fitted on these polls only.
+    The model is fitted on these polls only: ``model_fit`` is :func:`fit_kalman` of
+    ``table`` if the caller has it already, else None (fitted here).
     """
     params = params or KalmanParams()
-    fit = fitted(table, params)
+    fit = model_fit if model_fit is not None else fit_kalman(table, params)
     estimate, variance, weights, adjustment = _filtered(table, fit, day)
-    half = Z95 * np.sqrt(variance)
+    half = z_value(alpha) * np.sqrt(variance)
     return PointEstimate(estimate, estimate - half, estimate + half, weights, adjustment,
                          table.n_polls)
 
@@ -739,21 +693,27 @@ def _house_variance_smoothed(dp: _DayPolls, fit: KalmanFit, cov: np.ndarray) -> 
 
 
 def kalman_trend(
-    table: PollTable, days: np.ndarray, realtime: bool, params: KalmanParams | None = None
+    table: PollTable, days: np.ndarray, realtime: bool, params: KalmanParams | None = None,
+    model_fit: KalmanFit | None = None, alpha: float = DEFAULT_ALPHA,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``kalman`` estimate, lower and upper on each of ``days``."""
+    """``kalman`` estimate, lower and upper (``1 - alpha`` band) on each of ``days``.
+
+    ``model_fit`` is :func:`fit_kalman` of ``table`` if the caller has it (else fitted
+    here); the retrospective line uses it, the real-time line refits on the polls known
+    each day (see the module docstring) and does not.
+    """
     params = params or KalmanParams()
     if realtime:
         est, var = _realtime(table, days, params)
     else:
-        fit = fitted(table, params)
+        fit = model_fit if model_fit is not None else fit_kalman(table, params)
         first, mean, variance = _smoothed(table, fit)
         idx = days - first
         inside = np.clip(idx, 0, mean.shape[0] - 1)
         distance = np.abs(idx - inside)
         est = mean[inside]
         var = variance[inside] + fit.walk_sd**2 * distance
-    half = Z95 * np.sqrt(var)
+    half = z_value(alpha) * np.sqrt(var)
     return est, est - half, est + half
 
 
@@ -908,17 +868,21 @@ def _realtime_segment(table: PollTable, days: np.ndarray, n_known: np.ndarray,
     return out_est, out_var
 
 
-def kalman_house_effects(table: PollTable, params: KalmanParams | None = None) -> pd.DataFrame:
-    """House effects with 95 % intervals from a fit on all polls."""
+def kalman_house_effects(table: PollTable, params: KalmanParams | None = None,
+                         model_fit: KalmanFit | None = None,
+                         alpha: float = DEFAULT_ALPHA) -> pd.DataFrame:
+    """House effects with ``1 - alpha`` intervals from a fit on all polls of ``table``
+    (``model_fit`` if the caller has it, else fitted here)."""
     params = params or KalmanParams()
-    fit = fitted(table, params)
+    fit = model_fit if model_fit is not None else fit_kalman(table, params)
     sd = np.sqrt(np.clip(np.diag(fit.delta_cov), 0.0, None))
+    z = z_value(alpha)
     return pd.DataFrame(
         {
             "pollster": fit.pollster_names.astype(object),
             "effect": fit.delta,
-            "lower": fit.delta - Z95 * sd,
-            "upper": fit.delta + Z95 * sd,
+            "lower": fit.delta - z * sd,
+            "upper": fit.delta + z * sd,
             "n_polls": fit.n_polls.astype(np.int64),
         }
     )

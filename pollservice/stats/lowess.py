@@ -13,8 +13,9 @@ since robustness weights computed from rounding noise would make the line arbitr
 
 The band is a bootstrap: polls are resampled with replacement ``n_boot`` times (default 50,
 fixed seed, so results are deterministic), the line is refitted, and the band is the
-estimate plus or minus 1.96 bootstrap standard errors, with a floor at the sampling error of
-an average of the neighbourhood's polls. It does not include house-effect uncertainty.
+estimate plus or minus ``norm.ppf(1 - alpha / 2)`` bootstrap standard errors (1.96 for the
+default 95 % band), with a floor at the sampling error of an average of the neighbourhood's
+polls. It does not include house-effect uncertainty.
 
 References
 ----------
@@ -29,10 +30,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
+# statsmodels' compiled lowess core is private: the public smoothers_lowess.lowess takes no
+# robustness weights and cannot stop its iterations early (see _robust_lowess); calling it
+# again with it=0, 1, 2, 3 would do the same at about twice the cost. pyproject.toml
+# bounds statsmodels to a tried range, and tests/stats/test_lowess.py checks this use
+# against the public function.
 from statsmodels.nonparametric._smoothers_lowess import lowess as _weighted_lowess
 
-from .intervals import Z95, PointEstimate, weighted_mean_band
+from .intervals import DEFAULT_ALPHA, PointEstimate, t_value, weighted_mean_band, z_value
 from .validation import PollTable
 
 __all__ = ["LowessParams", "lowess_at", "lowess_trend"]
@@ -188,11 +194,12 @@ def _sorted_points(table: PollTable) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return x[order], table.pct[order], table.sampling_var[order], order
 
 
-def _few_polls_band(x, y, v, x0: float, params: LowessParams) -> tuple[float, float]:
-    """Estimate and half-width for the straight-line / mean fallbacks at ``x0``."""
+def _few_polls_band(x, y, v, x0: float, params: LowessParams,
+                    alpha: float) -> tuple[float, float]:
+    """Estimate and ``1 - alpha`` half-width for the straight-line / mean fallbacks at ``x0``."""
     n = x.shape[0]
     if n < params.mean_below or x[-1] == x[0]:
-        est, lower, upper = weighted_mean_band(y, np.ones(n), v)
+        est, lower, upper = weighted_mean_band(y, np.ones(n), v, alpha)
         return est, 0.5 * (upper - lower)
     xc = x - x.mean()
     slope, intercept = np.polyfit(xc, y, 1)
@@ -201,7 +208,7 @@ def _few_polls_band(x, y, v, x0: float, params: LowessParams) -> tuple[float, fl
     resid = y - (intercept + slope * xc)
     s2 = float(resid @ resid) / (n - 2)
     var = s2 * (1.0 / n + x0c * x0c / float(xc @ xc))
-    half = max(float(stats.t.ppf(0.975, n - 2)) * np.sqrt(var), Z95 * np.sqrt(np.mean(v) / n))
+    half = max(t_value(alpha, n - 2) * np.sqrt(var), z_value(alpha) * np.sqrt(np.mean(v) / n))
     return est, half
 
 
@@ -210,19 +217,19 @@ def _few_polls_band(x, y, v, x0: float, params: LowessParams) -> tuple[float, fl
 # --------------------------------------------------------------------------------------
 
 
-def _retrospective(table: PollTable, days: np.ndarray, params: LowessParams):
+def _retrospective(table: PollTable, days: np.ndarray, params: LowessParams, alpha: float):
     x, y, v, _ = _sorted_points(table)
     if x.shape[0] < params.line_below or x[-1] == x[0]:
         est = np.full(days.shape[0], np.nan)
         half = np.full(days.shape[0], np.nan)
         for i, day in enumerate(days):
             if day >= x[0]:
-                est[i], half[i] = _few_polls_band(x, y, v, float(day), params)
+                est[i], half[i] = _few_polls_band(x, y, v, float(day), params, alpha)
         return est, est - half, est + half
     est = _evaluate(x, _fit(x, y, params), days)
     se = _bootstrap_se(x, y, days, params, params.n_boot)
     se = np.sqrt(np.maximum(se * se, _floor_var(v, x, params)))
-    half = Z95 * se
+    half = z_value(alpha) * se
     return est, est - half, est + half
 
 
@@ -235,14 +242,18 @@ def _recent(table: PollTable, params: LowessParams) -> np.ndarray:
     return np.arange(first, x.shape[0])
 
 
-def _edge(table: PollTable, params: LowessParams, n_boot: int | None):
-    """Right-edge estimate (and bootstrap s.e. if ``n_boot``) from recent polls."""
+def _edge(table: PollTable, params: LowessParams, n_boot: int | None, alpha: float):
+    """Right-edge estimate (and bootstrap s.e. if ``n_boot``) from recent polls.
+
+    For the straight-line / mean fallbacks the "s.e." is the ``1 - alpha`` half-width over
+    ``z_value(alpha)``, so that ``z_value(alpha) * se`` is that half-width again.
+    """
     x, y, v, order = _sorted_points(table)
     keep = _recent(table, params)
     x, y, v, order = x[keep], y[keep], v[keep], order[keep]
     if x.shape[0] < params.line_below or x[-1] == x[0]:
-        est, half = _few_polls_band(x, y, v, float(x[-1]), params)
-        return est, half / Z95, (x, y, v, order, None)
+        est, half = _few_polls_band(x, y, v, float(x[-1]), params, alpha)
+        return est, half / z_value(alpha), (x, y, v, order, None)
     fitted = _fit(x, y, params)
     se = np.nan
     if n_boot:
@@ -252,12 +263,17 @@ def _edge(table: PollTable, params: LowessParams, n_boot: int | None):
 
 
 def lowess_trend(
-    table: PollTable, days: np.ndarray, realtime: bool, params: LowessParams | None = None
+    table: PollTable, days: np.ndarray, realtime: bool, params: LowessParams | None = None,
+    model_fit: None = None, alpha: float = DEFAULT_ALPHA,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``lowess`` estimate, lower and upper on each of ``days``."""
+    """``lowess`` estimate, lower and upper (``1 - alpha`` band) on each of ``days``.
+
+    ``model_fit`` is part of the method protocol (:mod:`pollservice.stats.methods`); lowess
+    fits nothing ahead that later calls could share, so it is always None.
+    """
     params = params or LowessParams()
     if not realtime:
-        return _retrospective(table, days, params)
+        return _retrospective(table, days, params, alpha)
     est = np.full(days.shape[0], np.nan)
     se = np.full(days.shape[0], np.nan)
     cache_key, cache_est = None, np.nan
@@ -269,25 +285,27 @@ def lowess_trend(
             continue
         known = table.take(np.arange(n_known))
         if boot_day is None or day - boot_day >= params.realtime_boot_days:
-            cache_est, boot_se, _ = _edge(known, params, params.realtime_n_boot)
+            cache_est, boot_se, _ = _edge(known, params, params.realtime_n_boot, alpha)
             cache_key, boot_day = n_known, day
         elif n_known != cache_key:
-            cache_est, _, _ = _edge(known, params, None)
+            cache_est, _, _ = _edge(known, params, None, alpha)
             cache_key = n_known
         est[i], se[i] = cache_est, boot_se
-    half = Z95 * se
+    half = z_value(alpha) * se
     return est, est - half, est + half
 
 
-def lowess_at(table: PollTable, day: int, params: LowessParams | None = None) -> PointEstimate:
-    """``lowess`` estimate on ``day`` from the polls of ``table`` (all ended by then).
+def lowess_at(table: PollTable, day: int, params: LowessParams | None = None,
+              model_fit: None = None, alpha: float = DEFAULT_ALPHA) -> PointEstimate:
+    """``lowess`` estimate on ``day`` from the polls of ``table`` (all ended by then), with a
+    ``1 - alpha`` band; ``model_fit`` is always None, as for :func:`lowess_trend`.
 
     Weights: the tricube neighbourhood weight at the right edge times the bisquare
     robustness weight from the final fit's residuals, normalised; a plain average or a
     straight line gives every poll it uses the same weight.
     """
     params = params or LowessParams()
-    est, se, (x, y, _, order, fitted) = _edge(table, params, params.n_boot)
+    est, se, (x, y, _, order, fitted) = _edge(table, params, params.n_boot, alpha)
     weights = np.zeros(table.n_polls)
     if fitted is None:
         w = np.ones(x.shape[0])
@@ -305,6 +323,6 @@ def lowess_at(table: PollTable, day: int, params: LowessParams | None = None) ->
         if w.sum() <= 0:
             w = kernel
     weights[order] = w / w.sum()
-    half = Z95 * se
+    half = z_value(alpha) * se
     return PointEstimate(est, est - half, est + half, weights, np.zeros(table.n_polls),
                          int(np.count_nonzero(weights)))

@@ -6,6 +6,10 @@ period of 1-7 days and measures the mean truth over it, plus its pollster's hous
 plus non-sampling noise, plus binomial sampling noise from its real sample size. Pollsters
 publish at very different rates (a few trackers, many occasional pollsters), and a share of
 the polls report no sample size.
+
+Sample sizes are log-normal around 800 (200 to 5,000). A pollster's share of the polls is
+drawn from a Dirichlet(0.7) distribution, so a few pollsters publish most polls, as trackers
+do. Populations are drawn at random and have no effect.
 """
 
 from __future__ import annotations
@@ -21,27 +25,17 @@ __all__ = ["simulate_polls"]
 
 
 def simulate_polls(
-    n_days: int = 365,
-    n_polls: int = 300,
-    pollsters: Mapping[str, float] | int = 8,
-    start_level: float = 45.0,
-    walk_sd: float = 0.2,
-    nonsampling_sd: float = 1.0,
-    unknown_size_share: float = 0.1,
-    seed: int | None = 0,
-    *,
-    house_sd: float = 2.0,
-    start_date="2024-01-01",
-    centre_half_count: float = KalmanParams().centre_half_count,
+    n_days: int = 365, n_polls: int = 300, pollsters: Mapping[str, float] | int = 8,
+    start_level: float = 45.0, walk_sd: float = 0.2, nonsampling_sd: float = 1.0,
+    unknown_size_share: float = 0.1, seed: int | None = 0, *, house_sd: float = 2.0,
+    start_date="2024-01-01", centre_half_count: float = KalmanParams().centre_half_count,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Simulate polls of one answer choice around a random-walk truth.
 
     Parameters
     ----------
-    n_days : int
-        Length of the period in days.
-    n_polls : int
-        Number of polls.
+    n_days, n_polls : int
+        Length of the period in days, and number of polls.
     pollsters : mapping of str to float, or int
         Pollster names and their house effects (percentage points), or a number of
         pollsters whose effects are drawn from N(0, ``house_sd``). Either way the effects
@@ -50,10 +44,9 @@ def simulate_polls(
         ``n / (n + centre_half_count)``), so the truth is comparable with the estimates.
     start_level : float
         True opinion on the first day, percent.
-    walk_sd : float
-        Standard deviation of the daily random-walk step, percentage points.
-    nonsampling_sd : float
-        Standard deviation of each poll's non-sampling error, percentage points.
+    walk_sd, nonsampling_sd : float
+        Standard deviations of the daily random-walk step and of each poll's non-sampling
+        error, percentage points.
     unknown_size_share : float
         Share of polls whose ``sample_size`` is reported as NaN (they were still
         sampled with a real size).
@@ -73,20 +66,53 @@ def simulate_polls(
         ``end_date``, ``sample_size``, ``population``, ``pct``) plus the extra column
         ``house_effect`` (the centred truth), which the methods ignore.
     truth : pandas.DataFrame
-        ``date`` (every day of the period) and ``truth`` (percent).
-
-    Notes
-    -----
-    Sample sizes are log-normal around 800 (200 to 5,000). A pollster's share of the
-    polls is drawn from a Dirichlet(0.7) distribution, so a few pollsters publish most
-    polls, as trackers do. Populations are drawn at random and have no effect.
+        ``date`` (every day of the period) and ``truth`` (percent); how sizes, pollsters'
+        shares and populations are drawn is in the module docstring.
     """
+    _check_counts(n_days, n_polls, unknown_size_share)
+    rng = np.random.default_rng(seed)
+    names, effects = _pollsters(pollsters, house_sd, rng)
+    truth = _random_walk(start_level, walk_sd, n_days, rng)
+    which, effects = _publishers(effects, n_polls, centre_half_count, rng)
+    start, end, field_truth = _field_periods(truth, n_polls, rng)
+    pct, reported_size = _poll_results(field_truth + effects[which], nonsampling_sd,
+                                       unknown_size_share, rng)
+    columns = {"pollster": names[which], "start_date": start, "end_date": end,
+               "sample_size": reported_size,
+               "population": rng.choice(np.array(["a", "rv", "lv", "v"]), size=n_polls),
+               "pct": pct, "house_effect": effects[which]}
+    return _frames(columns, truth, pd.Timestamp(start_date).normalize())
+
+
+def _check_counts(n_days: int, n_polls: int, unknown_size_share: float) -> None:
     if n_days < 1 or n_polls < 1:
         raise ValueError("n_days and n_polls must be at least 1")
     if not 0.0 <= unknown_size_share <= 1.0:
         raise ValueError("unknown_size_share must be between 0 and 1")
-    rng = np.random.default_rng(seed)
 
+
+def _frames(columns: dict, truth: np.ndarray, first: pd.Timestamp):
+    """The polls frame (field days as dates from ``first``, sorted by end date and
+    pollster) and the truth frame."""
+    polls = pd.DataFrame(
+        {**columns,
+         "start_date": first + pd.to_timedelta(columns["start_date"], unit="D"),
+         "end_date": first + pd.to_timedelta(columns["end_date"], unit="D")}
+    )
+    polls = polls.sort_values(["end_date", "pollster"], kind="mergesort").reset_index(drop=True)
+    truth_frame = pd.DataFrame(
+        {"date": first + pd.to_timedelta(np.arange(truth.size), unit="D"), "truth": truth}
+    )
+    return polls, truth_frame
+
+
+# The helpers below draw from ``rng`` in the order simulate_polls calls them; that order is
+# part of what a seed means, so reordering them changes every simulated series.
+
+
+def _pollsters(pollsters: Mapping[str, float] | int, house_sd: float,
+               rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Pollster names and (uncentred) house effects, given or drawn."""
     if isinstance(pollsters, Mapping):
         if not pollsters:
             raise ValueError("pollsters must name at least one pollster")
@@ -98,44 +124,47 @@ def simulate_polls(
             raise ValueError("pollsters must be at least 1")
         names = np.array([f"Pollster {i + 1:02d}" for i in range(count)], dtype=object)
         effects = rng.normal(0.0, house_sd, size=count)
+    return names, effects
 
+
+def _random_walk(start_level: float, walk_sd: float, n_days: int,
+                 rng: np.random.Generator) -> np.ndarray:
+    """True opinion on each day: a random walk from ``start_level``."""
     steps = rng.normal(0.0, walk_sd, size=n_days)
     steps[0] = 0.0
-    truth = start_level + np.cumsum(steps)
+    return start_level + np.cumsum(steps)
 
-    share = rng.dirichlet(np.full(names.size, 0.7))
-    which = rng.choice(names.size, size=n_polls, p=share)
+
+def _publishers(effects: np.ndarray, n_polls: int, centre_half_count: float,
+                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The pollster of each poll (Dirichlet shares) and the house effects centred on them."""
+    share = rng.dirichlet(np.full(effects.size, 0.7))
+    which = rng.choice(effects.size, size=n_polls, p=share)
     # Centre as pollservice.stats.house_effects does, over the pollsters that published:
     # a pollster without polls is invisible to any estimator.
-    centre = centring_weights(np.bincount(which, minlength=names.size), centre_half_count)
-    effects = effects - centre @ effects
+    centre = centring_weights(np.bincount(which, minlength=effects.size), centre_half_count)
+    return which, effects - centre @ effects
+
+
+def _field_periods(truth: np.ndarray, n_polls: int, rng: np.random.Generator):
+    """First and last field day of each poll (1-7 days) and the mean truth over them."""
+    n_days = truth.size
     field_days = rng.integers(1, 8, size=n_polls)
     field_days = np.minimum(field_days, n_days)
     start = rng.integers(0, n_days - field_days + 1)
     end = start + field_days - 1
     cumulative = np.concatenate([[0.0], np.cumsum(truth)])
-    field_truth = (cumulative[end + 1] - cumulative[start]) / field_days
+    return start, end, (cumulative[end + 1] - cumulative[start]) / field_days
 
+
+def _poll_results(expected: np.ndarray, nonsampling_sd: float, unknown_size_share: float,
+                  rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Reported percentages (non-sampling and binomial noise around ``expected``, the
+    field truth plus house effect) and reported sample sizes (NaN for a share)."""
+    n_polls = expected.size
     size = np.clip(np.round(np.exp(rng.normal(np.log(800.0), 0.5, size=n_polls))), 200, 5000)
-    mean_pct = field_truth + effects[which] + rng.normal(0.0, nonsampling_sd, size=n_polls)
+    mean_pct = expected + rng.normal(0.0, nonsampling_sd, size=n_polls)
     p = np.clip(mean_pct, 0.5, 99.5) / 100.0
     pct = 100.0 * rng.binomial(size.astype(np.int64), p) / size
     reported_size = np.where(rng.random(n_polls) < unknown_size_share, np.nan, size)
-
-    first = pd.Timestamp(start_date).normalize()
-    polls = pd.DataFrame(
-        {
-            "pollster": names[which],
-            "start_date": first + pd.to_timedelta(start, unit="D"),
-            "end_date": first + pd.to_timedelta(end, unit="D"),
-            "sample_size": reported_size,
-            "population": rng.choice(np.array(["a", "rv", "lv", "v"]), size=n_polls),
-            "pct": pct,
-            "house_effect": effects[which],
-        }
-    )
-    polls = polls.sort_values(["end_date", "pollster"], kind="mergesort").reset_index(drop=True)
-    truth_frame = pd.DataFrame(
-        {"date": first + pd.to_timedelta(np.arange(n_days), unit="D"), "truth": truth}
-    )
-    return polls, truth_frame
+    return pct, reported_size

@@ -1,10 +1,10 @@
 """Input checking for poll frames: the one boundary where ``pollservice.stats`` validates.
 
-Every public function of the package calls :func:`validate_polls` once and then works on the
-resulting :class:`PollTable`, a set of plain numpy arrays in a canonical row order. Sorting
-into a canonical order (by end date, start date, pollster, population, sample size and
-percentage) is what makes every result independent of the order of the input rows, including
-floating-point sums and the bootstrap draws of the lowess band.
+:func:`pollservice.stats.fit` calls :func:`validate_polls` once, and every result of its
+fit is computed from the resulting :class:`PollTable`, a set of plain numpy arrays in a
+canonical row order. Sorting into a canonical order (by end date, start date, pollster,
+population, sample size and percentage) is what makes every result independent of the order
+of the input rows, including floating-point sums and the bootstrap draws of the lowess band.
 
 Input frame contract (one row per poll, for one answer choice):
 
@@ -31,19 +31,15 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "DEFAULT_METHOD",
-    "METHODS",
     "POPULATIONS",
     "REQUIRED_COLUMNS",
     "UNKNOWN_SAMPLE_SIZE",
     "PollTable",
+    "validate_as_of",
     "validate_dates",
-    "validate_method",
     "validate_polls",
 ]
 
-METHODS = ("kalman", "weighted", "latest", "lowess")
-DEFAULT_METHOD = "kalman"
 REQUIRED_COLUMNS = ("pollster", "start_date", "end_date", "sample_size", "population", "pct")
 POPULATIONS = ("a", "rv", "lv", "v")
 
@@ -172,6 +168,21 @@ def validate_polls(polls: pd.DataFrame) -> PollTable:
         ``end_date`` is before ``start_date``, a population is unknown, a sample size is
         not positive, or ``pct`` is missing or outside 0-100. The message names the problem.
     """
+    _check_frame(polls)
+    pollster = _pollster_column(polls)
+    start = _date_column(polls, "start_date")
+    end = _date_column(polls, "end_date")
+    if (end < start).any():
+        raise ValueError(
+            f"end_date before start_date in {int((end < start).sum())} rows"
+        )
+    pct = _pct_column(polls)
+    size = _sample_size_column(polls)
+    pop = _population_column(polls)
+    return _canonical_table(polls.index, pollster, start, end, pop, size, pct)
+
+
+def _check_frame(polls) -> None:
     if not isinstance(polls, pd.DataFrame):
         raise ValueError(f"polls must be a pandas DataFrame, not {type(polls).__name__}")
     missing = [c for c in REQUIRED_COLUMNS if c not in polls.columns]
@@ -180,27 +191,28 @@ def validate_polls(polls: pd.DataFrame) -> PollTable:
     if len(polls) == 0:
         raise ValueError("polls frame is empty: at least one poll is needed")
 
+
+def _pollster_column(polls: pd.DataFrame) -> pd.Series:
     pollster = polls["pollster"]
     if pollster.isna().any():
         raise ValueError(f"column 'pollster' is missing in {int(pollster.isna().sum())} rows")
     pollster = pollster.astype(str).str.strip()
     if (pollster == "").any():
         raise ValueError("column 'pollster' is empty in some rows")
+    return pollster
 
-    start = _date_column(polls, "start_date")
-    end = _date_column(polls, "end_date")
-    if (end < start).any():
-        raise ValueError(
-            f"end_date before start_date in {int((end < start).sum())} rows"
-        )
 
+def _pct_column(polls: pd.DataFrame) -> np.ndarray:
     pct = pd.to_numeric(polls["pct"], errors="coerce").to_numpy(dtype=float)
     if np.isnan(pct).any():
         raise ValueError("pct is NaN or not a number in some rows")
     if ((pct < 0) | (pct > 100)).any():
         bad = pct[(pct < 0) | (pct > 100)][0]
         raise ValueError(f"pct outside 0-100 (e.g. {bad:g}) in some rows")
+    return pct
 
+
+def _sample_size_column(polls: pd.DataFrame) -> np.ndarray:
     size_raw = polls["sample_size"]
     size = pd.to_numeric(size_raw, errors="coerce").to_numpy(dtype=float)
     not_numeric = np.isnan(size) & size_raw.notna().to_numpy()
@@ -208,7 +220,11 @@ def validate_polls(polls: pd.DataFrame) -> PollTable:
         raise ValueError("sample_size is not a number in some rows (use NaN for unknown)")
     if (size <= 0).any() or np.isinf(size).any():
         raise ValueError("sample_size <= 0 (or infinite) in some rows; use NaN for unknown")
+    return size
 
+
+def _population_column(polls: pd.DataFrame) -> pd.Series:
+    """Populations, stripped and lower-cased, all one of :data:`POPULATIONS`."""
     population = polls["population"]
     pop_ok = population.notna()
     pop = population.astype(str).str.strip().str.lower()
@@ -218,7 +234,13 @@ def validate_polls(polls: pd.DataFrame) -> PollTable:
         raise ValueError(
             f"unknown population {example!r}; expected one of {', '.join(POPULATIONS)}"
         )
+    return pop
 
+
+def _canonical_table(index: pd.Index, pollster: pd.Series, start: np.ndarray,
+                     end: np.ndarray, pop: pd.Series, size: np.ndarray,
+                     pct: np.ndarray) -> PollTable:
+    """The checked columns as a :class:`PollTable` in canonical row order."""
     names, codes = np.unique(pollster.to_numpy(dtype=str), return_inverse=True)
     pop_codes = np.searchsorted(np.array(sorted(POPULATIONS)), pop.to_numpy(dtype=str))
     size_key = np.where(np.isnan(size), -1.0, size)
@@ -226,7 +248,7 @@ def validate_polls(polls: pd.DataFrame) -> PollTable:
     # sample size, pct. Rows equal in all of these are interchangeable for every method.
     order = np.lexsort((pct, size_key, pop_codes, codes, start, end))
     return PollTable(
-        index=polls.index[order],
+        index=index[order],
         position=order.astype(np.int64),
         pollster=codes[order].astype(np.int64),
         pollster_names=names,
@@ -236,13 +258,6 @@ def validate_polls(polls: pd.DataFrame) -> PollTable:
         sample_size=size[order],
         pct=pct[order],
     )
-
-
-def validate_method(method: str) -> str:
-    """Return ``method`` if it is one of :data:`METHODS`, else raise ``ValueError``."""
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
-    return method
 
 
 def validate_dates(dates: Iterable | None) -> np.ndarray | None:

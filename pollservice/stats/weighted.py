@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .intervals import PointEstimate, weighted_mean_band
+from .intervals import DEFAULT_ALPHA, PointEstimate, weighted_mean_band
 from .validation import PollTable
 
 __all__ = [
@@ -137,28 +137,35 @@ def weighted_weights(table: PollTable, day: int, params: WeightedParams) -> np.n
     return weights
 
 
-def _estimate(table: PollTable, weights: np.ndarray) -> PointEstimate:
+def _estimate(table: PollTable, weights: np.ndarray, alpha: float) -> PointEstimate:
     used = weights > 0
     if not used.any():
         return _empty(table)
-    est, lower, upper = weighted_mean_band(table.pct, weights, table.sampling_var)
+    est, lower, upper = weighted_mean_band(table.pct, weights, table.sampling_var, alpha)
     return PointEstimate(
         est, lower, upper, weights, np.zeros(table.n_polls), int(np.count_nonzero(used))
     )
 
 
-def latest_at(table: PollTable, day: int, params: LatestParams | None = None) -> PointEstimate:
-    """The ``latest`` average on ``day`` with each poll's weight."""
+def latest_at(table: PollTable, day: int, params: LatestParams | None = None,
+              model_fit: None = None, alpha: float = DEFAULT_ALPHA) -> PointEstimate:
+    """The ``latest`` average on ``day`` with each poll's weight and a ``1 - alpha`` band.
+
+    ``model_fit`` is part of the method protocol (:mod:`pollservice.stats.methods`); this
+    method fits nothing ahead, so it is always None.
+    """
     params = params or LatestParams()
-    return _estimate(table, latest_weights(table, day, params))
+    return _estimate(table, latest_weights(table, day, params), alpha)
 
 
-def weighted_at(
-    table: PollTable, day: int, params: WeightedParams | None = None
-) -> PointEstimate:
-    """The ``weighted`` average on ``day`` with each poll's weight."""
+def weighted_at(table: PollTable, day: int, params: WeightedParams | None = None,
+                model_fit: None = None, alpha: float = DEFAULT_ALPHA) -> PointEstimate:
+    """The ``weighted`` average on ``day`` with each poll's weight and a ``1 - alpha`` band.
+
+    ``model_fit`` is always None, as for :func:`latest_at`.
+    """
     params = params or WeightedParams()
-    return _estimate(table, weighted_weights(table, day, params))
+    return _estimate(table, weighted_weights(table, day, params), alpha)
 
 
 def _trend(table: PollTable, days: np.ndarray, at) -> tuple[np.ndarray, ...]:
@@ -170,16 +177,25 @@ def _trend(table: PollTable, days: np.ndarray, at) -> tuple[np.ndarray, ...]:
 
 
 def latest_trend(
-    table: PollTable, days: np.ndarray, params: LatestParams | None = None
+    table: PollTable, days: np.ndarray, realtime: bool = False,
+    params: LatestParams | None = None, model_fit: None = None, alpha: float = DEFAULT_ALPHA,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``latest`` estimate, lower and upper on each of ``days`` (NaN without polls)."""
+    """``latest`` estimate, lower and upper on each of ``days`` (NaN without polls).
+
+    A trailing average uses only polls ended by each day, so ``realtime`` changes nothing;
+    it and ``model_fit`` (always None) are part of the method protocol.
+    """
     params = params or LatestParams()
-    return _trend(table, days, lambda t, d: latest_at(t, d, params))
+    return _trend(table, days, lambda t, d: latest_at(t, d, params, None, alpha))
 
 
 def weighted_trend(
-    table: PollTable, days: np.ndarray, params: WeightedParams | None = None
+    table: PollTable, days: np.ndarray, realtime: bool = False,
+    params: WeightedParams | None = None, model_fit: None = None, alpha: float = DEFAULT_ALPHA,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``weighted`` estimate, lower and upper on each of ``days`` (NaN without polls)."""
+    """``weighted`` estimate, lower and upper on each of ``days`` (NaN without polls).
+
+    ``realtime`` and ``model_fit`` change nothing, as for :func:`latest_trend`.
+    """
     params = params or WeightedParams()
-    return _trend(table, days, lambda t, d: weighted_at(t, d, params))
+    return _trend(table, days, lambda t, d: weighted_at(t, d, params, None, alpha))

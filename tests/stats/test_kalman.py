@@ -3,13 +3,15 @@
 References: Jackman (2005); Durbin and Koopman (2012) for the state-space identities.
 """
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
 from pollservice import stats
-from pollservice.stats import kalman
+from pollservice.stats import kalman, methods
 from pollservice.stats.simulate import simulate_polls
 from pollservice.stats.validation import validate_polls
 
@@ -163,18 +165,27 @@ def test_one_fit_serves_trend_average_contributions_and_house_effects(monkeypatc
     polls, _ = simulate_polls(n_days=90, n_polls=80, pollsters=5, seed=21)
     calls = []
     real_fit = kalman.fit_kalman
-    monkeypatch.setattr(kalman, "fit_kalman",
-                        lambda *a, **k: calls.append(1) or real_fit(*a, **k))
-    monkeypatch.setattr(kalman, "_cache", type(kalman._cache)())
-    stats.trend(polls)
-    stats.average(polls)
-    stats.poll_contributions(polls.iloc[::-1])  # row order does not matter
-    effects = stats.house_effects(polls)
+
+    def counting_fit(*args, **kwargs):
+        calls.append(1)
+        return real_fit(*args, **kwargs)
+
+    # kalman_at and kalman_trend fit through the module; fit() through the registry.
+    monkeypatch.setattr(kalman, "fit_kalman", counting_fit)
+    monkeypatch.setitem(methods.REGISTRY, "kalman",
+                        dataclasses.replace(methods.REGISTRY["kalman"], fit=counting_fit))
+    results = stats.fit(polls)
+    results.trend()
+    results.average()
+    results.contributions()
+    effects = results.house_effects()
     assert len(calls) == 1
-    effects.loc[0, "effect"] = 99.0  # a caller's copy; the cached fit is unchanged
-    assert stats.house_effects(polls)["effect"].iloc[0] != 99.0
-    stats.average(polls.assign(pct=polls["pct"] + 0.5))  # other polls: a new fit
+    effects.loc[0, "effect"] = 99.0  # a caller's copy; the results are unchanged
+    assert results.house_effects()["effect"].iloc[0] != 99.0
+    results.average(as_of="2024-02-15")  # fewer polls known then: a fit of those
     assert len(calls) == 2
+    stats.average(polls)  # a shortcut fits anew: nothing is remembered between calls
+    assert len(calls) == 3
 
 
 def test_lowess_realtime_line_uses_only_polls_ended_by_each_day():
