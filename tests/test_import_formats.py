@@ -29,7 +29,8 @@ from sqlalchemy import select
 
 from pollservice.extensions import db
 from pollservice.models import Question
-from pollservice.services import formats, stored_averages
+from pollservice.services import stored_averages
+from pollservice.services.imports import formats
 from pollservice.services.polls import delete_poll
 
 SUMMARY_KEYS = {"file", "format", "dry_run", "added", "updated", "unchanged", "rejected",

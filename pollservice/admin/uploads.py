@@ -24,9 +24,9 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from ..services import formats
 from ..services.errors import ServiceError
-from ..services.importing import ImportRejected, ImportSummary, import_text
+from ..services.imports import formats, import_text
+from ..services.imports.rows import ImportRejected, ImportSummary
 from . import bp
 
 # Under the app's MAX_CONTENT_LENGTH (16 MiB), which refuses a larger request outright

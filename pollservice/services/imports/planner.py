@@ -1,170 +1,32 @@
-"""Importing polls in bulk: atomic, idempotent, audited, and fast enough for 538's poll lists.
-
-Every file format (``pollservice.services.formats``) turns its rows into ``ImportRow``s:
-the raw values of one poll of one question, with the line they came from. An import then
-runs in two phases:
-
-1. **Plan** (reads only): every row is validated with the rules of the admin form
-   (``polls.validate_poll``), matched with the stored poll it identifies, and classed as
-   added, updated, unchanged, skipped or rejected. A dry run stops here and writes nothing.
-2. **Write**: one transaction of bulk statements (executemany, ``INSERT ... RETURNING``)
-   for pollsters, polls, results and audit entries, then ``polls.commit_changes`` bumps the
-   touched questions' data version, commits, and recomputes their stored averages once
-   per question (not once per row).
-
-Identity (idempotence): a poll is (question, ``source``, ``source_id``). A row without a
-source id is identified by question, source, pollster, field dates, population, sample
-size and sponsor, and stored with no source id (as typed-in polls are). A row whose
-stored poll has the same values is unchanged; one whose values differ updates the poll
-and the audit trail keeps the old and new values. A poll an editor deleted stays deleted.
-
-Atomicity: by default one bad row rejects the whole file (``ImportRejected`` lists every
-problem with its line and field) and nothing is written; ``skip_invalid`` imports the
-good rows and reports the bad ones.
-"""
+"""Planning an import (reads only): every row validated against its question, and matched
+with the stored poll it identifies; then writing the plan with bulk statements."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import math
-import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from slugify import slugify
 from sqlalchemy import bindparam, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..models import AuditEntry, Choice, Poll, Pollster, Question, Result, utcnow
-from .audit import AUDITED_FIELDS, changed_values
-from .errors import Conflict, ServiceError, ValidationFailed
-from .polls import PollInput as PollInput  # re-exported for the format readers
-from .polls import commit_changes, parse_date, pollster_slug, validate_poll
-from .questions import create_question
+from ...extensions import db
+from ...models import AuditEntry, Choice, Poll, Pollster, Question, Result, utcnow
+from ..audit import AUDITED_FIELDS, changed_values
+from ..errors import ServiceError, ValidationFailed
+from ..polls import PollInput, parse_date, pollster_slug, validate_poll
+from ..questions import create_question
+from .rows import ImportRow, ImportSummary, RowOutcome, RowProblem
 
 SCALAR_FIELDS = ("sponsor", "start_date", "end_date", "sample_size", "population", "mode",
                  "source_url", "partisan", "internal", "notes")
 MISSING = object()
 CHUNK = 500  # ids per IN (...) list
 DELETED_REASON = "deleted in pollservice (a re-import does not bring it back)"
-
-
-@dataclass
-class ImportRow:
-    """One poll of one question as a file gives it.
-
-    ``values`` holds what ``validate_poll`` takes (strings or typed values), plus, when the
-    file has them, ``election_date`` and ``actual_results`` (choice -> actual share).
-    """
-
-    line: int
-    question: str  # slug
-    values: dict[str, Any]
-    question_title: str = ""
-    question_region: str = ""
-    # Choices a new question starts with (else: the choices this file fills for it).
-    question_choices: tuple[str, ...] = ()
-    # Answers that an existing question lacks become new choices of it (538's long files).
-    extend_choices: bool = False
-    # Problems the reader found, as (field, message); the row is then rejected.
-    problems: list[tuple[str, str]] = field(default_factory=list)
-    skip: str = ""  # why the reader leaves this row out on purpose (not an error)
-    ref: str = ""  # where the row is when that is not a line (JSON: questions[0].polls[3])
-    columns: Mapping[str, str] | None = None  # our field name -> the file's column name
-    field_lines: Mapping[str, int] | None = None  # a field found on another line (long files)
-
-
-@dataclass
-class RowProblem:
-    line: int
-    field: str
-    message: str
-    ref: str = ""
-
-    @property
-    def location(self) -> str:
-        """The line, with the place in the document when the file is not a table."""
-        return f"{self.line} ({self.ref})" if self.ref else str(self.line)
-
-    def __str__(self) -> str:
-        return f"line {self.location}: {self.field}: {self.message}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "ref": self.ref or None, "field": self.field,
-                "message": self.message}
-
-
-@dataclass
-class RowOutcome:
-    """What the import does (or would do) with one row: for previews."""
-
-    line: int
-    ref: str
-    action: str  # added, updated, unchanged, skipped, rejected
-    question: str
-    pollster: str = ""
-    end_date: str = ""
-    source_id: str | None = None
-    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
-    poll_id: int | None = None
-
-    @property
-    def location(self) -> str:
-        return f"{self.line} ({self.ref})" if self.ref else str(self.line)
-
-
-@dataclass
-class ImportSummary:
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    skipped: Counter = field(default_factory=Counter)  # reason -> rows
-    questions: set[str] = field(default_factory=set)
-    question_ids: set[int] = field(default_factory=set)
-    created_questions: list[str] = field(default_factory=list)
-    problems: list[RowProblem] = field(default_factory=list)
-    outcomes: list[RowOutcome] = field(default_factory=list)
-    dry_run: bool = False
-    source_name: str = ""
-    format: str = ""
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
-
-    @property
-    def rejected_lines(self) -> int:
-        return len({(p.line, p.ref) for p in self.problems})
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.source_name, "format": self.format, "dry_run": self.dry_run,
-            "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
-            "rejected": self.rejected, "skipped": sum(self.skipped.values()),
-            "skipped_reasons": dict(self.skipped.most_common()),
-            "questions": sorted(self.questions), "created_questions": self.created_questions,
-            "problems": [p.as_dict() for p in self.problems],
-        }
-
-
-class ImportRejected(ValidationFailed):
-    """One or more rows are invalid; nothing was written."""
-
-    def __init__(self, source_name: str, problems: list[RowProblem],
-                 summary: ImportSummary | None = None):
-        first = problems[0]
-        super().__init__(
-            f"{source_name}: {len(problems)} problem(s); nothing was imported. "
-            f"First: line {first.location}, {first.field}: {first.message}",
-            fields={f"line {p.location}: {p.field}": p.message for p in problems[:50]},
-        )
-        self.source_name = source_name
-        self.problems = problems
-        self.summary = summary
 
 
 def natural_key(question: str, data: PollInput) -> str:
@@ -179,117 +41,6 @@ def _field_key(pollster_slug: str, start: dt.date, end: dt.date, population: str
                sample_size: int | None, sponsor: str) -> tuple:
     """Identity of a poll without a source id."""
     return ("fields", pollster_slug, start, end, population, sample_size, sponsor.casefold())
-
-
-# --- entry points -----------------------------------------------------------------------
-
-
-def read_text(path: Path) -> str:
-    """A file's text (UTF-8, with or without BOM); a file that is not UTF-8 is rejected."""
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        raise ImportRejected(path.name, [RowProblem(
-            line, "file", f"not UTF-8 text ({error.reason} at byte {error.start})")]) from None
-
-
-def import_text(text: str, source_name: str, fmt: str = "auto", question: str | None = None,
-                *, dry_run: bool = False, skip_invalid: bool = False, actor: str = "",
-                wrap_rows: Callable[[Iterable[ImportRow], int], Iterable[ImportRow]] | None = None,
-                on_phase: Callable[[str], None] | None = None) -> ImportSummary:
-    """Import a file's text in format ``fmt`` (``auto``: detected from its header).
-
-    ``question`` names the question an approval list goes into, or keeps only that
-    question's rows in other formats. ``wrap_rows(rows, total_lines)`` may wrap the row
-    iterator (a progress bar). Raises ``ImportRejected`` as ``import_rows`` does, also for
-    a file whose format or header is wrong.
-    """
-    from . import formats  # the readers import this module
-
-    reading = formats.read(text, source_name, fmt, question)
-    rows: Iterable[ImportRow] = reading.rows
-    if wrap_rows is not None:
-        rows = wrap_rows(rows, reading.total_lines)
-    summary = import_rows(rows, source_name, default_source=reading.default_source,
-                          actor=actor, dry_run=dry_run, skip_invalid=skip_invalid,
-                          only_question=reading.only_question, on_phase=on_phase,
-                          format_name=reading.format)
-    return summary
-
-
-def import_rows(rows: Iterable[ImportRow], source_name: str, default_source: str = "csv",
-                actor: str = "", *, dry_run: bool = False, skip_invalid: bool = False,
-                only_question: str | None = None, on_phase: Callable[[str], None] | None = None,
-                format_name: str = "canonical") -> ImportSummary:
-    """Validate every row, then store the polls in one transaction.
-
-    Parameters
-    ----------
-    rows
-        the file's rows, from a reader in ``pollservice.services.formats``.
-    source_name
-        the file's name: for messages and the audit trail (``import:NAME``).
-    default_source
-        ``source`` of rows that do not name one.
-    actor
-        who imports, for the audit trail (default ``import:<source_name>``).
-    dry_run
-        plan only: the summary says what would be added, updated, skipped and rejected;
-        nothing is written.
-    skip_invalid
-        import the valid rows and report the others instead of rejecting the file.
-    only_question
-        import only this question's rows (the others are skipped).
-
-    Returns
-    -------
-    ImportSummary
-
-    Raises
-    ------
-    ImportRejected
-        listing every bad row (line, field, message) when any row is invalid and neither
-        ``skip_invalid`` nor ``dry_run`` is set; the database is left exactly as it was.
-    """
-    started = time.perf_counter()
-    summary = ImportSummary(dry_run=dry_run, source_name=source_name, format=format_name)
-    phase = on_phase or (lambda _name: None)
-    try:
-        kept = []
-        for row in rows:  # rows left out on purpose are only counted (538's lists are long)
-            if row.skip:
-                summary.skipped[row.skip] += 1
-            else:
-                kept.append(row)
-        rows = kept
-        summary.timings["read"] = time.perf_counter() - started
-        phase("checking")
-        with db.session.no_autoflush:
-            plan = _Planner(summary, default_source, only_question).plan(rows)
-        summary.timings["plan"] = time.perf_counter() - started - summary.timings["read"]
-        if dry_run or (summary.problems and not skip_invalid):
-            db.session.rollback()
-            if summary.problems and not (dry_run or skip_invalid):
-                raise ImportRejected(source_name, summary.problems, summary)
-            return summary
-        phase("writing")
-        mark = time.perf_counter()
-        _write(plan, actor or f"import:{source_name}", summary)
-        summary.timings["write"] = time.perf_counter() - mark
-    except IntegrityError:
-        db.session.rollback()  # a concurrent write stored the same poll or pollster first
-        raise Conflict(f"{source_name}: another write changed the same polls meanwhile; "
-                       "nothing was imported. Try again.") from None
-    except Exception:
-        db.session.rollback()
-        raise
-    phase("recomputing averages")
-    mark = time.perf_counter()
-    commit_changes(summary.question_ids)  # once per touched question, not once per row
-    summary.timings["commit_and_recompute"] = time.perf_counter() - mark
-    return summary
 
 
 # --- plan -------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 
 from slugify import slugify
 
-from ..importing import ImportRejected, RowProblem
+from ..rows import ImportRejected, RowProblem
 
 FTE_SOURCE = "fivethirtyeight"
 # When a poll has several versions (one per population), the one an average uses:
@@ -45,6 +45,13 @@ def open_csv(text: str, source_name: str, required: Iterable[str]) -> csv.DictRe
             source_name, [RowProblem(1, name, "required column is missing") for name in missing])
     reader.fieldnames = header
     return reader
+
+
+def header_of(text: str) -> list[str]:
+    """The CSV header's column names, stripped (none for an empty text)."""
+    for record in csv.reader(lines(text)):
+        return [name.strip() for name in record]
+    return []
 
 
 def cell(record: Mapping[str, Any], name: str) -> str:
