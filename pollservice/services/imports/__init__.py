@@ -35,8 +35,9 @@ from ...extensions import db
 from ..errors import Conflict
 from ..polls import commit_changes
 from . import formats
-from .planner import _Planner, _write
+from .planner import Planner
 from .rows import ImportRejected, ImportRow, ImportSummary, RowProblem
+from .writer import write_plan
 
 
 def read_text(path: Path) -> str:
@@ -120,7 +121,7 @@ def import_rows(rows: Iterable[ImportRow], source_name: str, default_source: str
         summary.timings["read"] = time.perf_counter() - started
         phase("checking")
         with db.session.no_autoflush:
-            plan = _Planner(summary, default_source, only_question).plan(rows)
+            plan = Planner(summary, default_source, only_question).plan(rows)
         summary.timings["plan"] = time.perf_counter() - started - summary.timings["read"]
         if dry_run or (summary.problems and not skip_invalid):
             db.session.rollback()
@@ -129,7 +130,7 @@ def import_rows(rows: Iterable[ImportRow], source_name: str, default_source: str
             return summary
         phase("writing")
         mark = time.perf_counter()
-        _write(plan, actor or f"import:{source_name}", summary)
+        write_plan(plan, actor or f"import:{source_name}", summary)
         summary.timings["write"] = time.perf_counter() - mark
     except IntegrityError:
         db.session.rollback()  # a concurrent write stored the same poll or pollster first

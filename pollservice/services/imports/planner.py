@@ -1,5 +1,5 @@
 """Planning an import (reads only): every row validated against its question, and matched
-with the stored poll it identifies; then writing the plan with bulk statements."""
+with the stored poll it identifies."""
 
 from __future__ import annotations
 
@@ -7,25 +7,23 @@ import datetime as dt
 import hashlib
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from slugify import slugify
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...models import AuditEntry, Choice, Poll, Pollster, Question, Result, utcnow
+from ...models import Choice, Pollster, Question
 from ..audit import AUDITED_FIELDS, changed_values
 from ..errors import ServiceError, ValidationFailed
 from ..polls import PollInput, parse_date, pollster_slug, validate_poll
 from ..questions import create_question
 from .rows import ImportRow, ImportSummary, RowOutcome, RowProblem
+from .stored import StoredPoll, chunks, load_stored_polls
 
-SCALAR_FIELDS = ("sponsor", "start_date", "end_date", "sample_size", "population", "mode",
-                 "source_url", "partisan", "internal", "notes")
 MISSING = object()
-CHUNK = 500  # ids per IN (...) list
 DELETED_REASON = "deleted in pollservice (a re-import does not bring it back)"
 
 
@@ -47,21 +45,7 @@ def _field_key(pollster_slug: str, start: dt.date, end: dt.date, population: str
 
 
 @dataclass
-class _Stored:
-    """A stored poll as the planner reads it (plain values, no ORM object)."""
-
-    id: int
-    pollster_id: int
-    source: str
-    source_id: str | None
-    values: dict[str, Any]
-    election_date: dt.date | None
-    deleted: bool
-    results: dict[int, tuple[int, float, float | None]] = field(default_factory=dict)
-
-
-@dataclass
-class _Planned:
+class Planned:
     row: ImportRow
     question: Question
     data: PollInput
@@ -70,11 +54,11 @@ class _Planned:
     results: dict[str, tuple[float, float | None]]  # choice -> (pct, actual share)
     new: dict[str, Any]
     old: dict[str, Any] | None
-    stored: _Stored | None
+    stored: StoredPoll | None
     outcome: RowOutcome
 
 
-class _Planner:
+class Planner:
     def __init__(self, summary: ImportSummary, default_source: str, only_question: str | None):
         self.summary = summary
         self.default_source = default_source
@@ -98,7 +82,7 @@ class _Planner:
             self.summary.rejected += 1
             self.summary.outcomes.append(RowOutcome(row.line, row.ref, "rejected", row.question))
 
-    def plan(self, rows: list[ImportRow]) -> list[_Planned]:
+    def plan(self, rows: list[ImportRow]) -> list[Planned]:
         summary = self.summary
         kept: list[ImportRow] = []
         for row in rows:
@@ -128,7 +112,7 @@ class _Planner:
     def _questions(self, rows: list[ImportRow]) -> dict[str, Question]:
         slugs = {row.question for row in rows if row.question}
         found: dict[str, Question] = {}
-        for chunk in _chunks(sorted(slugs)):
+        for chunk in chunks(sorted(slugs)):
             found.update((q.slug, q) for q in db.session.execute(
                 select(Question).where(Question.slug.in_(chunk))
                 .options(selectinload(Question.choices))).scalars())
@@ -188,7 +172,7 @@ class _Planner:
                 self.new_choices.append((question, choice))
 
     def _drop_unused_new_choices(self, questions: dict[str, Question],
-                                 planned: list[_Planned]) -> None:
+                                 planned: list[Planned]) -> None:
         used = {(id(p.question), name) for p in planned for name in p.results}
         for question, choice in self.new_choices:
             if (id(question), choice.name) not in used:
@@ -235,15 +219,15 @@ class _Planner:
             return None
         return data, election_date, actual
 
-    def _match(self, validated) -> list[_Planned]:
+    def _match(self, validated) -> list[Planned]:
         summary = self.summary
         question_ids = {q.id for _row, q, *_ in validated if q.id is not None}
-        stored_by_question = _load_stored(question_ids)
+        stored_by_question = load_stored_polls(question_ids)
         pollsters = {slug: (pid, name) for pid, slug, name in db.session.execute(
             select(Pollster.id, Pollster.slug, Pollster.name)).all()}
         slug_of_id = {pid: slug for slug, (pid, _name) in pollsters.items()}
         name_of_id = {pid: name for _slug, (pid, name) in pollsters.items()}
-        index: dict[int, dict[tuple, _Stored]] = {}
+        index: dict[int, dict[tuple, StoredPoll]] = {}
         for question_id, polls in stored_by_question.items():
             by_key = index.setdefault(question_id, {})
             for poll in polls:
@@ -255,7 +239,7 @@ class _Planner:
                                                     v["end_date"], v["population"],
                                                     v["sample_size"], v["sponsor"]))] = poll
         seen: dict[tuple, ImportRow] = {}
-        planned: list[_Planned] = []
+        planned: list[Planned] = []
         for row, question, data, election_date, actual in validated:
             slug = self.pollster_slug(data.pollster)
             if data.source_id:
@@ -324,7 +308,7 @@ class _Planner:
                 summary.added += 1
             summary.outcomes.append(outcome)
             summary.questions.add(question.slug)
-            planned.append(_Planned(row, question, data, slug, election_date, results, new, old,
+            planned.append(Planned(row, question, data, slug, election_date, results, new, old,
                                     stored, outcome))
         return planned
 
@@ -400,122 +384,3 @@ def _snapshot(pollster: str, values: Mapping[str, Any], source: str, source_id: 
         snapshot["actual_results"] = {name: results[name][1] for name in order
                                       if name in results and results[name][1] is not None}
     return snapshot
-
-
-def _chunks(items: list, size: int = CHUNK):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def _load_stored(question_ids: set[int]) -> dict[int, list[_Stored]]:
-    """The stored polls (deleted ones too) of these questions, with their results."""
-    poll = Poll.__table__.c
-    result = Result.__table__.c
-    columns = [poll.id, poll.question_id, poll.pollster_id, poll.source, poll.source_id,
-               poll.election_date, poll.deleted_at, *(poll[name] for name in SCALAR_FIELDS)]
-    by_id: dict[int, _Stored] = {}
-    by_question: dict[int, list[_Stored]] = {}
-    for chunk in _chunks(sorted(question_ids)):
-        for row in db.session.execute(select(*columns).where(poll.question_id.in_(chunk))):
-            values = {name: getattr(row, name) for name in SCALAR_FIELDS}
-            stored = _Stored(row.id, row.pollster_id, row.source, row.source_id, values,
-                             row.election_date, row.deleted_at is not None)
-            by_id[row.id] = stored
-            by_question.setdefault(row.question_id, []).append(stored)
-        for rid, poll_id, choice_id, pct, actual in db.session.execute(
-            select(result.id, result.poll_id, result.choice_id, result.pct, result.actual_pct)
-            .join(Poll.__table__, poll.id == result.poll_id).where(poll.question_id.in_(chunk))
-        ):
-            by_id[poll_id].results[choice_id] = (rid, pct, actual)
-    return by_question
-
-
-# --- write ------------------------------------------------------------------------------
-
-
-def _write(plan: list[_Planned], actor: str, summary: ImportSummary) -> None:
-    """Store the plan with bulk statements in the session's transaction (not committed)."""
-    if not plan:
-        return
-    now = utcnow()
-    db.session.flush()  # new questions and answer choices get their ids
-    pollster_ids = _pollster_ids(plan)
-    choice_ids = {id(p.question): {c.name: c.id for c in p.question.choices} for p in plan}
-    poll_table, result_table = Poll.__table__, Result.__table__
-    audit_rows: list[dict[str, Any]] = []
-
-    adds = [p for p in plan if p.stored is None]
-    if adds:
-        params = [{"question_id": p.question.id, "pollster_id": pollster_ids[p.pollster_slug],
-                   **{name: getattr(p.data, name) for name in SCALAR_FIELDS},
-                   "source": p.data.source, "source_id": p.data.source_id,
-                   "election_date": p.election_date, "created_at": now} for p in adds]
-        ids = db.session.execute(
-            insert(poll_table).returning(poll_table.c.id, sort_by_parameter_order=True), params
-        ).scalars().all()
-        results = []
-        for p, poll_id in zip(adds, ids, strict=True):
-            p.outcome.poll_id = poll_id
-            choices = choice_ids[id(p.question)]
-            results.extend({"poll_id": poll_id, "choice_id": choices[name], "pct": pct,
-                            "actual_pct": share} for name, (pct, share) in p.results.items())
-            audit_rows.append({"poll_id": poll_id, "action": "create", "actor": actor, "at": now,
-                               "old_values": None, "new_values": p.new})
-        db.session.execute(insert(result_table), results)
-
-    updates = [p for p in plan if p.stored is not None]
-    if updates:
-        c = poll_table.c
-        statement = (update(poll_table).where(c.id == bindparam("b_id")).values(
-            pollster_id=bindparam("b_pollster_id"), election_date=bindparam("b_election_date"),
-            updated_at=bindparam("b_updated_at"),
-            **{name: bindparam("b_" + name) for name in SCALAR_FIELDS}))
-        db.session.execute(statement, [
-            {"b_id": p.stored.id, "b_pollster_id": pollster_ids[p.pollster_slug],
-             "b_election_date": p.election_date, "b_updated_at": now,
-             **{"b_" + name: getattr(p.data, name) for name in SCALAR_FIELDS}} for p in updates])
-        changed, added, removed = [], [], []
-        for p in updates:
-            choices = choice_ids[id(p.question)]
-            wanted = {choices[name]: value for name, value in p.results.items()}
-            for choice_id, (rid, pct, share) in p.stored.results.items():
-                if choice_id not in wanted:
-                    removed.append(rid)
-                elif wanted[choice_id] != (pct, share):
-                    changed.append({"b_id": rid, "b_pct": wanted[choice_id][0],
-                                    "b_actual": wanted[choice_id][1]})
-            added.extend({"poll_id": p.stored.id, "choice_id": choice_id, "pct": pct,
-                          "actual_pct": share} for choice_id, (pct, share) in wanted.items()
-                         if choice_id not in p.stored.results)
-            old, new = changed_values(p.old, p.new)
-            audit_rows.append({"poll_id": p.stored.id, "action": "update", "actor": actor,
-                               "at": now, "old_values": old, "new_values": new})
-        for chunk in _chunks(removed):
-            db.session.execute(delete(result_table).where(result_table.c.id.in_(chunk)))
-        if changed:
-            db.session.execute(update(result_table).where(result_table.c.id == bindparam("b_id"))
-                               .values(pct=bindparam("b_pct"), actual_pct=bindparam("b_actual")),
-                               changed)
-        if added:
-            db.session.execute(insert(result_table), added)
-
-    db.session.execute(insert(AuditEntry.__table__), audit_rows)
-    summary.question_ids.update(p.question.id for p in plan)
-
-
-def _pollster_ids(plan: list[_Planned]) -> dict[str, int]:
-    """Pollster ids by slug, creating the pollsters the plan names for the first time."""
-    wanted: dict[str, str] = {}
-    for p in plan:
-        wanted.setdefault(p.pollster_slug, p.data.pollster)
-    ids: dict[str, int] = {}
-    for chunk in _chunks(sorted(wanted)):
-        ids.update((slug, pid) for pid, slug in db.session.execute(
-            select(Pollster.id, Pollster.slug).where(Pollster.slug.in_(chunk))))
-    missing = [{"slug": slug, "name": name} for slug, name in wanted.items() if slug not in ids]
-    if missing:
-        db.session.execute(insert(Pollster.__table__), missing)
-        for chunk in _chunks([m["slug"] for m in missing]):
-            ids.update((slug, pid) for pid, slug in db.session.execute(
-                select(Pollster.id, Pollster.slug).where(Pollster.slug.in_(chunk))))
-    return ids

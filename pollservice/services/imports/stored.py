@@ -1,0 +1,60 @@
+"""What an import reads from the store to plan its rows, in bulk: the stored polls (deleted
+ones too) of the questions a file names, as plain values, read in chunks of ids."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from ...extensions import db
+from ...models import Poll, Result
+
+SCALAR_FIELDS = ("sponsor", "start_date", "end_date", "sample_size", "population", "mode",
+                 "source_url", "partisan", "internal", "notes")
+CHUNK = 500  # ids per IN (...) list
+
+
+@dataclass
+class StoredPoll:
+    """A stored poll as the planner reads it (plain values, no ORM object)."""
+
+    id: int
+    pollster_id: int
+    source: str
+    source_id: str | None
+    values: dict[str, Any]
+    election_date: dt.date | None
+    deleted: bool
+    results: dict[int, tuple[int, float, float | None]] = field(default_factory=dict)
+
+
+def chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def load_stored_polls(question_ids: set[int]) -> dict[int, list[StoredPoll]]:
+    """The stored polls (deleted ones too) of these questions, with their results."""
+    poll = Poll.__table__.c
+    result = Result.__table__.c
+    columns = [poll.id, poll.question_id, poll.pollster_id, poll.source, poll.source_id,
+               poll.election_date, poll.deleted_at, *(poll[name] for name in SCALAR_FIELDS)]
+    by_id: dict[int, StoredPoll] = {}
+    by_question: dict[int, list[StoredPoll]] = {}
+    for chunk in chunks(sorted(question_ids)):
+        for row in db.session.execute(select(*columns).where(poll.question_id.in_(chunk))):
+            values = {name: getattr(row, name) for name in SCALAR_FIELDS}
+            stored = StoredPoll(row.id, row.pollster_id, row.source, row.source_id, values,
+                                row.election_date, row.deleted_at is not None)
+            by_id[row.id] = stored
+            by_question.setdefault(row.question_id, []).append(stored)
+        for rid, poll_id, choice_id, pct, actual in db.session.execute(
+            select(result.id, result.poll_id, result.choice_id, result.pct, result.actual_pct)
+            .join(Poll.__table__, poll.id == result.poll_id).where(poll.question_id.in_(chunk))
+        ):
+            by_id[poll_id].results[choice_id] = (rid, pct, actual)
+    return by_question
