@@ -35,7 +35,7 @@ from ...extensions import db
 from ..errors import Conflict
 from ..polls import commit_changes
 from . import formats
-from .planner import Planner
+from .planner import plan_rows
 from .rows import ImportRejected, ImportRow, ImportSummary, RowProblem
 from .writer import write_plan
 
@@ -121,7 +121,7 @@ def import_rows(rows: Iterable[ImportRow], source_name: str, default_source: str
         summary.timings["read"] = time.perf_counter() - started
         phase("checking")
         with db.session.no_autoflush:
-            plan = Planner(summary, default_source, only_question).plan(rows)
+            plan = plan_rows(rows, summary, default_source, only_question)
         summary.timings["plan"] = time.perf_counter() - started - summary.timings["read"]
         if dry_run or (summary.problems and not skip_invalid):
             db.session.rollback()

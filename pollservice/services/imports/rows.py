@@ -1,13 +1,14 @@
 """The rows every reader gives and what an import reports about them: ``ImportRow`` (one
 poll of one question as a file gives it), ``RowProblem``, ``RowOutcome``, ``ImportSummary``
-and ``ImportRejected``. The readers (``formats``), the planner and the entry points share
-these; this module depends on nothing else in the import package.
+and ``ImportRejected``; ``Rejections`` records a row's problems in a summary. The readers
+(``formats``), the planner and the entry points share these; this module depends on
+nothing else in the import package.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,3 +125,25 @@ class ImportRejected(ValidationFailed):
         self.source_name = source_name
         self.problems = problems
         self.summary = summary
+
+
+class Rejections:
+    """Records the problems the planner finds in rows: each at the file's line and column
+    for the field, each rejected row counted once (with a "rejected" outcome)."""
+
+    def __init__(self, summary: ImportSummary):
+        self.summary = summary
+        self.rejected_rows: set[int] = set()
+
+    def reject(self, row: ImportRow, name: str, message: str) -> None:
+        column = (row.columns or {}).get(name, name)
+        line = (row.field_lines or {}).get(name, row.line)
+        self.summary.problems.append(RowProblem(line, column, message, row.ref))
+        if id(row) not in self.rejected_rows:
+            self.rejected_rows.add(id(row))
+            self.summary.rejected += 1
+            self.summary.outcomes.append(RowOutcome(row.line, row.ref, "rejected", row.question))
+
+
+# How the planner's parts report a problem: reject(row, field, message).
+Reject = Callable[[ImportRow, str, str], None]

@@ -1,5 +1,6 @@
-"""What an import reads from the store to plan its rows, in bulk: the stored polls (deleted
-ones too) of the questions a file names, as plain values, read in chunks of ids."""
+"""What an import reads from the store to plan its rows, in bulk and in chunks of ids: the
+questions a file names (with their choices), the pollsters, and the stored polls (deleted
+ones too) of those questions as plain values."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...models import Poll, Result
+from ...models import Poll, Pollster, Question, Result
 
 SCALAR_FIELDS = ("sponsor", "start_date", "end_date", "sample_size", "population", "mode",
                  "source_url", "partisan", "internal", "notes")
@@ -58,3 +60,19 @@ def load_stored_polls(question_ids: set[int]) -> dict[int, list[StoredPoll]]:
         ):
             by_id[poll_id].results[choice_id] = (rid, pct, actual)
     return by_question
+
+
+def load_questions(slugs: set[str]) -> dict[str, Question]:
+    """The stored questions with these slugs, by slug, with their choices."""
+    found: dict[str, Question] = {}
+    for chunk in chunks(sorted(slugs)):
+        found.update((q.slug, q) for q in db.session.execute(
+            select(Question).where(Question.slug.in_(chunk))
+            .options(selectinload(Question.choices))).scalars())
+    return found
+
+
+def load_pollsters() -> dict[str, tuple[int, str]]:
+    """Every pollster: slug -> (id, name)."""
+    return {slug: (pid, name) for pid, slug, name in db.session.execute(
+        select(Pollster.id, Pollster.slug, Pollster.name)).all()}

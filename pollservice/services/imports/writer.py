@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from ...extensions import db
 from ...models import AuditEntry, Poll, Pollster, Result, utcnow
 from ..audit import changed_values
-from .planner import Planned
+from .matching import Planned
 from .rows import ImportSummary
 from .stored import SCALAR_FIELDS, chunks
 
