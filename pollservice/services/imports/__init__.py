@@ -35,6 +35,7 @@ from ...extensions import db
 from ..errors import Conflict
 from ..polls import commit_changes
 from . import formats
+from .matching import Planned
 from .planner import plan_rows
 from .rows import ImportRejected, ImportRow, ImportSummary, RowProblem
 from .writer import write_plan
@@ -111,27 +112,13 @@ def import_rows(rows: Iterable[ImportRow], source_name: str, default_source: str
     summary = ImportSummary(dry_run=dry_run, source_name=source_name, format=format_name)
     phase = on_phase or (lambda _name: None)
     try:
-        kept = []
-        for row in rows:  # rows left out on purpose are only counted (538's lists are long)
-            if row.skip:
-                summary.skipped[row.skip] += 1
-            else:
-                kept.append(row)
-        rows = kept
-        summary.timings["read"] = time.perf_counter() - started
-        phase("checking")
-        with db.session.no_autoflush:
-            plan = plan_rows(rows, summary, default_source, only_question)
-        summary.timings["plan"] = time.perf_counter() - started - summary.timings["read"]
+        plan = _read_and_plan(rows, summary, default_source, only_question, phase, started)
         if dry_run or (summary.problems and not skip_invalid):
             db.session.rollback()
             if summary.problems and not (dry_run or skip_invalid):
                 raise ImportRejected(source_name, summary.problems, summary)
             return summary
-        phase("writing")
-        mark = time.perf_counter()
-        write_plan(plan, actor or f"import:{source_name}", summary)
-        summary.timings["write"] = time.perf_counter() - mark
+        _write(plan, actor or f"import:{source_name}", summary, phase)
     except IntegrityError:
         db.session.rollback()  # a concurrent write stored the same poll or pollster first
         raise Conflict(f"{source_name}: another write changed the same polls meanwhile; "
@@ -139,8 +126,38 @@ def import_rows(rows: Iterable[ImportRow], source_name: str, default_source: str
     except Exception:
         db.session.rollback()
         raise
+    _commit_and_recompute(summary, phase)
+    return summary
+
+
+def _read_and_plan(rows: Iterable[ImportRow], summary: ImportSummary, default_source: str,
+                   only_question: str | None, phase: Callable[[str], None],
+                   started: float) -> list[Planned]:
+    """Read the rows and plan them; the summary gets the time each phase took."""
+    kept = []
+    for row in rows:  # rows left out on purpose are only counted (538's lists are long)
+        if row.skip:
+            summary.skipped[row.skip] += 1
+        else:
+            kept.append(row)
+    summary.timings["read"] = time.perf_counter() - started
+    phase("checking")
+    with db.session.no_autoflush:
+        plan = plan_rows(kept, summary, default_source, only_question)
+    summary.timings["plan"] = time.perf_counter() - started - summary.timings["read"]
+    return plan
+
+
+def _write(plan: list[Planned], actor: str, summary: ImportSummary,
+           phase: Callable[[str], None]) -> None:
+    phase("writing")
+    mark = time.perf_counter()
+    write_plan(plan, actor, summary)
+    summary.timings["write"] = time.perf_counter() - mark
+
+
+def _commit_and_recompute(summary: ImportSummary, phase: Callable[[str], None]) -> None:
     phase("recomputing averages")
     mark = time.perf_counter()
     commit_changes(summary.question_ids)  # once per touched question, not once per row
     summary.timings["commit_and_recompute"] = time.perf_counter() - mark
-    return summary
