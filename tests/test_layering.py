@@ -58,3 +58,23 @@ def test_views_do_not_query_the_database_directly():
             assert "sqlalchemy" not in {n.split(".")[0] for n in names}, path
             from_extensions = names_imported_from(path, "..extensions")
             assert "db" not in from_extensions, f"{path} uses the session; call a service"
+
+
+IMPORT_LAYERS = ["rows", "formats", "stored", "validation", "matching", "target_questions",
+                 "planner", "writer", "__init__"]
+
+
+def test_import_package_modules_import_only_the_layers_below_them():
+    """services/imports has no cycle: the readers see only rows, the planner never the writer."""
+    package = PACKAGE / "services" / "imports"
+    for path in package.rglob("*.py"):
+        layer = "formats" if path.parent.name == "formats" else path.stem
+        in_package_level = 2 if layer == "formats" else 1  # ``from .x`` / ``from ..x``
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.ImportFrom) and node.level == in_package_level):
+                continue
+            targets = [node.module.split(".")[0]] if node.module else [a.name for a in node.names]
+            for target in targets:
+                assert target in IMPORT_LAYERS, f"{path.name} imports {target}"
+                assert IMPORT_LAYERS.index(target) < IMPORT_LAYERS.index(layer), (
+                    f"{path.relative_to(package)} imports {target}, a layer above it")

@@ -21,6 +21,15 @@ and the audit trail keeps the old and new values. A poll an editor deleted stays
 Atomicity: by default one bad row rejects the whole file (``ImportRejected`` lists every
 problem with its line and field) and nothing is written; ``skip_invalid`` imports the
 good rows and reports the bad ones.
+
+The package, each module importing only those above it:
+
+- ``rows``: the rows and the summary every part shares;
+- ``formats``: the readers, one per file format, and the detection of a file's format;
+- ``stored``: the bulk reads of questions, pollsters and stored polls;
+- ``validation``, ``matching``, ``target_questions``, then ``planner``: phase 1;
+- ``writer``: phase 2's bulk statements;
+- this module: the entry points ``read_text``, ``import_text`` and ``import_rows``.
 """
 
 from __future__ import annotations

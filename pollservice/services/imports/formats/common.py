@@ -48,7 +48,7 @@ def open_csv(text: str, source_name: str, required: Iterable[str]) -> csv.DictRe
 
 
 def header_of(text: str) -> list[str]:
-    """The CSV header's column names, stripped (none for an empty text)."""
+    """The names in the text's first CSV record, stripped (``[]`` for an empty text)."""
     for record in csv.reader(lines(text)):
         return [name.strip() for name in record]
     return []
