@@ -38,7 +38,8 @@ from flask_migrate import upgrade  # noqa: E402
 
 from pollservice import create_app  # noqa: E402
 from pollservice.extensions import db  # noqa: E402
-from pollservice.services.importing import ImportSummary, import_text, read_text  # noqa: E402
+from pollservice.services.imports import import_text, read_text  # noqa: E402
+from pollservice.services.imports.rows import ImportSummary  # noqa: E402
 
 
 def peak_rss_mb() -> float:

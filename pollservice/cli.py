@@ -12,10 +12,10 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from .domain.errors import ServiceError
-from .services import formats
 from .services.demo import database_is_empty, load_demo
 from .services.exporting import dumps, export_csv, export_json
-from .services.importing import ImportRejected, import_text, read_text
+from .services.imports import formats, import_text, read_text
+from .services.imports.rows import ImportRejected
 from .services.tokens import create_token, revoke_token
 from .services.users import create_admin
 

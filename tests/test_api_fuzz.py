@@ -33,9 +33,9 @@ def fuzz_app(tmp_path_factory, migrated_template):
 
     from conftest import ON_POSTGRES, TEST_DATABASE_URL, reset_postgres
     from pollservice.extensions import db
-    from pollservice.services import canonical_csv
     from pollservice.services.demo import DATA_DIR
-    from pollservice.services.importing import import_rows
+    from pollservice.services.imports import import_rows
+    from pollservice.services.imports.formats import canonical_csv
     from pollservice.services.tokens import create_token
 
     folder = tmp_path_factory.mktemp("fuzz")

@@ -53,9 +53,9 @@ def served(request, database_url, tmp_path, app):
         pytest.skip("the Redis variant runs with PostgreSQL, the production set-up")
     if with_redis and not redis_running() and os.environ.get("CI") != "true":
         pytest.skip("Redis is not running on 127.0.0.1:6379")
-    from pollservice.services import canonical_csv
     from pollservice.services.demo import DATA_DIR
-    from pollservice.services.importing import import_rows
+    from pollservice.services.imports import import_rows
+    from pollservice.services.imports.formats import canonical_csv
     from pollservice.services.tokens import create_token
 
     with app.app_context():

@@ -211,7 +211,7 @@ def test_importing_an_export_over_its_own_store_changes_nothing(app, runner, tmp
 
 
 def test_csv_choice_columns_keep_every_questions_order_where_the_orders_agree():
-    from pollservice.services.canonical_csv import choice_column_order
+    from pollservice.services.imports.formats.canonical_csv import choice_column_order
 
     assert choice_column_order([["Approve", "Disapprove"], ["Hillary Rodham Clinton", "Donald Trump"],
                                 ["Joe Biden", "Donald Trump"]]) == [

@@ -30,7 +30,7 @@ from sqlalchemy import select
 from pollservice.extensions import db
 from pollservice.models import Question
 from pollservice.readmodel.series import StoredSeries
-from pollservice.services import formats
+from pollservice.services.imports import formats
 from pollservice.services.polls import delete_poll
 
 SUMMARY_KEYS = {"file", "format", "dry_run", "added", "updated", "unchanged", "rejected",

@@ -25,8 +25,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..domain.errors import ServiceError
-from ..services import formats
-from ..services.importing import ImportRejected, ImportSummary, import_text
+from ..services.imports import formats, import_text
+from ..services.imports.rows import ImportRejected, ImportSummary
 from .blueprint import bp
 
 # Under the app's MAX_CONTENT_LENGTH (16 MiB), which refuses a larger request outright

@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Question
-from .canonical_csv import read_rows
-from .importing import ImportSummary, import_rows
+from .imports import import_rows
+from .imports.formats.canonical_csv import read_rows
+from .imports.rows import ImportSummary
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEMO_FILES = ("seed_calexit.csv", "demo_trump_approval.csv")

@@ -14,8 +14,8 @@ from typing import Any
 
 from ..models import Choice, Poll, Question
 from ..readmodel import question_view
-from . import canonical_csv
 from .averages import poll_weights
+from .imports.formats import canonical_csv
 from .polls import list_polls, poll_as_dict
 from .questions import get_question, list_questions
 

@@ -11,7 +11,8 @@ from typing import Any
 
 from slugify import slugify
 
-from ..importing import ImportRejected, RowProblem
+from ...domain.poll_fields import TRUE_WORDS
+from ..rows import ImportRejected, RowProblem
 
 FTE_SOURCE = "fivethirtyeight"
 # When a poll has several versions (one per population), the one an average uses:
@@ -20,7 +21,6 @@ FTE_SOURCE = "fivethirtyeight"
 APPROVAL_PREFERENCE = ("a", "rv", "lv", "v")
 ELECTION_PREFERENCE = ("lv", "rv", "v", "a")
 NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
-TRUE_WORDS = {"true", "t", "yes", "1"}
 
 
 def lines(text: str) -> Iterator[str]:
@@ -45,6 +45,13 @@ def open_csv(text: str, source_name: str, required: Iterable[str]) -> csv.DictRe
             source_name, [RowProblem(1, name, "required column is missing") for name in missing])
     reader.fieldnames = header
     return reader
+
+
+def header_of(text: str) -> list[str]:
+    """The names in the text's first CSV record, stripped (``[]`` for an empty text)."""
+    for record in csv.reader(lines(text)):
+        return [name.strip() for name in record]
+    return []
 
 
 def cell(record: Mapping[str, Any], name: str) -> str:
@@ -100,6 +107,7 @@ def sample_size_field(record: Mapping[str, Any], column: str,
 
 
 def flag(text: str) -> bool:
+    """A 538 yes/no cell: a yes word of the one vocabulary is true, anything else false."""
     return text.strip().lower() in TRUE_WORDS
 
 

@@ -24,7 +24,7 @@ import json.scanner
 from collections.abc import Iterator
 from typing import Any
 
-from ..importing import ImportRejected, ImportRow, RowProblem
+from ..rows import ImportRejected, ImportRow, RowProblem
 
 NAME = "canonical-json"
 DEFAULT_SOURCE = "json"

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..importing import ImportRow
+from ..rows import ImportRow
 from .common import (
     FTE_SOURCE,
     approval_slug,

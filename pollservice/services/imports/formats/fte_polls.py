@@ -40,7 +40,7 @@ from typing import Any
 
 from slugify import slugify
 
-from ..importing import ImportRejected, ImportRow, RowProblem
+from ..rows import ImportRejected, ImportRow, RowProblem
 from .common import (
     APPROVAL_PREFERENCE,
     ELECTION_PREFERENCE,
@@ -50,6 +50,7 @@ from .common import (
     cell,
     date_field,
     flag,
+    header_of,
     join_notes,
     open_csv,
     sample_size_field,
@@ -96,8 +97,6 @@ class _Question:
 
 
 def read_rows(text: str, source_name: str, question: str | None = None) -> Iterator[ImportRow]:
-    from . import header_of
-
     layout = layout_of(header_of(text))
     if layout is None:
         raise ImportRejected(source_name, [RowProblem(

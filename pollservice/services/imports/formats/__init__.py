@@ -2,7 +2,7 @@
 a file's format is recognised from its header.
 
 ========================  ===============================================================
-``canonical``             the project's own CSV (``services/canonical_csv.py``, README)
+``canonical``             the project's own CSV (``formats/canonical_csv.py``, README)
 ``canonical-json``        the project's JSON export (``export.json``)
 ``fte-approval``          FiveThirtyEight's approval poll list (``approval_polllist.csv``)
 ``fte-polls``             FiveThirtyEight's polls page (``president_polls.csv``,
@@ -20,13 +20,12 @@ which checks the header at once (``ImportRejected`` on line 1) and returns an it
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..importing import ImportRejected, ImportRow, RowProblem
+from ..rows import ImportRejected, ImportRow, RowProblem
 from . import canonical, canonical_json, fte_approval, fte_polls, fte_raw_polls
-from .common import lines
+from .common import header_of
 
 FORMATS = {module.NAME: module for module in (canonical, canonical_json, fte_approval, fte_polls,
                                               fte_raw_polls)}
@@ -45,12 +44,6 @@ class Reading:
 
 def names() -> list[str]:
     return list(FORMATS)
-
-
-def header_of(text: str) -> list[str]:
-    for record in csv.reader(lines(text)):
-        return [name.strip() for name in record]
-    return []
 
 
 def detect(text: str, source_name: str) -> str:

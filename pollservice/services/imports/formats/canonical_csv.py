@@ -31,8 +31,9 @@ import io
 import re
 from collections.abc import Iterable, Iterator, Mapping
 
-from ..models import Poll, Question
-from .importing import ImportRejected, ImportRow, RowProblem
+from ....models import Poll, Question
+from ..rows import ImportRejected, ImportRow, RowProblem
+from .common import lines
 
 POLL_COLUMNS = [
     "question", "question_title", "question_region", "pollster", "sponsor", "start_date",
@@ -101,8 +102,6 @@ def _rows(reader: csv.DictReader, choice_columns: list[str],
 
 
 def read_text_rows(text: str, source_name: str, question: str | None = None) -> Iterator[ImportRow]:
-    from .formats.common import lines
-
     return read_rows(lines(text), source_name, question)
 
 

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 
 from slugify import slugify
 
-from ..importing import ImportRow
+from ..rows import ImportRow
 from .common import FTE_SOURCE, cell, date_field, join_notes, open_csv, sample_size_field
 
 NAME = "fte-raw-polls"

@@ -1,0 +1,130 @@
+"""Writing an import's plan with bulk statements (executemany, ``INSERT ... RETURNING``):
+pollsters, polls, results and audit entries, in the session's transaction. The caller
+commits (``readmodel.events`` then bump, recompute and publish) or rolls back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import bindparam, delete, insert, select, update
+
+from ...domain.poll_fields import SCALAR_FIELDS
+from ...extensions import db
+from ...models import AuditEntry, Poll, Pollster, Result, utcnow
+from ..audit import changed_values
+from .matching import Planned
+from .rows import ImportSummary
+from .stored import chunks
+
+ChoiceIds = dict[int, dict[str, int]]  # id(question) -> choice name -> choice id
+AuditRows = list[dict[str, Any]]
+
+
+def write_plan(plan: list[Planned], actor: str, summary: ImportSummary) -> None:
+    """Store the plan with bulk statements in the session's transaction (not committed)."""
+    if not plan:
+        return
+    now = utcnow()
+    db.session.flush()  # new questions and answer choices get their ids
+    pollster_ids = _pollster_ids(plan)
+    choice_ids = {id(p.question): {c.name: c.id for c in p.question.choices} for p in plan}
+    audit_rows: AuditRows = []
+    adds = [p for p in plan if p.stored is None]
+    if adds:
+        audit_rows += _insert_polls(adds, pollster_ids, choice_ids, actor, now)
+    updates = [p for p in plan if p.stored is not None]
+    if updates:
+        audit_rows += _update_polls(updates, pollster_ids, choice_ids, actor, now)
+    db.session.execute(insert(AuditEntry.__table__), audit_rows)
+    summary.question_ids.update(p.question.id for p in plan)
+
+
+def _insert_polls(adds: list[Planned], pollster_ids: dict[str, int], choice_ids: ChoiceIds,
+                  actor: str, now: dt.datetime) -> AuditRows:
+    """Insert the new polls and their results; returns the audit entries of their creation."""
+    poll_table = Poll.__table__
+    params = [{"question_id": p.question.id, "pollster_id": pollster_ids[p.pollster_slug],
+               **{name: getattr(p.data, name) for name in SCALAR_FIELDS},
+               "source": p.data.source, "source_id": p.data.source_id,
+               "election_date": p.election_date, "created_at": now} for p in adds]
+    ids = db.session.execute(
+        insert(poll_table).returning(poll_table.c.id, sort_by_parameter_order=True), params
+    ).scalars().all()
+    results = []
+    audit_rows: AuditRows = []
+    for p, poll_id in zip(adds, ids, strict=True):
+        p.outcome.poll_id = poll_id
+        choices = choice_ids[id(p.question)]
+        results.extend({"poll_id": poll_id, "choice_id": choices[name], "pct": pct,
+                        "actual_pct": share} for name, (pct, share) in p.results.items())
+        audit_rows.append({"poll_id": poll_id, "action": "create", "actor": actor, "at": now,
+                           "old_values": None, "new_values": p.new})
+    db.session.execute(insert(Result.__table__), results)
+    return audit_rows
+
+
+def _update_polls(updates: list[Planned], pollster_ids: dict[str, int], choice_ids: ChoiceIds,
+                  actor: str, now: dt.datetime) -> AuditRows:
+    """Update the stored polls and their results; returns the audit entries of the changes."""
+    poll_table = Poll.__table__
+    c = poll_table.c
+    statement = (update(poll_table).where(c.id == bindparam("b_id")).values(
+        pollster_id=bindparam("b_pollster_id"), election_date=bindparam("b_election_date"),
+        updated_at=bindparam("b_updated_at"),
+        **{name: bindparam("b_" + name) for name in SCALAR_FIELDS}))
+    db.session.execute(statement, [
+        {"b_id": p.stored.id, "b_pollster_id": pollster_ids[p.pollster_slug],
+         "b_election_date": p.election_date, "b_updated_at": now,
+         **{"b_" + name: getattr(p.data, name) for name in SCALAR_FIELDS}} for p in updates])
+    changed, added, removed = [], [], []
+    audit_rows: AuditRows = []
+    for p in updates:
+        choices = choice_ids[id(p.question)]
+        wanted = {choices[name]: value for name, value in p.results.items()}
+        for choice_id, (rid, pct, share) in p.stored.results.items():
+            if choice_id not in wanted:
+                removed.append(rid)
+            elif wanted[choice_id] != (pct, share):
+                changed.append({"b_id": rid, "b_pct": wanted[choice_id][0],
+                                "b_actual": wanted[choice_id][1]})
+        added.extend({"poll_id": p.stored.id, "choice_id": choice_id, "pct": pct,
+                      "actual_pct": share} for choice_id, (pct, share) in wanted.items()
+                     if choice_id not in p.stored.results)
+        old, new = changed_values(p.old, p.new)
+        audit_rows.append({"poll_id": p.stored.id, "action": "update", "actor": actor,
+                           "at": now, "old_values": old, "new_values": new})
+    _write_result_changes(changed, added, removed)
+    return audit_rows
+
+
+def _write_result_changes(changed: list[dict[str, Any]], added: list[dict[str, Any]],
+                          removed: list[int]) -> None:
+    """Delete, update and insert the results of updated polls (in that order)."""
+    result_table = Result.__table__
+    for chunk in chunks(removed):
+        db.session.execute(delete(result_table).where(result_table.c.id.in_(chunk)))
+    if changed:
+        db.session.execute(update(result_table).where(result_table.c.id == bindparam("b_id"))
+                           .values(pct=bindparam("b_pct"), actual_pct=bindparam("b_actual")),
+                           changed)
+    if added:
+        db.session.execute(insert(result_table), added)
+
+
+def _pollster_ids(plan: list[Planned]) -> dict[str, int]:
+    """Pollster ids by slug, creating the pollsters the plan names for the first time."""
+    wanted: dict[str, str] = {}
+    for p in plan:
+        wanted.setdefault(p.pollster_slug, p.data.pollster)
+    ids: dict[str, int] = {}
+    for chunk in chunks(sorted(wanted)):
+        ids.update((slug, pid) for pid, slug in db.session.execute(
+            select(Pollster.id, Pollster.slug).where(Pollster.slug.in_(chunk))))
+    missing = [{"slug": slug, "name": name} for slug, name in wanted.items() if slug not in ids]
+    if missing:
+        db.session.execute(insert(Pollster.__table__), missing)
+        for chunk in chunks([m["slug"] for m in missing]):
+            ids.update((slug, pid) for pid, slug in db.session.execute(
+                select(Pollster.id, Pollster.slug).where(Pollster.slug.in_(chunk))))
+    return ids
