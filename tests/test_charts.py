@@ -1,4 +1,4 @@
-"""Tests of the trend-chart renderer (pollservice.charts)."""
+"""Tests of the trend-chart renderer (pollservice.render)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pollservice import charts
-from pollservice.charts import ChoiceSeries, chart_description, render_trend_chart
+from pollservice.render import PALETTE, ChoiceSeries, chart_description, charts, render_trend_chart
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -109,7 +108,7 @@ def test_png_is_deterministic_and_carries_no_software_text():
 def test_png_draws_each_choice_in_its_palette_colour():
     pixels = png_pixels(render_trend_chart("Approval", make_series()))
     rgb = (pixels[..., :3] * 255).round().astype(int).reshape(-1, 3)
-    for colour in charts.PALETTE[:2]:
+    for colour in PALETTE[:2]:
         wanted = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)])
         assert (np.abs(rgb - wanted).sum(axis=1) <= 6).sum() > 200, colour
 
@@ -328,22 +327,26 @@ def test_concurrent_renders_from_threads_match_a_serial_render():
     assert all(result == expected for result in results)
 
 
-def test_importing_charts_loads_no_pyplot():
-    code = "import sys, pollservice.charts; assert 'matplotlib.pyplot' not in sys.modules"
+def test_importing_the_renderer_loads_no_pyplot():
+    code = "import sys, pollservice.render; assert 'matplotlib.pyplot' not in sys.modules"
     root = Path(__file__).resolve().parent.parent
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
 
 
-def test_charts_imports_only_matplotlib_numpy_pandas_and_stdlib():
-    source = Path(charts.__file__).read_text(encoding="utf-8")
+def test_renderer_imports_only_matplotlib_numpy_pandas_stdlib_and_itself():
+    files = sorted(Path(charts.__file__).parent.rglob("*.py"))
+    assert files
     allowed = {"matplotlib", "numpy", "pandas", "__future__"} | set(sys.stdlib_module_names)
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            modules = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            assert node.level == 0, "no relative imports of other pollservice modules"
-            modules = [node.module]
-        else:
-            continue
-        for module in modules:
-            assert module.split(".")[0] in allowed, module
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    assert node.level == 1, f"{path.name}: no imports from outside pollservice.render"
+                    continue
+                modules = [node.module]
+            else:
+                continue
+            for module in modules:
+                assert module.split(".")[0] in allowed, f"{path.name} imports {module}"
