@@ -179,19 +179,16 @@ def render_trend_chart(
     title : str
         Chart title (the question). Also the SVG ``<title>``.
     series : sequence of ChoiceSeries
-        One entry per answer choice; the position picks the colour. May be empty,
-        which gives a chart saying "No polls yet".
+        One entry per answer choice; the position picks the colour. Empty gives "No polls yet".
     fmt : {"png", "svg"}
         Output format.
     scale : float
-        Pixel density for PNG, 1 to 3 (``dpi = 100 * scale``); 2 gives a
-        twice-as-wide image for high-density screens. SVG ignores it.
+        PNG pixel density, 1 to 3 (``dpi = 100 * scale``; 2 for high-density screens).
+        SVG ignores it.
     width, height : float
-        Size in inches (2-16 wide, 1.5-12 high); a PNG is
-        ``width * dpi`` x ``height * dpi`` pixels.
+        Size in inches (2-16 wide, 1.5-12 high); a PNG is ``width * dpi`` x ``height * dpi`` px.
     method_label : str
-        Line under the title naming the method, e.g.
-        ``"Trend: Kalman smoother with house effects; band = 95% interval"``.
+        Line under the title naming the method, e.g. ``"Trend: LOWESS; band = 95% interval"``.
     source_line : str
         Line at the bottom, e.g. ``"Data: FiveThirtyEight (ABC News), CC BY 4.0"``.
     description : str, optional
@@ -212,27 +209,17 @@ def render_trend_chart(
     scale = _check_range("scale", scale, 1.0, 3.0)
     width = _check_range("width", width, 2.0, 16.0)
     height = _check_range("height", height, 1.5, 12.0)
-    prepared = [
-        _prepare(choice, PALETTE[index % len(PALETTE)]) for index, choice in enumerate(series)
-    ]
+    prepared = _prepare_all(series)
     title = _clean(str(title))
     method_label = _clean(str(method_label))
     source_line = _clean(str(source_line))
 
     with _RENDER_LOCK, mpl.rc_context(_RC):
         figure = _draw(title, prepared, method_label, source_line, width, height, 100.0 * scale)
-        buffer = BytesIO()
-        if fmt == "png":
-            # No "Software" text chunk: the bytes depend only on the picture.
-            # Level 3 deflate: about half the time of the default 6, no larger here.
-            FigureCanvasAgg(figure).print_png(
-                buffer, metadata={"Software": None}, pil_kwargs={"compress_level": 3}
-            )
-            return buffer.getvalue()
-        FigureCanvasSVG(figure).print_svg(buffer, metadata={"Date": None})
-    if description is None:
-        description = _describe(prepared)
-    return _add_svg_accessibility(buffer.getvalue(), title, _clean(str(description)))
+        image = _encode(figure, fmt)
+    if fmt == "png":
+        return image
+    return _with_svg_text(image, title, description, prepared)
 
 
 def render_thumbnail(
@@ -272,36 +259,14 @@ def render_thumbnail(
     scale = _check_range("scale", scale, 1.0, 3.0)
     width = _check_range("width", width, 1.0, 6.0)
     height = _check_range("height", height, 0.4, 3.0)
-    prepared = [
-        _prepare(choice, PALETTE[index % len(PALETTE)]) for index, choice in enumerate(series)
-    ]
+    prepared = _prepare_all(series)
     with _RENDER_LOCK, mpl.rc_context(_RC):
-        figure = Figure(figsize=(width, height), dpi=100.0 * scale, facecolor="none")
-        axes = figure.add_axes((0.02, 0.08, 0.96, 0.84))
-        axes.set_axis_off()
-        axes.patch.set_alpha(0.0)
-        if _has_data(prepared):
-            for p in prepared:
-                _draw_series(axes, p, total_polls=0, with_polls=False, linewidth=1.6)
-                if p.latest is not None:
-                    axes.plot([mdates.date2num(p.latest.date)], [p.latest.estimate], marker="o",
-                              markersize=3.5, color=p.color, zorder=4, clip_on=False)
-            # The vertical range follows the lines and bands only: single polls far off
-            # the trend would squash the lines a small image has room for.
-            trends_only = [replace(p, poll_x=np.empty(0), poll_pct=np.empty(0)) for p in prepared]
-            if _has_data(trends_only):
-                prepared = trends_only
-            _set_limits(axes, prepared)
-        buffer = BytesIO()
-        if fmt == "png":
-            FigureCanvasAgg(figure).print_png(
-                buffer, metadata={"Software": None}, pil_kwargs={"compress_level": 3}
-            )
-            return buffer.getvalue()
-        FigureCanvasSVG(figure).print_svg(buffer, metadata={"Date": None})
-    if description is None:
-        description = _describe(prepared)
-    return _add_svg_accessibility(buffer.getvalue(), _clean(str(title)), _clean(str(description)))
+        figure = _draw_thumbnail(prepared, width, height, 100.0 * scale)
+        image = _encode(figure, fmt)
+    if fmt == "png":
+        return image
+    # The description follows what the vertical range follows (see _thumbnail_range).
+    return _with_svg_text(image, _clean(str(title)), description, _thumbnail_range(prepared))
 
 
 def chart_description(series: Sequence[ChoiceSeries]) -> str:
@@ -402,6 +367,11 @@ def _prepare(choice: ChoiceSeries, color: str) -> _Prepared:
     )
 
 
+def _prepare_all(series: Sequence[ChoiceSeries]) -> list[_Prepared]:
+    """Each choice prepared, coloured by its position in ``series``."""
+    return [_prepare(choice, PALETTE[index % len(PALETTE)]) for index, choice in enumerate(series)]
+
+
 def _has_data(prepared: Sequence[_Prepared]) -> bool:
     return any(p.poll_x.size or np.isfinite(p.estimate).any() for p in prepared)
 
@@ -449,6 +419,29 @@ def _describe(prepared: Sequence[_Prepared]) -> str:
         first, last = (mdates.num2date(v).date().isoformat() for v in (poll_x.min(), poll_x.max()))
         sentence += f" Polls from {first} to {last}." if first != last else f" Polls from {first}."
     return sentence
+
+
+def _encode(figure: Figure, fmt: str) -> bytes:
+    """The figure as PNG or (bare, see `_with_svg_text`) SVG bytes, free of dates and
+    version text so that the bytes depend only on the picture."""
+    buffer = BytesIO()
+    if fmt == "png":
+        # Level 3 deflate: about half the time of the default 6, no larger here.
+        FigureCanvasAgg(figure).print_png(
+            buffer, metadata={"Software": None}, pil_kwargs={"compress_level": 3}
+        )
+    else:
+        FigureCanvasSVG(figure).print_svg(buffer, metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def _with_svg_text(
+    svg: bytes, title: str, description: str | None, prepared: Sequence[_Prepared]
+) -> bytes:
+    """``svg`` with its ``<title>`` and ``<desc>`` (by default `_describe` of ``prepared``)."""
+    if description is None:
+        description = _describe(prepared)
+    return _add_svg_accessibility(svg, title, _clean(str(description)))
 
 
 def _add_svg_accessibility(svg: bytes, title: str, description: str) -> bytes:
@@ -511,14 +504,43 @@ def _fit_lines(text_artist, text: str, max_width_in: float, renderer, dpi, max_l
 
 
 def _draw(title, prepared, method_label, source_line, width, height, dpi) -> Figure:
+    """The full chart: title block on top, source line at the bottom, the plot between,
+    its y tick labels on the left and end labels on the right (all measured in inches)."""
     figure = Figure(figsize=(width, height), dpi=dpi, facecolor="white")
     # An Agg renderer measures text for the layout; the SVG canvas lays out the same
     # figure later, and text extents in inches do not depend on the canvas.
     renderer = FigureCanvasAgg(figure).get_renderer()
     has_data = _has_data(prepared)
-    inner_width = width - 2 * _PAD_IN
+    top = _draw_top_block(figure, title, method_label, prepared, has_data, renderer)
+    bottom = _draw_bottom_block(figure, source_line, has_data, renderer)
 
-    # --- top: title, method line, legend (measured, stacked downwards in inches)
+    labels = [(p, _drawable(_end_label(p, prepared))) for p in prepared if p.latest is not None]
+    label_width, label_height = _measure_labels(figure, labels, renderer)
+    left = _PAD_IN + (0.45 if has_data else 0.0)
+    right = _PAD_IN + (label_width + _LABEL_GAP_IN + 0.04 if labels else 0.1)
+    right = min(right, 0.45 * width)
+
+    axes = figure.add_axes(
+        (
+            left / width,
+            bottom / height,
+            max(width - left - right, 0.5) / width,
+            max(top - bottom, 0.3) / height,
+        )
+    )
+    if not has_data:
+        _draw_empty(axes)
+        return figure
+    _draw_plot(axes, prepared, labels, label_height, width - left - right, max(top - bottom, 0.3))
+    return figure
+
+
+def _draw_top_block(figure, title, method_label, prepared, has_data, renderer) -> float:
+    """Title, method line and legend, stacked down from the top; returns the height (in
+    inches from the bottom) left for the plot's top edge."""
+    width, height = figure.get_figwidth(), figure.get_figheight()
+    dpi = figure.dpi
+    inner_width = width - 2 * _PAD_IN
     top = height - _PAD_IN
     title_artist = figure.text(
         _PAD_IN / width,
@@ -549,8 +571,14 @@ def _draw(title, prepared, method_label, source_line, width, height, dpi) -> Fig
         top -= _inches(legend, renderer, dpi)[1] + 0.16
     else:
         top -= 0.06
+    return top
 
-    # --- bottom: source line, then room for date ticks and the concise-date offset
+
+def _draw_bottom_block(figure, source_line, has_data, renderer) -> float:
+    """The source line at the bottom, then room for the date ticks and the concise-date
+    offset; returns the height (inches) of the plot's bottom edge."""
+    width, height = figure.get_figwidth(), figure.get_figheight()
+    dpi = figure.dpi
     bottom = _PAD_IN
     if source_line:
         source_artist = figure.text(
@@ -562,45 +590,60 @@ def _draw(title, prepared, method_label, source_line, width, height, dpi) -> Fig
             fontsize=8,
             color=_MUTED,
         )
-        _fit_lines(source_artist, _drawable(source_line), inner_width, renderer, dpi, 2)
+        _fit_lines(source_artist, _drawable(source_line), width - 2 * _PAD_IN, renderer, dpi, 2)
         bottom += _inches(source_artist, renderer, dpi)[1] + 0.08
     if has_data:
         bottom += 0.42
+    return bottom
 
-    # --- sides: y tick labels on the left, end labels on the right
-    labels = [(p, _drawable(_end_label(p, prepared))) for p in prepared if p.latest is not None]
+
+def _measure_labels(figure, labels, renderer) -> tuple[float, float]:
+    """Width and height (inches) of the widest and the tallest end label."""
     label_width = 0.0
     label_height = 0.0
     for _, text in labels:
         probe = figure.text(0, 0, text, fontsize=9, fontweight="bold")
-        w, h = _inches(probe, renderer, dpi)
+        w, h = _inches(probe, renderer, figure.dpi)
         probe.remove()
         label_width, label_height = max(label_width, w), max(label_height, h)
-    left = _PAD_IN + (0.45 if has_data else 0.0)
-    right = _PAD_IN + (label_width + _LABEL_GAP_IN + 0.04 if labels else 0.1)
-    right = min(right, 0.45 * width)
+    return label_width, label_height
 
-    axes = figure.add_axes(
-        (
-            left / width,
-            bottom / height,
-            max(width - left - right, 0.5) / width,
-            max(top - bottom, 0.3) / height,
-        )
-    )
-    if not has_data:
-        _draw_empty(axes)
-        return figure
 
-    _style_axes(axes, width - left - right)
+def _draw_plot(axes, prepared, labels, label_height, axes_width_in, axes_height_in) -> None:
+    """Styled axes, every series, the limits, then the end labels at least a label's
+    height apart."""
+    _style_axes(axes, axes_width_in)
+    total_polls = sum(q.poll_x.size for q in prepared)
     for p in prepared:
-        _draw_series(axes, p, total_polls=sum(q.poll_x.size for q in prepared))
+        _draw_series(axes, p, total_polls=total_polls)
     y_low, y_high = _set_limits(axes, prepared)
     if labels:
-        axes_height_in = max(top - bottom, 0.3)
         gap = label_height * 1.15 * (y_high - y_low) / axes_height_in
         _add_end_labels(axes, labels, gap, y_low, y_high)
+
+
+def _draw_thumbnail(prepared, width, height, dpi) -> Figure:
+    """The sparkline: trend lines, bands and latest points on a transparent figure."""
+    figure = Figure(figsize=(width, height), dpi=dpi, facecolor="none")
+    axes = figure.add_axes((0.02, 0.08, 0.96, 0.84))
+    axes.set_axis_off()
+    axes.patch.set_alpha(0.0)
+    if _has_data(prepared):
+        for p in prepared:
+            _draw_series(axes, p, total_polls=0, with_polls=False, linewidth=1.6)
+            if p.latest is not None:
+                axes.plot([mdates.date2num(p.latest.date)], [p.latest.estimate], marker="o",
+                          markersize=3.5, color=p.color, zorder=4, clip_on=False)
+        _set_limits(axes, _thumbnail_range(prepared))
     return figure
+
+
+def _thumbnail_range(prepared: Sequence[_Prepared]) -> Sequence[_Prepared]:
+    """The series a thumbnail's vertical range follows: the lines and bands only (single
+    polls far off the trend would squash the lines a small image has room for), unless
+    only polls have data."""
+    trends_only = [replace(p, poll_x=np.empty(0), poll_pct=np.empty(0)) for p in prepared]
+    return trends_only if _has_data(trends_only) else prepared
 
 
 def _is_stale(p: _Prepared, prepared: Sequence[_Prepared]) -> bool:
