@@ -20,7 +20,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pollservice.charts import ChoiceSeries, render_trend_chart  # noqa: E402
+from pollservice.render import ChoiceSeries, render_trend_chart  # noqa: E402
 
 CASES = {
     "PNG 1x": {"fmt": "png", "scale": 1},

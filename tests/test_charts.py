@@ -1,4 +1,4 @@
-"""Tests of the trend-chart renderer (pollservice.charts)."""
+"""Tests of the trend-chart renderer (pollservice.render)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pollservice import charts
-from pollservice.charts import ChoiceSeries, chart_description, render_trend_chart
+import pollservice.render
+from pollservice.render import PALETTE, ChoiceSeries, chart_description, render_trend_chart
+from pollservice.render.inputs import _prepare
+from pollservice.render.labels import _spread
+from pollservice.render.layout import _draw
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -109,7 +112,7 @@ def test_png_is_deterministic_and_carries_no_software_text():
 def test_png_draws_each_choice_in_its_palette_colour():
     pixels = png_pixels(render_trend_chart("Approval", make_series()))
     rgb = (pixels[..., :3] * 255).round().astype(int).reshape(-1, 3)
-    for colour in charts.PALETTE[:2]:
+    for colour in PALETTE[:2]:
         wanted = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)])
         assert (np.abs(rgb - wanted).sum(axis=1) <= 6).sum() > 200, colour
 
@@ -206,9 +209,7 @@ def test_one_poll_renders_a_visible_point_and_states_its_estimate():
 
 
 def test_one_point_trend_is_drawn_as_a_marker_with_error_bar():
-    figure = charts._draw(
-        "One", [charts._prepare(one_poll_series()[0], "#0072B2")], "", "", 8.0, 4.5, 100.0
-    )
+    figure = _draw("One", [_prepare(one_poll_series()[0], "#0072B2")], "", "", 8.0, 4.5, 100.0)
     axes = figure.axes[0]
     assert axes.containers, "an errorbar container shows the lone trend point"
 
@@ -258,14 +259,14 @@ def test_dollar_signs_and_glyphs_missing_from_the_font_render_without_warnings()
 
 def test_end_labels_that_would_collide_are_spread_at_least_a_gap_apart():
     wanted = np.array([30.0, 30.1, 30.2, 45.0])
-    placed = charts._spread(wanted, gap=1.5, low=0.0, high=100.0)
+    placed = _spread(wanted, gap=1.5, low=0.0, high=100.0)
     assert np.all(np.diff(placed) >= 1.5 - 1e-9)
     assert placed[1] == pytest.approx(30.1)  # a cluster centres on its wanted mean
     assert placed[3] == pytest.approx(45.0)  # a label with room stays put
 
 
 def test_end_labels_are_kept_inside_the_plot_range():
-    placed = charts._spread(np.array([99.0, 99.5]), gap=2.0, low=1.0, high=99.0)
+    placed = _spread(np.array([99.0, 99.5]), gap=2.0, low=1.0, high=99.0)
     assert placed[-1] <= 99.0 and placed[1] - placed[0] == pytest.approx(2.0)
 
 
@@ -328,22 +329,26 @@ def test_concurrent_renders_from_threads_match_a_serial_render():
     assert all(result == expected for result in results)
 
 
-def test_importing_charts_loads_no_pyplot():
-    code = "import sys, pollservice.charts; assert 'matplotlib.pyplot' not in sys.modules"
+def test_importing_the_renderer_loads_no_pyplot():
+    code = "import sys, pollservice.render; assert 'matplotlib.pyplot' not in sys.modules"
     root = Path(__file__).resolve().parent.parent
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
 
 
-def test_charts_imports_only_matplotlib_numpy_pandas_and_stdlib():
-    source = Path(charts.__file__).read_text(encoding="utf-8")
+def test_renderer_imports_only_matplotlib_numpy_pandas_stdlib_and_itself():
+    files = sorted(Path(pollservice.render.__file__).parent.rglob("*.py"))
+    assert files
     allowed = {"matplotlib", "numpy", "pandas", "__future__"} | set(sys.stdlib_module_names)
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            modules = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            assert node.level == 0, "no relative imports of other pollservice modules"
-            modules = [node.module]
-        else:
-            continue
-        for module in modules:
-            assert module.split(".")[0] in allowed, module
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    assert node.level == 1, f"{path.name}: no imports from outside pollservice.render"
+                    continue
+                modules = [node.module]
+            else:
+                continue
+            for module in modules:
+                assert module.split(".")[0] in allowed, f"{path.name} imports {module}"

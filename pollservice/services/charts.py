@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import func, select
 
-from .. import charts
+from .. import render
 from ..models import Poll
 from ..readmodel import QuestionView
 from .averages import poll_weights, question_trend
@@ -75,7 +75,7 @@ def chart_series(
     start: dt.date | None = None,
     end: dt.date | None = None,
     realtime: bool = False,
-) -> list[charts.ChoiceSeries]:
+) -> list[render.ChoiceSeries]:
     """One series per answer choice: the trend, and poll dots at each poll's field
     midpoint sized by its weight in the current average."""
     trends = question_trend(view, method, start, end, realtime)
@@ -85,7 +85,7 @@ def chart_series(
             dots = dots[dots["date"] >= pd.Timestamp(start)]
         if end is not None:
             dots = dots[dots["date"] <= pd.Timestamp(end)]
-        series.append(charts.ChoiceSeries(name=name, trend=trends[name], polls=dots))
+        series.append(render.ChoiceSeries(name=name, trend=trends[name], polls=dots))
     return series
 
 
@@ -105,10 +105,10 @@ def render_question_chart(
     series = chart_series(view, method, start, end, realtime)
     width, height = SIZES[size]
     if size == "thumb":
-        return charts.render_thumbnail(series, fmt=fmt, scale=scale, width=width, height=height,
-                                       title=view.question.title)
+        return render.render_thumbnail(series, fmt=fmt, scale=scale, width=width, height=height,
+                                      title=view.question.title)
     label = METHOD_LABELS[method] + ("; real-time" if realtime else "") + "; band = 95% interval"
-    return charts.render_trend_chart(
+    return render.render_trend_chart(
         view.question.title,
         series,
         fmt=fmt,
@@ -127,7 +127,7 @@ def chart_alt_text(
     end: dt.date | None = None,
 ) -> str:
     """The text alternative of the question's chart: what it shows and its latest values."""
-    description = charts.chart_description(chart_series(view, method, start, end))
+    description = render.chart_description(chart_series(view, method, start, end))
     return f"Trend chart of “{view.question.title}” ({METHOD_LABELS[method].lower()}). {description}"
 
 

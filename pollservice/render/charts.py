@@ -1,0 +1,128 @@
+"""The two ways to draw a question's trends: `render_trend_chart` and `render_thumbnail`.
+
+matplotlib is not thread-safe: every render holds ``_RENDER_LOCK``, and draws with the
+pinned ``_RC`` settings (see `style`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import matplotlib as mpl
+
+from .encode import _encode, _with_svg_text
+from .inputs import ChoiceSeries, _check_format, _check_range, _clean, _prepare_all
+from .layout import _draw, _draw_thumbnail, _thumbnail_range
+from .style import _RC
+
+_RENDER_LOCK = threading.Lock()
+
+
+def render_trend_chart(
+    title: str,
+    series: Sequence[ChoiceSeries],
+    *,
+    fmt: str = "png",
+    scale: float = 1.0,
+    width: float = 8.0,
+    height: float = 4.5,
+    method_label: str = "",
+    source_line: str = "",
+    description: str | None = None,
+) -> bytes:
+    """Render poll trends of one question as a PNG or SVG chart.
+
+    Parameters
+    ----------
+    title : str
+        Chart title (the question). Also the SVG ``<title>``.
+    series : sequence of ChoiceSeries
+        One entry per answer choice; the position picks the colour. Empty gives "No polls yet".
+    fmt : {"png", "svg"}
+        Output format.
+    scale : float
+        PNG pixel density, 1 to 3 (``dpi = 100 * scale``; 2 for high-density screens).
+        SVG ignores it.
+    width, height : float
+        Size in inches (2-16 wide, 1.5-12 high); a PNG is ``width * dpi`` x ``height * dpi`` px.
+    method_label : str
+        Line under the title naming the method, e.g. ``"Trend: LOWESS; band = 95% interval"``.
+    source_line : str
+        Line at the bottom, e.g. ``"Data: FiveThirtyEight (ABC News), CC BY 4.0"``.
+    description : str, optional
+        Text of the SVG ``<desc>``; by default `chart_description` of ``series``.
+
+    Returns
+    -------
+    bytes
+        The encoded image.
+
+    Raises
+    ------
+    ValueError
+        On an unknown ``fmt``, ``scale``/``width``/``height`` out of range, a frame
+        missing a required column, or a negative poll weight.
+    """
+    fmt = _check_format(fmt)
+    scale = _check_range("scale", scale, 1.0, 3.0)
+    width = _check_range("width", width, 2.0, 16.0)
+    height = _check_range("height", height, 1.5, 12.0)
+    prepared = _prepare_all(series)
+    title = _clean(str(title))
+    method_label = _clean(str(method_label))
+    source_line = _clean(str(source_line))
+
+    with _RENDER_LOCK, mpl.rc_context(_RC):
+        figure = _draw(title, prepared, method_label, source_line, width, height, 100.0 * scale)
+        image = _encode(figure, fmt)
+    if fmt == "png":
+        return image
+    return _with_svg_text(image, title, description, prepared)
+
+
+def render_thumbnail(
+    series: Sequence[ChoiceSeries],
+    *,
+    fmt: str = "png",
+    scale: float = 1.0,
+    width: float = 2.4,
+    height: float = 0.8,
+    title: str = "",
+    description: str | None = None,
+) -> bytes:
+    """Render a sparkline: each choice's trend line and 95% band, its latest point
+    marked, no text, axes or poll dots, on a transparent background.
+
+    Parameters
+    ----------
+    series : sequence of ChoiceSeries
+        As for `render_trend_chart` (the same colours by position); the polls only
+        widen the vertical range, so that the line sits where it does on the full chart.
+    fmt : {"png", "svg"}
+        Output format.
+    scale : float
+        Pixel density for PNG, 1 to 3 (``dpi = 100 * scale``).
+    width, height : float
+        Size in inches (1-6 wide, 0.4-3 high); the default is 240 x 80 pixels at 1x.
+    title, description : str
+        The SVG ``<title>`` and ``<desc>``; the description defaults to
+        `chart_description` of ``series``.
+
+    Returns
+    -------
+    bytes
+        The encoded image; an empty transparent image when there is nothing to draw.
+    """
+    fmt = _check_format(fmt)
+    scale = _check_range("scale", scale, 1.0, 3.0)
+    width = _check_range("width", width, 1.0, 6.0)
+    height = _check_range("height", height, 0.4, 3.0)
+    prepared = _prepare_all(series)
+    with _RENDER_LOCK, mpl.rc_context(_RC):
+        figure = _draw_thumbnail(prepared, width, height, 100.0 * scale)
+        image = _encode(figure, fmt)
+    if fmt == "png":
+        return image
+    # The description follows what the vertical range follows (see _thumbnail_range).
+    return _with_svg_text(image, _clean(str(title)), description, _thumbnail_range(prepared))

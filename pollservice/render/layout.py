@@ -1,0 +1,212 @@
+"""The figure's layout: blocks of text measured in inches around the plot, and the
+sparkline's bare axes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+from matplotlib import dates as mdates
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from .inputs import _has_data, _Prepared
+from .labels import _add_end_labels, _end_label
+from .plot import _draw_empty, _draw_series, _set_limits, _style_axes
+from .style import _INK, _LABEL_GAP_IN, _MUTED, _PAD_IN
+from .text import _drawable, _fit_lines, _inches, _shorten
+
+
+def _draw(title, prepared, method_label, source_line, width, height, dpi) -> Figure:
+    """The full chart: title block on top, source line at the bottom, the plot between,
+    its y tick labels on the left and end labels on the right (all measured in inches)."""
+    figure = Figure(figsize=(width, height), dpi=dpi, facecolor="white")
+    # An Agg renderer measures text for the layout; the SVG canvas lays out the same
+    # figure later, and text extents in inches do not depend on the canvas.
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    has_data = _has_data(prepared)
+    top = _draw_top_block(figure, title, method_label, prepared, has_data, renderer)
+    bottom = _draw_bottom_block(figure, source_line, has_data, renderer)
+
+    labels = [(p, _drawable(_end_label(p, prepared))) for p in prepared if p.latest is not None]
+    label_width, label_height = _measure_labels(figure, labels, renderer)
+    left = _PAD_IN + (0.45 if has_data else 0.0)
+    right = _PAD_IN + (label_width + _LABEL_GAP_IN + 0.04 if labels else 0.1)
+    right = min(right, 0.45 * width)
+
+    axes = figure.add_axes(
+        (
+            left / width,
+            bottom / height,
+            max(width - left - right, 0.5) / width,
+            max(top - bottom, 0.3) / height,
+        )
+    )
+    if not has_data:
+        _draw_empty(axes)
+        return figure
+    _draw_plot(axes, prepared, labels, label_height, width - left - right, max(top - bottom, 0.3))
+    return figure
+
+
+def _draw_top_block(figure, title, method_label, prepared, has_data, renderer) -> float:
+    """Title, method line and legend, stacked down from the top; returns the height (in
+    inches from the bottom) left for the plot's top edge."""
+    width, height = figure.get_figwidth(), figure.get_figheight()
+    dpi = figure.dpi
+    inner_width = width - 2 * _PAD_IN
+    top = height - _PAD_IN
+    title_artist = figure.text(
+        _PAD_IN / width,
+        top / height,
+        "",
+        ha="left",
+        va="top",
+        fontsize=13,
+        fontweight="bold",
+        color=_INK,
+    )
+    _fit_lines(title_artist, _drawable(title), inner_width, renderer, dpi, max_lines=2)
+    top -= _inches(title_artist, renderer, dpi)[1] + 0.05
+    if method_label:
+        method_artist = figure.text(
+            _PAD_IN / width,
+            top / height,
+            "",
+            ha="left",
+            va="top",
+            fontsize=9,
+            color=_MUTED,
+        )
+        _fit_lines(method_artist, _drawable(method_label), inner_width, renderer, dpi, 2)
+        top -= _inches(method_artist, renderer, dpi)[1] + 0.06
+    if has_data and prepared:
+        legend = _add_legend(figure, prepared, top, inner_width, renderer, dpi)
+        top -= _inches(legend, renderer, dpi)[1] + 0.16
+    else:
+        top -= 0.06
+    return top
+
+
+def _add_legend(figure, prepared, top, inner_width, renderer, dpi):
+    handles = [
+        (
+            Patch(facecolor=p.color, alpha=0.2, linewidth=0),
+            Line2D([], [], color=p.color, linewidth=2.2),
+        )
+        for p in prepared
+    ]
+    names = [_drawable(_shorten(p.name)) for p in prepared]
+    weights = np.concatenate([p.poll_weight for p in prepared])
+    if weights.size:
+        handles.append(
+            Line2D([], [], linestyle="none", marker="o", markersize=5, color="#888888", alpha=0.6)
+        )
+        finite = weights[np.isfinite(weights)]
+        varied = finite.size and finite.max() > finite.min()
+        names.append("Poll (larger = more weight)" if varied else "Poll")
+    columns = len(handles)
+    while True:
+        # matplotlib fills a legend column by column; order the entries so they read
+        # left to right, row by row, when they wrap.
+        rows = -(-len(handles) // columns)
+        order = [
+            r * columns + c
+            for c in range(columns)
+            for r in range(rows)
+            if r * columns + c < len(handles)
+        ]
+        legend = figure.legend(
+            [handles[i] for i in order],
+            [names[i] for i in order],
+            loc="upper left",
+            ncols=columns,
+            bbox_to_anchor=(_PAD_IN / figure.get_figwidth(), top / figure.get_figheight()),
+            frameon=False,
+            borderaxespad=0.0,
+            borderpad=0.0,
+            fontsize=9,
+            handlelength=1.8,
+            handletextpad=0.5,
+            columnspacing=1.4,
+            labelcolor=_INK,
+        )
+        if columns == 1 or _inches(legend, renderer, dpi)[0] <= inner_width:
+            return legend
+        legend.remove()
+        columns -= 1
+
+
+def _draw_bottom_block(figure, source_line, has_data, renderer) -> float:
+    """The source line at the bottom, then room for the date ticks and the concise-date
+    offset; returns the height (inches) of the plot's bottom edge."""
+    width, height = figure.get_figwidth(), figure.get_figheight()
+    dpi = figure.dpi
+    bottom = _PAD_IN
+    if source_line:
+        source_artist = figure.text(
+            _PAD_IN / width,
+            bottom / height,
+            "",
+            ha="left",
+            va="bottom",
+            fontsize=8,
+            color=_MUTED,
+        )
+        _fit_lines(source_artist, _drawable(source_line), width - 2 * _PAD_IN, renderer, dpi, 2)
+        bottom += _inches(source_artist, renderer, dpi)[1] + 0.08
+    if has_data:
+        bottom += 0.42
+    return bottom
+
+
+def _measure_labels(figure, labels, renderer) -> tuple[float, float]:
+    """Width and height (inches) of the widest and the tallest end label."""
+    label_width = 0.0
+    label_height = 0.0
+    for _, text in labels:
+        probe = figure.text(0, 0, text, fontsize=9, fontweight="bold")
+        w, h = _inches(probe, renderer, figure.dpi)
+        probe.remove()
+        label_width, label_height = max(label_width, w), max(label_height, h)
+    return label_width, label_height
+
+
+def _draw_plot(axes, prepared, labels, label_height, axes_width_in, axes_height_in) -> None:
+    """Styled axes, every series, the limits, then the end labels at least a label's
+    height apart."""
+    _style_axes(axes, axes_width_in)
+    total_polls = sum(q.poll_x.size for q in prepared)
+    for p in prepared:
+        _draw_series(axes, p, total_polls=total_polls)
+    y_low, y_high = _set_limits(axes, prepared)
+    if labels:
+        gap = label_height * 1.15 * (y_high - y_low) / axes_height_in
+        _add_end_labels(axes, labels, gap, y_low, y_high)
+
+
+def _draw_thumbnail(prepared, width, height, dpi) -> Figure:
+    """The sparkline: trend lines, bands and latest points on a transparent figure."""
+    figure = Figure(figsize=(width, height), dpi=dpi, facecolor="none")
+    axes = figure.add_axes((0.02, 0.08, 0.96, 0.84))
+    axes.set_axis_off()
+    axes.patch.set_alpha(0.0)
+    if _has_data(prepared):
+        for p in prepared:
+            _draw_series(axes, p, total_polls=0, with_polls=False, linewidth=1.6)
+            if p.latest is not None:
+                axes.plot([mdates.date2num(p.latest.date)], [p.latest.estimate], marker="o",
+                          markersize=3.5, color=p.color, zorder=4, clip_on=False)
+        _set_limits(axes, _thumbnail_range(prepared))
+    return figure
+
+
+def _thumbnail_range(prepared: Sequence[_Prepared]) -> Sequence[_Prepared]:
+    """The series a thumbnail's vertical range follows: the lines and bands only (single
+    polls far off the trend would squash the lines a small image has room for), unless
+    only polls have data."""
+    trends_only = [replace(p, poll_x=np.empty(0), poll_pct=np.empty(0)) for p in prepared]
+    return trends_only if _has_data(trends_only) else prepared

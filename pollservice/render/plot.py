@@ -1,0 +1,157 @@
+"""Inside the axes: their style, each choice's poll dots, trend line and band, and the
+limits."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib import dates as mdates
+from matplotlib import ticker as mticker
+
+from .inputs import _Prepared
+from .style import _GRID, _MUTED, NO_DATA_TEXT
+
+_MIN_X_SPAN_DAYS = 7.0
+_MIN_Y_SPAN = 10.0  # percentage points
+_VECTOR_DOTS_MAX = 300
+# Past this many dots in one series, dot sizes come in _SIZE_CLASSES steps (see _draw_series).
+_EXACT_SIZES_MAX = 1000
+_SIZE_CLASSES = 8
+
+
+def _style_axes(axes, axes_width_in: float) -> None:
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+    axes.spines["bottom"].set_color("#999999")
+    axes.grid(axis="y", color=_GRID, linewidth=0.8)
+    axes.set_axisbelow(True)
+    axes.tick_params(axis="y", length=0, labelcolor=_MUTED, labelsize=9, pad=4)
+    axes.tick_params(axis="x", color="#999999", labelcolor=_MUTED, labelsize=9)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=max(4, int(axes_width_in * 1.1)))
+    axes.xaxis.set_major_locator(locator)
+    formatter = mdates.ConciseDateFormatter(locator)
+    axes.xaxis.set_major_formatter(formatter)
+    axes.xaxis.get_offset_text().set_color(_MUTED)
+    axes.yaxis.set_major_locator(mticker.MaxNLocator(nbins=5, steps=[1, 2, 5, 10], integer=True))
+    axes.yaxis.set_major_formatter(mticker.PercentFormatter(xmax=100, decimals=0))
+
+
+def _draw_empty(axes) -> None:
+    axes.set_axis_off()
+    axes.text(
+        0.5,
+        0.5,
+        NO_DATA_TEXT,
+        transform=axes.transAxes,
+        ha="center",
+        va="center",
+        fontsize=16,
+        color="#888888",
+    )
+
+
+def _marker_areas(weights: np.ndarray, total_polls: int) -> tuple[np.ndarray, float]:
+    """Dot areas (points^2) growing linearly with weight, so diameter ~ sqrt(weight).
+
+    Dots shrink and fade as polls pile up, so thousands stay a cloud, not a blot.
+    """
+    crowd = max(total_polls, 1)
+    largest = float(np.clip(70.0 * math.sqrt(150.0 / crowd), 14.0, 70.0))
+    smallest = largest / 6.0
+    alpha = float(np.clip(0.6 * (150.0 / crowd) ** 0.35, 0.15, 0.6))
+    finite = np.where(np.isfinite(weights), weights, 0.0)
+    top = finite.max() if finite.size else 0.0
+    if top <= 0 or np.all(finite == top):
+        return np.full(weights.shape, (smallest + largest) / 2.5), alpha
+    return smallest + (largest - smallest) * (finite / top), alpha
+
+
+def _draw_series(
+    axes, p: _Prepared, total_polls: int, with_polls: bool = True, linewidth: float = 2.2
+) -> None:
+    if with_polls and p.poll_x.size:
+        areas, alpha = _marker_areas(p.poll_weight, total_polls)
+        # Dots of varied size are one SVG path each: past a few hundred polls an SVG
+        # gets the dots as one embedded bitmap instead (PNG output is unaffected).
+        rasterized = total_polls > _VECTOR_DOTS_MAX
+        if p.poll_x.size <= _EXACT_SIZES_MAX:
+            axes.scatter(p.poll_x, p.poll_pct, s=areas, color=p.color, alpha=alpha,
+                         linewidths=0, zorder=1, rasterized=rasterized)
+        else:
+            # Thousands of dots: a few size classes, each stamped as one marker (Agg's
+            # draw_markers), about ten times faster than a scatter of individual sizes
+            # and, at these small faded sizes, not visibly different.
+            edges = np.linspace(areas.min(), areas.max(), _SIZE_CLASSES + 1)[1:-1]
+            classes = np.digitize(areas, edges)
+            for size_class in np.unique(classes):
+                chosen = classes == size_class
+                axes.plot(p.poll_x[chosen], p.poll_pct[chosen], linestyle="none", marker="o",
+                          markersize=math.sqrt(float(areas[chosen].mean())), markeredgewidth=0,
+                          color=p.color, alpha=alpha, zorder=1, rasterized=rasterized)
+    if not p.trend_x.size:
+        return
+    band = np.isfinite(p.lower) & np.isfinite(p.upper)
+    if band.any():
+        axes.fill_between(
+            p.trend_x,
+            p.lower,
+            p.upper,
+            where=band,
+            color=p.color,
+            alpha=0.18,
+            linewidth=0,
+            zorder=2,
+        )
+    axes.plot(
+        p.trend_x, p.estimate, color=p.color, linewidth=linewidth, zorder=3, solid_capstyle="round"
+    )
+    # A trend point with no finite neighbour draws no line segment: show it as a dot
+    # with its interval as an error bar, so one poll still gives a visible trend.
+    finite = np.isfinite(p.estimate)
+    before = np.concatenate(([False], finite[:-1]))
+    after = np.concatenate((finite[1:], [False]))
+    alone = finite & ~before & ~after
+    if alone.any():
+        est = p.estimate[alone]
+        below = np.nan_to_num(np.clip(est - p.lower[alone], 0, None))
+        above = np.nan_to_num(np.clip(p.upper[alone] - est, 0, None))
+        axes.errorbar(
+            p.trend_x[alone],
+            est,
+            yerr=np.vstack([below, above]),
+            fmt="o",
+            color=p.color,
+            markersize=5,
+            elinewidth=1.5,
+            capsize=3,
+            zorder=3,
+        )
+
+
+def _set_limits(axes, prepared) -> tuple[float, float]:
+    xs = np.concatenate([np.concatenate([p.poll_x, p.trend_x]) for p in prepared])
+    x_low, x_high = float(xs.min()), float(xs.max())
+    # A short history still spans a week, ending at the latest date: the newest value
+    # sits at the right edge, next to its label, as on a long chart.
+    x_low = min(x_low, x_high - _MIN_X_SPAN_DAYS)
+    x_pad = 0.02 * (x_high - x_low)
+    axes.set_xlim(x_low - x_pad, x_high + x_pad)
+
+    ys = np.concatenate(
+        [np.concatenate([p.poll_pct, p.estimate, p.lower, p.upper]) for p in prepared]
+    )
+    ys = ys[np.isfinite(ys)]
+    y_low, y_high = float(ys.min()), float(ys.max())
+    pad = max(2.0, 0.08 * (y_high - y_low))
+    y_low, y_high = y_low - pad, y_high + pad
+    if y_high - y_low < _MIN_Y_SPAN:
+        middle = (y_low + y_high) / 2
+        y_low, y_high = middle - _MIN_Y_SPAN / 2, middle + _MIN_Y_SPAN / 2
+    # Clip to 0-100 by shifting the window, keeping its span where possible.
+    if y_low < 0:
+        y_low, y_high = 0.0, min(100.0, y_high - y_low)
+    if y_high > 100:
+        y_low, y_high = max(0.0, y_low - (y_high - 100.0)), 100.0
+    axes.set_ylim(y_low, y_high)
+    return y_low, y_high
