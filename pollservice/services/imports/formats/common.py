@@ -11,7 +11,7 @@ from typing import Any
 
 from slugify import slugify
 
-from ...domain.poll_fields import TRUE_WORDS
+from ....domain.poll_fields import TRUE_WORDS
 from ..rows import ImportRejected, RowProblem
 
 FTE_SOURCE = "fivethirtyeight"
