@@ -26,12 +26,19 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(command)
 
 
-def fail(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(1)
+class ServiceCommand(click.Command):
+    """A command whose service errors end it as ``Error: message (field: problem)`` with
+    exit status 1 (``click.ClickException``), never with a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ServiceError as error:
+            details = "; ".join(f"{field}: {problem}" for field, problem in error.fields.items())
+            raise click.ClickException(f"{error.message} ({details})" if details else error.message) from None
 
 
-@click.command("create-admin")
+@click.command("create-admin", cls=ServiceCommand)
 @with_appcontext
 @click.argument("name")
 def create_admin_command(name: str) -> None:
@@ -40,15 +47,11 @@ def create_admin_command(name: str) -> None:
     password = os.environ.get("POLLSERVICE_ADMIN_PASSWORD")
     if not password:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
-        user = create_admin(name, password)
-    except ServiceError as error:
-        details = "; ".join(f"{k} {v}" for k, v in error.fields.items())
-        fail(f"{error.message} {details}".strip())
+    user = create_admin(name, password)
     click.echo(f"Created admin {user.username!r}.")
 
 
-@click.command("load-demo")
+@click.command("load-demo", cls=ServiceCommand)
 @with_appcontext
 @click.option("--if-empty", is_flag=True, help="Only when the database has no question yet.")
 def load_demo_command(if_empty: bool) -> None:
@@ -60,7 +63,7 @@ def load_demo_command(if_empty: bool) -> None:
     click.echo(_summary_line(summary.as_dict()))
 
 
-@click.command("import-polls")
+@click.command("import-polls", cls=ServiceCommand)
 @with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["auto", *formats.names()]), default="auto",
@@ -108,9 +111,8 @@ def import_polls_command(file: Path, fmt: str, question: str | None, dry_run: bo
             report = error.summary.as_dict() if error.summary else {
                 "file": file.name, "problems": [p.as_dict() for p in error.problems]}
             click.echo(json.dumps({**report, "imported": False}))
-        fail(f"{len(error.problems)} problem(s) in {file}; nothing was imported.")
-    except ServiceError as error:
-        fail(error.message)
+        message = f"{len(error.problems)} problem(s) in {file}; nothing was imported."
+        raise click.ClickException(message) from None
     _echo_problems(file, summary.problems)
     would_fail = dry_run and summary.problems and not skip_invalid
     if as_json:
@@ -142,7 +144,7 @@ def _import_report(summary, would_fail: bool) -> str:
     return "\n".join(lines)
 
 
-@click.command("export-polls")
+@click.command("export-polls", cls=ServiceCommand)
 @with_appcontext
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
               show_default=True, help="canonical CSV or JSON (both re-importable).")
@@ -152,13 +154,7 @@ def _import_report(summary, would_fail: bool) -> str:
 def export_polls_command(fmt: str, slug: str | None, output: Path | None) -> None:
     """Write polls (deleted ones left out) as canonical CSV or JSON, each with its weight
     and house-effect adjustment in the current kalman average."""
-    try:
-        if fmt == "json":
-            text = dumps(export_json(slug))
-        else:
-            text = export_csv(slug)
-    except ServiceError as error:
-        fail(error.message)
+    text = dumps(export_json(slug)) if fmt == "json" else export_csv(slug)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -174,7 +170,7 @@ def _summary_line(summary: dict) -> str:
     return line
 
 
-@click.command("create-token")
+@click.command("create-token", cls=ServiceCommand)
 @click.argument("name")
 @click.option("--expires-in", type=click.IntRange(min=1), default=None, metavar="DAYS",
               help="Days until the token stops working (default: never).")
@@ -182,22 +178,16 @@ def _summary_line(summary: dict) -> str:
 def create_token_command(name: str, expires_in: int | None) -> None:
     """Create an API token NAME for writes. The token is printed once, alone on the last
     line; only its hash is stored."""
-    try:
-        record, token = create_token(name, expires_in)
-    except ServiceError as error:
-        fail(error.message)
+    record, token = create_token(name, expires_in)
     expiry = f", expires {record.expires_at:%Y-%m-%d %H:%M} UTC" if record.expires_at else ""
     click.echo(f"Created token {record.name!r}{expiry}. Store it now; it is not shown again:")
     click.echo(token)
 
 
-@click.command("revoke-token")
+@click.command("revoke-token", cls=ServiceCommand)
 @click.argument("name")
 @with_appcontext
 def revoke_token_command(name: str) -> None:
     """Revoke the API token NAME; requests with it get 401 from now on."""
-    try:
-        record = revoke_token(name)
-    except ServiceError as error:
-        fail(error.message)
+    record = revoke_token(name)
     click.echo(f"Revoked token {record.name!r}.")
