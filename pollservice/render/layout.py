@@ -59,36 +59,25 @@ def _draw_top_block(figure, title, method_label, prepared, has_data, renderer) -
     dpi = figure.dpi
     inner_width = width - 2 * _PAD_IN
     top = height - _PAD_IN
-    title_artist = figure.text(
-        _PAD_IN / width,
-        top / height,
-        "",
-        ha="left",
-        va="top",
-        fontsize=13,
-        fontweight="bold",
-        color=_INK,
-    )
-    _fit_lines(title_artist, _drawable(title), inner_width, renderer, dpi, max_lines=2)
-    top -= _inches(title_artist, renderer, dpi)[1] + 0.05
+    top -= _text_block(figure, title, top, "top", renderer, fontsize=13, fontweight="bold",
+                       color=_INK) + 0.05
     if method_label:
-        method_artist = figure.text(
-            _PAD_IN / width,
-            top / height,
-            "",
-            ha="left",
-            va="top",
-            fontsize=9,
-            color=_MUTED,
-        )
-        _fit_lines(method_artist, _drawable(method_label), inner_width, renderer, dpi, 2)
-        top -= _inches(method_artist, renderer, dpi)[1] + 0.06
+        top -= _text_block(figure, method_label, top, "top", renderer, fontsize=9, color=_MUTED) + 0.06
     if has_data and prepared:
         legend = _add_legend(figure, prepared, top, inner_width, renderer, dpi)
         top -= _inches(legend, renderer, dpi)[1] + 0.16
     else:
         top -= 0.06
     return top
+
+
+def _text_block(figure, text: str, y_in: float, va: str, renderer, **style) -> float:
+    """A left-aligned text of at most two lines at ``y_in`` inches (its top or bottom edge,
+    by ``va``), wrapped to the figure's inner width; returns its height in inches."""
+    width, height = figure.get_figwidth(), figure.get_figheight()
+    artist = figure.text(_PAD_IN / width, y_in / height, "", ha="left", va=va, **style)
+    _fit_lines(artist, _drawable(text), width - 2 * _PAD_IN, renderer, figure.dpi, max_lines=2)
+    return _inches(artist, renderer, figure.dpi)[1]
 
 
 def _add_legend(figure, prepared, top, inner_width, renderer, dpi):
@@ -143,21 +132,10 @@ def _add_legend(figure, prepared, top, inner_width, renderer, dpi):
 def _draw_bottom_block(figure, source_line, has_data, renderer) -> float:
     """The source line at the bottom, then room for the date ticks and the concise-date
     offset; returns the height (inches) of the plot's bottom edge."""
-    width, height = figure.get_figwidth(), figure.get_figheight()
-    dpi = figure.dpi
     bottom = _PAD_IN
     if source_line:
-        source_artist = figure.text(
-            _PAD_IN / width,
-            bottom / height,
-            "",
-            ha="left",
-            va="bottom",
-            fontsize=8,
-            color=_MUTED,
-        )
-        _fit_lines(source_artist, _drawable(source_line), width - 2 * _PAD_IN, renderer, dpi, 2)
-        bottom += _inches(source_artist, renderer, dpi)[1] + 0.08
+        bottom += _text_block(figure, source_line, bottom, "bottom", renderer, fontsize=8,
+                              color=_MUTED) + 0.08
     if has_data:
         bottom += 0.42
     return bottom
