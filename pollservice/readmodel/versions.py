@@ -26,7 +26,6 @@ import threading
 import time
 from dataclasses import dataclass
 
-import redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -96,8 +95,11 @@ class Versions:
         self.prefix = prefix
         self.channel = prefix + "versions"
         self.redis_url = redis_url
-        self.redis = (redis.Redis.from_url(redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
-                      if redis_url else None)
+        self.redis = None
+        if redis_url:
+            import redis  # here: only a deployment with Redis pays for its client (~6 MB a process)
+
+            self.redis = redis.Redis.from_url(redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
         self._states: dict[str, QuestionState] = {}
         self._lock = threading.Lock()
         self._listener: _Listener | None = None
@@ -224,6 +226,8 @@ class _Listener:
         threading.Thread(target=self._run, name="pollservice-versions", daemon=True).start()
 
     def _run(self) -> None:
+        import redis
+
         delay = 1.0
         while True:
             try:
