@@ -154,6 +154,7 @@ def test_post_without_csrf_token_is_refused_when_csrf_is_on(database_url, tmp_pa
     response = client.post("/admin/login", data={"username": "editor", "password": "x" * 10})
     assert response.status_code == 400
     assert b"CSRF" in response.data or b"expired" in response.data
+    assert client.post("/admin/login", data=admin).status_code == 400  # right password, no token
     # With the token taken from the page, the same login works.
     page = client.get("/admin/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import positive_data_acceptance
 
-from conftest import make_app
+from conftest import close_connections, make_app
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
 CALLS: Counter = Counter()
@@ -25,37 +25,21 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
-def fuzz_app(tmp_path_factory, migrated_template):
+def fuzz_app(tmp_path_factory, database_templates):
     """The app on its own database with the seed question (small, so writes stay fast)."""
-    import shutil
-
-    from flask_migrate import upgrade
-
-    from conftest import ON_POSTGRES, TEST_DATABASE_URL, reset_postgres
-    from pollservice.extensions import db
     from pollservice.services.demo import DATA_DIR
     from pollservice.services.imports import import_rows
     from pollservice.services.imports.formats import canonical_csv
     from pollservice.services.tokens import create_token
 
     folder = tmp_path_factory.mktemp("fuzz")
-    if ON_POSTGRES:
-        reset_postgres(TEST_DATABASE_URL)
-        url = TEST_DATABASE_URL
-    else:
-        shutil.copy(migrated_template, folder / "fuzz.sqlite3")
-        url = "sqlite:///" + str(folder / "fuzz.sqlite3")
-    app = make_app(url, folder)
+    app = make_app(database_templates.fresh("empty", folder, name="fuzz"), folder)
     with app.app_context():
-        if ON_POSTGRES:
-            upgrade()
         with (DATA_DIR / "seed_calexit.csv").open() as handle:
             import_rows(canonical_csv.read_rows(handle, "seed"), "seed")
         _, app.config["FUZZ_TOKEN"] = create_token("fuzzer")
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    close_connections(app)
 
 
 def operations(app) -> list:

@@ -37,16 +37,3 @@ def test_methodology_page_explains_each_method(client):
     text = page.replace("<var>", "").replace("</var>", "")
     assert f"n + {stats.KalmanParams().centre_half_count:.0f})" in text
     assert "Jackman, S. (2005)" in page and "Cleveland, W. S. (1979)" in page
-
-
-def test_user_text_is_escaped_in_pages(demo_app, client):
-    from pollservice.services.polls import add_poll
-
-    with demo_app.app_context():
-        add_poll("calexit", {
-            "pollster": "<script>alert(1)</script> Polling", "start_date": "2017-04-01",
-            "end_date": "2017-04-02", "population": "a", "results": {"Support": "30"},
-        })
-    page = client.get("/questions/calexit?method=weighted").get_data(as_text=True)
-    assert "<script>alert(1)</script>" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; Polling" in page

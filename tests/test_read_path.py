@@ -67,12 +67,6 @@ def test_etag_and_last_modified_answer_304_until_the_data_changes(demo_app, clie
     assert after.get_json()["as_of"] == "2017-04-21"
 
 
-def test_different_queries_have_different_etags(demo_app, client):
-    one = client.get("/api/v1/questions/calexit/trend?method=weighted").headers["ETag"]
-    two = client.get("/api/v1/questions/calexit/trend?method=kalman").headers["ETag"]
-    assert one != two
-
-
 def second_worker(database_url, tmp_path, **config):
     return make_app(database_url, tmp_path / "second", **config)
 
@@ -175,11 +169,6 @@ def test_a_chart_is_rendered_once_per_data_version_and_answers_304(demo_app, cli
         add_poll("calexit", NEW_POLL)
     after = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert after.status_code == 200 and after.data != first.data and len(renders) == 4
-
-
-def test_a_bad_chart_query_is_not_cached(demo_app, client):
-    assert client.get("/charts/calexit.png?method=nope").status_code == 400
-    assert client.get("/charts/nope.png").status_code == 404
 
 
 @needs_redis
@@ -379,7 +368,9 @@ def test_query_parameters_a_view_ignores_do_not_make_new_cache_entries(demo_app,
     for n in range(5):
         assert client.get(f"/charts/calexit.png?method=weighted&junk={n}").status_code == 200
     assert renders == ["png"]
-    one = client.get("/api/v1/questions/calexit/trend?method=weighted&junk=1")
-    two = client.get("/api/v1/questions/calexit/trend?method=weighted&junk=2")
+    url = "/api/v1/questions/calexit/trend"
+    one = client.get(url + "?method=weighted&junk=1")
+    two = client.get(url + "?method=weighted&junk=2")
     assert one.headers["ETag"] == two.headers["ETag"]
-    assert client.get("/api/v1/questions/calexit/trend?method=kalman").headers["ETag"] != one.headers["ETag"]
+    assert client.get(url + "?method=weighted").headers["ETag"] == one.headers["ETag"]
+    assert client.get(url + "?method=kalman").headers["ETag"] != one.headers["ETag"]  # another query

@@ -17,10 +17,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from conftest import make_app
-from pollservice.extensions import db
-
-from .support import fresh_database
+from conftest import close_connections, make_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -32,13 +29,12 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 
 @pytest.fixture(scope="package")
-def live_app(migrated_template, tmp_path_factory):
+def live_app(database_templates, tmp_path_factory):
     """The app (CSRF on, as in production) with the demo data and an admin."""
-    from pollservice.services.demo import load_demo
     from pollservice.services.users import create_admin
 
     folder = tmp_path_factory.mktemp("browser")
-    app = make_app(fresh_database(migrated_template, folder), folder, WTF_CSRF_ENABLED=True)
+    app = make_app(database_templates.fresh("demo", folder, name="browser"), folder, WTF_CSRF_ENABLED=True)
 
     @app.after_request
     def content_security_policy(response):
@@ -46,12 +42,9 @@ def live_app(migrated_template, tmp_path_factory):
         return response
 
     with app.app_context():
-        load_demo()
         create_admin(ADMIN["username"], ADMIN["password"])
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    close_connections(app)
 
 
 @pytest.fixture(scope="package")
