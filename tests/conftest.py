@@ -41,6 +41,10 @@ ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
 BASE_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key-not-for-production",
                "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
 DEMO_SCHEMA = "test_template_demo"  # PostgreSQL: the demo template's rows
+# Screenshots and summaries to look at (gitignored), one folder per database, so that the
+# two passes of scripts/test.sh, which run at the same time, do not write the same files.
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / (
+    "postgresql" if ON_POSTGRES else "sqlite")
 
 
 CREATED_APPS: list = []  # every app made by make_app, so its connections can be closed
@@ -139,6 +143,13 @@ class PostgresTemplates:
 
     def __init__(self, url: str, folder: Path):
         self.url = url
+        # Two runs on one database would empty each other's tables: the second one stops.
+        self.lock = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool).connect()
+        locked = sa.text("SELECT pg_try_advisory_lock(hashtext('pollservice-tests'))")
+        if not self.lock.execute(locked).scalar():
+            self.lock.close()
+            pytest.exit(f"another test run is using {sa.make_url(url).database!r}; "
+                        "give this one its own database in TEST_DATABASE_URL", returncode=3)
         engine = sa.create_engine(url)
         with engine.begin() as connection:
             connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {DEMO_SCHEMA} CASCADE"))
@@ -188,7 +199,10 @@ class PostgresTemplates:
         return self.url
 
     def close(self) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {DEMO_SCHEMA} CASCADE"))
         self.engine.dispose()
+        self.lock.close()  # ends the session, and with it the advisory lock
 
 
 @pytest.fixture(scope="session")

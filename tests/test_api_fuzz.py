@@ -2,14 +2,13 @@
 no response is a 5xx and every response matches the documented schema.
 
 Bounded: ``FUZZ_EXAMPLES`` examples per operation (default 60). The number of cases run is
-written to ``test-artifacts/fuzz-summary.txt``.
+written to ``test-artifacts/<database>/fuzz-summary.txt``.
 """
 
 from __future__ import annotations
 
 import os
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import schemathesis
@@ -17,11 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import positive_data_acceptance
 
-from conftest import close_connections, make_app
+from conftest import ARTIFACTS, close_connections, make_app
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
 CALLS: Counter = Counter()
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +45,7 @@ def operations(app) -> list:
     return [result.ok() for result in schema.get_all_operations()]
 
 
+@pytest.mark.slow
 def test_api_answers_every_generated_request_within_its_schema(fuzz_app):
     # Driven through plain hypothesis (operation.as_strategy) rather than
     # schemathesis.pytest.from_fixture, whose lazy loader does not run on pytest 9.
@@ -73,7 +72,7 @@ def test_api_answers_every_generated_request_within_its_schema(fuzz_app):
 
         run()
     assert len(CALLS) >= 10  # every documented operation was exercised
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     summary = "\n".join(f"{op}: {n}" for op, n in sorted(CALLS.items()))
     (ARTIFACTS / "fuzz-summary.txt").write_text(
         f"{sum(CALLS.values())} fuzz cases over {len(CALLS)} operations, none failed\n{summary}\n")

@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from conftest import close_connections, make_app
+from conftest import ARTIFACTS, close_connections, make_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+SCREENSHOTS = ARTIFACTS / "screenshots"
 ADMIN = {"username": "editor", "password": "correct horse battery"}
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'self'")
@@ -128,7 +128,7 @@ def phone_page(browser, base_url):
 
 
 def screenshot(page, name: str, full_page: bool = True) -> Path:
-    """Save a screenshot under test-artifacts/screenshots/ (gitignored) to look at."""
+    """Save a screenshot under test-artifacts/<database>/screenshots/ (gitignored) to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
