@@ -6,11 +6,14 @@ recomputation. PostgreSQL runs 4 workers; SQLite (WAL) runs 2.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -35,6 +38,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# One load test at a time per checkout: scripts/test.sh runs the SQLite and PostgreSQL
+# passes at once, and two of these tests at once each took three times as long.
+LOCK = Path(tempfile.gettempdir()) / f"pollservice-load-test-{hashlib.sha1(bytes(ROOT)).hexdigest()[:12]}"
+
+
 def redis_running() -> bool:
     import redis
 
@@ -53,6 +61,13 @@ def served(request, database_url, tmp_path, app):
         pytest.skip("the Redis variant runs with PostgreSQL, the production set-up")
     if with_redis and not redis_running() and os.environ.get("CI") != "true":
         pytest.skip("Redis is not running on 127.0.0.1:6379")
+    with LOCK.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, after gunicorn stopped
+        yield from serve(database_url, tmp_path, app, with_redis)
+
+
+def serve(database_url, tmp_path, app, with_redis: bool):
+    """Start gunicorn, yield (base URL, API token, with_redis), stop it."""
     from pollservice.services.demo import DATA_DIR
     from pollservice.services.imports import import_rows
     from pollservice.services.imports.formats import canonical_csv
