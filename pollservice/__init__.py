@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import cast
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from . import config
 
@@ -32,7 +34,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = app.config["PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Wrapping wsgi_app in middleware is how Flask documents it; mypy sees a method.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
     return app
 
 
@@ -48,7 +53,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = config.normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
-    app.json.sort_keys = app.config["JSON_SORT_KEYS"]  # Flask 3 no longer reads the setting
+    # Flask 3 no longer reads the setting; app.json is Flask's DefaultJSONProvider here.
+    cast(DefaultJSONProvider, app.json).sort_keys = app.config["JSON_SORT_KEYS"]
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config["SECRET_KEY"] = config.resolve_secret_key(app.config, app.instance_path)
     # matplotlib builds its font cache once in a writable folder (not $HOME, which a

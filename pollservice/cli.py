@@ -114,7 +114,7 @@ def import_polls_command(file: Path, fmt: str, question: str | None, dry_run: bo
         message = f"{len(error.problems)} problem(s) in {file}; nothing was imported."
         raise click.ClickException(message) from None
     _echo_problems(file, summary.problems)
-    would_fail = dry_run and summary.problems and not skip_invalid
+    would_fail = bool(dry_run and summary.problems and not skip_invalid)
     if as_json:
         click.echo(json.dumps({**summary.as_dict(), "imported": not dry_run}))
     else:

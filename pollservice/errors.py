@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -68,7 +70,7 @@ def http_error(error: HTTPException):
         error.description = f"Too many attempts ({error.description}); wait and try again."
     if wants_json():
         code = (error.name or "error").lower().replace(" ", "_")
-        body = {"error": {"code": code, "message": error.description, "fields": {}}}
+        body: dict[str, Any] = {"error": {"code": code, "message": error.description, "fields": {}}}
         response = jsonify(body)
         response.status_code = error.code or 500
         return response

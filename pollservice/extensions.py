@@ -4,6 +4,8 @@ Kept in their own module so that models, services and blueprints can import them
 without importing the application factory (which would be an import cycle).
 """
 
+from typing import Any, TypeAlias
+
 from flask_caching import Cache
 from flask_compress import Compress
 from flask_limiter import Limiter
@@ -12,9 +14,10 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.model import Model as _FlaskSQLAlchemyModel
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
 # Every constraint gets a predictable name from the first migration on, so that
 # Alembic can later alter or drop it (SQLite needs names for batch migrations).
@@ -28,10 +31,20 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
+    """The models' declarative base (models.py declares on it, not on ``db.Model``, so type
+    checkers see the mapped classes). ``db.Model`` is built from this class's namespace with
+    the same registry and metadata, so Flask-SQLAlchemy's session, ``create_all`` and Alembic
+    see every model; models keep Flask-SQLAlchemy's ``<Poll 3>`` repr when they define none.
+    """
+
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    __repr__ = _FlaskSQLAlchemyModel.__repr__
 
 
 db = SQLAlchemy(model_class=Base)
+#: A session argument: an ORM Session, or ``db.session`` (Flask-SQLAlchemy's scoped proxy,
+#: which has the Session's methods but is no Session subclass to a type checker).
+SessionArg: TypeAlias = Session | scoped_session[Any]
 migrate = Migrate(render_as_batch=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
+from .extensions import Base
 
 # Population codes, as FiveThirtyEight and most pollsters use them.
 
@@ -35,7 +35,7 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-class Pollster(db.Model):
+class Pollster(Base):
     __tablename__ = "pollster"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,7 +48,7 @@ class Pollster(db.Model):
         return f"<Pollster {self.name!r}>"
 
 
-class Question(db.Model):
+class Question(Base):
     __tablename__ = "question"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,7 +72,7 @@ class Question(db.Model):
         return f"<Question {self.slug!r}>"
 
 
-class Choice(db.Model):
+class Choice(Base):
     """One answer choice of a question (e.g. Support / Oppose), in display order."""
 
     __tablename__ = "choice"
@@ -92,7 +92,7 @@ class Choice(db.Model):
         return f"<Choice {self.name!r}>"
 
 
-class Poll(db.Model):
+class Poll(Base):
     """One poll asking one question. ``source`` and ``source_id`` say where the record
     came from (``seed``, ``demo``, ``form``, an import file's name) so that loading the
     same data twice adds nothing."""
@@ -140,7 +140,7 @@ class Poll(db.Model):
         return f"<Poll {self.id} {self.start_date}..{self.end_date}>"
 
 
-class Result(db.Model):
+class Result(Base):
     """The percent one poll found for one answer choice."""
 
     __tablename__ = "result"
@@ -162,7 +162,7 @@ class Result(db.Model):
     choice: Mapped[Choice] = relationship()
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Base):
     """An administrator who may add and edit polls. Only a password hash is stored."""
 
     __tablename__ = "user_account"
@@ -173,7 +173,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Base):
     """One create, update, delete or restore of a poll: when, by whom, old and new values."""
 
     __tablename__ = "audit_entry"
@@ -193,7 +193,7 @@ class AuditEntry(db.Model):
     poll: Mapped[Poll] = relationship()
 
 
-class ComputedSeries(db.Model):
+class ComputedSeries(Base):
     """A stored trend line and current average of one choice by one method, valid for one
     data version of its question: reads never recompute."""
 
@@ -212,7 +212,7 @@ class ComputedSeries(db.Model):
     payload: Mapped[dict] = mapped_column(JSON)
 
 
-class ApiToken(db.Model):
+class ApiToken(Base):
     """A bearer token for API writes. Only its SHA-256 hash is stored; the token itself is
     shown once, when created."""
 

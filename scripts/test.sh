@@ -4,7 +4,7 @@
 # PostgreSQL (TEST_DATABASE_URL, default postgresql+psycopg://postgres@127.0.0.1:5432/test).
 # Each pass writes to its own log, shown when both have ended; the script fails if either
 # does. Extra arguments go to both pytest runs, e.g. -m "not slow" or -k api.
-# RUN_MYPY=1 also type-checks pollservice/ with mypy (off until it passes).
+# mypy type-checks pollservice/ ([tool.mypy] in pyproject.toml) after ruff.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,10 +26,8 @@ fi
 
 export MPLCONFIGDIR="${MPLCONFIGDIR:-$PWD/instance/matplotlib}"
 .venv/bin/ruff check .
-if [ "${RUN_MYPY:-0}" = 1 ]; then
-    echo "== mypy =="
-    .venv/bin/mypy  # files and options: [tool.mypy] in pyproject.toml
-fi
+echo "== mypy =="
+.venv/bin/mypy  # files and options: [tool.mypy] in pyproject.toml
 
 PG_URL="${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
 if .venv/bin/python -c "import sqlalchemy as sa, sys; sa.create_engine(sys.argv[1]).connect().close()" "$PG_URL" 2>/dev/null; then

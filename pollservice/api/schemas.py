@@ -18,7 +18,9 @@ METHOD = validate.OneOf(list(METHODS))
 class ErrorDetailSchema(Schema):
     code = fields.String(required=True, metadata={"example": "not_found"})
     message = fields.String(required=True)
-    fields = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
+    # marshmallow's metaclass moves declared fields off the class, so this does not replace
+    # Schema.fields at runtime; the stubs cannot know that.
+    fields = fields.Dict(keys=fields.String(), values=fields.String(), required=True,  # type: ignore[assignment]
                          metadata={"description": "field name -> what is wrong with it"})
 
 

@@ -9,7 +9,7 @@ from .auth import token_required
 from .blueprint import bp
 from .schemas import ErrorSchema, PollInputSchema, PollPatchSchema, PollSchema
 
-SECURITY = [{"bearerAuth": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 def failures(*codes: int):

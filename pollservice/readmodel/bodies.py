@@ -13,7 +13,7 @@ from typing import Any
 
 from cachetools import LRUCache
 
-Body = tuple[bytes, str, bytes | None]  # (body, mimetype, gzipped body or None)
+Body = tuple[bytes, str | None, bytes | None]  # (body, mimetype, gzipped body or None)
 
 
 class Bodies:

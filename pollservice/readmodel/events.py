@@ -16,11 +16,13 @@ commit, so no service has to remember to.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from flask import current_app
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, attributes
 
+from ..extensions import SessionArg
 from ..models import Choice, Poll, Pollster, Question, Result, utcnow
 from .state import read_model
 from .versions import states_from_database
@@ -33,7 +35,7 @@ OLD_SLUGS = "pollservice.old_slugs"
 COMMITTING = "pollservice.committing"
 
 
-def mark_changed(session: Session, question_ids) -> None:
+def mark_changed(session: SessionArg, question_ids) -> None:
     """Declare that this transaction changed these questions' polls by SQL the ORM does
     not see (bulk inserts and updates)."""
     session.info.setdefault(CHANGED, set()).update(question_ids)
@@ -103,7 +105,7 @@ def _after_rollback(session: Session) -> None:
         session.info.pop(key, None)
 
 
-HOOKS = {"after_flush": _after_flush, "before_commit": _before_commit,
+HOOKS: dict[str, Callable[..., None]] = {"after_flush": _after_flush, "before_commit": _before_commit,
          "after_commit": _after_commit, "after_rollback": _after_rollback}
 
 

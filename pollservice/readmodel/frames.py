@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from ..extensions import SessionArg
 from ..models import Poll, Pollster, Question, Result
 
 POLL_COLUMNS = ["poll_id", "pollster", "start_date", "end_date", "sample_size", "population"]
 
 
-def poll_frames(session: Session, question: Question) -> dict[str, pd.DataFrame]:
+def poll_frames(session: SessionArg, question: Question) -> dict[str, pd.DataFrame]:
     """One frame per answer choice, in the column contract of ``pollservice.stats``
     (plus ``poll_id``), in choice order. A choice no poll reported gets an empty frame.
     Deleted polls are left out."""

@@ -22,6 +22,7 @@ from functools import wraps
 
 from flask import Response, current_app, g, request
 from werkzeug.http import http_date, quote_etag
+from werkzeug.wrappers import Response as BaseResponse
 
 from ..extensions import shared_cache
 from .bodies import Body
@@ -50,7 +51,7 @@ def _shared_set(key: str, body: Body) -> None:
         log.warning("could not store in the shared cache: %s", error)
 
 
-def _gzipped(body: bytes, mimetype: str) -> bytes | None:
+def _gzipped(body: bytes, mimetype: str | None) -> bytes | None:
     """The gzip representation served to clients that accept it: computed once per cached
     body, so a read never compresses (a 190 KB trend becomes about a tenth)."""
     if mimetype not in COMPRESSIBLE or len(body) < MIN_COMPRESS_BYTES:
@@ -58,7 +59,7 @@ def _gzipped(body: bytes, mimetype: str) -> bytes | None:
     return gzip.compress(body, compresslevel=6, mtime=0)
 
 
-def _respond(cached: Body, etag: str, last_modified, max_age: int) -> Response:
+def _respond(cached: Body, etag: str, last_modified, max_age: int) -> BaseResponse:
     body, mimetype, gzipped = cached
     headers = {
         "Last-Modified": http_date(last_modified),

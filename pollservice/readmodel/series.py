@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from .. import stats
+from ..extensions import SessionArg
 from ..models import ComputedSeries, Question, utcnow
 from .frames import poll_frames
 
@@ -82,7 +82,7 @@ def trend_frame(payload: dict) -> pd.DataFrame:
     })
 
 
-def _upsert(session: Session, question_id: int, choice_id: int, method: str, realtime: bool,
+def _upsert(session: SessionArg, question_id: int, choice_id: int, method: str, realtime: bool,
             version: int, payload: dict) -> None:
     values = dict(question_id=question_id, choice_id=choice_id, method=method, realtime=realtime,
                   data_version=version, computed_at=utcnow(), payload=payload)
@@ -116,7 +116,7 @@ class StoredSeries:
             if known is None or known[0] <= version:
                 self._local[key] = (version, payloads)
 
-    def compute_and_store(self, session: Session, question: Question, method: str,
+    def compute_and_store(self, session: SessionArg, question: Question, method: str,
                           realtime: bool) -> Payloads:
         """Compute the series from the polls, store them and commit."""
         version = session.execute(  # before the polls: see the module docstring
@@ -132,7 +132,7 @@ class StoredSeries:
         self._remember((question.id, method, realtime), version, payloads)
         return payloads
 
-    def refresh(self, session: Session, question_ids: set[int]) -> None:
+    def refresh(self, session: SessionArg, question_ids: set[int]) -> None:
         """Recompute the eagerly stored methods of these questions (after a write)."""
         for question_id in sorted(question_ids):
             question = session.get(Question, question_id)
@@ -141,7 +141,7 @@ class StoredSeries:
             for method, realtime in EAGER:
                 self.compute_and_store(session, question, method, realtime)
 
-    def payloads(self, session: Session, question: Question, method: str, realtime: bool,
+    def payloads(self, session: SessionArg, question: Question, method: str, realtime: bool,
                  version: int) -> Payloads:
         """Per choice, the stored payload for data version ``version`` or newer (rebuilt
         and stored first if missing or older)."""

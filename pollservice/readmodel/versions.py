@@ -25,12 +25,16 @@ import os
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from ..domain.errors import NotFound
+from ..extensions import SessionArg
 from ..models import Question
+
+if TYPE_CHECKING:
+    import redis
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +80,7 @@ class QuestionState:
                    time.monotonic(), generation)
 
 
-def states_from_database(session: Session, *, slugs=None, ids=None) -> list[QuestionState]:
+def states_from_database(session: SessionArg, *, slugs=None, ids=None) -> list[QuestionState]:
     statement = select(Question.id, Question.slug, Question.data_version, Question.data_changed_at)
     if slugs is not None:
         statement = statement.where(Question.slug.in_(slugs))
@@ -133,10 +137,10 @@ class Versions:
         with self._lock:
             return self._states.get(slug)
 
-    def state(self, session: Session, slug: str) -> QuestionState:
+    def state(self, session: SessionArg, slug: str) -> QuestionState:
         """The question's id and current data version (``NotFound`` if unknown)."""
         if self.redis is not None:
-            return self._state_through_redis(session, slug)
+            return self._state_through_redis(self.redis, session, slug)
         state = self.kept(slug)
         if state is None or time.monotonic() - state.checked_at > self.staleness:
             state = _from_database(session, slug)
@@ -150,7 +154,7 @@ class Versions:
                 self._listener = _Listener(self)
             return self._listener
 
-    def _state_through_redis(self, session: Session, slug: str) -> QuestionState:
+    def _state_through_redis(self, client: redis.Redis, session: SessionArg, slug: str) -> QuestionState:
         listener = self.listener()
         generation = listener.generation if listener.subscribed.is_set() else None
         if generation is not None:
@@ -159,7 +163,7 @@ class Versions:
                     and time.monotonic() - state.checked_at < TRUST_SECONDS):
                 return state  # what the listener has kept: current to within message delivery
         try:
-            raw = self.redis.get(self.key(slug))
+            raw = client.get(self.key(slug))
         except Exception as error:  # Redis down: fall back to the database, never fail a read
             log.warning("version signal unavailable (%s); reading the database", error)
             return _from_database(session, slug)
@@ -168,7 +172,7 @@ class Versions:
         else:
             state = _from_database(session, slug)
             try:  # only if no writer has set it meanwhile
-                self.redis.set(self.key(slug), state.encode(), nx=True, ex=KEY_SECONDS)
+                client.set(self.key(slug), state.encode(), nx=True, ex=KEY_SECONDS)
             except Exception as error:
                 log.warning("could not record a data version in Redis: %s", error)
         if generation is not None and listener.generation == generation:
@@ -206,7 +210,7 @@ class Versions:
             log.warning("could not drop %s from Redis: %s", slug, error)
 
 
-def _from_database(session: Session, slug: str) -> QuestionState:
+def _from_database(session: SessionArg, slug: str) -> QuestionState:
     found = states_from_database(session, slugs=[slug])
     if not found:
         raise NotFound(f"No question with slug {slug!r}.", fields={"slug": "unknown question"})
@@ -231,7 +235,9 @@ class _Listener:
         delay = 1.0
         while True:
             try:
-                client = redis.Redis.from_url(self.versions.redis_url, socket_connect_timeout=0.5,
+                url = self.versions.redis_url
+                assert url is not None, "a listener is started only with Redis"
+                client = redis.Redis.from_url(url, socket_connect_timeout=0.5,
                                               health_check_interval=10)
                 pubsub = client.pubsub()
                 pubsub.subscribe(self.versions.channel)

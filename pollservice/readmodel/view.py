@@ -12,10 +12,10 @@ from typing import Any
 import pandas as pd
 from flask import g
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from ..domain.errors import NotFound
-from ..extensions import db
+from ..extensions import SessionArg, db
 from ..models import Question
 from .frames import poll_frames
 from .series import Payloads
@@ -24,7 +24,7 @@ from .versions import QuestionState
 
 
 class QuestionView:
-    def __init__(self, model: ReadModel, session: Session, state: QuestionState):
+    def __init__(self, model: ReadModel, session: SessionArg, state: QuestionState):
         self.model, self.session, self.state = model, session, state
         self._series: dict[tuple[str, bool], Payloads] = {}
 

@@ -31,23 +31,23 @@ def _interval(latest: _Latest) -> str:
 def _describe(prepared: Sequence[_Prepared]) -> str:
     if not _has_data(prepared):
         return f"{NO_DATA_TEXT}."
-    with_estimate = [p for p in prepared if p.latest is not None]
+    with_estimate = [(p, p.latest) for p in prepared if p.latest is not None]
     without = [p.name for p in prepared if p.latest is None]
     if not with_estimate:
         sentence = "No trend estimate yet"
     else:
-        dates = {p.latest.date.date() for p in with_estimate}
+        dates = {latest.date.date() for _p, latest in with_estimate}
         if len(dates) == 1:
             parts = [
-                f"{p.name} {_percent(p.latest.estimate)}{_interval(p.latest)}"
-                for p in with_estimate
+                f"{p.name} {_percent(latest.estimate)}{_interval(latest)}"
+                for p, latest in with_estimate
             ]
             sentence = f"Latest estimate on {dates.pop().isoformat()}: " + "; ".join(parts)
         else:
             parts = [
-                f"{p.name} {_percent(p.latest.estimate)} on "
-                f"{p.latest.date.date().isoformat()}{_interval(p.latest)}"
-                for p in with_estimate
+                f"{p.name} {_percent(latest.estimate)} on "
+                f"{latest.date.date().isoformat()}{_interval(latest)}"
+                for p, latest in with_estimate
             ]
             sentence = "Latest estimates: " + "; ".join(parts)
     if without:

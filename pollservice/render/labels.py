@@ -17,11 +17,13 @@ from .text import _percent, _shorten
 def _is_stale(p: _Prepared, prepared: Sequence[_Prepared]) -> bool:
     """True when this choice's latest estimate is more than a day older than the
     newest estimate of any choice on the chart."""
+    assert p.latest is not None, "only labelled choices (with an estimate) are asked"
     newest = max(q.latest.date for q in prepared if q.latest is not None)
     return (newest - p.latest.date) > pd.Timedelta(days=1)
 
 
 def _end_label(p: _Prepared, prepared: Sequence[_Prepared]) -> str:
+    assert p.latest is not None, "only choices with an estimate get an end label"
     text = f"{_shorten(p.name)} {_percent(p.latest.estimate)}"
     if _is_stale(p, prepared):
         date = p.latest.date

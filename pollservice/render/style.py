@@ -8,6 +8,11 @@ presentations that are friendly to colorblind people. https://jfly.uni-koeln.de/
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # matplotlib.typing.RcKeyType: the rcParams names (matplotlib >= 3.9)
+    from matplotlib.typing import RcKeyType
+
 #: Okabe-Ito colours, strongest first. Their yellow is left out (too faint on white);
 #: a neutral grey takes its place at the end.
 PALETTE: tuple[str, ...] = (
@@ -26,7 +31,7 @@ NO_DATA_TEXT = "No polls yet"
 # Everything that shapes the output is pinned here, so an app-wide matplotlibrc or a
 # style set elsewhere cannot change (or un-determinise) our charts.
 _FONT_FAMILY = "DejaVu Sans"  # ships with matplotlib, so present everywhere
-_RC = {
+_RC: dict[RcKeyType, Any] = {
     "font.family": "sans-serif",
     "font.sans-serif": [_FONT_FAMILY],
     "font.size": 9.0,

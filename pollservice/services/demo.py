@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import Question
 from .imports import import_rows
 from .imports.formats.canonical_csv import read_rows
-from .imports.rows import ImportSummary
+from .imports.rows import ImportRow, ImportSummary
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEMO_FILES = ("seed_calexit.csv", "demo_trump_approval.csv")
@@ -23,7 +23,7 @@ def database_is_empty() -> bool:
 
 def load_demo() -> ImportSummary:
     """Load the seed and demo polls; loading them again adds nothing."""
-    rows = []
+    rows: list[ImportRow] = []
     for name in DEMO_FILES:
         with (DATA_DIR / name).open(newline="", encoding="utf-8") as handle:
             rows.extend(read_rows(handle, name))

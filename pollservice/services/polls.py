@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -83,7 +83,7 @@ MAX_ID = 2**31 - 1  # the id column is a 32-bit integer on PostgreSQL
 def get_poll(poll_id: int, include_deleted: bool = False, for_update: bool = False) -> Poll:
     """The poll (``NotFound`` if unknown or deleted). ``for_update`` locks its row until the
     transaction ends (PostgreSQL), so a concurrent change waits instead of being lost."""
-    options = {"with_for_update": True, "populate_existing": True} if for_update else {}
+    options: dict[str, Any] = {"with_for_update": True, "populate_existing": True} if for_update else {}
     poll = db.session.get(Poll, poll_id, **options) if 0 < poll_id <= MAX_ID else None
     if poll is None or (poll.deleted_at is not None and not include_deleted):
         raise NotFound(f"No poll with id {poll_id}.", fields={"id": "unknown poll"})
@@ -204,7 +204,7 @@ def search_polls(text: str = "", question_slug: str | None = None, status: str =
     """Polls for the admin list, newest first, and how many match in all. ``text``
     matches the pollster, sponsor, mode or notes (or is a poll id); ``status`` is
     ``active``, ``deleted`` or ``all``."""
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if status == "active":
         conditions.append(Poll.deleted_at.is_(None))
     elif status == "deleted":

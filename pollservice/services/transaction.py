@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.orm import Session, scoped_session
+from flask_sqlalchemy.session import Session
+from sqlalchemy.orm import scoped_session
 
 from ..extensions import db
 

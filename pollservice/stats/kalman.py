@@ -852,9 +852,9 @@ def _realtime_segment(table: PollTable, days: np.ndarray, n_known: np.ndarray,
             tail = first_tail + np.flatnonzero(order[first_tail:] < n)
             if tail.size:
                 running = complete.copy()
-                for rows in np.split(tail, np.flatnonzero(np.diff(sorted_mid[tail])) + 1):
-                    running.step(int(sorted_mid[rows[0]]), y[rows], w[rows], pollster[rows],
-                                 walk_var)
+                for same_day in np.split(tail, np.flatnonzero(np.diff(sorted_mid[tail])) + 1):
+                    running.step(int(sorted_mid[same_day[0]]), y[same_day], w[same_day],
+                                 pollster[same_day], walk_var)
             estimate, variance, last_day = running.mean, running.var, running.day
             if use_house:
                 counts += np.bincount(codes[max(last_n, 0):n], minlength=n_j)

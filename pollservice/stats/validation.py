@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 import pandas as pd
@@ -260,6 +261,10 @@ def _canonical_table(index: pd.Index, pollster: pd.Series, start: np.ndarray,
     )
 
 
+@overload
+def validate_dates(dates: None) -> None: ...
+@overload
+def validate_dates(dates: Iterable) -> np.ndarray: ...
 def validate_dates(dates: Iterable | None) -> np.ndarray | None:
     """Convert an iterable of dates to sorted unique integer days (``None`` passes through)."""
     if dates is None:

@@ -168,7 +168,7 @@ def weighted_at(table: PollTable, day: int, params: WeightedParams | None = None
     return _estimate(table, weighted_weights(table, day, params), alpha)
 
 
-def _trend(table: PollTable, days: np.ndarray, at) -> tuple[np.ndarray, ...]:
+def _trend(table: PollTable, days: np.ndarray, at) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     out = np.full((3, days.size), np.nan)
     for i, day in enumerate(days):
         point = at(table, int(day))

@@ -213,6 +213,7 @@ def _snapshot(pollster: str, values: Mapping[str, Any], source: str, source_id: 
     ``election_date`` and ``actual_results`` when either side of a comparison has them."""
     snapshot: dict[str, Any] = {}
     for name in AUDITED_FIELDS:
+        value: Any
         if name == "pollster":
             value = pollster
         elif name == "source":

@@ -5,20 +5,31 @@ commits (``readmodel.events`` then bump, recompute and publish) or rolls back.""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 
 from ...domain.poll_fields import SCALAR_FIELDS
-from ...extensions import db
+from ...extensions import Base, db
 from ...models import AuditEntry, Poll, Pollster, Result, utcnow
 from ..audit import changed_values
 from .matching import Planned
 from .rows import ImportSummary
-from .stored import chunks
+from .stored import StoredPoll, chunks
 
 ChoiceIds = dict[int, dict[str, int]]  # id(question) -> choice name -> choice id
 AuditRows = list[dict[str, Any]]
+
+
+def _table(model: type[Base]) -> Table:
+    """A model's table (typed as a ``FromClause`` on the class; a ``Table`` when mapped so)."""
+    return cast(Table, model.__table__)
+
+
+def _stored(p: Planned) -> StoredPoll:
+    """The stored poll an update changes (``_update_polls`` is given updates only)."""
+    assert p.stored is not None, "an update without a stored poll"
+    return p.stored
 
 
 def write_plan(plan: list[Planned], actor: str, summary: ImportSummary) -> None:
@@ -36,14 +47,14 @@ def write_plan(plan: list[Planned], actor: str, summary: ImportSummary) -> None:
     updates = [p for p in plan if p.stored is not None]
     if updates:
         audit_rows += _update_polls(updates, pollster_ids, choice_ids, actor, now)
-    db.session.execute(insert(AuditEntry.__table__), audit_rows)
+    db.session.execute(insert(_table(AuditEntry)), audit_rows)
     summary.question_ids.update(p.question.id for p in plan)
 
 
 def _insert_polls(adds: list[Planned], pollster_ids: dict[str, int], choice_ids: ChoiceIds,
                   actor: str, now: dt.datetime) -> AuditRows:
     """Insert the new polls and their results; returns the audit entries of their creation."""
-    poll_table = Poll.__table__
+    poll_table = _table(Poll)
     params = [{"question_id": p.question.id, "pollster_id": pollster_ids[p.pollster_slug],
                **{name: getattr(p.data, name) for name in SCALAR_FIELDS},
                "source": p.data.source, "source_id": p.data.source_id,
@@ -51,7 +62,7 @@ def _insert_polls(adds: list[Planned], pollster_ids: dict[str, int], choice_ids:
     ids = db.session.execute(
         insert(poll_table).returning(poll_table.c.id, sort_by_parameter_order=True), params
     ).scalars().all()
-    results = []
+    results: list[dict[str, Any]] = []
     audit_rows: AuditRows = []
     for p, poll_id in zip(adds, ids, strict=True):
         p.outcome.poll_id = poll_id
@@ -60,39 +71,43 @@ def _insert_polls(adds: list[Planned], pollster_ids: dict[str, int], choice_ids:
                         "actual_pct": share} for name, (pct, share) in p.results.items())
         audit_rows.append({"poll_id": poll_id, "action": "create", "actor": actor, "at": now,
                            "old_values": None, "new_values": p.new})
-    db.session.execute(insert(Result.__table__), results)
+    db.session.execute(insert(_table(Result)), results)
     return audit_rows
 
 
 def _update_polls(updates: list[Planned], pollster_ids: dict[str, int], choice_ids: ChoiceIds,
                   actor: str, now: dt.datetime) -> AuditRows:
     """Update the stored polls and their results; returns the audit entries of the changes."""
-    poll_table = Poll.__table__
+    poll_table = _table(Poll)
     c = poll_table.c
     statement = (update(poll_table).where(c.id == bindparam("b_id")).values(
         pollster_id=bindparam("b_pollster_id"), election_date=bindparam("b_election_date"),
         updated_at=bindparam("b_updated_at"),
         **{name: bindparam("b_" + name) for name in SCALAR_FIELDS}))
     db.session.execute(statement, [
-        {"b_id": p.stored.id, "b_pollster_id": pollster_ids[p.pollster_slug],
+        {"b_id": _stored(p).id, "b_pollster_id": pollster_ids[p.pollster_slug],
          "b_election_date": p.election_date, "b_updated_at": now,
          **{"b_" + name: getattr(p.data, name) for name in SCALAR_FIELDS}} for p in updates])
-    changed, added, removed = [], [], []
+    changed: list[dict[str, Any]] = []
+    added: list[dict[str, Any]] = []
+    removed: list[int] = []
     audit_rows: AuditRows = []
     for p in updates:
+        stored = _stored(p)
+        assert p.old is not None, "an update without the stored poll's values"
         choices = choice_ids[id(p.question)]
         wanted = {choices[name]: value for name, value in p.results.items()}
-        for choice_id, (rid, pct, share) in p.stored.results.items():
+        for choice_id, (rid, pct, share) in stored.results.items():
             if choice_id not in wanted:
                 removed.append(rid)
             elif wanted[choice_id] != (pct, share):
                 changed.append({"b_id": rid, "b_pct": wanted[choice_id][0],
                                 "b_actual": wanted[choice_id][1]})
-        added.extend({"poll_id": p.stored.id, "choice_id": choice_id, "pct": pct,
+        added.extend({"poll_id": stored.id, "choice_id": choice_id, "pct": pct,
                       "actual_pct": share} for choice_id, (pct, share) in wanted.items()
-                     if choice_id not in p.stored.results)
+                     if choice_id not in stored.results)
         old, new = changed_values(p.old, p.new)
-        audit_rows.append({"poll_id": p.stored.id, "action": "update", "actor": actor,
+        audit_rows.append({"poll_id": stored.id, "action": "update", "actor": actor,
                            "at": now, "old_values": old, "new_values": new})
     _write_result_changes(changed, added, removed)
     return audit_rows
@@ -101,7 +116,7 @@ def _update_polls(updates: list[Planned], pollster_ids: dict[str, int], choice_i
 def _write_result_changes(changed: list[dict[str, Any]], added: list[dict[str, Any]],
                           removed: list[int]) -> None:
     """Delete, update and insert the results of updated polls (in that order)."""
-    result_table = Result.__table__
+    result_table = _table(Result)
     for chunk in chunks(removed):
         db.session.execute(delete(result_table).where(result_table.c.id.in_(chunk)))
     if changed:
@@ -123,7 +138,7 @@ def _pollster_ids(plan: list[Planned]) -> dict[str, int]:
             select(Pollster.id, Pollster.slug).where(Pollster.slug.in_(chunk))))
     missing = [{"slug": slug, "name": name} for slug, name in wanted.items() if slug not in ids]
     if missing:
-        db.session.execute(insert(Pollster.__table__), missing)
+        db.session.execute(insert(_table(Pollster)), missing)
         for chunk in chunks([m["slug"] for m in missing]):
             ids.update((slug, pid) for pid, slug in db.session.execute(
                 select(Pollster.id, Pollster.slug).where(Pollster.slug.in_(chunk))))

@@ -21,7 +21,7 @@ import bisect
 import json
 import json.decoder
 import json.scanner
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..rows import ImportRejected, ImportRow, RowProblem
@@ -43,6 +43,9 @@ class _PositionDecoder(json.JSONDecoder):
     """A JSON decoder that records where each object starts (the pure-Python scanner;
     about ten times slower than ``json.loads``, a fraction of a second for an export)."""
 
+    # Set by JSONDecoder.__init__ (the stubs do not declare it).
+    parse_object: Callable[..., tuple[Any, int]]
+
     def __init__(self) -> None:
         super().__init__()
         parse_object = self.parse_object
@@ -54,7 +57,8 @@ class _PositionDecoder(json.JSONDecoder):
             return obj, end
 
         self.parse_object = object_with_position
-        self.scan_once = json.scanner.py_make_scanner(self)
+        # py_make_scanner exists at runtime (the C scanner ignores parse_object); not in the stubs.
+        self.scan_once = json.scanner.py_make_scanner(self)  # type: ignore[attr-defined]
 
 
 def read_rows(text: str, source_name: str, question: str | None = None) -> Iterator[ImportRow]:
