@@ -22,7 +22,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -41,11 +43,96 @@ class Pollster(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # FiveThirtyEight's ``pollster_id``: a stable key across 538's files, kept where a file has it.
+    fte_pollster_id: Mapped[int | None] = mapped_column(Integer, unique=True)
 
     polls: Mapped[list[Poll]] = relationship(back_populates="pollster")
+    aliases: Mapped[list[PollsterAlias]] = relationship(
+        back_populates="pollster", cascade="all, delete-orphan", order_by="PollsterAlias.name")
 
     def __repr__(self) -> str:
         return f"<Pollster {self.name!r}>"
+
+
+class PollsterAlias(Base):
+    """Another spelling of a pollster's name (every one an importer met, and the names of
+    the pollsters merged into it). ``key`` is the spelling normalised for lookup."""
+
+    __tablename__ = "pollster_alias"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pollster_id: Mapped[int] = mapped_column(ForeignKey("pollster.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    source: Mapped[str] = mapped_column(String(200), default="")
+
+    pollster: Mapped[Pollster] = relationship(back_populates="aliases")
+
+
+class PollsterMerge(Base):
+    """The record of one merge: the pollster that went away and where its polls went."""
+
+    __tablename__ = "pollster_merge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survivor_id: Mapped[int] = mapped_column(ForeignKey("pollster.id", ondelete="CASCADE"), index=True)
+    merged_name: Mapped[str] = mapped_column(String(200))
+    merged_slug: Mapped[str] = mapped_column(String(120))
+    merged_fte_pollster_id: Mapped[int | None] = mapped_column(Integer)
+    polls_moved: Mapped[int] = mapped_column(Integer, default=0)
+    actor: Mapped[str] = mapped_column(String(300))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    survivor: Mapped[Pollster] = relationship()
+
+
+class Race(Base):
+    """One election contest: a cycle, an office, a place (``domain.vocabulary`` codes), a
+    stage (with its party for a primary) and, once known, its date and result."""
+
+    __tablename__ = "race"
+    __table_args__ = (
+        UniqueConstraint("cycle", "office", "geography", "stage", "party", "seat"),
+        CheckConstraint("cycle >= 1789 AND cycle <= 2200", name="cycle_year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    cycle: Mapped[int] = mapped_column(Integer, index=True)
+    office: Mapped[str] = mapped_column(String(20))  # vocabulary.OFFICES
+    geography: Mapped[str] = mapped_column(String(10))  # US, PA, PA-07, GB
+    stage: Mapped[str] = mapped_column(String(20))  # vocabulary.STAGES
+    party: Mapped[str] = mapped_column(String(10), default="")  # a primary's party, else ""
+    # Which seat when a state elects two at once (a Senate special): "" otherwise.
+    seat: Mapped[str] = mapped_column(String(20), default="")
+    title: Mapped[str] = mapped_column(String(300))
+    election_date: Mapped[dt.date | None] = mapped_column(Date)
+    result_source: Mapped[str] = mapped_column(String(300), default="")
+
+    questions: Mapped[list[Question]] = relationship(back_populates="race")
+    results: Mapped[list[RaceResult]] = relationship(
+        back_populates="race", cascade="all, delete-orphan", order_by="RaceResult.vote_share.desc()")
+
+    def __repr__(self) -> str:
+        return f"<Race {self.slug!r}>"
+
+
+class RaceResult(Base):
+    """One candidate's share of the vote in a race, once known."""
+
+    __tablename__ = "race_result"
+    __table_args__ = (
+        UniqueConstraint("race_id", "candidate"),
+        CheckConstraint("vote_share >= 0 AND vote_share <= 100", name="vote_share_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    race_id: Mapped[int] = mapped_column(ForeignKey("race.id", ondelete="CASCADE"), index=True)
+    candidate: Mapped[str] = mapped_column(String(120))  # as the race's choices name them
+    party: Mapped[str | None] = mapped_column(String(10))
+    vote_share: Mapped[float] = mapped_column(Float)
+
+    race: Mapped[Race] = relationship(back_populates="results")
 
 
 class Question(Base):
@@ -56,7 +143,20 @@ class Question(Base):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     region: Mapped[str] = mapped_column(String(120), default="")
+    # The place, as a vocabulary code (US, PA, PA-07): what the region filter lists.
+    geography: Mapped[str | None] = mapped_column(String(10), index=True)
+    # A horse race's question belongs to its race (its choices are candidates); a topic
+    # question (approval, an issue) has a subject instead.
+    race_id: Mapped[int | None] = mapped_column(ForeignKey("race.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # A match-up that is not the race as it is run (e.g. Trump vs Sanders in 2020).
+    hypothetical: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Kept by the write hook (readmodel.catalogue) with the data version: what lists sort
+    # and show without counting polls, and the text full-text search indexes.
+    poll_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_poll_end: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    search_document: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Bumped (atomically, in SQL) by every write that touches this question's polls: the
     # key of the stored averages and of HTTP caching (ETag / Last-Modified).
     data_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
@@ -67,6 +167,7 @@ class Question(Base):
         back_populates="question", order_by="Choice.position", cascade="all, delete-orphan"
     )
     polls: Mapped[list[Poll]] = relationship(back_populates="question")
+    race: Mapped[Race | None] = relationship(back_populates="questions")
 
     def __repr__(self) -> str:
         return f"<Question {self.slug!r}>"
@@ -79,12 +180,18 @@ class Choice(Base):
     __table_args__ = (
         UniqueConstraint("question_id", "name"),
         UniqueConstraint("question_id", "position"),
+        CheckConstraint("status IN ('running', 'withdrew', 'hypothetical')", name="status_kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(120))  # the display name ("Bernie Sanders")
     position: Mapped[int] = mapped_column(Integer)
+    # A candidate's legal name as files give it ("Bernard Sanders"); "" for other answers.
+    full_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    party: Mapped[str | None] = mapped_column(String(10))  # vocabulary.PARTIES
+    status: Mapped[str] = mapped_column(String(12), default="running", server_default="running")
+    withdrew_on: Mapped[dt.date | None] = mapped_column(Date)
 
     question: Mapped[Question] = relationship(back_populates="choices")
 
@@ -129,6 +236,14 @@ class Poll(Base):
     # For polls whose election has happened (e.g. 538's raw-polls.csv): the election day;
     # each Result may then carry the actual share.
     election_date: Mapped[dt.date | None] = mapped_column(Date)
+    # The day the poll became public (538's ``created_at``), besides its field dates.
+    published_on: Mapped[dt.date | None] = mapped_column(Date)
+    tracking: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The versions of one poll (adults / registered / likely voters; with and without third
+    # parties) share ``version_group`` (e.g. "fivethirtyeight:poll:57012"); all are kept, and
+    # one per question is ``counted`` in averages (domain.versions states the rule).
+    version_group: Mapped[str | None] = mapped_column(String(200), index=True)
+    counted: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     question: Mapped[Question] = relationship(back_populates="polls")
     pollster: Mapped[Pollster] = relationship(back_populates="polls")

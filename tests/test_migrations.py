@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from conftest import ON_POSTGRES, TEST_DATABASE_URL, make_app, reset_postgres
-from pollservice.extensions import db
+from pollservice.extensions import db, include_in_autogenerate
 
 TABLES = {"pollster", "question", "choice", "poll", "result", "user_account"}
 
@@ -41,7 +41,8 @@ def test_models_and_migrations_do_not_drift(tmp_path):
         upgrade()
         with db.engine.connect() as connection:
             context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "render_as_batch": True})
+                connection, opts={"compare_type": True, "render_as_batch": True,
+                                  "include_object": include_in_autogenerate})
             diff = compare_metadata(context, db.metadata)
         db.engine.dispose()
     assert diff == [], f"models and migrations differ: {diff}"

@@ -6,7 +6,9 @@ commit, so no service has to remember to.
   looked up at commit). Bulk SQL statements, which the ORM does not see, are declared
   with ``mark_changed``.
 - ``before_commit`` bumps those questions' data version inside the same transaction (one
-  atomic SQL increment each, so concurrent writers never lose a bump).
+  atomic SQL increment each, so concurrent writers never lose a bump) and refreshes their
+  catalogue entry (poll count, last poll, search text: ``catalogue.refresh_catalogue``).
+  A changed race touches its questions.
 - ``after_commit`` recomputes their eagerly stored series in a session of its own (the
   committing one can no longer emit SQL) and publishes the new versions to every worker.
   A failed recompute is logged and the write stands: a stale stored series is rebuilt on
@@ -23,7 +25,8 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, attributes
 
 from ..extensions import SessionArg
-from ..models import Choice, Poll, Pollster, Question, Result, utcnow
+from ..models import Choice, Poll, Pollster, Question, Race, Result, utcnow
+from .catalogue import questions_of_races, refresh_catalogue
 from .state import read_model
 from .versions import states_from_database
 
@@ -31,6 +34,7 @@ log = logging.getLogger(__name__)
 
 CHANGED = "pollservice.changed_questions"  # session.info: ids touched by this transaction
 RENAMED_POLLSTERS = "pollservice.renamed_pollsters"
+CHANGED_RACES = "pollservice.changed_races"
 OLD_SLUGS = "pollservice.old_slugs"
 COMMITTING = "pollservice.committing"
 
@@ -60,6 +64,10 @@ def _after_flush(session: Session, _context) -> None:
         if isinstance(obj, Pollster) and obj not in session.new:
             session.info.setdefault(RENAMED_POLLSTERS, set()).add(obj.id)
             continue
+        if isinstance(obj, Race):
+            if obj.id is not None:
+                session.info.setdefault(CHANGED_RACES, set()).add(obj.id)
+            continue
         if isinstance(obj, Question) and obj not in session.new:
             old = attributes.get_history(obj, "slug").deleted
             session.info.setdefault(OLD_SLUGS, set()).update(s for s in old if s and s != obj.slug)
@@ -75,12 +83,14 @@ def _before_commit(session: Session) -> None:
     if renamed:
         changed.update(session.execute(
             select(Poll.question_id).where(Poll.pollster_id.in_(renamed)).distinct()).scalars())
+    changed.update(questions_of_races(session, session.info.pop(CHANGED_RACES, ())))
     if changed:
         session.execute(
             update(Question).where(Question.id.in_(changed))
             .values(data_version=Question.data_version + 1, data_changed_at=utcnow())
             .execution_options(synchronize_session=False)
         )
+        refresh_catalogue(session, changed)
     session.info[COMMITTING] = (changed, session.info.pop(OLD_SLUGS, set()))
 
 
@@ -101,7 +111,7 @@ def _after_commit(session: Session) -> None:
 
 
 def _after_rollback(session: Session) -> None:
-    for key in (CHANGED, RENAMED_POLLSTERS, OLD_SLUGS, COMMITTING):
+    for key in (CHANGED, RENAMED_POLLSTERS, CHANGED_RACES, OLD_SLUGS, COMMITTING):
         session.info.pop(key, None)
 
 

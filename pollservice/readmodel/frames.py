@@ -14,13 +14,17 @@ POLL_COLUMNS = ["poll_id", "pollster", "start_date", "end_date", "sample_size", 
 def poll_frames(session: SessionArg, question: Question) -> dict[str, pd.DataFrame]:
     """One frame per answer choice, in the column contract of ``pollservice.stats``
     (plus ``poll_id``), in choice order. A choice no poll reported gets an empty frame.
-    Deleted polls are left out."""
+    Deleted polls, the versions of a poll that are not counted and, for a race with an
+    election date, polls that ended after Election Day are left out."""
+    conditions = [Poll.question_id == question.id, Poll.deleted_at.is_(None), Poll.counted.is_(True)]
+    if question.race is not None and question.race.election_date is not None:
+        conditions.append(Poll.end_date <= question.race.election_date)
     rows = session.execute(
         select(Poll.id, Pollster.name, Poll.start_date, Poll.end_date, Poll.sample_size,
                Poll.population, Result.choice_id, Result.pct)
         .join(Pollster, Poll.pollster_id == Pollster.id)
         .join(Result, Result.poll_id == Poll.id)
-        .where(Poll.question_id == question.id, Poll.deleted_at.is_(None))
+        .where(*conditions)
     ).all()
     long = pd.DataFrame(rows, columns=[*POLL_COLUMNS, "choice_id", "pct"])
     long["start_date"] = pd.to_datetime(long["start_date"])
