@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import Float, Integer, Select, bindparam, func, select, text, update
+from sqlalchemy import Float, Integer, Select, func, select, text, update
 from sqlalchemy.orm import selectinload
 
 from ..domain.vocabulary import OFFICES, PARTIES, STAGES, geography_name
@@ -58,13 +58,10 @@ def refresh_catalogue(session: SessionArg, question_ids: Iterable[int]) -> None:
     questions = session.scalars(
         select(Question).where(Question.id.in_(ids))
         .options(selectinload(Question.choices), selectinload(Question.race))).all()
-    changed = [{"qid": q.id, "document": search_document(q)} for q in questions]
-    changed = [row for row, q in zip(changed, questions, strict=True)
-               if row["document"] != q.search_document]
-    if changed:
-        session.connection().execute(
-            update(Question.__table__).where(Question.__table__.c.id == bindparam("qid"))
-            .values(search_document=bindparam("document")), changed)
+    changed = [{"id": q.id, "search_document": document} for q in questions
+               if (document := search_document(q)) != q.search_document]
+    if changed:  # an ORM bulk UPDATE by primary key: no flush, no dirty objects
+        session.execute(update(Question), changed)
 
 
 def questions_of_races(session: SessionArg, race_ids: Iterable[int]) -> set[int]:
