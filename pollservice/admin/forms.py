@@ -169,6 +169,19 @@ class PollsterForm(FlaskForm):
     submit = SubmitField("Save pollster")
 
 
+class AliasForm(FlaskForm):
+    alias = StringField("New alias", validators=[DataRequired(), Length(max=200)],
+                        description="Another spelling of the name, as a file or a news report writes it.")
+    submit = SubmitField("Add alias")
+
+
+class MergeForm(FlaskForm):
+    """The confirmation of a merge: the survivor's slug and the CSRF token."""
+
+    into = HiddenField(validators=[DataRequired()])
+    submit = SubmitField("Merge")
+
+
 def attach_errors(form, fields: dict[str, str], lookup: Callable[[str], object | None] | None = None) -> None:
     """Put a service's per-field messages (``{"start_date": "must be ..."}``) next to
     the matching form fields; a message with no field goes to the form's own errors.
