@@ -28,6 +28,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
 from ..domain.poll_fields import EDITABLE_FIELDS, POPULATIONS, SCALAR_FIELDS, PollField
+from ..domain.vocabulary import PARTIES, STATUSES
 from ..models import Poll, Question
 
 
@@ -143,10 +144,17 @@ class QuestionForm(FlaskForm):
 
 
 class ChoiceRowForm(Form):
-    """One existing answer choice: rename it, or tick remove."""
+    """One existing answer choice: rename it, or tick remove; a candidate's full name,
+    party, status and the day it withdrew."""
 
     id = HiddenField()
     name = StringField("Name", validators=[Length(max=120)])
+    full_name = StringField("Full name", validators=[Optional(), Length(max=200)])
+    party = SelectField("Party", choices=[SelectChoice("", "–"), *(
+        SelectChoice(code, party.name) for code, party in PARTIES.items())], validate_choice=False)
+    status = SelectField("Status", choices=[SelectChoice(code, label) for code, label in STATUSES.items()],
+                         validate_choice=False)
+    withdrew_on = DateField("Withdrew on", validators=[Optional()])
     remove = BooleanField("Remove")
 
 

@@ -91,12 +91,23 @@ class QuestionSummarySchema(QuestionSchema):
                          required=True, metadata={"description": "choice -> current average (null: no poll)"})
 
 
+class ExclusionSchema(Schema):
+    reason = fields.String(required=True, validate=validate.OneOf(["withdrew", "no_recent_poll"]))
+    since = fields.Date(required=True, allow_none=True, metadata={
+        "description": "the day the candidate withdrew, or the end of the last poll that included it"})
+    message = fields.String(required=True, metadata={"description": "e.g. “withdrew on 2020-03-05”"})
+
+
 class AverageSchema(Schema):
     question = fields.String(required=True)
     method = fields.String(required=True, validate=METHOD)
     as_of = fields.Date(required=True, allow_none=True)
     choices = fields.Dict(keys=fields.String(), values=fields.Nested(EstimateSchema, allow_none=True),
-                          required=True)
+                          required=True, metadata={
+                              "description": "choice -> average (null: no poll, or left out: see excluded)"})
+    excluded = fields.Dict(keys=fields.String(), values=fields.Nested(ExclusionSchema), metadata={
+        "description": "choices left out of the average and why: a withdrawn candidate, or one "
+                       "no poll included in the last 60 days of the question's polling"})
 
 
 class TrendPointSchema(Schema):
