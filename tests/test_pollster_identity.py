@@ -20,6 +20,7 @@ from pollservice.domain.errors import Conflict
 from pollservice.extensions import db
 from pollservice.models import AuditEntry, Poll, Pollster, PollsterAlias, PollsterMerge, Question
 from pollservice.services.polls import add_poll, delete_poll
+from pollservice.services.pollster_duplicates import possible_duplicates
 from pollservice.services.pollster_identity import merge_pollsters
 from pollservice.services.pollsters import add_pollster, get_pollster
 
@@ -216,3 +217,24 @@ def test_admin_adds_and_removes_aliases_and_says_what_is_wrong(demo_app, logged_
     assert logged_in.post(f"/admin/pollsters/ipsos/aliases/{alias_id}/remove").status_code == 302
     with demo_app.app_context():
         assert db.session.execute(select(func.count(PollsterAlias.id))).scalar_one() == 0
+
+
+def test_possible_duplicates_group_names_that_normalise_alike(demo_app, logged_in):
+    with demo_app.app_context():
+        for name in ("Siena College", "Siena College/The New York Times Upshot", "Siena Research Institute",
+                     "Rasmussen Reports", "Quinnipiac Univ.", "Emmerson College"):
+            add_pollster(name)
+        groups = {group.core: [p.name for p, _ in group.pollsters] for group in possible_duplicates()}
+    assert sorted(groups["siena"]) == ["Siena College", "Siena College/The New York Times Upshot",
+                                       "Siena Research Institute"]
+    assert groups["ipsos"] == ["Ipsos", "Reuters/Ipsos"]  # the one with more polls first
+    assert groups["rasmussen"] == [PULSE, "Rasmussen Reports"]
+    assert groups["quinnipiac"] == ["Quinnipiac University", "Quinnipiac Univ."]
+    # a typo: the cores differ by one letter (RapidFuzz ratio over 92)
+    assert sorted(next(names for names in groups.values() if "Emerson College" in names)) == [
+        "Emerson College", "Emmerson College"]
+    assert not any({"Gallup", "YouGov"} <= set(names) for names in groups.values())
+
+    page = logged_in.get("/admin/pollsters/duplicates").get_data(as_text=True)
+    assert "Merge into Ipsos…" in page
+    assert "/admin/pollsters/reuters-ipsos/merge?into=ipsos" in page

@@ -101,3 +101,8 @@ def test_the_race_endpoint_is_in_the_openapi_document(app, client):
     assert "/api/v1/races/{slug}" in spec["paths"]
     assert "RaceDetail" in spec["components"]["schemas"]
 
+
+
+def test_the_question_page_links_to_its_race(race_app, client):
+    page = client.get(f"/questions/{SLUG}").get_data(as_text=True)
+    assert f'href="/races/{RACE_SLUG}"' in page

@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from ..domain.errors import ServiceError, ValidationFailed
+from ..services.pollster_duplicates import possible_duplicates
 from ..services.pollster_identity import (
     add_alias,
     count_polls_of,
@@ -128,3 +129,10 @@ def confirm_merge(slug: str):
     flash(f"{record.merged_name} merged into {survivor.name}: {record.polls_moved} "
           f"poll{'s' if record.polls_moved != 1 else ''} moved.", "success")
     return redirect(url_for("admin.edit_pollster", slug=survivor.slug))
+
+
+@bp.get("/pollsters/duplicates")
+@login_required
+def duplicate_pollsters():
+    """Pollsters whose names may be one pollster's, each group with a merge suggestion."""
+    return render_template("admin/pollster_duplicates.html", groups=possible_duplicates())
