@@ -16,13 +16,15 @@ from .services.demo import database_is_empty, load_demo
 from .services.exporting import dumps, export_csv, export_json
 from .services.imports import formats, import_text, read_text
 from .services.imports.rows import ImportRejected
+from .services.pollster_identity import merge_pollsters, resolve_pollsters
 from .services.tokens import create_token, revoke_token
 from .services.users import create_admin
 
 
 def init_app(app: Flask) -> None:
     for command in (create_admin_command, load_demo_command, import_polls_command,
-                    export_polls_command, create_token_command, revoke_token_command):
+                    export_polls_command, create_token_command, revoke_token_command,
+                    merge_pollsters_command):
         app.cli.add_command(command)
 
 
@@ -191,3 +193,18 @@ def revoke_token_command(name: str) -> None:
     """Revoke the API token NAME; requests with it get 401 from now on."""
     record = revoke_token(name)
     click.echo(f"Revoked token {record.name!r}.")
+
+
+@click.command("merge-pollsters", cls=ServiceCommand)
+@with_appcontext
+@click.argument("survivor")
+@click.argument("merged", nargs=-1, required=True)
+def merge_pollsters_command(survivor: str, merged: tuple[str, ...]) -> None:
+    """Merge the MERGED pollsters into SURVIVOR (slugs, names or aliases): their polls,
+    audit entries and aliases move to it, their names become its aliases, their pages
+    redirect to its page. All in one transaction: one unknown name merges nothing."""
+    kept = resolve_pollsters([survivor], field="survivor")[0]
+    records = merge_pollsters(kept, resolve_pollsters(merged, field="merged"), actor="cli")
+    for record in records:
+        click.echo(f"Merged {record.merged_name!r} into {kept.name!r}: {record.polls_moved} "
+                   f"poll{'s' if record.polls_moved != 1 else ''} moved.")

@@ -28,6 +28,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
 from ..domain.poll_fields import EDITABLE_FIELDS, POPULATIONS, SCALAR_FIELDS, PollField
+from ..domain.vocabulary import PARTIES, STATUSES
 from ..models import Poll, Question
 
 
@@ -143,10 +144,17 @@ class QuestionForm(FlaskForm):
 
 
 class ChoiceRowForm(Form):
-    """One existing answer choice: rename it, or tick remove."""
+    """One existing answer choice: rename it, or tick remove; a candidate's full name,
+    party, status and the day it withdrew."""
 
     id = HiddenField()
     name = StringField("Name", validators=[Length(max=120)])
+    full_name = StringField("Full name", validators=[Optional(), Length(max=200)])
+    party = SelectField("Party", choices=[SelectChoice("", "–"), *(
+        SelectChoice(code, party.name) for code, party in PARTIES.items())], validate_choice=False)
+    status = SelectField("Status", choices=[SelectChoice(code, label) for code, label in STATUSES.items()],
+                         validate_choice=False)
+    withdrew_on = DateField("Withdrew on", validators=[Optional()])
     remove = BooleanField("Remove")
 
 
@@ -167,6 +175,19 @@ class PollsterForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)],
                        description="As the pollster calls itself, e.g. Ipsos, SurveyUSA.")
     submit = SubmitField("Save pollster")
+
+
+class AliasForm(FlaskForm):
+    alias = StringField("New alias", validators=[DataRequired(), Length(max=200)],
+                        description="Another spelling of the name, as a file or a news report writes it.")
+    submit = SubmitField("Add alias")
+
+
+class MergeForm(FlaskForm):
+    """The confirmation of a merge: the survivor's slug and the CSRF token."""
+
+    into = HiddenField(validators=[DataRequired()])
+    submit = SubmitField("Merge")
 
 
 def attach_errors(form, fields: dict[str, str], lookup: Callable[[str], object | None] | None = None) -> None:

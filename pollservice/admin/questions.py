@@ -51,12 +51,11 @@ def edit_question(slug: str):
         form = QuestionEditForm(
             title=question.title, slug=question.slug, region=question.region,
             description=question.description,
-            choices=[{"id": str(c.id), "name": c.name} for c in question.choices],
+            choices=[{"id": str(c.id), "name": c.name, "full_name": c.full_name, "party": c.party or "",
+                      "status": c.status, "withdrew_on": c.withdrew_on} for c in question.choices],
         )
     if form.validate_on_submit():
-        rows = [ChoiceEdit(int(entry.form.id.data) if (entry.form.id.data or "").isdigit() else None,
-                           entry.form.name.data or "", bool(entry.form.remove.data))
-                for entry in form.choices]
+        rows = [choice_edit(entry.form) for entry in form.choices]
         added = (form.new_choices.data or "").splitlines()
         rows += [ChoiceEdit(None, line) for line in added if line.strip()]
         try:
@@ -71,13 +70,22 @@ def edit_question(slug: str):
                            results=result_counts(question))
 
 
+def choice_edit(row) -> ChoiceEdit:
+    """One row of the choice list as the service takes it."""
+    return ChoiceEdit(int(row.id.data) if (row.id.data or "").isdigit() else None,
+                      row.name.data or "", bool(row.remove.data), full_name=row.full_name.data or "",
+                      party=row.party.data or "", status=row.status.data or "running",
+                      withdrew_on=row.withdrew_on.data)
+
+
 def choice_row_lookup(form):
-    """``choices.<i>`` names a row of the choice list; ``choices`` the list as a whole."""
+    """``choices.<i>`` names a row of the choice list (``choices.<i>.<field>`` one of its
+    fields); ``choices`` the list as a whole."""
     def lookup(key: str):
         if key == "choices":
             return form.new_choices
-        index = key.removeprefix("choices.")
+        index, _, field = key.removeprefix("choices.").partition(".")
         if key.startswith("choices.") and index.isdigit() and int(index) < len(form.choices.entries):
-            return form.choices.entries[int(index)].form.name
+            return getattr(form.choices.entries[int(index)].form, field or "name", None)
         return None
     return lookup

@@ -88,7 +88,16 @@ class QuestionSchema(Schema):
 
 class QuestionSummarySchema(QuestionSchema):
     latest = fields.Dict(keys=fields.String(), values=fields.Nested(LatestSchema, allow_none=True),
-                         required=True, metadata={"description": "choice -> current average (null: no poll)"})
+                         required=True, metadata={
+                             "description": "choice -> current average (null: no poll, or a candidate left "
+                                            "out of the current average: see the average's excluded)"})
+
+
+class ExclusionSchema(Schema):
+    reason = fields.String(required=True, validate=validate.OneOf(["withdrew", "no_recent_poll"]))
+    since = fields.Date(required=True, allow_none=True, metadata={
+        "description": "the day the candidate withdrew, or the end of the last poll that included it"})
+    message = fields.String(required=True, metadata={"description": "e.g. “withdrew on 2020-03-05”"})
 
 
 class AverageSchema(Schema):
@@ -96,7 +105,11 @@ class AverageSchema(Schema):
     method = fields.String(required=True, validate=METHOD)
     as_of = fields.Date(required=True, allow_none=True)
     choices = fields.Dict(keys=fields.String(), values=fields.Nested(EstimateSchema, allow_none=True),
-                          required=True)
+                          required=True, metadata={
+                              "description": "choice -> average (null: no poll, or left out: see excluded)"})
+    excluded = fields.Dict(keys=fields.String(), values=fields.Nested(ExclusionSchema), metadata={
+        "description": "choices left out of the average and why: a withdrawn candidate, or one "
+                       "no poll included in the last 60 days of the question's polling"})
 
 
 class TrendPointSchema(Schema):
@@ -146,3 +159,82 @@ class HealthSchema(Schema):
     status = fields.String(required=True)
     database = fields.String(required=True)
     migration = fields.String(allow_none=True, required=True)
+
+
+# --- races -----------------------------------------------------------------------------
+
+class PartySchema(Schema):
+    code = fields.String(required=True, metadata={"description": "DEM, REP, LIB, GRN, IND or OTHER"})
+    name = fields.String(required=True)
+    colour = fields.String(required=True, metadata={"description": "the colour charts draw the party in"})
+
+
+class RaceQuestionSchema(Schema):
+    slug = fields.String(required=True)
+    title = fields.String(required=True)
+    hypothetical = fields.Boolean(required=True, metadata={
+        "description": "a match-up that is not the race as it is run"})
+    main = fields.Boolean(required=True, metadata={
+        "description": "the race as it is run, with the most polls"})
+    poll_count = fields.Integer(required=True)
+    last_poll_end = fields.Date(required=True, allow_none=True)
+
+
+class CandidateSchema(Schema):
+    name = fields.String(required=True)
+    full_name = fields.String(required=True)
+    party = fields.Nested(PartySchema, required=True, allow_none=True)
+    status = fields.String(required=True, validate=validate.OneOf(["running", "withdrew", "hypothetical"]))
+    withdrew_on = fields.Date(required=True, allow_none=True)
+
+
+class CandidateResultSchema(Schema):
+    candidate = fields.String(required=True)
+    party = fields.Nested(PartySchema, required=True, allow_none=True)
+    vote_share = fields.Float(required=True, metadata={"description": "percent of the vote"})
+    final_average = fields.Nested(EstimateSchema, required=True, allow_none=True, metadata={
+        "description": "the main question's average as of Election Day (polls that ended after it "
+                       "never enter it); null if the candidate was left out of it"})
+    error = fields.Float(required=True, allow_none=True, metadata={
+        "description": "final average minus result, points"})
+
+
+class MarginSchema(Schema):
+    leader = fields.String(required=True)
+    runner_up = fields.String(required=True)
+    result = fields.Float(required=True, metadata={"description": "leader's share minus the runner-up's"})
+    final_average = fields.Float(required=True, allow_none=True)
+    error = fields.Float(required=True, allow_none=True, metadata={
+        "description": "average margin minus result margin"})
+
+
+class RaceResultSchema(Schema):
+    source = fields.String(required=True)
+    as_of = fields.Date(required=True, allow_none=True, metadata={
+        "description": "the day of the final average"})
+    method = fields.String(required=True, validate=METHOD)
+    candidates = fields.List(fields.Nested(CandidateResultSchema), required=True)
+    excluded = fields.Dict(keys=fields.String(), values=fields.Nested(ExclusionSchema), required=True)
+    margin = fields.Nested(MarginSchema, required=True, allow_none=True)
+
+
+class RaceDetailSchema(Schema):
+    slug = fields.String(required=True)
+    title = fields.String(required=True)
+    cycle = fields.Integer(required=True)
+    office = fields.String(required=True, metadata={"description": "vocabulary code, e.g. president"})
+    office_name = fields.String(required=True)
+    geography = fields.String(required=True, metadata={
+        "description": "US, a state's postal code, PA-07, or an ISO country"})
+    geography_name = fields.String(required=True)
+    stage = fields.String(required=True)
+    stage_name = fields.String(required=True)
+    party = fields.Nested(PartySchema, required=True, allow_none=True, metadata={
+        "description": "a primary's party"})
+    seat = fields.String(required=True)
+    election_date = fields.Date(required=True, allow_none=True)
+    questions = fields.List(fields.Nested(RaceQuestionSchema), required=True)
+    candidates = fields.List(fields.Nested(CandidateSchema), required=True,
+                             metadata={"description": "the main question's candidates"})
+    result = fields.Nested(RaceResultSchema, required=True, allow_none=True, metadata={
+        "description": "once known: the result beside the final pre-election average"})

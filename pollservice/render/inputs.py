@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from matplotlib import colors as mcolors
 from matplotlib import dates as mdates
 
 from .style import PALETTE
@@ -34,11 +35,15 @@ class ChoiceSeries:
     polls : pandas.DataFrame
         Columns ``date`` (datetime64, the poll's field midpoint), ``pct`` and
         ``weight`` (>= 0; absent or all equal gives equal dots). May be empty.
+    color : str, optional
+        The choice's colour (e.g. its party's, ``"#2166ac"``); default: the palette
+        colour of its position.
     """
 
     name: str
     trend: pd.DataFrame
     polls: pd.DataFrame
+    color: str | None = None
 
 
 @dataclass(frozen=True)
@@ -151,9 +156,17 @@ def _prepare(choice: ChoiceSeries, color: str) -> _Prepared:
     )
 
 
+def _colour(choice: ChoiceSeries, index: int) -> str:
+    if choice.color is None:
+        return PALETTE[index % len(PALETTE)]
+    if not isinstance(choice.color, str) or not mcolors.is_color_like(choice.color):
+        raise ValueError(f"color of {choice.name!r} must be a colour, got {choice.color!r}")
+    return choice.color
+
+
 def _prepare_all(series: Sequence[ChoiceSeries]) -> list[_Prepared]:
-    """Each choice prepared, coloured by its position in ``series``."""
-    return [_prepare(choice, PALETTE[index % len(PALETTE)]) for index, choice in enumerate(series)]
+    """Each choice prepared, in its own colour or that of its position in ``series``."""
+    return [_prepare(choice, _colour(choice, index)) for index, choice in enumerate(series)]
 
 
 def _has_data(prepared: Sequence[_Prepared]) -> bool:

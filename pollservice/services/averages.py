@@ -15,6 +15,9 @@ from ..readmodel import QuestionView
 from ..readmodel.series import trend_frame
 
 MAX_TREND_DAYS = 366 * 30
+# A candidate no poll has included in this many days before a question's last poll has
+# left the race in all but name: it leaves the current average.
+STALE_DAYS = 60
 EMPTY_TREND = pd.DataFrame({"date": pd.to_datetime([]), "estimate": [], "lower": [], "upper": []})
 AVERAGE_FIELDS = ("estimate", "lower", "upper", "n_polls")
 
@@ -26,19 +29,65 @@ def _clean(value: Any) -> float | None:
     return None if np.isnan(number) else round(number, 3)
 
 
+def exclusions(view: QuestionView, last_polls: dict[str, dt.date | None],
+               as_of: dt.date | None = None) -> dict[str, dict[str, Any]]:
+    """The choices left out of the average, each with why: ``reason`` (``withdrew`` or
+    ``no_recent_poll``), ``since`` (the day it withdrew, or its last poll) and a ``message``
+    for readers. ``last_polls``: each choice's last poll's end date (by ``as_of``). A
+    withdrawn candidate leaves the current average, and an average as of a day on or after
+    its withdrawal; a candidate no poll included in the last ``STALE_DAYS`` days of the
+    question's polling (up to ``as_of``) leaves it too."""
+    known = [day for day in last_polls.values() if day is not None]
+    latest = max(known, default=None)
+    left: dict[str, dict[str, Any]] = {}
+    for choice in view.question.choices:
+        last = last_polls.get(choice.name)
+        if choice.status == "withdrew" and (as_of is None or choice.withdrew_on is None
+                                            or as_of >= choice.withdrew_on):
+            day = choice.withdrew_on
+            left[choice.name] = {"reason": "withdrew", "since": day,
+                                 "message": f"withdrew on {day.isoformat()}" if day else "withdrew"}
+        elif last is not None and latest is not None and (latest - last).days > STALE_DAYS:
+            left[choice.name] = {"reason": "no_recent_poll", "since": last,
+                                 "message": f"in no poll since {last.isoformat()}"}
+    return left
+
+
+def _stored_last_polls(stored: dict[str, dict | None]) -> dict[str, dt.date | None]:
+    return {name: None if p is None else dt.date.fromisoformat(p["average"]["as_of"])
+            for name, p in stored.items()}
+
+
+def current_exclusions(view: QuestionView, method: str | None = None) -> dict[str, dict[str, Any]]:
+    """``exclusions`` for the current average (from the stored series: no poll is read)."""
+    return exclusions(view, _stored_last_polls(view.series(method or stats.DEFAULT_METHOD)))
+
+
 def question_average(view: QuestionView, method: str, as_of: dt.date | None) -> dict[str, Any]:
     """Per choice: ``estimate``, ``lower``, ``upper`` (95% interval), ``n_polls``; ``None``
-    for a choice with no poll ended by ``as_of``. The current average (no ``as_of``, or
-    one on or after the last poll) is read from the stored series."""
+    for a choice with no poll ended by ``as_of`` and for one left out of the average
+    (``excluded`` says why: see ``exclusions``). The current average (no ``as_of``, or one
+    on or after the last poll) is read from the stored series."""
     stored = view.series(method)
-    last = max((dt.date.fromisoformat(p["average"]["as_of"]) for p in stored.values() if p),
-               default=None)
+    last_polls = _stored_last_polls(stored)
+    last = max((day for day in last_polls.values() if day is not None), default=None)
     if as_of is None or (last is not None and as_of >= last):
         choices = {name: None if p is None else {k: p["average"][k] for k in AVERAGE_FIELDS}
                    for name, p in stored.items()}
-        return {"question": view.slug, "method": method, "as_of": as_of or last, "choices": choices}
+        left = exclusions(view, last_polls, as_of)
+        as_of = as_of or last
+    else:
+        choices = _average_as_of(view, method, as_of)
+        left = exclusions(view, {name: _last_end(frame, as_of) for name, frame in view.frames().items()},
+                          as_of)
     return {"question": view.slug, "method": method, "as_of": as_of,
-            "choices": _average_as_of(view, method, as_of)}
+            "choices": {name: None if name in left else value for name, value in choices.items()},
+            "excluded": left}
+
+
+def _last_end(frame: pd.DataFrame, as_of: dt.date) -> dt.date | None:
+    ends = frame["end_date"][frame["end_date"].dt.date <= as_of]
+    return None if ends.empty else ends.max().date()
 
 
 def _average_as_of(view: QuestionView, method: str, as_of: dt.date) -> dict[str, dict | None]:
@@ -64,9 +113,13 @@ def _with_date(average: dict[str, Any]) -> dict[str, Any]:
 
 
 def latest_averages(view: QuestionView, method: str | None = None) -> dict[str, dict | None]:
-    """Per choice, the current average with its interval and the date it refers to."""
+    """Per choice, the current average with its interval and the date it refers to;
+    ``None`` for a choice no poll reported and one left out of the current average
+    (``current_exclusions`` says why)."""
     stored = view.series(method or stats.DEFAULT_METHOD)
-    return {name: None if p is None else _with_date(p["average"]) for name, p in stored.items()}
+    left = exclusions(view, _stored_last_polls(stored))
+    return {name: None if p is None or name in left else _with_date(p["average"])
+            for name, p in stored.items()}
 
 
 def question_trend(
@@ -77,9 +130,19 @@ def question_trend(
     realtime: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """Per choice, a daily frame ``date, estimate, lower, upper`` between ``start`` and
-    ``end`` (default: the first and last poll)."""
+    ``end`` (default: the first and last poll). A withdrawn candidate's line ends on the
+    day it withdrew."""
     if start and end and start > end:
         raise BadRequest("from must be on or before to.", fields={"from": "is after to"})
+    trends = _question_trend(view, method, start, end, realtime)
+    ends = {c.name: pd.Timestamp(c.withdrew_on) for c in view.question.choices
+            if c.status == "withdrew" and c.withdrew_on is not None}
+    return {name: trend[trend["date"] <= ends[name]].reset_index(drop=True) if name in ends else trend
+            for name, trend in trends.items()}
+
+
+def _question_trend(view: QuestionView, method: str, start: dt.date | None, end: dt.date | None,
+                    realtime: bool) -> dict[str, pd.DataFrame]:
     trends = {name: EMPTY_TREND if p is None else trend_frame(p)
               for name, p in view.series(method, realtime).items()}
     known = [t for t in trends.values() if not t.empty]

@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from .. import render
+from ..domain.vocabulary import party_colour
 from ..models import Poll
 from ..readmodel import QuestionView
 from .averages import poll_weights, question_trend
@@ -79,14 +80,26 @@ def chart_series(
     """One series per answer choice: the trend, and poll dots at each poll's field
     midpoint sized by its weight in the current average."""
     trends = question_trend(view, method, start, end, realtime)
+    colours = choice_colours(view)
     series = []
     for name, dots in poll_dots(view, method).items():
         if start is not None:
             dots = dots[dots["date"] >= pd.Timestamp(start)]
         if end is not None:
             dots = dots[dots["date"] <= pd.Timestamp(end)]
-        series.append(render.ChoiceSeries(name=name, trend=trends[name], polls=dots))
+        series.append(render.ChoiceSeries(name=name, trend=trends[name], polls=dots, color=colours.get(name)))
     return series
+
+
+def choice_colours(view: QuestionView) -> dict[str, str]:
+    """Per choice with a party, its party's colour, when that tells the choices apart: in
+    a primary (every candidate of one party) or with two candidates of one party, the
+    charts keep their position colours."""
+    parties = [choice.party for choice in view.question.choices if choice.party]
+    if len(set(parties)) != len(parties):
+        return {}
+    return {choice.name: colour for choice in view.question.choices
+            if (colour := party_colour(choice.party)) is not None}
 
 
 def render_question_chart(

@@ -15,9 +15,9 @@ from ..domain import validation
 from ..domain.errors import Conflict, NotFound
 from ..domain.poll_fields import SCALAR_FIELDS
 from ..domain.schemas import PollSchema
-from ..domain.validation import PollInput, pollster_slug
+from ..domain.validation import PollInput, pollster_alias_key, pollster_slug
 from ..extensions import db
-from ..models import Poll, Pollster, Question, Result, utcnow
+from ..models import Poll, Pollster, PollsterAlias, Question, Result, utcnow
 from . import audit
 from .questions import get_question
 from .transaction import transaction
@@ -31,8 +31,14 @@ def validate_poll(question: Question, raw: Mapping[str, Any]) -> PollInput:
 
 
 def get_or_create_pollster(name: str) -> Pollster:
+    """The pollster of this name (by slug, else by alias: a merged pollster's name leads
+    to the one it was merged into), created if there is none."""
     slug = pollster_slug(name)
     pollster = db.session.execute(select(Pollster).where(Pollster.slug == slug)).scalar_one_or_none()
+    if pollster is None:
+        pollster = db.session.execute(
+            select(Pollster).join(PollsterAlias, PollsterAlias.pollster_id == Pollster.id)
+            .where(PollsterAlias.key == pollster_alias_key(name))).scalars().first()
     if pollster is None:
         pollster = Pollster(name=name, slug=slug)
         db.session.add(pollster)

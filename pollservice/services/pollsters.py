@@ -26,9 +26,10 @@ def get_pollster(slug: str) -> Pollster:
     return pollster
 
 
-def list_pollsters(text: str = "") -> list[tuple[Pollster, int]]:
+def list_pollsters(text: str = "", published_only: bool = False) -> list[tuple[Pollster, int]]:
     """Pollsters by name, each with its number of polls (deleted polls not counted);
-    ``text`` keeps those whose name contains it."""
+    ``text`` keeps those whose name contains it; ``published_only`` leaves out those with
+    no published poll (the public list)."""
     counts = (
         select(Poll.pollster_id, func.count(Poll.id).label("n"))
         .where(Poll.deleted_at.is_(None))
@@ -42,7 +43,16 @@ def list_pollsters(text: str = "") -> list[tuple[Pollster, int]]:
     )
     if text.strip():
         statement = statement.where(Pollster.name.icontains(text.strip(), autoescape=True))
+    if published_only:
+        statement = statement.where(counts.c.n > 0)
     return [(pollster, int(n)) for pollster, n in db.session.execute(statement).all()]
+
+
+def has_published_polls(pollster: Pollster) -> bool:
+    """Whether the pollster has a poll that is not deleted (public pages show only those)."""
+    return db.session.execute(
+        select(Poll.id).where(Poll.pollster_id == pollster.id, Poll.deleted_at.is_(None)).limit(1)
+    ).first() is not None
 
 
 def pollster_polls(pollster: Pollster) -> list[Poll]:

@@ -6,6 +6,7 @@ point at the choice, not at its name), and a choice that has results cannot be r
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from slugify import slugify
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..domain.errors import Conflict, NotFound, ValidationFailed
+from ..domain.vocabulary import PARTIES, STATUSES
 from ..extensions import db
 from ..models import Choice, Poll, Question, Result
 from .transaction import transaction
@@ -21,6 +23,7 @@ MAX_TITLE = 300
 MAX_SLUG = 120
 MAX_REGION = 120
 MAX_CHOICE = 120
+MAX_FULL_NAME = 200
 
 
 def get_question(slug: str) -> Question:
@@ -130,11 +133,18 @@ def add_question(
 @dataclass(frozen=True)
 class ChoiceEdit:
     """One row of a question's choice list as edited: ``id`` of an existing choice (or
-    ``None`` for a new one), its (new) name, and whether to remove it."""
+    ``None`` for a new one), its (new) name, and whether to remove it. A candidate's
+    details: ``full_name``, ``party`` (a ``vocabulary.PARTIES`` code, ``""`` for none),
+    ``status`` (``vocabulary.STATUSES``) with ``withdrew_on`` (required for, and only for,
+    ``withdrew``); ``None`` keeps what is stored (a new choice: none, running)."""
 
     id: int | None
     name: str
     remove: bool = False
+    full_name: str | None = None
+    party: str | None = None
+    status: str | None = None
+    withdrew_on: dt.date | None = None
 
 
 def result_counts(question: Question) -> dict[int, int]:
@@ -194,10 +204,27 @@ def update_question(
     return question
 
 
+def _check_details(edit: ChoiceEdit, key: str, errors: dict[str, str]) -> None:
+    """A candidate's details, each problem under ``<key>.<field>``."""
+    if edit.full_name is not None and len(" ".join(edit.full_name.split())) > MAX_FULL_NAME:
+        errors[f"{key}.full_name"] = f"must be at most {MAX_FULL_NAME} characters"
+    if edit.party and edit.party not in PARTIES:
+        errors[f"{key}.party"] = f"must be one of {', '.join(PARTIES)} (or none)"
+    if edit.status is None:
+        return
+    if edit.status not in STATUSES:
+        errors[f"{key}.status"] = f"must be one of {', '.join(STATUSES)}"
+    elif edit.status == "withdrew" and edit.withdrew_on is None:
+        errors[f"{key}.withdrew_on"] = "is required for a candidate who withdrew"
+    elif edit.status != "withdrew" and edit.withdrew_on is not None:
+        errors[f"{key}.withdrew_on"] = "is only for a candidate who withdrew (set the status to Withdrew)"
+
+
 def _kept_choices(existing: dict[int, Choice], counts: dict[int, int], choices: list[ChoiceEdit],
-                  errors: dict[str, str]) -> list[tuple[int | None, str]]:
-    """The choices to keep, in order, as ``(id or None, name)``; problems go to ``errors``."""
-    kept: list[tuple[int | None, str]] = []
+                  errors: dict[str, str]) -> list[tuple[int | None, str, ChoiceEdit]]:
+    """The choices to keep, in order, as ``(id or None, name, edit)``; problems go to
+    ``errors``."""
+    kept: list[tuple[int | None, str, ChoiceEdit]] = []
     mentioned: set[int] = set()
     for index, edit in enumerate(choices):
         key = f"choices.{index}"
@@ -211,16 +238,17 @@ def _kept_choices(existing: dict[int, Choice], counts: dict[int, int], choices: 
             if edit.id is not None and counts.get(edit.id):
                 errors[key] = _cannot_remove(existing[edit.id].name, counts[edit.id])
             continue
+        _check_details(edit, key, errors)
         if not name:
             errors[key] = "needs a name (tick Remove to remove the choice)"
         elif len(name) > MAX_CHOICE:
             errors[key] = f"must be at most {MAX_CHOICE} characters"
         else:
-            kept.append((edit.id, name))
+            kept.append((edit.id, name, edit))
     for choice_id, choice in existing.items():
         if choice_id not in mentioned and counts.get(choice_id):
             errors["choices"] = _cannot_remove(choice.name, counts[choice_id])
-    folded = [name.casefold() for _, name in kept]
+    folded = [name.casefold() for _, name, _ in kept]
     if not kept and not any(key.startswith("choices") for key in errors):
         errors["choices"] = "a question needs at least one answer choice"
     elif len(set(folded)) != len(folded):
@@ -234,10 +262,11 @@ def _cannot_remove(name: str, count: int) -> str:
 
 
 def _replace_choices(question: Question, existing: dict[int, Choice],
-                     kept: list[tuple[int | None, str]]) -> None:
-    """Give the question exactly ``kept`` as its choices, in order. Names and positions
-    are unique per question, so a swap goes through placeholders in separate flushes."""
-    kept_ids = {choice_id for choice_id, _ in kept if choice_id is not None}
+                     kept: list[tuple[int | None, str, ChoiceEdit]]) -> None:
+    """Give the question exactly ``kept`` as its choices, in order, with their details.
+    Names and positions are unique per question, so a swap goes through placeholders in
+    separate flushes."""
+    kept_ids = {choice_id for choice_id, _, _ in kept if choice_id is not None}
     question.choices = [c for c in question.choices if c.id in kept_ids]  # orphans are deleted
     db.session.flush()
     for choice in question.choices:
@@ -245,9 +274,21 @@ def _replace_choices(question: Question, existing: dict[int, Choice],
         choice.position = -1 - choice.position
     db.session.flush()
     ordered = []
-    for position, (choice_id, name) in enumerate(kept):
+    for position, (choice_id, name, edit) in enumerate(kept):
         choice = existing[choice_id] if choice_id is not None else Choice(name=name)
         choice.name, choice.position = name, position
+        _apply_details(choice, edit)
         ordered.append(choice)
     question.choices = ordered
     db.session.flush()
+
+
+def _apply_details(choice: Choice, edit: ChoiceEdit) -> None:
+    if edit.full_name is not None:
+        choice.full_name = " ".join(edit.full_name.split())
+    if edit.party is not None:
+        choice.party = edit.party or None
+    if edit.status is not None:
+        choice.status, choice.withdrew_on = edit.status, edit.withdrew_on
+    elif choice.status is None:
+        choice.status = "running"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template, request, url_for
+from flask import Response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import stats
@@ -17,12 +17,20 @@ from ..services.charts import (
     METHOD_LABELS,
     RANGES,
     chart_alt_text,
+    choice_colours,
     range_dates,
     render_question_chart,
     source_line,
 )
 from ..services.polls import get_poll, list_polls
-from ..services.pollsters import get_pollster, list_pollsters, pollster_house_effects, pollster_polls
+from ..services.pollster_identity import list_aliases, merged_into
+from ..services.pollsters import (
+    get_pollster,
+    has_published_polls,
+    list_pollsters,
+    pollster_house_effects,
+    pollster_polls,
+)
 from ..services.questions import list_regions, poll_counts, search_questions
 from .blueprint import bp
 from .query import parse_date, parse_flag, parse_method, parse_range, parse_size
@@ -88,6 +96,8 @@ def question(slug: str):
         end=end,
         alt_text=chart_alt_text(view, method, start, end),
         latest=averages.latest_averages(view, method),
+        excluded=averages.current_exclusions(view, method),
+        colours=choice_colours(view),
         house_effects=averages.house_effects(view),
         polls=polls,
         shown=shown,
@@ -105,17 +115,26 @@ def question(slug: str):
 
 @bp.get("/pollsters")
 def pollsters():
-    return render_template("pollsters.html", pollsters=list_pollsters())
+    return render_template("pollsters.html", pollsters=list_pollsters(published_only=True))
 
 
 @bp.get("/pollsters/<slug>")
 def pollster(slug: str):
-    found = get_pollster(slug)
+    try:
+        found = get_pollster(slug)
+    except NotFound:
+        survivor = merged_into(slug)  # a merged pollster's address leads to the survivor
+        if survivor is None:
+            raise
+        return redirect(url_for("web.pollster", slug=survivor.slug), 301)
+    if not has_published_polls(found):
+        raise NotFound(f"No published poll by {found.name}.", fields={"slug": "no published poll"})
     polls = pollster_polls(found)
     questions = list({p.question.id: p.question for p in polls}.values())
     return render_template(
         "pollster.html",
         pollster=found,
+        aliases=list_aliases(found),
         polls=polls,
         questions=questions,
         house_effects=pollster_house_effects(found, questions),
