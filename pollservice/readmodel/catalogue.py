@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import Float, Integer, Select, bindparam, func, select, text, update
+from sqlalchemy import Float, Integer, Select, Table, bindparam, func, select, text, update
 from sqlalchemy.orm import selectinload
 
 from ..domain.vocabulary import OFFICES, PARTIES, STAGES, geography_name
@@ -62,8 +62,10 @@ def refresh_catalogue(session: SessionArg, question_ids: Iterable[int]) -> None:
     changed = [row for row, q in zip(changed, questions, strict=True)
                if row["document"] != q.search_document]
     if changed:
+        table = Question.__table__
+        assert isinstance(table, Table)
         session.connection().execute(
-            update(Question.__table__).where(Question.__table__.c.id == bindparam("qid"))
+            update(table).where(table.c.id == bindparam("qid"))
             .values(search_document=bindparam("document")), changed)
 
 

@@ -1,6 +1,6 @@
 """Public pages and chart images."""
 
-from . import routes  # noqa: F401  (its routes)
+from . import browse, routes  # noqa: F401  (their routes)
 from .blueprint import bp
 
 __all__ = ["bp"]

@@ -23,7 +23,6 @@ from ..services.charts import (
 )
 from ..services.polls import get_poll, list_polls
 from ..services.pollsters import get_pollster, list_pollsters, pollster_house_effects, pollster_polls
-from ..services.questions import list_regions, poll_counts, search_questions
 from .blueprint import bp
 from .query import parse_date, parse_flag, parse_method, parse_range, parse_size
 
@@ -41,20 +40,6 @@ def chart_query(method: str, start, end) -> dict[str, str]:
     if end is not None:
         query["to"] = end.isoformat()
     return query
-
-
-@bp.get("/")
-def index():
-    text = request.args.get("q", "").strip()
-    region = request.args.get("region", "").strip()
-    counts = poll_counts()
-    questions = []
-    for q in search_questions(text, region):
-        view = question_view(q.slug, q)
-        questions.append({"question": q, "latest": averages.latest_averages(view),
-                          "change": averages.recent_change(view), "n_polls": counts.get(q.id, 0)})
-    return render_template("index.html", questions=questions, text=text, region=region,
-                           regions=list_regions())
 
 
 @bp.get("/questions/<slug>")
