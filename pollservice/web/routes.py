@@ -21,10 +21,10 @@ from ..services.charts import (
     render_question_chart,
     source_line,
 )
-from ..services.polls import get_poll, list_polls
+from ..services.polls import count_polls, get_poll, list_polls, question_pollsters
 from ..services.pollsters import get_pollster, list_pollsters, pollster_house_effects, pollster_polls
 from .blueprint import bp
-from .query import parse_date, parse_flag, parse_method, parse_range, parse_size
+from .query import parse_date, parse_flag, parse_method, parse_page, parse_range, parse_size
 
 MIMETYPES = {"png": "image/png", "svg": "image/svg+xml"}
 # Public API files of a question, built by the import/export area.
@@ -42,24 +42,43 @@ def chart_query(method: str, start, end) -> dict[str, str]:
     return query
 
 
+POLLS_PER_PAGE = 50
+POLL_SORTS = {"newest": "Newest first", "oldest": "Oldest first", "sample": "Largest sample first",
+              "pollster": "Pollster A–Z"}
+
+
+def poll_table(question) -> dict:
+    """One page of the question's poll table, filtered and sorted on the server (``pollster``
+    slug, ``population``, ``sort``, ``page``): the template's values."""
+    pollsters = question_pollsters(question)
+    by_slug = {slug: name for name, slug in pollsters}
+    # Filter only by values the selects can show; anything else is no filter, so the
+    # table never disagrees with the selects above it.
+    pollster = request.args.get("pollster", "").strip()
+    pollster = pollster if pollster in by_slug else ""
+    population = request.args.get("population", "").strip().lower()
+    population = population if population in POPULATIONS else ""
+    order = request.args.get("sort", "newest").strip().lower()
+    order = order if order in POLL_SORTS else "newest"
+    page = parse_page(request.args.get("page"))
+    filters = {"pollster": by_slug.get(pollster), "population": population or None}
+    total = count_polls(question, filters["pollster"], filters["population"])
+    pages = max(-(-total // POLLS_PER_PAGE), 1)
+    polls = list_polls(question, filters["pollster"], filters["population"], order=order,
+                       offset=(min(page, pages) - 1) * POLLS_PER_PAGE,
+                       limit=POLLS_PER_PAGE)
+    return {"polls": polls, "total_polls": total, "page": min(page, pages), "pages": pages,
+            "pollster_filter": pollster, "population_filter": population, "sort": order,
+            "sorts": POLL_SORTS, "pollster_slugs": {name: slug for name, slug in pollsters}}
+
+
 @bp.get("/questions/<slug>")
 def question(slug: str):
     method = parse_method(request.args.get("method"))
     preset = parse_range(request.args.get("range"))
-    pollster = request.args.get("pollster", "").strip()
-    population = request.args.get("population", "").strip().lower()
     view = question_view(slug)
     q = view.question
     start, end = range_dates(view, preset)
-    polls = list_polls(q)
-    # Filter only by values the selects can show; anything else is no filter, so the
-    # table never disagrees with the selects above it.
-    if pollster not in {p.pollster.slug for p in polls}:
-        pollster = ""
-    if population not in POPULATIONS:
-        population = ""
-    shown = {p.id for p in polls if (not pollster or p.pollster.slug == pollster)
-             and (not population or p.population == population)}
     return render_template(
         "question.html",
         question=q,
@@ -74,17 +93,13 @@ def question(slug: str):
         alt_text=chart_alt_text(view, method, start, end),
         latest=averages.latest_averages(view, method),
         house_effects=averages.house_effects(view),
-        polls=polls,
-        shown=shown,
-        pollster_filter=pollster,
-        population_filter=population,
-        pollster_slugs={p.pollster.name: p.pollster.slug for p in polls},
         embed_url=url_for("web.embed", slug=q.slug, _external=True,
                           **{k: v for k, v in (("method", method), ("range", preset))
                              if v not in (stats.DEFAULT_METHOD, "all")}),
         populations=POPULATIONS,
         downloads=[(label, url.format(slug=q.slug)) for label, url in DOWNLOADS],
         source=source_line(view),
+        **poll_table(q),
     )
 
 
