@@ -126,3 +126,23 @@ def test_topics_list_the_questions_that_are_not_races(races_app, client):
     assert card_titles(page) == [
         "Do you approve or disapprove of the way Donald Trump is handling his job as president?",
         "Should California peacefully leave the United States?"]
+
+
+def test_pollster_list_paginates_and_finds_a_pollster_by_another_spelling(races_app, client, monkeypatch):
+    from pollservice.models import Pollster, PollsterAlias
+
+    with races_app.app_context():
+        rasmussen = db.session.scalar(
+            db.select(Pollster).filter_by(name="Rasmussen Reports/Pulse Opinion Research"))
+        rasmussen.aliases.append(PollsterAlias(name="Pulse Opinion Research", key="pulse opinion research"))
+        db.session.commit()
+        total = db.session.scalar(db.select(db.func.count(Pollster.id)))
+    page = client.get("/pollsters?q=pulse").get_data(as_text=True)
+    assert "1 pollster match" in page and "Rasmussen Reports/Pulse Opinion Research" in page
+    monkeypatch.setattr("pollservice.web.routes.POLLSTERS_PER_PAGE", 5)
+    first = client.get("/pollsters").get_data(as_text=True)
+    assert f"{total} pollsters; page 1 of {-(-total // 5)}" in first
+    assert len(re.findall(r'<tr><td><a href="/pollsters/', first)) == 5
+    monkeypatch.setattr("pollservice.web.routes.POLLS_PER_PAGE", 3)
+    gallup = client.get("/pollsters/gallup").get_data(as_text=True)
+    assert re.search(r"[\d,]+ polls on 1 question; page 1 of \d+", gallup)

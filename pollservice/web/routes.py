@@ -22,7 +22,13 @@ from ..services.charts import (
     source_line,
 )
 from ..services.polls import count_polls, get_poll, list_polls, question_pollsters
-from ..services.pollsters import get_pollster, list_pollsters, pollster_house_effects, pollster_polls
+from ..services.pollsters import (
+    get_pollster,
+    page_of_pollster_polls,
+    page_of_pollsters,
+    pollster_house_effects,
+    pollster_question_count,
+)
 from .blueprint import bp
 from .query import parse_date, parse_flag, parse_method, parse_page, parse_range, parse_size
 
@@ -103,20 +109,33 @@ def question(slug: str):
     )
 
 
+POLLSTERS_PER_PAGE = 50
+
+
 @bp.get("/pollsters")
 def pollsters():
-    return render_template("pollsters.html", pollsters=list_pollsters())
+    text = request.args.get("q", "").strip()[:200]
+    page = parse_page(request.args.get("page"))
+    found, total = page_of_pollsters(text, page, POLLSTERS_PER_PAGE)
+    return render_template("pollsters.html", pollsters=found, total=total, text=text, page=page,
+                           pages=max(-(-total // POLLSTERS_PER_PAGE), 1))
 
 
 @bp.get("/pollsters/<slug>")
 def pollster(slug: str):
     found = get_pollster(slug)
-    polls = pollster_polls(found)
+    page = parse_page(request.args.get("page"))
+    polls, total = page_of_pollster_polls(found, page, POLLS_PER_PAGE)
+    # the house effects shown are those of the questions on this page of polls
     questions = list({p.question.id: p.question for p in polls}.values())
     return render_template(
         "pollster.html",
         pollster=found,
         polls=polls,
+        total_polls=total,
+        question_count=pollster_question_count(found),
+        page=page,
+        pages=max(-(-total // POLLS_PER_PAGE), 1),
         questions=questions,
         house_effects=pollster_house_effects(found, questions),
         populations=POPULATIONS,
