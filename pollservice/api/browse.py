@@ -22,7 +22,7 @@ def race_summary(race, questions=None) -> dict:
             "geography": race.geography, "geography_name": geography_name(race.geography),
             "stage": race.stage, "party": race.party, "seat": race.seat,
             "election_date": race.election_date,
-            "questions": [q.slug for q in (questions if questions is not None else race.questions)]}
+            "questions": questions if questions is not None else [q.slug for q in race.questions]}
 
 
 @bp.get("/races")
@@ -35,7 +35,7 @@ def races(pagination_parameters, cycle=None, office=None, geography=None, stage=
     filters = browse.RaceFilters(cycle, office, geography, stage)
     rows, pagination_parameters.item_count = browse.page_of_races(
         filters, pagination_parameters.page, pagination_parameters.page_size)
-    return [race_summary(row.race) for row in rows]
+    return [race_summary(row.race, row.question_slugs) for row in rows]
 
 
 @bp.get("/search")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from ..domain.errors import BadRequest
 from ..domain.vocabulary import NATIONAL, OFFICES, PARTIES, STAGES, geography_code, geography_name
@@ -134,7 +134,8 @@ def cards(questions: list[Question]) -> list[Card]:
 
 
 def _questions() -> Select:
-    return select(Question).options(selectinload(Question.choices), selectinload(Question.race))
+    return select(Question).options(selectinload(Question.choices), selectinload(Question.race),
+                                    defer(Question.search_document), defer(Question.description))
 
 
 def latest_cycle() -> int | None:
@@ -175,7 +176,11 @@ def page_of_topics(page: int, per_page: int) -> tuple[list[Card], int]:
 class RaceRow:
     race: Race
     card: Card | None  # its main question (the most-polled one that is not hypothetical)
-    questions: int
+    question_slugs: list[str]
+
+    @property
+    def questions(self) -> int:
+        return len(self.question_slugs)
 
 
 def _race_order() -> list:
@@ -197,13 +202,13 @@ def race_rows(races: list[Race]) -> list[RaceRow]:
         _questions().where(Question.race_id.in_(ids))
         .order_by(Question.hypothetical, Question.poll_count.desc(), Question.id))) if ids else []
     main: dict[int, Question] = {}
-    counts: dict[int, int] = {}
+    slugs: dict[int, list[str]] = {}
     for question in questions:
         main.setdefault(question.race_id, question)  # type: ignore[arg-type]
-        counts[question.race_id] = counts.get(question.race_id, 0) + 1  # type: ignore[index]
+        slugs.setdefault(question.race_id, []).append(question.slug)  # type: ignore[arg-type]
     by_question = {card.question.id: card for card in cards(list(main.values()))}
     return [RaceRow(race, by_question.get(main[race.id].id) if race.id in main else None,
-                    counts.get(race.id, 0)) for race in races]
+                    slugs.get(race.id, [])) for race in races]
 
 
 def browse_options() -> dict[str, list[tuple[str, str]]]:
