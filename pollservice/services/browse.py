@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, case, cast, func, literal, or_, select, union_all
 from sqlalchemy.orm import defer, selectinload
 
 from ..domain.errors import BadRequest
@@ -110,8 +110,9 @@ def _card(question: Question, stored: StoredAverage) -> Card:
     running = [c for c in question.choices if c.status != "withdrew"]
     rows = [ChoiceAverage(c.name, c.party, PARTIES[c.party].colour if c.party in PARTIES else None,
                           c.status, stored.averages.get(c.id)) for c in running]
-    rows.sort(key=lambda row: -(row.average or {}).get("estimate", -1.0))
-    known = [row for row in rows if row.average]
+    if question.race_id is not None:  # candidates: the leader first; other answers keep their order
+        rows.sort(key=lambda row: -(row.average or {}).get("estimate", -1.0))
+    known = sorted((row for row in rows if row.average), key=lambda row: -row.average["estimate"])  # type: ignore[index]
     margin = None
     if len(known) >= 2:
         margin = (known[0].name, round(known[0].average["estimate"] - known[1].average["estimate"], 1))  # type: ignore[index]
@@ -138,29 +139,23 @@ def _questions() -> Select:
                                     defer(Question.search_document), defer(Question.description))
 
 
-def latest_cycle() -> int | None:
-    """The newest cycle that has a polled race (the front page's races)."""
-    return db.session.scalar(
-        select(func.max(Race.cycle)).join(Question, Question.race_id == Race.id)
-        .where(Question.poll_count > 0))
-
-
 def front_page() -> dict[str, Any]:
     """The latest cycle's most-polled races and the most recently polled topic questions,
     a screenful of each (the browse pages list them all)."""
-    cycle = latest_cycle()
-    races: list[Question] = []
-    if cycle is not None:
-        races = list(db.session.scalars(
-            _questions().join(Race, Question.race_id == Race.id)
-            .where(Race.cycle == cycle, Question.hypothetical.is_(False), Question.poll_count > 0)
-            .order_by(Question.poll_count.desc(), case((Race.geography == NATIONAL, 0), else_=1), Question.id)
-            .limit(FRONT_PAGE_RACES)))
+    latest = (select(func.max(Race.cycle)).join(Question, Question.race_id == Race.id)
+              .where(Question.poll_count > 0).scalar_subquery())
+    races = list(db.session.scalars(
+        _questions().join(Race, Question.race_id == Race.id)
+        .where(Race.cycle == latest, Question.hypothetical.is_(False), Question.poll_count > 0)
+        .order_by(Question.poll_count.desc(), case((Race.geography == NATIONAL, 0), else_=1), Question.id)
+        .limit(FRONT_PAGE_RACES)))
     topics = list(db.session.scalars(
         _questions().where(Question.race_id.is_(None))
         .order_by(Question.last_poll_end.desc().nulls_last(), Question.poll_count.desc(), Question.id)
         .limit(FRONT_PAGE_TOPICS)))
-    return {"cycle": cycle, "races": cards(races), "topics": cards(topics)}
+    shown = cards(races + topics)  # one query for all their stored averages
+    return {"cycle": races[0].race.cycle if races and races[0].race else None,
+            "races": shown[:len(races)], "topics": shown[len(races):]}
 
 
 def page_of_topics(page: int, per_page: int) -> tuple[list[Card], int]:
@@ -213,15 +208,19 @@ def race_rows(races: list[Race]) -> list[RaceRow]:
 
 def browse_options() -> dict[str, list[tuple[str, str]]]:
     """What the browse form offers: the cycles, offices and places that have races
-    (places: national, states and countries by name; districts come with their state)."""
-    cycles = db.session.scalars(select(Race.cycle).distinct().order_by(Race.cycle.desc())).all()
-    offices = set(db.session.scalars(select(Race.office).distinct()))
-    places = {code.split("-")[0] for code in db.session.scalars(select(Race.geography).distinct())}
-    places.update(code.split("-")[0] for code in db.session.scalars(
-        select(Question.geography).where(Question.geography.is_not(None)).distinct()) if code)
+    (places: national, states and countries by name; districts come with their state),
+    read in one round trip."""
+    kinds = union_all(
+        select(literal("cycle").label("kind"), cast(Race.cycle, String).label("value")).distinct(),
+        select(literal("office"), Race.office).distinct(),
+        select(literal("geography"), Race.geography).distinct())
+    found: dict[str, set[str]] = {"cycle": set(), "office": set(), "geography": set()}
+    for kind, value in db.session.execute(kinds):
+        found[kind].add(value)
+    places = {code.split("-")[0] for code in found["geography"]}
     named = sorted(((code, geography_name(code)) for code in places), key=lambda p: (p[0] != NATIONAL, p[1]))
-    return {"cycles": [(str(c), str(c)) for c in cycles],
-            "offices": [(code, label) for code, label in OFFICES.items() if code in offices],
+    return {"cycles": [(c, c) for c in sorted(found["cycle"], key=int, reverse=True)],
+            "offices": [(code, label) for code, label in OFFICES.items() if code in found["office"]],
             "geographies": named}
 
 
