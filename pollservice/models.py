@@ -18,6 +18,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -210,6 +211,11 @@ class Poll(Base):
         CheckConstraint("sample_size IS NULL OR sample_size > 0", name="sample_size_positive"),
         CheckConstraint("population IN ('a', 'rv', 'lv', 'v')", name="population_code"),
         UniqueConstraint("question_id", "source", "source_id"),
+        # the paginated lists (migration 0004_h2): a question's polls newest first, its
+        # pollsters, and a pollster's live polls counted
+        Index("ix_poll_question_newest", "question_id", "end_date", "start_date", "id"),
+        Index("ix_poll_question_pollster", "question_id", "pollster_id", "deleted_at"),
+        Index("ix_poll_pollster_deleted", "pollster_id", "deleted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -108,11 +108,43 @@
     });
   }
 
+  // --- Suggestions: an input[data-suggest] asks its JSON endpoint (?q=) for a few
+  // matches as the user types and offers them in its datalist (value: the slug). Without
+  // JavaScript the field still takes a typed slug or title, checked on the server.
+  function setUpSuggest(input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    var url = input.getAttribute("data-suggest");
+    var timer = null, asked = "";
+    if (!list || !url || !window.fetch) { return; }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var text = input.value.trim();
+        if (text.length < 2 || text === asked) { return; }
+        asked = text;
+        fetch(url + "?q=" + encodeURIComponent(text), {credentials: "same-origin"})
+          .then(function (response) { return response.ok ? response.json() : []; })
+          .then(function (found) {
+            list.textContent = "";
+            found.forEach(function (question) {
+              var option = document.createElement("option");
+              option.value = question.slug;
+              option.label = question.title;
+              option.textContent = question.title;
+              list.appendChild(option);
+            });
+          })
+          .catch(function () { /* no suggestions; typing still works */ });
+      }, 200);
+    });
+  }
+
   function each(selector, fn) { Array.prototype.forEach.call(document.querySelectorAll(selector), fn); }
 
   document.addEventListener("DOMContentLoaded", function () {
     each("table.sortable", makeSortable);
     each("form[data-filter-table]", setUpFilter);
     each("button[data-copy]", setUpCopy);
+    each("input[data-suggest]", setUpSuggest);
   });
 })();

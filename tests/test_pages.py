@@ -37,3 +37,36 @@ def test_methodology_page_explains_each_method(client):
     text = page.replace("<var>", "").replace("</var>", "")
     assert f"n + {stats.KalmanParams().centre_half_count:.0f})" in text
     assert "Jackman, S. (2005)" in page and "Cleveland, W. S. (1979)" in page
+
+
+def poll_rows(page: str) -> list[str]:
+    import re
+
+    body = page.split('id="poll-table"')[1].split("</tbody>")[0]
+    return re.findall(r'<tr id="poll-\d+">.*?</tr>', body, flags=re.S)
+
+
+def test_question_page_paginates_the_poll_table_on_the_server(demo_app, client):
+    import re
+
+    from pollservice.extensions import db
+    from pollservice.models import Poll, Question
+
+    with demo_app.app_context():
+        question = db.session.scalar(db.select(Question).filter_by(slug="trump-approval"))
+        total = question.poll_count
+        oldest = db.session.scalar(db.select(db.func.min(Poll.end_date)).filter_by(question_id=question.id))
+    first = client.get("/questions/trump-approval").get_data(as_text=True)
+    assert len(poll_rows(first)) == 50
+    pages = -(-total // 50)
+    assert f"{total:,} polls; page 1 of {pages}" in first
+    last = client.get(f"/questions/trump-approval?page={pages}").get_data(as_text=True)
+    assert len(poll_rows(last)) == total - 50 * (pages - 1)
+    # sorting and filters are kept by the page links
+    page = client.get("/questions/trump-approval?sort=oldest&population=a").get_data(as_text=True)
+    assert oldest.isoformat() in poll_rows(page)[0]
+    assert all('title="Adults">A<' in row for row in poll_rows(page))
+    following = re.search(r'href="([^"]+)" rel="next"', page).group(1).replace("&amp;", "&")
+    assert "sort=oldest" in following and "population=a" in following and "page=2" in following
+    assert following.endswith("#polls")
+    assert client.get("/questions/trump-approval?page=x").status_code == 400

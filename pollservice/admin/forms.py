@@ -42,7 +42,12 @@ class PollForm(FlaskForm):
     """The poll form: the question, then one field per editable field of ``POLL_FIELDS``
     (added below, in the table's order), then one percent field per answer choice."""
 
-    question = SelectField("Question", validators=[DataRequired()])
+    # A text field with suggestions (``/admin/questions/suggest``), not a select of every
+    # question; the typed slug or title is checked on the server.
+    question = StringField("Question",
+                           validators=[DataRequired(message="Enter the question's slug or title.")],
+                           description="Type a few words of the question, then pick one of the suggestions "
+                                       "(its slug or its exact title).")
 
     choice_field_names: list[tuple[str, str]] = []
 
@@ -77,7 +82,7 @@ for _field in EDITABLE_FIELDS:
 PollForm.submit = SubmitField("Save poll")
 
 
-def poll_form_for(chosen: Question, questions: list[Question], **kwargs) -> PollForm:
+def poll_form_for(chosen: Question, **kwargs) -> PollForm:
     """A ``PollForm`` with one percent field per answer choice of the ``chosen`` question."""
 
     class QuestionPollForm(PollForm):
@@ -97,9 +102,7 @@ def poll_form_for(chosen: Question, questions: list[Question], **kwargs) -> Poll
         )
         names.append((field_name, choice.name))
     QuestionPollForm.choice_field_names = names
-    form = QuestionPollForm(**kwargs)
-    form.question.choices = [SelectChoice(q.slug, q.title) for q in questions]
-    return form
+    return QuestionPollForm(**kwargs)
 
 
 def poll_form_data(poll: Poll) -> dict:

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..domain.errors import ServiceError
+from ..models import Question
 from ..services.polls import (
     POLL_STATUSES,
     add_poll,
@@ -17,7 +18,8 @@ from ..services.polls import (
     update_poll,
     validate_poll,
 )
-from ..services.questions import get_question, list_questions
+from ..services.questions import latest_question, question_by_slug_or_title
+from ..web.query import parse_page
 from .auth import safe_next
 from .blueprint import bp
 from .forms import ActionForm, attach_errors, poll_form_data, poll_form_for
@@ -46,39 +48,56 @@ def home():
 @login_required
 def polls():
     text = request.args.get("q", "").strip()
-    question = request.args.get("question", "").strip()
+    typed = request.args.get("question", "").strip()
     status = request.args.get("status", "active")
     if status not in POLL_STATUSES:
         status = "active"
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    found, total = search_polls(text, question or None, status, limit=PAGE_SIZE,
-                                offset=(page - 1) * PAGE_SIZE)
+    page = parse_page(request.args.get("page"))
+    question = question_by_slug_or_title(typed) if typed else None
+    problem = NO_SUCH_QUESTION if typed and not question else ""
+    found, total = search_polls(text, question.slug if question else None, status, limit=PAGE_SIZE,
+                                offset=(page - 1) * PAGE_SIZE) if not problem else ([], 0)
     return render_template(
         "admin/polls.html", polls=found, total=total, page=page, pages=max(-(-total // PAGE_SIZE), 1),
-        text=text, question=question, status=status, questions=list_questions(),
+        text=text, question=question.slug if question else typed, question_error=problem, status=status,
         action_form=ActionForm(),
     )
+
+
+NO_SUCH_QUESTION = "No question has this slug or title; type a few words and pick one of the suggestions."
+
+
+def chosen_question() -> tuple[Question | None, str]:
+    """The question the poll form is for: the typed slug or title, else the one its fields
+    were drawn for, else the most recently polled; and the problem with what was typed."""
+    typed = (request.form.get("question") or request.args.get("question") or "").strip()
+    question = question_by_slug_or_title(typed) if typed else None
+    if question is not None:
+        return question, ""
+    drawn = request.form.get("drawn_for", "")
+    fallback = (question_by_slug_or_title(drawn) if drawn else None) or latest_question()
+    return fallback, NO_SUCH_QUESTION if typed else ""
 
 
 @bp.route("/polls/new", methods=["GET", "POST"])
 @login_required
 def new_poll():
-    questions = list_questions()
-    if not questions:
+    question, problem = chosen_question()
+    if question is None:
         flash("Create a question first.", "error")
         return redirect(url_for("admin.new_question"))
-    slug = request.form.get("question") or request.args.get("question") or questions[0].slug
-    question = get_question(slug)
-    form = poll_form_for(question, questions, question=question.slug)
-    # A question switch only redraws: the "Show fields" button, the select's change, or a
-    # form whose percent fields were drawn for another question (the select changed
-    # without JavaScript and "Save" pressed): their percents belong to other choices.
+    form = poll_form_for(question, question=question.slug)
+    if problem:
+        form.question.errors = [problem]
+    # A question switch only redraws: the "Show fields" button, or a form whose percent
+    # fields were drawn for another question (the question changed without JavaScript and
+    # "Save" pressed): their percents belong to other choices.
     drawn_for = request.form.get("drawn_for", question.slug)
     if drawn_for != question.slug:
         for _name, field in form.choice_fields():
             field.data, field.raw_data = None, []
         flash("These are the new question's answer fields: enter its percents, then save.", "info")
-    switching = "switch_question" in request.form or drawn_for != question.slug
+    switching = "switch_question" in request.form or drawn_for != question.slug or bool(problem)
     if request.method == "POST" and not switching and checked(form, question):
         try:
             poll = add_poll(question.slug, form_values(form), source="form", actor=actor())
@@ -87,6 +106,8 @@ def new_poll():
         else:
             flash(f"{poll_label(poll)} saved.", "success")
             return redirect(url_for("web.question", slug=question.slug) + f"#poll-{poll.id}")
+    if problem:
+        form.question.errors = [problem]  # validate() cleared it
     return render_template(
         "admin/poll_form.html", form=form, question=question, pollsters=list_pollster_names(),
         poll=None,
@@ -99,7 +120,7 @@ def edit_poll(poll_id: int):
     poll = get_poll(poll_id)
     question = poll.question
     data = {} if request.method == "POST" else poll_form_data(poll)
-    form = poll_form_for(question, [question], data=data)
+    form = poll_form_for(question, data=data)
     del form.question  # a poll stays with its question
     if request.method == "POST" and checked(form, question):
         try:

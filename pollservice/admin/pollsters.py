@@ -16,20 +16,31 @@ from ..services.pollster_identity import (
     remove_alias,
     resolve_pollsters,
 )
-from ..services.pollsters import add_pollster, get_pollster, list_pollsters, rename_pollster
+from ..services.pollsters import (
+    add_pollster,
+    get_pollster,
+    list_pollsters,
+    page_of_pollsters,
+    rename_pollster,
+)
+from ..web.query import parse_page
 from .blueprint import bp
 from .forms import ActionForm, AliasForm, MergeForm, PollsterForm, attach_errors
 from .polls import actor
 
 MERGE_CANDIDATES = 20  # search results offered on the merge page
 
+PAGE_SIZE = 50
+
 
 @bp.get("/pollsters")
 @login_required
 def pollsters():
-    text = request.args.get("q", "").strip()
-    return render_template("admin/pollsters.html", pollsters=list_pollsters(text), text=text,
-                           form=PollsterForm(formdata=None))
+    text = request.args.get("q", "").strip()[:200]
+    page = parse_page(request.args.get("page"))
+    found, total = page_of_pollsters(text, page, PAGE_SIZE)
+    return render_template("admin/pollsters.html", pollsters=found, total=total, text=text, page=page,
+                           pages=max(-(-total // PAGE_SIZE), 1), form=PollsterForm(formdata=None))
 
 
 @bp.route("/pollsters/new", methods=["GET", "POST"])

@@ -2,27 +2,42 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from ..domain.errors import ServiceError
 from ..services.questions import (
     ChoiceEdit,
     add_question,
+    find_questions,
     get_question,
-    list_questions,
-    poll_counts,
     result_counts,
+    suggest_questions,
     update_question,
 )
+from ..web.query import parse_page
 from .blueprint import bp
 from .forms import QuestionEditForm, QuestionForm, attach_errors
+
+PAGE_SIZE = 50
 
 
 @bp.get("/questions")
 @login_required
 def questions():
-    return render_template("admin/questions.html", questions=list_questions(), counts=poll_counts())
+    text = request.args.get("q", "").strip()[:200]
+    page = parse_page(request.args.get("page"))
+    found, total = find_questions(text, page, PAGE_SIZE)
+    return render_template("admin/questions.html", questions=found, total=total, text=text, page=page,
+                           pages=max(-(-total // PAGE_SIZE), 1))
+
+
+@bp.get("/questions/suggest")
+@login_required
+def suggest_questions_json():
+    """Up to 10 questions matching ``q`` as JSON: what the poll form's question field suggests."""
+    text = request.args.get("q", "").strip()[:200]
+    return jsonify([{"slug": q.slug, "title": q.title} for q in suggest_questions(text)])
 
 
 @bp.route("/questions/new", methods=["GET", "POST"])

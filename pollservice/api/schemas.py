@@ -5,9 +5,10 @@ returns. The poll's own schemas are made from its field table (``domain.schemas`
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from ..domain.schemas import POPULATION, PollInputSchema, PollPatchSchema, PollSchema
+from ..domain.vocabulary import OFFICES, STAGES, geography_code
 from ..stats import DEFAULT_METHOD, METHODS
 
 __all__ = ["PollInputSchema", "PollPatchSchema", "PollSchema"]  # the poll's, made from its fields
@@ -238,3 +239,82 @@ class RaceDetailSchema(Schema):
                              metadata={"description": "the main question's candidates"})
     result = fields.Nested(RaceResultSchema, required=True, allow_none=True, metadata={
         "description": "once known: the result beside the final pre-election average"})
+
+
+# --- races, search, pollsters ---------------------------------------------------------
+
+class GeographyField(fields.String):
+    """A place as the vocabulary codes it: ``US``, ``PA``, ``PA-07``, ``GB``; names
+    (``Pennsylvania``) are read too."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        code = geography_code(text)
+        if not code:
+            raise ValidationError("must be a place: US, a state (PA or Pennsylvania), a district (PA-07) "
+                                  "or a country code")
+        return code
+
+
+class RaceListArgs(QueryArgs):
+    cycle = fields.Integer(load_default=None, validate=validate.Range(1789, 2200),
+                           metadata={"description": "election year, e.g. 2020"})
+    office = fields.String(load_default=None, validate=validate.OneOf(list(OFFICES)))
+    geography = GeographyField(load_default=None, metadata={
+        "description": "US, a state (PA), a district (PA-07) or a country (GB); "
+                       "a state takes in its districts"})
+    stage = fields.String(load_default=None, validate=validate.OneOf(list(STAGES)))
+
+
+class RaceSummarySchema(Schema):
+    slug = fields.String(required=True)
+    title = fields.String(required=True)
+    cycle = fields.Integer(required=True)
+    office = fields.String(required=True, metadata={"description": "one of " + ", ".join(OFFICES)})
+    geography = fields.String(required=True, metadata={"description": "vocabulary code: US, PA, PA-07, GB"})
+    geography_name = fields.String(required=True)
+    stage = fields.String(required=True, metadata={"description": "one of " + ", ".join(STAGES)})
+    party = fields.String(required=True, metadata={"description": "a primary's party, else empty"})
+    seat = fields.String(required=True)
+    election_date = fields.Date(required=True, allow_none=True)
+    questions = fields.List(fields.String(), required=True, metadata={"description": "its questions' slugs"})
+
+
+class SearchArgs(QueryArgs):
+    q = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                      metadata={"description": "words; every one must match, the last may be a prefix"})
+    limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+
+
+class SearchQuestionSchema(Schema):
+    slug = fields.String(required=True)
+    title = fields.String(required=True)
+    race = fields.String(required=True, allow_none=True, metadata={"description": "its race's slug"})
+    geography = fields.String(required=True, allow_none=True)
+    subject = fields.String(required=True)
+    hypothetical = fields.Boolean(required=True)
+    poll_count = fields.Integer(required=True)
+    last_poll_end = fields.Date(required=True, allow_none=True)
+
+
+class SearchSchema(Schema):
+    query = fields.String(required=True)
+    total = fields.Integer(required=True, metadata={"description": "questions matching in all"})
+    questions = fields.List(fields.Nested(SearchQuestionSchema), required=True,
+                            metadata={"description": "best first"})
+    races = fields.List(fields.Nested(RaceSummarySchema), required=True,
+                        metadata={"description": "the races of the best-ranked questions, best first"})
+
+
+class PollsterListArgs(QueryArgs):
+    q = fields.String(load_default="", validate=validate.Length(max=200),
+                      metadata={"description": "part of the name or of another spelling of it"})
+
+
+class PollsterSummarySchema(Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    fte_pollster_id = fields.Integer(required=True, allow_none=True,
+                                     metadata={"description": "FiveThirtyEight's pollster_id"})
+    aliases = fields.List(fields.String(), required=True, metadata={"description": "other spellings met"})
+    polls = fields.Integer(required=True, metadata={"description": "its polls (not deleted)"})

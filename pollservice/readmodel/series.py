@@ -165,3 +165,32 @@ class StoredSeries:
             self._remember(key, oldest, result)
             return result
         return self.compute_and_store(session, question, method, realtime)
+
+
+class StoredAverage:
+    """What a list shows of one question without fitting anything: each choice's stored
+    current average (kalman, retrospective) and whether it is for the question's data
+    version (``fresh``), an older one (``updating``: a recompute is due) or missing."""
+
+    def __init__(self, averages: dict[int, dict | None], stored_version: int | None, version: int):
+        self.averages = averages  # choice id -> {"estimate", "lower", "upper", "n_polls", "as_of"}
+        self.computed = stored_version is not None
+        self.fresh = self.computed and stored_version is not None and stored_version >= version
+
+
+def stored_averages(session: SessionArg, questions: list[Question]) -> dict[int, StoredAverage]:
+    """Question id -> its ``StoredAverage``, read for all ``questions`` in one query that
+    fetches only the ``average`` part of each stored payload (never the trend)."""
+    ids = [q.id for q in questions]
+    rows = session.execute(
+        select(ComputedSeries.question_id, ComputedSeries.choice_id, ComputedSeries.data_version,
+               ComputedSeries.payload["average"].label("average"))
+        .where(ComputedSeries.question_id.in_(ids), ComputedSeries.method == "kalman",
+               ComputedSeries.realtime.is_(False))
+    ).all() if ids else []
+    found: dict[int, dict[int, dict | None]] = {}
+    oldest: dict[int, int] = {}
+    for question_id, choice_id, version, average in rows:
+        found.setdefault(question_id, {})[choice_id] = average or None
+        oldest[question_id] = min(version, oldest.get(question_id, version))
+    return {q.id: StoredAverage(found.get(q.id, {}), oldest.get(q.id), q.data_version) for q in questions}

@@ -169,21 +169,40 @@ def _poll_filters(question: Question, pollster: str | None = None, population: s
     return conditions
 
 
+POLL_ORDERS = {
+    "newest": (Poll.end_date.desc(), Poll.start_date.desc(), Poll.id.desc()),
+    "oldest": (Poll.end_date, Poll.start_date, Poll.id),
+    "sample": (Poll.sample_size.desc().nulls_last(), Poll.end_date.desc(), Poll.id.desc()),
+    "pollster": (Pollster.name, Poll.end_date.desc(), Poll.id.desc()),
+}
+
+
 def list_polls(question: Question, pollster: str | None = None, population: str | None = None,
                start: dt.date | None = None, end: dt.date | None = None,
-               offset: int = 0, limit: int | None = None) -> list[Poll]:
-    """The question's polls, newest first (by end date, then start date), optionally
-    filtered (pollster name, population, end date range) and paged."""
+               offset: int = 0, limit: int | None = None, order: str = "newest") -> list[Poll]:
+    """The question's polls, newest first (by end date, then start date) or in another
+    ``POLL_ORDERS`` order, optionally filtered (pollster name, population, end date range)
+    and paged."""
     statement = (
         select(Poll)
         .where(*_poll_filters(question, pollster, population, start, end))
         .options(selectinload(Poll.pollster), selectinload(Poll.results).selectinload(Result.choice))
-        .order_by(Poll.end_date.desc(), Poll.start_date.desc(), Poll.id.desc())
+        .order_by(*POLL_ORDERS[order])
         .offset(offset)
     )
+    if order == "pollster":
+        statement = statement.join(Pollster, Poll.pollster_id == Pollster.id)
     if limit is not None:
         statement = statement.limit(limit)
     return list(db.session.execute(statement).scalars())
+
+
+def question_pollsters(question: Question) -> list[tuple[str, str]]:
+    """``(name, slug)`` of every pollster with a poll of this question (not deleted), by name."""
+    return [(name, slug) for name, slug in db.session.execute(
+        select(Pollster.name, Pollster.slug).where(Pollster.id.in_(
+            select(Poll.pollster_id).where(Poll.question_id == question.id, Poll.deleted_at.is_(None))))
+        .order_by(Pollster.name)).all()]
 
 
 def count_polls(question: Question, pollster: str | None = None, population: str | None = None,

@@ -17,6 +17,7 @@ from ..domain.errors import Conflict, NotFound, ValidationFailed
 from ..domain.vocabulary import PARTIES, STATUSES
 from ..extensions import db
 from ..models import Choice, Poll, Question, Result
+from ..readmodel.catalogue import search_ranked
 from .transaction import transaction
 
 MAX_TITLE = 300
@@ -51,6 +52,51 @@ def page_of_questions(page: int, per_page: int) -> tuple[list[Question], int]:
         page=page, per_page=per_page, max_per_page=None, error_out=False,
     )
     return list(pagination.items), pagination.total or 0
+
+
+def find_questions(text: str, page: int, per_page: int) -> tuple[list[Question], int]:
+    """One page of the questions matching ``text`` by full text (best first; a slug typed
+    whole comes first), or of all of them by title when ``text`` is empty; and how many
+    match in all."""
+    statement = select(Question).options(selectinload(Question.choices))
+    ranked = search_ranked(db.session, text) if text.strip() else None
+    if ranked is not None:
+        found = ranked.subquery()
+        statement = statement.join(found, found.c.question_id == Question.id).order_by(
+            (Question.slug != text.strip()), found.c.rank, Question.id)
+    elif text.strip():
+        statement = statement.where(Question.slug == text.strip())
+    else:
+        statement = statement.order_by(Question.title, Question.id)
+    pagination = db.paginate(statement, page=page, per_page=per_page, max_per_page=None, error_out=False)
+    return list(pagination.items), pagination.total or 0
+
+
+def question_by_slug_or_title(text: str) -> Question | None:
+    """The question whose slug or title (any case) is ``text``, if exactly one."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    found = db.session.scalars(
+        select(Question).where((Question.slug == text) | (func.lower(Question.title) == text.lower()))
+        .options(selectinload(Question.choices)).order_by(Question.slug != text).limit(2)).all()
+    if found and (found[0].slug == text or len(found) == 1):
+        return found[0]
+    return None
+
+
+def latest_question() -> Question | None:
+    """The most recently polled question (the poll form's default)."""
+    return db.session.scalars(
+        select(Question).options(selectinload(Question.choices))
+        .order_by(Question.last_poll_end.desc().nulls_last(), Question.id).limit(1)).first()
+
+
+def suggest_questions(text: str, limit: int = 10) -> list[Question]:
+    """The few questions best matching ``text`` (full text, the last word a prefix), for
+    the poll form's suggestions."""
+    found, _total = find_questions(text, 1, limit) if text.strip() else ([], 0)
+    return found
 
 
 def search_questions(text: str = "", region: str = "") -> list[Question]:

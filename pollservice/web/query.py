@@ -51,3 +51,17 @@ def parse_flag(value: str | None, name: str) -> bool:
     if text in ("0", "false", "no", "off"):
         return False
     raise BadRequest(f"{name} must be true or false, not {value!r}.", fields={name: "must be true or false"})
+
+
+MAX_PAGE = 100_000
+
+
+def parse_page(value: str | None) -> int:
+    """A 1-based page number; ``BadRequest`` naming ``page`` for anything else."""
+    if value is None or value.strip() == "":
+        return 1
+    text = value.strip()
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_PAGE:
+        raise BadRequest(f"page must be a whole number from 1 to {MAX_PAGE}, not {value!r}.",
+                         fields={"page": f"must be a whole number from 1 to {MAX_PAGE}"})
+    return int(text)

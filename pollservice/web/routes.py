@@ -22,18 +22,18 @@ from ..services.charts import (
     render_question_chart,
     source_line,
 )
-from ..services.polls import get_poll, list_polls
+from ..services.polls import count_polls, get_poll, list_polls, question_pollsters
 from ..services.pollster_identity import list_aliases, merged_into
 from ..services.pollsters import (
     get_pollster,
     has_published_polls,
-    list_pollsters,
+    page_of_pollster_polls,
+    page_of_pollsters,
     pollster_house_effects,
-    pollster_polls,
+    pollster_question_count,
 )
-from ..services.questions import list_regions, poll_counts, search_questions
 from .blueprint import bp
-from .query import parse_date, parse_flag, parse_method, parse_range, parse_size
+from .query import parse_date, parse_flag, parse_method, parse_page, parse_range, parse_size
 
 MIMETYPES = {"png": "image/png", "svg": "image/svg+xml"}
 # Public API files of a question, built by the import/export area.
@@ -51,38 +51,43 @@ def chart_query(method: str, start, end) -> dict[str, str]:
     return query
 
 
-@bp.get("/")
-def index():
-    text = request.args.get("q", "").strip()
-    region = request.args.get("region", "").strip()
-    counts = poll_counts()
-    questions = []
-    for q in search_questions(text, region):
-        view = question_view(q.slug, q)
-        questions.append({"question": q, "latest": averages.latest_averages(view),
-                          "change": averages.recent_change(view), "n_polls": counts.get(q.id, 0)})
-    return render_template("index.html", questions=questions, text=text, region=region,
-                           regions=list_regions())
+POLLS_PER_PAGE = 50
+POLL_SORTS = {"newest": "Newest first", "oldest": "Oldest first", "sample": "Largest sample first",
+              "pollster": "Pollster A–Z"}
+
+
+def poll_table(question) -> dict:
+    """One page of the question's poll table, filtered and sorted on the server (``pollster``
+    slug, ``population``, ``sort``, ``page``): the template's values."""
+    pollsters = question_pollsters(question)
+    by_slug = {slug: name for name, slug in pollsters}
+    # Filter only by values the selects can show; anything else is no filter, so the
+    # table never disagrees with the selects above it.
+    pollster = request.args.get("pollster", "").strip()
+    pollster = pollster if pollster in by_slug else ""
+    population = request.args.get("population", "").strip().lower()
+    population = population if population in POPULATIONS else ""
+    order = request.args.get("sort", "newest").strip().lower()
+    order = order if order in POLL_SORTS else "newest"
+    page = parse_page(request.args.get("page"))
+    filters = {"pollster": by_slug.get(pollster), "population": population or None}
+    total = count_polls(question, filters["pollster"], filters["population"])
+    pages = max(-(-total // POLLS_PER_PAGE), 1)
+    polls = list_polls(question, filters["pollster"], filters["population"], order=order,
+                       offset=(min(page, pages) - 1) * POLLS_PER_PAGE,
+                       limit=POLLS_PER_PAGE)
+    return {"polls": polls, "total_polls": total, "page": min(page, pages), "pages": pages,
+            "pollster_filter": pollster, "population_filter": population, "sort": order,
+            "sorts": POLL_SORTS, "pollster_slugs": {name: slug for name, slug in pollsters}}
 
 
 @bp.get("/questions/<slug>")
 def question(slug: str):
     method = parse_method(request.args.get("method"))
     preset = parse_range(request.args.get("range"))
-    pollster = request.args.get("pollster", "").strip()
-    population = request.args.get("population", "").strip().lower()
     view = question_view(slug)
     q = view.question
     start, end = range_dates(view, preset)
-    polls = list_polls(q)
-    # Filter only by values the selects can show; anything else is no filter, so the
-    # table never disagrees with the selects above it.
-    if pollster not in {p.pollster.slug for p in polls}:
-        pollster = ""
-    if population not in POPULATIONS:
-        population = ""
-    shown = {p.id for p in polls if (not pollster or p.pollster.slug == pollster)
-             and (not population or p.population == population)}
     return render_template(
         "question.html",
         question=q,
@@ -99,23 +104,26 @@ def question(slug: str):
         excluded=averages.current_exclusions(view, method),
         colours=choice_colours(view),
         house_effects=averages.house_effects(view),
-        polls=polls,
-        shown=shown,
-        pollster_filter=pollster,
-        population_filter=population,
-        pollster_slugs={p.pollster.name: p.pollster.slug for p in polls},
         embed_url=url_for("web.embed", slug=q.slug, _external=True,
                           **{k: v for k, v in (("method", method), ("range", preset))
                              if v not in (stats.DEFAULT_METHOD, "all")}),
         populations=POPULATIONS,
         downloads=[(label, url.format(slug=q.slug)) for label, url in DOWNLOADS],
         source=source_line(view),
+        **poll_table(q),
     )
+
+
+POLLSTERS_PER_PAGE = 50
 
 
 @bp.get("/pollsters")
 def pollsters():
-    return render_template("pollsters.html", pollsters=list_pollsters(published_only=True))
+    text = request.args.get("q", "").strip()[:200]
+    page = parse_page(request.args.get("page"))
+    found, total = page_of_pollsters(text, page, POLLSTERS_PER_PAGE, published_only=True)
+    return render_template("pollsters.html", pollsters=found, total=total, text=text, page=page,
+                           pages=max(-(-total // POLLSTERS_PER_PAGE), 1))
 
 
 @bp.get("/pollsters/<slug>")
@@ -129,13 +137,19 @@ def pollster(slug: str):
         return redirect(url_for("web.pollster", slug=survivor.slug), 301)
     if not has_published_polls(found):
         raise NotFound(f"No published poll by {found.name}.", fields={"slug": "no published poll"})
-    polls = pollster_polls(found)
+    page = parse_page(request.args.get("page"))
+    polls, total = page_of_pollster_polls(found, page, POLLS_PER_PAGE)
+    # the house effects shown are those of the questions on this page of polls
     questions = list({p.question.id: p.question for p in polls}.values())
     return render_template(
         "pollster.html",
         pollster=found,
         aliases=list_aliases(found),
         polls=polls,
+        total_polls=total,
+        question_count=pollster_question_count(found),
+        page=page,
+        pages=max(-(-total // POLLS_PER_PAGE), 1),
         questions=questions,
         house_effects=pollster_house_effects(found, questions),
         populations=POPULATIONS,

@@ -1,0 +1,65 @@
+"""Read endpoints for browsing at scale: races (filtered, paginated), ranked search over
+questions and races, and pollsters with their aliases."""
+
+from __future__ import annotations
+
+from ..domain.vocabulary import geography_name
+from ..services import browse
+from ..services.pollsters import page_of_pollsters
+from .blueprint import bp
+from .schemas import (
+    PollsterListArgs,
+    PollsterSummarySchema,
+    RaceListArgs,
+    RaceSummarySchema,
+    SearchArgs,
+    SearchSchema,
+)
+
+
+def race_summary(race, questions=None) -> dict:
+    return {"slug": race.slug, "title": race.title, "cycle": race.cycle, "office": race.office,
+            "geography": race.geography, "geography_name": geography_name(race.geography),
+            "stage": race.stage, "party": race.party, "seat": race.seat,
+            "election_date": race.election_date,
+            "questions": questions if questions is not None else [q.slug for q in race.questions]}
+
+
+@bp.get("/races")
+@bp.arguments(RaceListArgs, location="query", as_kwargs=True, error_status_code=400)
+@bp.response(200, RaceSummarySchema(many=True))
+@bp.paginate(page_size=100, max_page_size=1000)
+def races(pagination_parameters, cycle=None, office=None, geography=None, stage=None):
+    """Races, newest cycle first, national before the states; filter by cycle, office,
+    place and stage."""
+    filters = browse.RaceFilters(cycle, office, geography, stage)
+    rows, pagination_parameters.item_count = browse.page_of_races(
+        filters, pagination_parameters.page, pagination_parameters.page_size)
+    return [race_summary(row.race, row.question_slugs) for row in rows]
+
+
+@bp.get("/search")
+@bp.arguments(SearchArgs, location="query", as_kwargs=True, error_status_code=400)
+@bp.response(200, SearchSchema)
+def search(q: str, limit: int):
+    """Questions and races matching the words of ``q``, best first (full-text relevance,
+    then the race as run, the recent and much-polled question)."""
+    found, total = browse.search(q, 1, limit)
+    questions = [{"slug": x.slug, "title": x.title, "race": x.race.slug if x.race else None,
+                  "geography": x.geography, "subject": x.subject, "hypothetical": x.hypothetical,
+                  "poll_count": x.poll_count, "last_poll_end": x.last_poll_end} for x in found]
+    return {"query": q, "total": total, "questions": questions,
+            "races": [race_summary(race) for race in browse.search_races(q, limit)]}
+
+
+@bp.get("/pollsters")
+@bp.arguments(PollsterListArgs, location="query", as_kwargs=True, error_status_code=400)
+@bp.response(200, PollsterSummarySchema(many=True))
+@bp.paginate(page_size=100, max_page_size=1000)
+def pollsters(pagination_parameters, q: str = ""):
+    """Pollsters by name with their other spellings and number of polls; ``q`` searches
+    names and aliases."""
+    found, pagination_parameters.item_count = page_of_pollsters(
+        q, pagination_parameters.page, pagination_parameters.page_size)
+    return [{"slug": p.slug, "name": p.name, "fte_pollster_id": p.fte_pollster_id,
+             "aliases": [a.name for a in p.aliases if a.name != p.name], "polls": n} for p, n in found]
