@@ -49,6 +49,12 @@ def pollster_slug(name: str) -> str:
     return slugify(name, max_length=120)
 
 
+def pollster_alias_key(name: str) -> str:
+    """A spelling of a pollster's name normalised for lookup (``PollsterAlias.key``): case,
+    accents and punctuation do not matter ("Siena College" = "siena college.")."""
+    return slugify(name or "", max_length=200)
+
+
 def parse_date(value: Any) -> dt.date:
     """An ISO date (``YYYY-MM-DD``) or a ``date``; raises ``ValueError`` otherwise."""
     if isinstance(value, dt.datetime):
