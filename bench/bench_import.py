@@ -1,131 +1,139 @@
-"""Time ``import-polls`` on a real 538 poll list: seconds, rows/s and peak memory.
+"""Import every real poll file users hold into one fresh instance, and print what each
+file took: rows, added, merged (updated + unchanged), warnings, seconds (reading and
+planning, writing, the commit, the recomputation of the stored averages) and the process's
+peak memory (``ru_maxrss``, which includes the interpreter and the libraries: the baseline
+is printed first).
 
-By default the file is pair A's Trump approval poll list (15,995 rows, snapshot 10/31/2020;
-see ``shared/data/SOURCES.md``), found in ``../shared/data`` next to the repository.
-The import runs through the service the CLI uses (``read_text`` + ``import_text``) into a
-fresh SQLite database built by the Alembic migrations in a temporary folder, so the time
-includes reading, validation, the bulk writes, the commit and the recomputation of the
-touched questions' stored averages. A second import of the same file must add nothing.
+The files (``../shared/data``, see its SOURCES.md): 538's polls page (president, generic
+ballot, presidential approval), two approval poll lists, raw-polls.csv of the pollster
+ratings, the impeachment polls, and The Economist's 2008-2016 presidential polls. They
+import through the service the CLI uses (``read_text`` + ``import_text``), into a fresh
+SQLite file built by the Alembic migrations in a temporary folder, and, with ``--postgres
+URL``, into that PostgreSQL database, whose public schema is DROPPED and rebuilt first
+(give it a database of its own). Then the store's counts are printed.
 
-Peak memory is reported twice: the process's peak resident set size (``ru_maxrss``, which
-includes the interpreter and the imported libraries: the baseline is printed too) and the
-``tracemalloc`` peak of Python allocations during one import. ``tracemalloc`` slows Python
-down several times, so it is measured on a third import into another fresh database,
-whose time is not the benchmark's.
+``--defer-averages`` imports as ``import-polls --defer-averages`` does: the stored averages
+are not recomputed at each commit but on first read.
 
-    .venv/bin/python bench/bench_import.py [FILE] [--format auto] [--no-tracemalloc]
+    .venv/bin/python bench/bench_import.py [--postgres URL] [--defer-averages] [--repeat]
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import os
-import resource
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-DEFAULT_FILE = (REPO.parent / "shared" / "data" / "fivethirtyeight-thirdparty-copies"
-                / "dskinnion-Gov1347_Blog" / "approval_polllist.csv")
+DATA = REPO.parent / "shared" / "data"
 os.environ.setdefault("MPLCONFIGDIR", str(REPO / "instance" / "matplotlib"))
 
+import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from pollservice import create_app  # noqa: E402
 from pollservice.extensions import db  # noqa: E402
-from pollservice.services.imports import import_text, read_text  # noqa: E402
-from pollservice.services.imports.rows import ImportSummary  # noqa: E402
+from pollservice.models import Poll, Pollster, PollsterAlias, Question, Race, RaceResult  # noqa: E402
+from pollservice.services.imports import import_text, peak_rss_mb, read_text  # noqa: E402
+
+FILES = [
+    "fivethirtyeight-polls-mirror/president_polls.csv",
+    "fivethirtyeight-polls-mirror/generic_ballot_polls.csv",
+    "fivethirtyeight-polls-mirror/president_approval_polls.csv",
+    "fivethirtyeight-thirdparty-copies/dskinnion-Gov1347_Blog/approval_polllist.csv",
+    "fivethirtyeight-thirdparty-copies/OGMasonC-My_Website/approval_polllist.csv",
+    "fivethirtyeight/pollster-ratings/2023/raw-polls.csv",
+    "fivethirtyeight/impeachment-polls/impeachment_polls.csv",
+    "economist-us-potus-model/data/all_polls.csv",
+    "economist-us-potus-model/data/all_polls_2012.csv",
+    "economist-us-potus-model/data/all_polls_2008.csv",
+]
 
 
-def peak_rss_mb() -> float:
-    """The process's peak resident set size so far (Linux reports KiB, macOS bytes)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-
-
-def count_records(path: Path) -> int:
-    """CSV records without the header (a quoted field's newlines count once)."""
-    with path.open(newline="", encoding="utf-8-sig") as stream:
-        return sum(1 for _record in csv.reader(stream)) - 1
-
-
-def fresh_app(folder: Path):
-    """An app on a new SQLite file in ``folder``, migrated to the head revision."""
-    folder.mkdir(parents=True, exist_ok=True)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
-                      "SECRET_KEY": "bench-only-secret", "TESTING": True})
+def fresh_app(url: str, folder: Path):
+    """An app on ``url``, migrated from nothing to the head revision."""
+    if url.startswith("postgresql"):
+        engine = sa.create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-only-secret",
+                      "TESTING": True})
     app.instance_path = str(folder)
     with app.app_context():
         upgrade()
     return app
 
 
-def run_import(app, path: Path, fmt: str) -> tuple[ImportSummary, float]:
-    """One import as ``flask import-polls FILE`` does it, and its wall-clock seconds."""
+def import_all(app, defer: bool) -> float:
+    header = (f"{'file':<28} {'rows':>6} {'added':>6} {'merged':>6} {'warn':>5} {'s':>6} "
+              f"{'read+plan':>9} {'write':>6} {'commit':>6} {'averages':>8} {'peak MB':>7}")
+    print(header)
+    total = 0.0
+    for name in FILES:
+        path = DATA / name
+        with app.app_context():
+            started = time.perf_counter()
+            summary = import_text(read_text(path), path.name, actor=f"import:{path.name}",
+                                  defer=defer)
+            seconds = time.perf_counter() - started
+            db.session.remove()
+        total += seconds
+        t = summary.timings
+        label = f"{path.parent.name[:10]}/{path.name}"[-28:]
+        print(f"{label:<28} {summary.rows:>6} {summary.added:>6} {summary.merged:>6} "
+              f"{len(summary.warnings):>5} {seconds:>6.1f} {t.get('read', 0) + t.get('plan', 0):>9.1f} "
+              f"{t.get('write', 0):>6.1f} {t.get('commit', 0):>6.1f} "
+              f"{t.get('recompute_averages', 0):>8.1f} {summary.peak_memory_mb:>7.0f}")
+        for warning in summary.warnings[:3]:
+            print(f"    warning line {warning.line}: {warning.field}: {warning.message[:90]}")
+    print(f"whole import: {total:.1f} s")
+    return total
+
+
+def counts(app) -> None:
     with app.app_context():
-        started = time.perf_counter()
-        summary = import_text(read_text(path), path.name, fmt, actor=f"import:{path.name}")
-        seconds = time.perf_counter() - started
+        def count(model, *where):
+            statement = sa.select(sa.func.count()).select_from(model).where(*where)
+            return db.session.execute(statement).scalar_one()
+        print(f"store: {count(Question)} questions ({count(Question, Question.race_id.is_not(None))} "
+              f"of races, {count(Question, Question.hypothetical.is_(True))} hypothetical), "
+              f"{count(Race)} races ({count(RaceResult)} results), {count(Pollster)} pollsters "
+              f"({count(PollsterAlias)} aliases), {count(Poll)} polls "
+              f"({count(Poll, Poll.counted.is_(False))} not counted)")
         db.session.remove()
-    return summary, seconds
-
-
-def describe(summary: ImportSummary) -> str:
-    return (f"added {summary.added}, updated {summary.updated}, unchanged {summary.unchanged}, "
-            f"rejected {summary.rejected}, skipped {sum(summary.skipped.values())}")
-
-
-def phases(summary: ImportSummary) -> str:
-    return ", ".join(f"{name} {seconds:.2f}" for name, seconds in summary.timings.items())
+        db.engine.dispose()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("file", nargs="?", type=Path, default=DEFAULT_FILE,
-                        help=f"poll file to import (default: {DEFAULT_FILE})")
-    parser.add_argument("--format", default="auto", help="import format (default: auto)")
-    parser.add_argument("--no-tracemalloc", action="store_true",
-                        help="skip the third, traced import")
+    parser.add_argument("--postgres", metavar="URL", help="also import into this PostgreSQL "
+                        "database (its public schema is dropped first)")
+    parser.add_argument("--defer-averages", action="store_true")
+    parser.add_argument("--repeat", action="store_true",
+                        help="import everything a second time (must add nothing)")
     args = parser.parse_args()
-    if not args.file.is_file():
-        parser.error(f"{args.file} not found; pass the poll list's path")
-
-    rows = count_records(args.file)
-    print(f"file: {args.file} ({args.file.stat().st_size:,} bytes, {rows:,} rows)")
+    missing = [name for name in FILES if not (DATA / name).is_file()]
+    if missing:
+        parser.error(f"not found under {DATA}: {', '.join(missing)}")
+    print(f"peak RSS before any import: {peak_rss_mb():.0f} MB")
     with tempfile.TemporaryDirectory(prefix="bench-import-") as temp:
-        app = fresh_app(Path(temp) / "first")
-        baseline = peak_rss_mb()
-        summary, seconds = run_import(app, args.file, args.format)
-        first_rss = peak_rss_mb()
-        print(f"first import:  {rows:,} rows in {seconds:.2f} s = {rows / seconds:,.0f} rows/s; "
-              f"{describe(summary)}")
-        print(f"  phases (s): {phases(summary)}")
-        print(f"  peak RSS {first_rss:.0f} MB (before the import: {baseline:.0f} MB)")
-
-        again, again_seconds = run_import(app, args.file, args.format)
-        print(f"second import: {again_seconds:.2f} s = {rows / again_seconds:,.0f} rows/s; "
-              f"{describe(again)}")
-        print(f"  phases (s): {phases(again)}")
-        if again.added or again.updated:
-            print("  NOT IDEMPOTENT: the second import changed polls")
-
-        if not args.no_tracemalloc:
-            traced_app = fresh_app(Path(temp) / "traced")
-            tracemalloc.start()
-            _summary, traced_seconds = run_import(traced_app, args.file, args.format)
-            _current, traced_peak = tracemalloc.get_traced_memory()
-            tracemalloc.stop()
-            print(f"tracemalloc peak during an import: {traced_peak / 2**20:.0f} MB "
-                  f"(traced run, {traced_seconds:.2f} s, not the benchmark time)")
-        print(f"peak RSS of the whole run: {peak_rss_mb():.0f} MB")
-        for each in (app, *([] if args.no_tracemalloc else [traced_app])):
-            with each.app_context():
-                db.engine.dispose()
+        targets = [("SQLite", f"sqlite:///{Path(temp) / 'bench.sqlite3'}")]
+        if args.postgres:
+            targets.append(("PostgreSQL", args.postgres))
+        for label, url in targets:
+            print(f"\n== {label}{' (averages deferred)' if args.defer_averages else ''}")
+            app = fresh_app(url, Path(temp))
+            import_all(app, args.defer_averages)
+            if args.repeat:
+                print("-- again")
+                import_all(app, args.defer_averages)
+            counts(app)
 
 
 if __name__ == "__main__":

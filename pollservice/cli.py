@@ -79,8 +79,11 @@ def load_demo_command(if_empty: bool) -> None:
               help="Import the valid rows and list the invalid ones (default: one invalid "
                    "row rejects the whole file).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--defer-averages", is_flag=True,
+              help="Do not recompute the stored averages of the touched questions now (a bulk "
+                   "import of thousands of races): each is rebuilt when first read.")
 def import_polls_command(file: Path, fmt: str, question: str | None, dry_run: bool,
-                         skip_invalid: bool, as_json: bool) -> None:
+                         skip_invalid: bool, as_json: bool, defer_averages: bool) -> None:
     """Import polls from FILE: a canonical CSV or JSON export, or FiveThirtyEight's approval
     poll list, polls-page CSVs or raw-polls.csv (see README). Atomic: one bad row stops the
     import, reports FILE:LINE: field: message, and writes nothing. Importing the same file
@@ -106,7 +109,7 @@ def import_polls_command(file: Path, fmt: str, question: str | None, dry_run: bo
         summary = import_text(text, file.name, fmt, question, dry_run=dry_run,
                               skip_invalid=skip_invalid, actor=f"import:{file.name}",
                               wrap_rows=progress if terminal else None,
-                              on_phase=phase if terminal else None)
+                              on_phase=phase if terminal else None, defer=defer_averages)
     except ImportRejected as error:
         _echo_problems(file, error.problems)
         if as_json:
@@ -116,6 +119,7 @@ def import_polls_command(file: Path, fmt: str, question: str | None, dry_run: bo
         message = f"{len(error.problems)} problem(s) in {file}; nothing was imported."
         raise click.ClickException(message) from None
     _echo_problems(file, summary.problems)
+    _echo_problems(file, summary.warnings, "warning: ")
     would_fail = bool(dry_run and summary.problems and not skip_invalid)
     if as_json:
         click.echo(json.dumps({**summary.as_dict(), "imported": not dry_run}))
@@ -125,20 +129,33 @@ def import_polls_command(file: Path, fmt: str, question: str | None, dry_run: bo
         sys.exit(1)
 
 
-def _echo_problems(file: Path, problems) -> None:
+def _echo_problems(file: Path, problems, kind: str = "") -> None:
     for problem in problems:
         where = f" [{problem.ref}]" if problem.ref else ""
-        click.echo(f"{file}:{problem.line}: {problem.field}: {problem.message}{where}", err=True)
+        click.echo(f"{file}:{problem.line}: {kind}{problem.field}: {problem.message}{where}",
+                   err=True)
 
 
 def _import_report(summary, would_fail: bool) -> str:
-    lines = [_summary_line(summary.as_dict())]
+    lines = [_summary_line(summary.as_dict()),
+             f"  {summary.rows} rows: {summary.added} added, {summary.merged} merged "
+             f"({summary.updated} updated, {summary.unchanged} unchanged), "
+             f"{len(summary.warnings)} warnings; {summary.seconds:.1f} s, "
+             f"peak memory {summary.peak_memory_mb:.0f} MB"
+             + (" (" + ", ".join(f"{k} {v:.1f} s" for k, v in summary.timings.items()) + ")"
+                if summary.timings else "")]
+    if summary.created_races:
+        lines.append(f"  new races: {len(summary.created_races)}")
     for reason, count in summary.skipped.most_common():
         lines.append(f"  skipped {count}: {reason}")
     if summary.created_questions:
-        lines.append("  new questions: " + ", ".join(summary.created_questions))
+        created = summary.created_questions
+        lines.append("  new questions: " + ", ".join(created[:20])
+                     + (f" and {len(created) - 20} more" if len(created) > 20 else ""))
     if summary.questions:
-        lines.append("  questions changed: " + ", ".join(sorted(summary.questions)))
+        changed = sorted(summary.questions)
+        lines.append("  questions changed: " + ", ".join(changed[:20])
+                     + (f" and {len(changed) - 20} more" if len(changed) > 20 else ""))
     if summary.dry_run:
         lines.append("Dry run: nothing was written."
                      + (" The import would fail: fix the rows above or use --skip-invalid."

@@ -49,6 +49,9 @@ def stored_polls(app, slug: str) -> dict[str, dict]:
             "notes": poll.notes, "source": poll.source,
             "election_date": poll.election_date.isoformat() if poll.election_date else None,
             "deleted": poll.deleted_at is not None,
+            "counted": poll.counted, "version_group": poll.version_group,
+            "tracking": poll.tracking,
+            "published_on": poll.published_on.isoformat() if poll.published_on else None,
             "results": {names[r.choice_id]: r.pct for r in poll.results},
             "actual": {names[r.choice_id]: r.actual_pct for r in poll.results
                        if r.actual_pct is not None},

@@ -28,14 +28,15 @@ from import_support import (
 from sqlalchemy import select
 
 from pollservice.extensions import db
-from pollservice.models import Question
+from pollservice.models import Question, Race
 from pollservice.readmodel.series import StoredSeries
 from pollservice.services.imports import formats
 from pollservice.services.polls import delete_poll
 
 SUMMARY_KEYS = {"file", "format", "dry_run", "added", "updated", "unchanged", "rejected",
                 "skipped", "skipped_reasons", "questions", "created_questions", "problems",
-                "imported"}
+                "imported", "rows", "merged", "warnings", "created_races", "seconds",
+                "peak_memory_mb", "timings"}
 CANONICAL_HEADER = ("question,question_title,question_region,pollster,start_date,end_date,"
                     "sample_size,population,source,source_id,Support,Oppose\n")
 CANONICAL_GOOD = "texit,Should Texas leave?,Texas,Good Pollster,2017-05-01,2017-05-03,800,a,csv,g1,30,60\n"
@@ -64,8 +65,8 @@ def test_canonical_csv_and_json_are_detected():
 
 @pytest.mark.parametrize("name, fmt, slug, added", [
     ("fte_approval_biden.csv", "fte-approval", "biden-approval", 12),
-    ("fte_president_polls.csv", "fte-polls", "2020-president-general-national", 2),
-    ("fte_raw_polls.csv", "fte-raw-polls", "2018-sen-g-az", 12),
+    ("fte_president_polls.csv", "fte-polls", "2020-president-us", 4),
+    ("fte_raw_polls.csv", "fte-raw-polls", "2018-senate-az", 12),
 ])
 def test_a_named_format_imports_like_the_detected_one(app, runner, name, fmt, slug, added):
     summary = import_json(runner, DATA / name, "--format", fmt)
@@ -87,33 +88,35 @@ def test_a_file_in_no_known_format_is_rejected_at_line_1(app, runner, tmp_path):
     path.write_text("name,colour\nx,red\n")
     result = run_import(runner, path)
     assert result.exit_code == 1
-    assert f"{path}:1: header: is not one of the formats pollservice reads" in result.output
+    assert f"{path}:1: header: is in no format pollservice reads; the header read: " in result.output
 
 
 # ------------------------------------------------------------------------ fte-approval
 
 
-def test_fte_approval_imports_only_all_polls_one_version_per_poll(app, runner):
+def test_fte_approval_imports_each_538_question_once_and_counts_one_version_per_poll(app, runner):
     summary = import_json(runner, TRUMP_2020)
-    assert (summary["added"], summary["skipped"], summary["created_questions"]) == (25, 8, ["trump-approval"])
+    assert (summary["added"], summary["skipped"], summary["created_questions"]) == (27, 6, ["trump-approval"])
     assert summary["skipped_reasons"] == {
-        "subgroup 'Adults': only 'All polls' is imported (one version per poll)": 4,
-        "subgroup 'Voters': only 'All polls' is imported (one version per poll)": 4}
+        "the same 538 question again, for another subgroup (one row per question)": 6}
     polls = stored_polls(app, "trump-approval")
-    assert len(polls) == 25
+    assert len(polls) == 27
     assert choices_of(app, "trump-approval") == ["Approve", "Disapprove"]
     # Ipsos poll 49426 is in "All polls" as the adults' version (question 77599) and in
-    # "Voters" as the likely voters' (77560): only the first is stored.
-    assert "77560" not in polls and "77559" not in polls
+    # "Voters" as the likely voters' (77560): both are stored, the adults' is counted.
+    assert polls["77560"]["counted"] is False and polls["77559"]["counted"] is False
+    assert polls["77560"]["version_group"] == "fivethirtyeight:poll:49426"
     ipsos = polls["77599"]
     assert ipsos | {"id": None} == {
         "id": None, "pollster": "Ipsos", "sponsor": "", "start_date": "2017-01-20",
         "end_date": "2017-01-24", "sample_size": 1632, "population": "a", "mode": "",
         "source_url": "http://polling.reuters.com/#poll/CP3_2/", "partisan": False,
-        "internal": False, "notes": "Tracking poll", "source": "fivethirtyeight",
-        "election_date": None, "deleted": False,
+        "internal": False, "notes": "", "source": "fivethirtyeight",
+        "election_date": None, "deleted": False, "counted": True,
+        "version_group": "fivethirtyeight:poll:49426", "tracking": True,
+        "published_on": "2017-03-01",
         "results": {"Approve": 42.1, "Disapprove": 45.2}, "actual": {}}
-    assert polls["77261"]["notes"] == "" and polls["77261"]["population"] == "rv"
+    assert polls["77261"]["tracking"] is False and polls["77261"]["population"] == "rv"
     assert polls["92542"]["sample_size"] == 2203  # 538's "2202.5" (merged versions), rounded
 
 
@@ -130,10 +133,10 @@ def test_fte_approval_names_the_question_after_the_president_or_the_option(app, 
 
 
 def test_question_option_keeps_only_that_races_rows_in_other_formats(app, runner):
-    summary = import_json(runner, DATA / "fte_raw_polls.csv", "--question", "2016-pres-g-us")
+    summary = import_json(runner, DATA / "fte_raw_polls.csv", "--question", "2016-president-us")
     assert summary["added"] == 2
-    assert summary["skipped_reasons"] == {"not question 2016-pres-g-us": 28}
-    assert question_slugs(app) == {"2016-pres-g-us"}
+    assert summary["skipped_reasons"] == {"not question 2016-president-us": 28}
+    assert question_slugs(app) == {"2016-president-us"}
 
 
 # --------------------------------------------------------------------------- fte-polls
@@ -141,53 +144,62 @@ def test_question_option_keeps_only_that_races_rows_in_other_formats(app, runner
 
 def test_fte_polls_groups_538_questions_into_one_question_per_race(app, runner):
     summary = import_json(runner, DATA / "fte_president_polls.csv")
-    assert summary["added"] == 5
-    assert summary["skipped_reasons"] == {
-        "another version of the same 538 poll is imported (one version per poll)": 3,
-        "hypothetical match-up (without both nominees, Biden and Trump)": 2}
-    assert question_slugs(app) == {"2020-president-general-national",
-                                   "2020-president-general-pennsylvania",
-                                   "2020-president-general-maine-cd-2"}
-    assert choices_of(app, "2020-president-general-national") == ["Biden", "Trump"]
-    assert choices_of(app, "2020-president-general-pennsylvania") == [
-        "Biden", "Trump", "Jorgensen", "Hawkins"]
+    assert summary["added"] == 10 and summary["skipped"] == 0
+    assert summary["created_races"] == ["2020-president-us", "2020-president-pa",
+                                        "2020-president-me-02"]
+    assert question_slugs(app) == {"2020-president-us", "2020-president-pa",
+                                   "2020-president-me-02", "2020-president-pa-sanders-trump",
+                                   "2020-president-pa-o-rourke-trump"}
+    assert choices_of(app, "2020-president-us") == ["Biden", "Trump"]
+    assert choices_of(app, "2020-president-pa") == ["Biden", "Trump", "Jorgensen", "Hawkins"]
 
-    national = stored_polls(app, "2020-president-general-national")
-    # Poll 70559: registered voters (131629) preferred to adults (131994); poll 65780:
-    # likely voters (121605) preferred to registered voters (121604).
-    assert set(national) == {"131629", "121605"}
+    national = stored_polls(app, "2020-president-us")
+    # Poll 70559: registered voters (131629) counted before adults (131994); poll 65780:
+    # likely voters (121605) before registered voters (121604). Both versions are kept.
+    assert set(national) == {"131629", "131994", "121605", "121604"}
+    assert {sid for sid, poll in national.items() if poll["counted"]} == {"131629", "121605"}
+    assert national["131994"]["version_group"] == national["131629"]["version_group"]
     assert national["131629"]["sample_size"] is None
     assert national["131629"]["pollster"] == "Socioanalítica Research"
     assert national["121605"]["results"] == {"Biden": 53.0, "Trump": 47.0}
     assert national["121605"]["sponsor"] == "Harvard"
     assert national["121605"]["election_date"] == "2020-11-03"
 
-    pennsylvania = stored_polls(app, "2020-president-general-pennsylvania")
-    # Poll 68264: the version with the full field (127876) over Biden-Trump only (127878);
-    # poll 57754: Biden-Trump (93786); Sanders-Trump and O'Rourke-Trump are hypothetical.
-    assert set(pennsylvania) == {"127876", "93786"}
+    pennsylvania = stored_polls(app, "2020-president-pa")
+    # Poll 68264: the version with the full field (127876) counted before Biden-Trump only
+    # (127878); poll 57754: Biden-Trump (93786), its Sanders-Trump and O'Rourke-Trump
+    # versions are hypothetical match-ups, each in its own question of the race.
+    assert {sid for sid, poll in pennsylvania.items() if poll["counted"]} == {"127876", "93786"}
     full_field = pennsylvania["127876"]
     assert full_field["results"] == {"Biden": 50.0, "Trump": 42.0, "Jorgensen": 2.0, "Hawkins": 0.0}
     assert full_field["sponsor"] == "League of Conservation Voters | Climate Power 2020"
     assert full_field["partisan"] is True and full_field["internal"] is False
     assert (full_field["start_date"], full_field["end_date"]) == ("2020-08-13", "2020-08-19")
     assert pennsylvania["93786"]["results"] == {"Biden": 50.0, "Trump": 43.0}
+    assert choices_of(app, "2020-president-pa-sanders-trump") == ["Sanders", "Trump"]
+    with app.app_context():
+        race_of = {q.slug: (q.race.slug, q.hypothetical, q.geography) for q in
+                   db.session.execute(select(Question)).scalars()}
+    assert race_of["2020-president-pa-sanders-trump"] == ("2020-president-pa", True, "PA")
+    assert race_of["2020-president-me-02"] == ("2020-president-me-02", False, "ME-02")
 
 
-def test_fte_polls_generic_ballot_keeps_one_version_and_independents_when_asked(app, runner):
+def test_fte_polls_generic_ballot_keeps_every_version_and_independents_when_asked(app, runner):
     summary = import_json(runner, DATA / "fte_generic_ballot_polls.csv")
-    assert summary["added"] == 15 and summary["skipped"] == 7
-    assert choices_of(app, "2020-generic-ballot") == ["Democrats", "Republicans"]
-    assert choices_of(app, "2018-generic-ballot") == ["Democrats", "Republicans", "Independents"]
-    polls_2020 = stored_polls(app, "2020-generic-ballot")
-    assert len(polls_2020) == 6
-    assert "136472" not in polls_2020  # the registered voters' version of poll 72714
+    assert summary["added"] == 22 and summary["skipped"] == 0
+    assert choices_of(app, "2020-generic-ballot-us") == ["Democrats", "Republicans"]
+    assert choices_of(app, "2018-generic-ballot-us") == ["Democrats", "Republicans", "Independents"]
+    polls_2020 = stored_polls(app, "2020-generic-ballot-us")
+    counted_2020 = {sid: poll for sid, poll in polls_2020.items() if poll["counted"]}
+    assert len(counted_2020) == 6
+    assert polls_2020["136472"]["counted"] is False  # the registered voters' version of poll 72714
     assert polls_2020["136473"]["results"] == {"Democrats": 52.0, "Republicans": 42.0}
-    assert polls_2020["136282"]["notes"] == "probabilistic voting question; Tracking poll"
-    polls_2018 = stored_polls(app, "2018-generic-ballot")
+    assert polls_2020["136282"]["notes"] == "probabilistic voting question"
+    assert polls_2020["136282"]["tracking"] is True
+    polls_2018 = stored_polls(app, "2018-generic-ballot-us")
     assert polls_2018["80766"]["results"] == {"Democrats": 41.3, "Republicans": 36.8,
                                               "Independents": 5.3}
-    assert polls_2018["80766"]["population"] == "rv" and "80770" not in polls_2018
+    assert polls_2018["80766"]["population"] == "rv" and polls_2018["80770"]["counted"] is False
     assert polls_2018["80780"]["results"] == {"Democrats": 44.0, "Republicans": 43.0}
 
 
@@ -196,13 +208,20 @@ def test_fte_polls_approval_layout_prefers_adults_and_matches_the_approval_list(
     summary = import_json(runner, DATA / "fte_president_approval_polls.csv")
     # Questions 77261 and 77265 are in both files: same 538 question id, so updated in
     # place (the polls page adds sponsor and mode), not added twice.
-    assert (summary["added"], summary["updated"], summary["skipped"]) == (11, 2, 3)
+    assert (summary["added"], summary["updated"], summary["skipped"]) == (14, 2, 0)
     polls = stored_polls(app, "trump-approval")
-    assert len(polls) == 25 + 11
-    assert "139305" not in polls and polls["139304"]["population"] == "a"
+    assert len(polls) == 27 + 14
+    assert polls["139305"]["counted"] is False and polls["139304"]["population"] == "a"
+    assert polls["139304"]["counted"] is True
     assert polls["139304"]["results"] == {"Approve": 42.0, "Disapprove": 53.0}
-    assert "80616" not in polls and "77926" in polls  # two adult versions: lower id kept
+    assert polls["139304"]["published_on"] == "2021-01-20"
+    # two adults' versions: the lower question id is counted
+    assert polls["80616"]["counted"] is False and polls["77926"]["counted"] is True
     assert polls["77261"]["sponsor"] == "Politico" and polls["77261"]["mode"] == "Online"
+    with app.app_context():
+        question = db.session.execute(select(Question).where(Question.slug == "trump-approval")).scalar_one()
+        assert (question.subject, question.geography, question.race_id) == (
+            "Donald Trump approval", "US", None)
 
 
 # ----------------------------------------------------------------------- fte-raw-polls
@@ -211,22 +230,30 @@ def test_fte_polls_approval_layout_prefers_adults_and_matches_the_approval_list(
 def test_fte_raw_polls_keeps_the_actual_election_result(app, runner):
     summary = import_json(runner, DATA / "fte_raw_polls.csv")
     assert summary["added"] == 30
-    assert question_slugs(app) == {"2000-pres-g-us", "2016-pres-g-us", "2018-sen-g-az",
-                                   "2020-pres-g-pa"}
-    assert choices_of(app, "2016-pres-g-us") == ["Hillary Rodham Clinton", "Donald Trump"]
-    polls = stored_polls(app, "2016-pres-g-us")
+    assert question_slugs(app) == {"2000-president-us", "2016-president-us", "2018-senate-az",
+                                   "2020-president-pa"}
+    assert choices_of(app, "2016-president-us") == ["Clinton", "Trump"]
+    polls = stored_polls(app, "2016-president-us")
     lucid = polls["73806"]
-    assert lucid["results"] == {"Hillary Rodham Clinton": 45.0, "Donald Trump": 37.0}
-    assert lucid["actual"] == {"Hillary Rodham Clinton": 48.54, "Donald Trump": 46.43}
+    assert lucid["results"] == {"Clinton": 45.0, "Trump": 37.0}
+    assert lucid["actual"] == {"Clinton": 48.54, "Trump": 46.43}
     assert lucid["election_date"] == "2016-11-08"
     assert lucid["start_date"] == lucid["end_date"] == "2016-10-19"
     assert lucid["sponsor"] == "The Times-Picayune" and lucid["population"] == "lv"
     assert "best other candidate: 6%" in lucid["notes"]
     assert polls["76444"]["population"] == "rv"  # "among registered voters"
-    gore = stored_polls(app, "2000-pres-g-us")["121992"]
+    gore = stored_polls(app, "2000-president-us")["121992"]
     assert gore["sample_size"] is None  # 538 estimated it: unknown
-    assert gore["actual"] == {"Al Gore": 48.42, "George W. Bush": 47.9}
-    assert stored_polls(app, "2020-pres-g-pa")["133641"]["partisan"] is True
+    assert gore["actual"] == {"Gore": 48.42, "Bush": 47.9}
+    assert stored_polls(app, "2020-president-pa")["133641"]["partisan"] is True
+    with app.app_context():
+        race = db.session.execute(select(Race).where(Race.slug == "2016-president-us")).scalar_one()
+        assert (race.election_date.isoformat(), race.result_source) == ("2016-11-08", "fte_raw_polls.csv")
+        assert {(r.candidate, r.party, r.vote_share) for r in race.results} == {
+            ("Clinton", "DEM", 48.54), ("Trump", "REP", 46.43)}
+        clinton = race.questions[0].choices[0]
+        assert (clinton.name, clinton.full_name, clinton.party) == (
+            "Clinton", "Hillary Rodham Clinton", "DEM")
 
 
 # ------------------------------------------------------------ idempotence and updates
@@ -245,9 +272,10 @@ def test_a_changed_row_updates_its_poll_and_the_history_names_the_file(app, runn
     import_json(runner, TRUMP_2020)
     before = stored_polls(app, "trump-approval")
     summary = import_json(runner, TRUMP_2021)
-    assert (summary["added"], summary["updated"], summary["unchanged"]) == (2, 4, 3)
+    # the Voters version 77560 of poll 49426 is in both lists, so unchanged (not skipped)
+    assert (summary["added"], summary["updated"], summary["unchanged"]) == (2, 4, 4)
     after = stored_polls(app, "trump-approval")
-    assert len(after) == 27
+    assert len(after) == 29
     changed = after["131970"]
     assert changed["id"] == before["131970"]["id"]
     assert changed["results"] == {"Approve": 43.5, "Disapprove": 52.5}
@@ -404,7 +432,7 @@ def test_dry_run_reports_what_would_change_and_writes_nothing(app, runner, texit
 def test_dry_run_of_a_538_list_creates_no_question(app, runner):
     summary = import_json(runner, TRUMP_2020, "--dry-run")
     assert summary["dry_run"] is True and summary["imported"] is False
-    assert summary["added"] == 25 and summary["created_questions"] == ["trump-approval"]
+    assert summary["added"] == 27 and summary["created_questions"] == ["trump-approval"]
     assert store_counts(app) == dict.fromkeys(store_counts(app), 0)
 
 
@@ -420,10 +448,14 @@ def test_dry_run_of_a_bad_file_lists_the_problems_and_fails(app, runner, tmp_pat
 def test_json_summary_has_the_documented_shape(app, runner, tmp_path, texit):
     summary = import_json(runner, canonical_file(tmp_path, NEW_ROW, CANONICAL_GOOD))
     assert set(summary) == SUMMARY_KEYS
-    assert summary | {"file": None} == {
+    measured = ("seconds", "peak_memory_mb", "timings")
+    assert {k: v for k, v in summary.items() if k not in measured} | {"file": None} == {
         "file": None, "format": "canonical", "dry_run": False, "imported": True,
         "added": 1, "updated": 0, "unchanged": 1, "rejected": 0, "skipped": 0,
-        "skipped_reasons": {}, "questions": ["texit"], "created_questions": [], "problems": []}
+        "skipped_reasons": {}, "questions": ["texit"], "created_questions": [], "problems": [],
+        "rows": 2, "merged": 1, "warnings": [], "created_races": []}
+    assert summary["seconds"] > 0 and summary["peak_memory_mb"] > 0
+    assert set(summary["timings"]) == {"read", "plan", "write", "commit", "recompute_averages"}
     assert summary["file"] == "texit.csv"
 
 

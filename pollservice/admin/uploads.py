@@ -42,6 +42,8 @@ FORMAT_LABELS = {
     "fte-approval": "FiveThirtyEight approval poll list (approval_polllist.csv)",
     "fte-polls": "FiveThirtyEight polls page (president_polls.csv, ...)",
     "fte-raw-polls": "FiveThirtyEight pollster-ratings raw-polls.csv",
+    "fte-impeachment": "FiveThirtyEight impeachment polls (impeachment_polls.csv)",
+    "economist-polls": "The Economist's presidential polls 2008-2016 (all_polls.csv)",
 }
 
 
@@ -181,6 +183,8 @@ def _preview(summary: ImportSummary, meta: dict, token: str | None, *, failed: b
         failed=failed, changes=listed[:PREVIEW_ROWS], more_changes=max(len(listed) - PREVIEW_ROWS, 0),
         problems=summary.problems[:PREVIEW_ROWS * 2],
         more_problems=max(len(summary.problems) - PREVIEW_ROWS * 2, 0),
+        warnings=summary.warnings[:PREVIEW_ROWS * 2],
+        more_warnings=max(len(summary.warnings) - PREVIEW_ROWS * 2, 0),
         format_label=FORMAT_LABELS.get(summary.format, summary.format),
         confirm_form=ConfirmForm(upload=token), discard_form=DiscardForm(upload=token),
     )
@@ -217,7 +221,9 @@ def confirm_upload():
     discard_upload(token)
     flash(f"Imported {meta['filename']}: added {summary.added}, updated {summary.updated}, "
           f"unchanged {summary.unchanged}, rejected {summary.rejected}, "
-          f"skipped {sum(summary.skipped.values())}.", "success")
+          f"skipped {sum(summary.skipped.values())}, warnings {len(summary.warnings)}"
+          + "".join(f"; line {w.location}: {w.field} stored empty" for w in summary.warnings[:5])
+          + ".", "success")
     if len(summary.questions) == 1:
         return redirect(url_for("web.question", slug=next(iter(summary.questions))))
     return redirect(url_for("admin.new_upload"))

@@ -50,9 +50,9 @@ def pollster_slug(name: str) -> str:
 
 
 def pollster_alias_key(name: str) -> str:
-    """The one way a spelling of a pollster's name is normalised for lookup
-    (``PollsterAlias.key``): case, accents, punctuation and spacing do not count."""
-    return slugify(name, max_length=200)
+    """A spelling of a pollster's name normalised for lookup (``PollsterAlias.key``): case,
+    accents and punctuation do not matter ("Siena College" = "siena college.")."""
+    return slugify(name or "", max_length=200)
 
 
 def parse_date(value: Any) -> dt.date:

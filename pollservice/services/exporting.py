@@ -1,9 +1,11 @@
 """Exporting polls as the canonical CSV or JSON, each poll with its weight and house-effect
 adjustment (per choice) in the current average by one method, read from the stored fit.
 
-Deleted polls are left out (as they are from averages). Importing an export into an empty
-database gives the same questions, polls, results and sources: the importer ignores the
-weight columns, which belong to the average, not to the poll.
+Deleted polls are left out (as they are from averages), and so are the versions of a poll
+that averages do not count (``Poll.counted``: the canonical formats have no column for a
+poll's versions yet). Importing an export into an empty database gives the same questions,
+counted polls, results and sources: the importer ignores the weight columns, which belong
+to the average, not to the poll.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ def choice_weights(question: Question, method: str = WEIGHT_METHOD
 
 def export_csv(slug: str | None = None, method: str = WEIGHT_METHOD) -> str:
     """The canonical CSV of one question's polls (or all), with weight columns."""
-    items = [(q, list_polls(q)) for q in export_questions(slug)]
+    items = [(q, _exported_polls(q)) for q in export_questions(slug)]
     weights = {q.id: choice_weights(q, method) for q, _polls in items}
     return canonical_csv.write_polls(items, weights, method)
 
@@ -64,7 +66,7 @@ def export_json(slug: str | None = None, method: str = WEIGHT_METHOD) -> dict[st
             "description": question.description,
             "choices": [choice.name for choice in question.choices],
             "polls": [poll_record(poll, question.choices, weights.get(poll.id, {}), method)
-                      for poll in list_polls(question)],
+                      for poll in _exported_polls(question)],
         })
     return {
         "format": JSON_FORMAT,
@@ -73,6 +75,11 @@ def export_json(slug: str | None = None, method: str = WEIGHT_METHOD) -> dict[st
         "weights_method": method,
         "questions": questions,
     }
+
+
+def _exported_polls(question: Question) -> list[Poll]:
+    """The question's live polls, one version of each (the counted one)."""
+    return [poll for poll in list_polls(question) if poll.counted]
 
 
 def poll_record(poll: Poll, choices: list[Choice], weights: dict[str, tuple[float, float]],

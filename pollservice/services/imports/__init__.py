@@ -34,6 +34,9 @@ The package, each module importing only those above it:
 
 from __future__ import annotations
 
+import csv
+import resource
+import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -43,8 +46,10 @@ from sqlalchemy.exc import IntegrityError
 from ...domain.errors import Conflict
 from ...extensions import db
 from ...readmodel import mark_changed
+from ...readmodel.events import RECOMPUTE_SECONDS, defer_averages
 from ..transaction import transaction
 from . import formats
+from .formats.common import lines
 from .matching import Planned
 from .planner import plan_rows
 from .rows import ImportRejected, ImportRow, ImportSummary, RowProblem
@@ -65,29 +70,51 @@ def read_text(path: Path) -> str:
 def import_text(text: str, source_name: str, fmt: str = "auto", question: str | None = None,
                 *, dry_run: bool = False, skip_invalid: bool = False, actor: str = "",
                 wrap_rows: Callable[[Iterable[ImportRow], int], Iterable[ImportRow]] | None = None,
-                on_phase: Callable[[str], None] | None = None) -> ImportSummary:
+                on_phase: Callable[[str], None] | None = None,
+                defer: bool = False) -> ImportSummary:
     """Import a file's text in format ``fmt`` (``auto``: detected from its header).
 
     ``question`` names the question an approval list goes into, or keeps only that
     question's rows in other formats. ``wrap_rows(rows, total_lines)`` may wrap the row
     iterator (a progress bar). Raises ``ImportRejected`` as ``import_rows`` does, also for
-    a file whose format or header is wrong.
+    a file whose format or header is wrong. ``defer``: see ``import_rows``.
     """
     reading = formats.read(text, source_name, fmt, question)
     rows: Iterable[ImportRow] = reading.rows
     if wrap_rows is not None:
         rows = wrap_rows(rows, reading.total_lines)
-    summary = import_rows(rows, source_name, default_source=reading.default_source,
-                          actor=actor, dry_run=dry_run, skip_invalid=skip_invalid,
-                          only_question=reading.only_question, on_phase=on_phase,
-                          format_name=reading.format)
+    started = time.perf_counter()
+    try:
+        summary = import_rows(rows, source_name, default_source=reading.default_source,
+                              actor=actor, dry_run=dry_run, skip_invalid=skip_invalid,
+                              only_question=reading.only_question, on_phase=on_phase,
+                              format_name=reading.format, defer=defer)
+    except ImportRejected as error:
+        if error.summary is not None:
+            _measure(error.summary, text, reading.format, started)
+        raise
+    _measure(summary, text, reading.format, started)
     return summary
+
+
+def _measure(summary: ImportSummary, text: str, fmt: str, started: float) -> None:
+    """The file's records, the import's seconds and the process's peak memory so far."""
+    summary.seconds = time.perf_counter() - started
+    if fmt != "canonical-json":
+        summary.rows = max(sum(1 for _record in csv.reader(lines(text))) - 1, 0)
+    summary.peak_memory_mb = peak_rss_mb()
+
+
+def peak_rss_mb() -> float:
+    """The process's peak resident set size (Linux reports KiB, macOS bytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
 
 
 def import_rows(rows: Iterable[ImportRow], source_name: str, default_source: str = "csv",
                 actor: str = "", *, dry_run: bool = False, skip_invalid: bool = False,
                 only_question: str | None = None, on_phase: Callable[[str], None] | None = None,
-                format_name: str = "canonical") -> ImportSummary:
+                format_name: str = "canonical", defer: bool = False) -> ImportSummary:
     """Validate every row, then store the polls in one transaction.
 
     Parameters
@@ -107,6 +134,9 @@ def import_rows(rows: Iterable[ImportRow], source_name: str, default_source: str
         import the valid rows and report the others instead of rejecting the file.
     only_question
         import only this question's rows (the others are skipped).
+    defer
+        do not recompute the touched questions' stored averages at the commit (a bulk
+        import of thousands of questions): each is rebuilt on its first read.
 
     Returns
     -------
@@ -136,7 +166,7 @@ def import_rows(rows: Iterable[ImportRow], source_name: str, default_source: str
     except Exception:
         db.session.rollback()
         raise
-    _commit_and_recompute(summary, phase)
+    _commit_and_recompute(summary, phase, defer)
     return summary
 
 
@@ -146,6 +176,7 @@ def _read_and_plan(rows: Iterable[ImportRow], summary: ImportSummary, default_so
     """Read the rows and plan them; the summary gets the time each phase took."""
     kept = []
     for row in rows:  # rows left out on purpose are only counted (538's lists are long)
+        summary.rows += 1  # the rows given (import_text counts a file's records instead)
         if row.skip:
             summary.skipped[row.skip] += 1
         else:
@@ -166,9 +197,16 @@ def _write(plan: list[Planned], actor: str, summary: ImportSummary,
     summary.timings["write"] = time.perf_counter() - mark
 
 
-def _commit_and_recompute(summary: ImportSummary, phase: Callable[[str], None]) -> None:
-    phase("recomputing averages")
+def _commit_and_recompute(summary: ImportSummary, phase: Callable[[str], None],
+                          defer: bool) -> None:
+    phase("committing" if defer else "recomputing averages")
     mark = time.perf_counter()
+    db.session.info.pop(RECOMPUTE_SECONDS, None)
     with transaction():  # the commit bumps, recomputes and publishes each touched question once
         mark_changed(db.session, summary.question_ids)
-    summary.timings["commit_and_recompute"] = time.perf_counter() - mark
+        if defer:
+            defer_averages(db.session)
+    total = time.perf_counter() - mark
+    recompute = db.session.info.pop(RECOMPUTE_SECONDS, 0.0)
+    summary.timings["commit"] = total - recompute
+    summary.timings["recompute_averages"] = recompute

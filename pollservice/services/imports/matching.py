@@ -5,6 +5,13 @@ the same poll as an earlier row of the file is rejected.
 A poll is identified by (question, ``source``, ``source_id``); without a source id by
 question, source, pollster, field dates, population, sample size and sponsor, or by the
 ``natural_key`` the first importer stored as its source id.
+
+An update changes only what the file carries: a field the format lacks (the approval list
+has no sponsor or mode) keeps its stored value, a row that gives only some fields
+(``ImportRow.update_fields``) or some answers (``partial_results``) leaves the others.
+
+A pollster is found by 538's ``pollster_id``, then by any spelling met before
+(``PollsterAlias``), then by its slug; only then is a new one created.
 """
 
 from __future__ import annotations
@@ -15,12 +22,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ...domain.poll_fields import AUDITED_FIELDS
-from ...domain.validation import PollInput, pollster_slug
+from ...domain.poll_fields import AUDITED_FIELDS, SCALAR_FIELDS
+from ...domain.validation import PollInput, pollster_alias_key, pollster_slug
 from ...models import Question
 from ..audit import changed_values
 from .rows import ImportRow, ImportSummary, Reject, RowOutcome
-from .stored import StoredPoll, load_pollsters, load_stored_polls
+from .stored import (
+    EXTRA_DEFAULTS,
+    EXTRA_FIELDS,
+    PollsterIdentities,
+    StoredPoll,
+    load_pollster_identities,
+    load_pollsters,
+    load_stored_polls,
+)
 from .validation import MISSING, CheckedRow
 
 DELETED_REASON = "deleted in pollservice (a re-import does not bring it back)"
@@ -41,6 +56,8 @@ class Planned:
     old: dict[str, Any] | None
     stored: StoredPoll | None
     outcome: RowOutcome
+    extra: dict[str, Any]  # EXTRA_FIELDS as they are to be stored
+    pollster_fte_id: int | None = None
 
 
 def natural_key(question: str, data: PollInput) -> str:
@@ -61,7 +78,8 @@ def match_rows(checked: list[CheckedRow], summary: ImportSummary,
                reject: Reject) -> list[Planned]:
     """The rows to write, in file order; the summary counts every row's outcome."""
     question_ids = {c.question.id for c in checked if c.question.id is not None}
-    matcher = _Matcher(summary, reject, load_stored_polls(question_ids), load_pollsters())
+    matcher = _Matcher(summary, reject, load_stored_polls(question_ids), load_pollsters(),
+                       load_pollster_identities())
     planned = []
     for row in checked:
         p = matcher.match(row)
@@ -73,13 +91,14 @@ def match_rows(checked: list[CheckedRow], summary: ImportSummary,
 class _Matcher:
     def __init__(self, summary: ImportSummary, reject: Reject,
                  stored_by_question: dict[int, list[StoredPoll]],
-                 pollsters: dict[str, tuple[int, str]]):
+                 pollsters: dict[str, tuple[int, str]], identities: PollsterIdentities):
         self.summary = summary
+        self.identities = identities
         self.reject = reject
         self.pollsters = pollsters
-        slug_of_id = {pid: slug for slug, (pid, _name) in pollsters.items()}
+        self.slug_of_id = {pid: slug for slug, (pid, _name) in pollsters.items()}
         self.name_of_id = {pid: name for _slug, (pid, name) in pollsters.items()}
-        self.index = _index_stored(stored_by_question, slug_of_id)
+        self.index = _index_stored(stored_by_question, self.slug_of_id)
         self.seen: dict[tuple, ImportRow] = {}  # (question, poll key) -> first row with it
         self.slugs: dict[str, str] = {}  # pollster name -> slug
         self.new_pollsters: dict[str, str] = {}  # slug -> the first spelling the file uses
@@ -87,7 +106,7 @@ class _Matcher:
     def match(self, checked: CheckedRow) -> Planned | None:
         """What to write for this row (None when it changes nothing or is rejected)."""
         row, question, data = checked.row, checked.question, checked.data
-        slug = self._pollster_slug(data.pollster)
+        slug = self._pollster_slug(row, data.pollster)
         key = _poll_key(data, slug)
         earlier = self.seen.get((question.slug, key))
         if earlier is not None:
@@ -103,12 +122,43 @@ class _Matcher:
             outcome.action, outcome.poll_id = "skipped", stored.id
             self.summary.outcomes.append(outcome)
             return None
+        if stored is not None:
+            slug = self._keep_what_the_file_lacks(checked, stored, slug)
         return self._compare(checked, slug, stored, outcome)
 
-    def _pollster_slug(self, name: str) -> str:
-        slug = self.slugs.get(name)
+    def _pollster_slug(self, row: ImportRow, name: str) -> str:
+        """The pollster's slug: by 538 id, by a known spelling, by its own slug (new)."""
+        ids, fte_id = self.identities, row.fte_pollster_id
+        spellings = (name, *row.pollster_spellings)
+        slug = ids.by_fte_id.get(fte_id) if fte_id is not None else None
+        for spelling in spellings if slug is None else ():
+            slug = ids.by_alias_key.get(pollster_alias_key(spelling))
+            if slug is not None:
+                break
         if slug is None:
-            slug = self.slugs[name] = pollster_slug(name)
+            slug = self.slugs.get(name)
+            if slug is None:
+                slug = self.slugs[name] = pollster_slug(name)
+        if fte_id is not None and fte_id not in ids.by_fte_id and ids.fte_id_of.get(slug) is None:
+            ids.by_fte_id[fte_id] = slug  # the rest of the file finds it by its 538 id
+            ids.fte_id_of[slug] = fte_id
+        for spelling in spellings:
+            ids.by_alias_key.setdefault(pollster_alias_key(spelling), slug)
+        return slug
+
+    def _keep_what_the_file_lacks(self, checked: CheckedRow, stored: StoredPoll,
+                                  slug: str) -> str:
+        """Give the row the stored values of the fields its format does not carry (or may
+        not update); returns the pollster's slug (the stored one if the row may not change it)."""
+        row, data = checked.row, checked.data
+        allowed = row.update_fields
+        for name in SCALAR_FIELDS:
+            if name not in row.values or (allowed is not None and name not in allowed):
+                setattr(data, name, stored.values[name])
+        if allowed is not None and "election_date" not in allowed:
+            checked.election_date = MISSING
+        if allowed is not None and "pollster" not in allowed:
+            return self.slug_of_id[stored.pollster_id]
         return slug
 
     def _pollster_name(self, slug: str, name: str) -> str:
@@ -132,15 +182,20 @@ class _Matcher:
         old_results, old_date = _stored_results(question, stored)
         election_date = old_date if checked.election_date is MISSING else checked.election_date
         results = _results(data, checked.actual, old_results)
+        if checked.row.partial_results:  # the answers the file does not give are kept
+            results.update({k: v for k, v in old_results.items() if k not in results})
+        old_extra = dict(stored.extra) if stored is not None else dict(EXTRA_DEFAULTS)
+        extra = {**old_extra, **{k: v for k, v in checked.row.extra.items() if k in EXTRA_FIELDS}}
         extended = bool(election_date or old_date
                         or any(a is not None for _p, a in results.values())
                         or any(a is not None for _p, a in old_results.values()))
         new = _snapshot(self._pollster_name(slug, data.pollster), vars(data), data.source,
-                        data.source_id, results, election_date, extended, question)
+                        data.source_id, results, election_date, extended, question, extra)
         old = None
         if stored is not None:
             old = _snapshot(self.name_of_id[stored.pollster_id], stored.values, stored.source,
-                            stored.source_id, old_results, old_date, extended, question)
+                            stored.source_id, old_results, old_date, extended, question,
+                            old_extra)
             outcome.poll_id = stored.id
             if old == new:
                 summary.unchanged += 1
@@ -157,7 +212,7 @@ class _Matcher:
         summary.outcomes.append(outcome)
         summary.questions.add(question.slug)
         return Planned(checked.row, question, data, slug, election_date, results, new, old,
-                       stored, outcome)
+                       stored, outcome, extra, self.identities.fte_id_of.get(slug))
 
 
 def _index_stored(stored_by_question: dict[int, list[StoredPoll]],
@@ -208,9 +263,10 @@ def _results(data: PollInput, actual: Any, old_results: Results) -> Results:
 
 def _snapshot(pollster: str, values: Mapping[str, Any], source: str, source_id: str | None,
               results: Mapping[str, tuple[float, float | None]], election_date: dt.date | None,
-              extended: bool, question: Question) -> dict[str, Any]:
+              extended: bool, question: Question, extra: Mapping[str, Any]) -> dict[str, Any]:
     """A poll's values in the audit trail's shape (``audit.poll_snapshot``); with
-    ``election_date`` and ``actual_results`` when either side of a comparison has them."""
+    ``election_date`` and ``actual_results`` when either side of a comparison has them,
+    and the import's own fields (publication day, tracking, version group) when set."""
     snapshot: dict[str, Any] = {}
     for name in AUDITED_FIELDS:
         value: Any
@@ -229,4 +285,8 @@ def _snapshot(pollster: str, values: Mapping[str, Any], source: str, source_id: 
         snapshot["election_date"] = election_date.isoformat() if election_date else None
         snapshot["actual_results"] = {name: results[name][1] for name in order
                                       if name in results and results[name][1] is not None}
+    for name in EXTRA_FIELDS:
+        value = extra.get(name, EXTRA_DEFAULTS[name])
+        if value != EXTRA_DEFAULTS[name] and not (name == "counted" and extra.get("version_group")):
+            snapshot[name] = value.isoformat() if isinstance(value, dt.date) else value
     return snapshot

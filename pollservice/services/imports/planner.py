@@ -24,7 +24,8 @@ def plan_rows(rows: list[ImportRow], summary: ImportSummary, default_source: str
     """The polls to write for these rows; the summary receives every row's outcome and
     problems. Nothing is written, but new questions and choices are added to the session
     (and taken out again when no row uses them)."""
-    reject = Rejections(summary).reject
+    rejections = Rejections(summary)
+    reject = rejections.reject
     kept = _rows_to_plan(rows, summary, only_question)
     targets = TargetQuestions(summary, reject)
     questions = targets.resolve(kept)
@@ -36,10 +37,12 @@ def plan_rows(rows: list[ImportRow], summary: ImportSummary, default_source: str
         row_check = check_row(row, question, default_source, reject)
         if row_check is not None:
             checked.append(row_check)
+            rejections.warn(row)
     planned = match_rows(checked, summary, reject)
     targets.drop_unused(planned)
     summary.problems.sort(key=lambda p: (p.line, p.ref))
     summary.outcomes.sort(key=lambda o: (o.line, o.ref))
+    summary.warnings.sort(key=lambda p: (p.line, p.ref))
     return planned
 
 

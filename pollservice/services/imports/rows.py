@@ -7,12 +7,62 @@ nothing else in the import package.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from slugify import slugify
+
+from ...domain import vocabulary
 from ...domain.errors import ValidationFailed
+
+
+@dataclass
+class RaceSpec:
+    """The race a horse-race row belongs to, in vocabulary codes (``domain.vocabulary``):
+    found by its key (cycle, office, geography, stage, party, seat) or created. The readers
+    map a file's words ("U.S. President", "Pennsylvania", "Sen-GR") onto the codes, so a
+    race polled in two files is one race."""
+
+    cycle: int
+    office: str
+    geography: str
+    stage: str = "general"
+    party: str = ""  # a primary's party (vocabulary.PARTIES), else ""
+    seat: str = ""  # "special" for a special election, else ""
+    election_date: dt.date | None = None
+    # The result when the file knows it: candidate (as the choices name them) -> share.
+    results: dict[str, float] = field(default_factory=dict)
+    result_parties: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[int, str, str, str, str, str]:
+        return (self.cycle, self.office, self.geography, self.stage, self.party, self.seat)
+
+    @property
+    def slug(self) -> str:
+        """``2020-president-pa``, ``2020-senate-ga-special-jungle-primary``,
+        ``2020-president-ia-dem-primary``, ``2021-senate-ga-runoff``."""
+        parts = [str(self.cycle), self.office, self.geography.lower(), self.seat,
+                 self.party.lower(), "" if self.stage == "general" else self.stage]
+        return slugify("-".join(p for p in parts if p), max_length=100)
+
+    @property
+    def title(self) -> str:
+        """``2020 presidential election in Pennsylvania``, ``2021 Senate runoff in Georgia``."""
+        place = vocabulary.geography_name(self.geography)
+        office = {"president": "presidential", "generic-ballot": "generic congressional ballot",
+                  "house": "House"}.get(self.office, vocabulary.OFFICES.get(self.office, self.office))
+        party = vocabulary.PARTIES[self.party].name + " " if self.party in vocabulary.PARTIES else ""
+        stage = {"general": "election", "primary": "primary", "caucus": "caucus",
+                 "runoff": "runoff", "jungle-primary": "top-two primary"}.get(self.stage, self.stage)
+        special = "special " if self.seat == "special" else ""
+        where = "nationwide" if self.geography == vocabulary.NATIONAL else f"in {place}"
+        if self.office == "generic-ballot":
+            return f"{self.cycle} {office} ({where})"
+        return f"{self.cycle} {party}{office} {special}{stage} {where}"
 
 
 @dataclass
@@ -38,6 +88,25 @@ class ImportRow:
     ref: str = ""  # where the row is when that is not a line (JSON: questions[0].polls[3])
     columns: Mapping[str, str] | None = None  # our field name -> the file's column name
     field_lines: Mapping[str, int] | None = None  # a field found on another line (long files)
+    # The question's place in the domain: its race (a horse race) or its subject (a topic),
+    # and its geography code; a hypothetical match-up of a race is flagged.
+    race: RaceSpec | None = None
+    subject: str = ""
+    geography: str = ""
+    hypothetical: bool = False
+    # Candidates the row names: display name -> (full name, party code).
+    candidates: Mapping[str, tuple[str, str | None]] | None = None
+    # Poll fields beyond the form's: published_on (date), tracking (bool), version_group.
+    extra: dict[str, Any] = field(default_factory=dict)
+    fte_pollster_id: int | None = None
+    pollster_spellings: tuple[str, ...] = ()  # other names the file gives the same pollster
+    # The fields an update of a stored poll may change (None: every field the row carries);
+    # a format that only knows part of a poll (raw-polls' median date) leaves the rest.
+    update_fields: frozenset[str] | None = None
+    # The row gives only some of the poll's answers: an update keeps the others.
+    partial_results: bool = False
+    # Problems of optional fields: the field is stored empty and the row imported.
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -95,6 +164,17 @@ class ImportSummary:
     source_name: str = ""
     format: str = ""
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
+    warnings: list[RowProblem] = field(default_factory=list)  # optional fields stored empty
+    rows: int = 0  # the file's rows (records) read
+    races: set[int] = field(default_factory=set)  # ids of the races the import touched
+    created_races: list[str] = field(default_factory=list)
+    seconds: float = 0.0  # the whole import, reading to commit
+    peak_memory_mb: float = 0.0  # the process's peak resident set size after the import
+
+    @property
+    def merged(self) -> int:
+        """Rows that matched a stored poll (updated or unchanged)."""
+        return self.updated + self.unchanged
 
     @property
     def rejected_lines(self) -> int:
@@ -108,6 +188,11 @@ class ImportSummary:
             "skipped_reasons": dict(self.skipped.most_common()),
             "questions": sorted(self.questions), "created_questions": self.created_questions,
             "problems": [p.as_dict() for p in self.problems],
+            "rows": self.rows, "merged": self.merged,
+            "warnings": [p.as_dict() for p in self.warnings],
+            "created_races": self.created_races,
+            "seconds": round(self.seconds, 3), "peak_memory_mb": round(self.peak_memory_mb, 1),
+            "timings": {name: round(value, 3) for name, value in self.timings.items()},
         }
 
 
@@ -143,6 +228,13 @@ class Rejections:
             self.rejected_rows.add(id(row))
             self.summary.rejected += 1
             self.summary.outcomes.append(RowOutcome(row.line, row.ref, "rejected", row.question))
+
+    def warn(self, row: ImportRow) -> None:
+        """List the row's warnings (optional fields stored empty) at the file's column."""
+        for name, message in row.warnings:
+            column = (row.columns or {}).get(name, name)
+            line = (row.field_lines or {}).get(name, row.line)
+            self.summary.warnings.append(RowProblem(line, column, message, row.ref))
 
 
 # How the planner's parts report a problem: reject(row, field, message).

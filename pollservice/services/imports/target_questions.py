@@ -1,18 +1,24 @@
 """The questions an import's rows go into: found by slug, created when a file names a new
 one (and gives it a title), or given the new answers a long 538 file adds. Once the rows
-are matched, a new question or choice that no row ends up using is dropped again."""
+are matched, a new question or choice that no row ends up using is dropped again.
+
+A horse-race row names its race (``rows.RaceSpec``): the race is found by its vocabulary
+key or created, and the question belongs to it; the race takes the election day and the
+result the file gives (``result_source`` names the file). A topic row gives its subject.
+Candidates' full names and parties go to their choices where these are not yet known."""
 
 from __future__ import annotations
 
 from slugify import slugify
 
+from ...domain import vocabulary
 from ...domain.errors import ServiceError
 from ...extensions import db
-from ...models import Choice, Question
+from ...models import Choice, Question, Race, RaceResult
 from ..questions import create_question
 from .matching import Planned
-from .rows import ImportRow, ImportSummary, Reject
-from .stored import load_questions
+from .rows import ImportRow, ImportSummary, RaceSpec, Reject
+from .stored import load_questions, load_races
 
 
 class TargetQuestions:
@@ -21,14 +27,20 @@ class TargetQuestions:
         self.reject = reject
         self.new_choices: list[tuple[Question, Choice]] = []  # pending in the session
         self.new_questions: dict[str, Question] = {}
+        self.races: dict[tuple, Race] = {}
+        self.new_races: dict[tuple, Race] = {}
 
     def resolve(self, rows: list[ImportRow]) -> dict[str, Question]:
         """Slug -> question for every slug the rows name that is stored or can be created;
         the rows of the others are rejected."""
         found = load_questions({row.question for row in rows if row.question})
+        self.races = load_races({row.race.key for row in rows if row.race is not None})
         rows_of: dict[str, list[ImportRow]] = {}
         for row in rows:
-            if not row.question:
+            if not row.question and row.problems:  # the reader could not name it: say why
+                for name, message in row.problems:
+                    self.reject(row, name, message)
+            elif not row.question:
                 self.reject(row, "question", "is required")
             else:
                 rows_of.setdefault(row.question, []).append(row)
@@ -41,7 +53,63 @@ class TargetQuestions:
                 found[slug] = question
             elif any(row.extend_choices for row in its_rows):
                 self._extend(question, its_rows)
+            self._place(question, its_rows)
         return found
+
+    def _place(self, question: Question, rows: list[ImportRow]) -> None:
+        """The question's race (found or created), subject, geography and candidates."""
+        first = rows[0]
+        if first.race is not None:
+            race = self._race(first.race)
+            if question.race_id is None and question.race is None:
+                question.race = race
+            for row in rows:
+                if row.race is not None:
+                    self._race_facts(race, row.race)
+        if first.subject and not question.subject:
+            question.subject = first.subject[:200]
+        geography = first.geography or (first.race.geography if first.race else "")
+        if geography and not question.geography:
+            question.geography = geography
+        if first.hypothetical and question.id is None:
+            question.hypothetical = True
+        candidates: dict[str, tuple[str, str | None]] = {}
+        for row in rows:
+            for name, info in (row.candidates or {}).items():
+                candidates.setdefault(name.casefold(), info)
+        for choice in question.choices:
+            full_name, party = candidates.get(choice.name.casefold(), ("", None))
+            if full_name and not choice.full_name:
+                choice.full_name = full_name[:200]
+            if party and not choice.party:
+                choice.party = party
+
+    def _race(self, spec: RaceSpec) -> Race:
+        race = self.races.get(spec.key)
+        if race is None:
+            race = Race(slug=spec.slug, cycle=spec.cycle, office=spec.office,
+                        geography=spec.geography, stage=spec.stage, party=spec.party,
+                        seat=spec.seat, title=spec.title[:300], result_source="")
+            db.session.add(race)
+            self.races[spec.key] = self.new_races[spec.key] = race
+        return race
+
+    def _race_facts(self, race: Race, spec: RaceSpec) -> None:
+        """The election day and the result a file gives (a later file's result wins)."""
+        if spec.election_date is not None and race.election_date != spec.election_date:
+            race.election_date = spec.election_date
+        if not spec.results:
+            return
+        known = {result.candidate: result for result in race.results}
+        for candidate, share in spec.results.items():
+            result = known.get(candidate)
+            if result is None:
+                race.results.append(RaceResult(candidate=candidate[:120], vote_share=share,
+                                               party=spec.result_parties.get(candidate)))
+            elif result.vote_share != share:
+                result.vote_share = share
+        if race.result_source != self.summary.source_name[:300]:
+            race.result_source = self.summary.source_name[:300]
 
     def _create(self, slug: str, rows: list[ImportRow]) -> Question | None:
         if slugify(slug, max_length=120, word_boundary=True) != slug:
@@ -59,7 +127,8 @@ class TargetQuestions:
             return None
         try:
             question = create_question(titled.question_title, _choices_for(rows), slug=slug,
-                                       region=titled.question_region)
+                                       region=titled.question_region
+                                       or _region_of(titled))
         except ServiceError as error:
             for row in rows:
                 for name, message in (error.fields or {"question": error.message}).items():
@@ -74,7 +143,7 @@ class TargetQuestions:
         for name in _choices_for([row for row in rows if row.extend_choices]):
             if name.casefold() not in known and len(name) <= 120:
                 position += 1
-                choice = Choice(name=name, position=position)
+                choice = Choice(name=name, position=position, full_name="", status="running")
                 question.choices.append(choice)
                 known.add(name.casefold())
                 self.new_choices.append((question, choice))
@@ -91,7 +160,21 @@ class TargetQuestions:
             if slug in wanted:
                 self.summary.created_questions.append(question.slug)
             else:
+                if question.race is not None:
+                    question.race = None
                 db.session.expunge(question)
+        used_races = {id(p.question.race) for p in planned if p.question.race is not None}
+        for race in self.new_races.values():
+            if id(race) in used_races:
+                self.summary.created_races.append(race.slug)
+            else:
+                db.session.expunge(race)
+
+
+def _region_of(row: ImportRow) -> str:
+    """A new question's region: the name of its place."""
+    code = row.geography or (row.race.geography if row.race else "")
+    return vocabulary.geography_name(code) if code else ""
 
 
 def _choices_for(rows: list[ImportRow]) -> list[str]:

@@ -15,6 +15,11 @@ from ..polls import validate_poll
 from .rows import ImportRow, Reject
 
 MISSING = object()  # the file does not give the field (which is not the same as empty)
+# Optional fields a bad value of which does not reject the row: the field is stored empty
+# and the summary lists a warning with the line (538 has a url "0\t0\t0..." on one row).
+# Sample size is optional too but changes a poll's weight, so a bad one still rejects.
+SOFT_FIELDS = {"sponsor": "", "mode": "", "source_url": "", "notes": "", "partisan": False,
+               "internal": False}
 
 
 @dataclass
@@ -54,13 +59,31 @@ def check_row(row: ImportRow, question: Question, default_source: str,
 
 def _validated_poll(row: ImportRow, question: Question, default_source: str,
                     reported: set[str], reject: Reject) -> PollInput | None:
-    try:
-        return validate_poll(question, {"source": default_source, **row.values})
-    except ValidationFailed as error:
-        for name, message in error.fields.items():
-            if name not in reported:
-                reject(row, name, message)
-        return None
+    """The row's poll; a bad optional field (``SOFT_FIELDS``) is emptied with a warning
+    (``row.warnings``), any other bad field rejects the row."""
+    values = {"source": default_source, **row.values}
+    for _attempt in range(2):
+        try:
+            return validate_poll(question, values)
+        except ValidationFailed as error:
+            soft = {name: message for name, message in error.fields.items()
+                    if name in SOFT_FIELDS and name not in reported}
+            hard = {name: message for name, message in error.fields.items() if name not in soft}
+            if hard or not soft:
+                for name, message in hard.items():
+                    if name not in reported:
+                        reject(row, name, message)
+                return None
+            for name, message in soft.items():
+                row.warnings.append((name, f"{message}; stored empty ({_shown(values[name])})"))
+                values[name] = SOFT_FIELDS[name]
+    return None
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    """A bad value as a warning quotes it: ``repr``, shortened."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _election_date(row: ImportRow, errors: dict[str, str]) -> Any:

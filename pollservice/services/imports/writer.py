@@ -1,21 +1,25 @@
 """Writing an import's plan with bulk statements (executemany, ``INSERT ... RETURNING``):
-pollsters, polls, results and audit entries, in the session's transaction. The caller
-commits (``readmodel.events`` then bump, recompute and publish) or rolls back."""
+pollsters (with 538's id and every spelling met as an alias), polls, results and audit
+entries, in the session's transaction; then which version of each poll is counted
+(``domain.versions``). The caller commits (``readmodel.events`` then bump, recompute and
+publish) or rolls back."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 
 from ...domain.poll_fields import SCALAR_FIELDS
+from ...domain.validation import pollster_alias_key
+from ...domain.versions import version_rank
 from ...extensions import Base, db
-from ...models import AuditEntry, Poll, Pollster, Result, utcnow
+from ...models import AuditEntry, Poll, Pollster, PollsterAlias, Question, Result, utcnow
 from ..audit import changed_values
 from .matching import Planned
 from .rows import ImportSummary
-from .stored import StoredPoll, chunks
+from .stored import EXTRA_DEFAULTS, EXTRA_FIELDS, StoredPoll, chunks
 
 ChoiceIds = dict[int, dict[str, int]]  # id(question) -> choice name -> choice id
 AuditRows = list[dict[str, Any]]
@@ -49,6 +53,8 @@ def write_plan(plan: list[Planned], actor: str, summary: ImportSummary) -> None:
         audit_rows += _update_polls(updates, pollster_ids, choice_ids, actor, now)
     db.session.execute(insert(_table(AuditEntry)), audit_rows)
     summary.question_ids.update(p.question.id for p in plan)
+    _write_aliases(plan, pollster_ids, summary.source_name)
+    recount_versions({p.question.id for p in plan if p.extra.get("version_group")})
 
 
 def _insert_polls(adds: list[Planned], pollster_ids: dict[str, int], choice_ids: ChoiceIds,
@@ -58,7 +64,8 @@ def _insert_polls(adds: list[Planned], pollster_ids: dict[str, int], choice_ids:
     params = [{"question_id": p.question.id, "pollster_id": pollster_ids[p.pollster_slug],
                **{name: getattr(p.data, name) for name in SCALAR_FIELDS},
                "source": p.data.source, "source_id": p.data.source_id,
-               "election_date": p.election_date, "created_at": now} for p in adds]
+               "election_date": p.election_date, "created_at": now,
+               **{name: p.extra.get(name, EXTRA_DEFAULTS[name]) for name in EXTRA_FIELDS}} for p in adds]
     ids = db.session.execute(
         insert(poll_table).returning(poll_table.c.id, sort_by_parameter_order=True), params
     ).scalars().all()
@@ -83,11 +90,13 @@ def _update_polls(updates: list[Planned], pollster_ids: dict[str, int], choice_i
     statement = (update(poll_table).where(c.id == bindparam("b_id")).values(
         pollster_id=bindparam("b_pollster_id"), election_date=bindparam("b_election_date"),
         updated_at=bindparam("b_updated_at"),
-        **{name: bindparam("b_" + name) for name in SCALAR_FIELDS}))
+        **{name: bindparam("b_" + name) for name in (*SCALAR_FIELDS, *EXTRA_FIELDS)}))
     db.session.execute(statement, [
         {"b_id": _stored(p).id, "b_pollster_id": pollster_ids[p.pollster_slug],
          "b_election_date": p.election_date, "b_updated_at": now,
-         **{"b_" + name: getattr(p.data, name) for name in SCALAR_FIELDS}} for p in updates])
+         **{"b_" + name: getattr(p.data, name) for name in SCALAR_FIELDS},
+         **{"b_" + name: p.extra.get(name, EXTRA_DEFAULTS[name]) for name in EXTRA_FIELDS}}
+        for p in updates])
     changed: list[dict[str, Any]] = []
     added: list[dict[str, Any]] = []
     removed: list[int] = []
@@ -128,18 +137,78 @@ def _write_result_changes(changed: list[dict[str, Any]], added: list[dict[str, A
 
 
 def _pollster_ids(plan: list[Planned]) -> dict[str, int]:
-    """Pollster ids by slug, creating the pollsters the plan names for the first time."""
-    wanted: dict[str, str] = {}
+    """Pollster ids by slug, creating the pollsters the plan names for the first time
+    (with 538's pollster id when the file has it) and giving a stored pollster the 538 id
+    it lacked."""
+    wanted: dict[str, tuple[str, int | None]] = {}
     for p in plan:
-        wanted.setdefault(p.pollster_slug, p.data.pollster)
+        wanted.setdefault(p.pollster_slug, (p.data.pollster, p.pollster_fte_id))
     ids: dict[str, int] = {}
+    fte_ids: dict[str, int | None] = {}
     for chunk in chunks(sorted(wanted)):
-        ids.update((slug, pid) for pid, slug in db.session.execute(
-            select(Pollster.id, Pollster.slug).where(Pollster.slug.in_(chunk))))
-    missing = [{"slug": slug, "name": name} for slug, name in wanted.items() if slug not in ids]
+        for pid, slug, fte_id in db.session.execute(
+                select(Pollster.id, Pollster.slug, Pollster.fte_pollster_id)
+                .where(Pollster.slug.in_(chunk))):
+            ids[slug], fte_ids[slug] = pid, fte_id
+    missing = [{"slug": slug, "name": name, "fte_pollster_id": fte_id}
+               for slug, (name, fte_id) in wanted.items() if slug not in ids]
     if missing:
         db.session.execute(insert(_table(Pollster)), missing)
         for chunk in chunks([m["slug"] for m in missing]):
             ids.update((slug, pid) for pid, slug in db.session.execute(
                 select(Pollster.id, Pollster.slug).where(Pollster.slug.in_(chunk))))
+    given = [{"b_id": ids[slug], "b_fte": fte_id} for slug, (_name, fte_id) in wanted.items()
+             if fte_id is not None and slug in fte_ids and fte_ids[slug] is None]
+    if given:
+        table = _table(Pollster)
+        db.session.execute(update(table).where(table.c.id == bindparam("b_id"))
+                           .values(fte_pollster_id=bindparam("b_fte")), given)
     return ids
+
+
+def _write_aliases(plan: list[Planned], pollster_ids: dict[str, int], source: str) -> None:
+    """Every spelling of a pollster the file used becomes an alias of it (once)."""
+    spellings: dict[str, tuple[str, int]] = {}
+    for p in plan:
+        for name in (p.row.values.get("pollster") or p.data.pollster, *p.row.pollster_spellings):
+            name = str(name or "").strip()
+            key = pollster_alias_key(name)
+            if key and len(name) <= 200:
+                spellings.setdefault(key, (name, pollster_ids[p.pollster_slug]))
+    known: set[str] = set()
+    for chunk in chunks(sorted(spellings)):
+        known.update(db.session.execute(
+            select(PollsterAlias.key).where(PollsterAlias.key.in_(chunk))).scalars())
+    new = [{"pollster_id": pid, "name": name, "key": key, "source": source[:200]}
+           for key, (name, pid) in spellings.items() if key not in known]
+    if new:
+        db.session.execute(insert(_table(PollsterAlias)), new)
+
+
+def recount_versions(question_ids: set[int]) -> None:
+    """Count exactly one version of each poll per question (``domain.versions``): the
+    others keep ``counted`` false and stay stored."""
+    poll, result = _table(Poll).c, _table(Result).c
+    flips: list[dict[str, Any]] = []
+    for chunk in chunks(sorted(question_ids)):
+        answers = (select(func.count(result.id)).where(result.poll_id == poll.id)
+                   .correlate(_table(Poll)).scalar_subquery())
+        rows = db.session.execute(
+            select(poll.id, poll.question_id, poll.version_group, poll.population,
+                   poll.source_id, poll.counted, answers.label("answers"),
+                   Question.race_id.label("race_id"))
+            .join(Question, Question.id == poll.question_id)
+            .where(poll.question_id.in_(chunk), poll.version_group.is_not(None),
+                   poll.deleted_at.is_(None))).all()
+        groups: dict[tuple, list] = {}
+        for row in rows:
+            groups.setdefault((row.question_id, row.version_group), []).append(row)
+        for versions in groups.values():
+            best = min(versions, key=lambda v: version_rank(
+                v.population, v.answers, v.source_id, v.race_id is not None))
+            flips.extend({"b_id": v.id, "b_counted": v is best} for v in versions
+                         if bool(v.counted) != (v is best))
+    if flips:
+        table = _table(Poll)
+        db.session.execute(update(table).where(table.c.id == bindparam("b_id"))
+                           .values(counted=bindparam("b_counted")), flips)

@@ -9,6 +9,9 @@ a file's format is recognised from its header.
                           ``president_approval_polls.csv``, ``generic_ballot_polls.csv``)
 ``fte-raw-polls``         FiveThirtyEight's pollster-ratings polls with election results
                           (``raw-polls.csv``)
+``fte-impeachment``       FiveThirtyEight's impeachment polls (``impeachment_polls.csv``)
+``economist-polls``       The Economist's HuffPost Pollster presidential polls, 2008-2016
+                          (``all_polls.csv``, ``all_polls_2012.csv``, ``all_polls_2008.csv``)
 ========================  ===============================================================
 
 Every reader module has ``NAME``, ``DEFAULT_SOURCE``, ``QUESTION_IS_TARGET`` (whether
@@ -24,13 +27,33 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..rows import ImportRejected, ImportRow, RowProblem
-from . import canonical, canonical_json, fte_approval, fte_polls, fte_raw_polls
+from . import (
+    canonical,
+    canonical_json,
+    economist_polls,
+    fte_approval,
+    fte_impeachment,
+    fte_polls,
+    fte_raw_polls,
+)
 from .common import header_of
 
 FORMATS = {module.NAME: module for module in (canonical, canonical_json, fte_approval, fte_polls,
-                                              fte_raw_polls)}
+                                              fte_raw_polls, fte_impeachment, economist_polls)}
 # The most specific headers first: a canonical CSV accepts almost any header.
-DETECTION_ORDER = ("fte-approval", "fte-raw-polls", "fte-polls", "canonical")
+DETECTION_ORDER = ("fte-approval", "fte-raw-polls", "fte-polls", "fte-impeachment",
+                   "economist-polls", "canonical")
+# What each format's header has, for the message about a file in none of them.
+SIGNATURES = {
+    "canonical": "question, pollster, start_date, end_date, population and answer columns",
+    "canonical-json": "a JSON document from export-polls",
+    "fte-approval": "president, subgroup, approve, disapprove (538's approval_polllist.csv)",
+    "fte-polls": "question_id, poll_id and answer/pct, yes/no or dem/rep (538's polls page)",
+    "fte-raw-polls": "race, polldate, cand1_actual, cand2_actual (538's raw-polls.csv)",
+    "fte-impeachment": "Category, Include?, Yes, No, Pop (538's impeachment_polls.csv)",
+    "economist-polls": "start.date, end.date, number.of.observations, pollster "
+                       "(The Economist's all_polls.csv)",
+}
 
 
 @dataclass
@@ -56,10 +79,11 @@ def detect(text: str, source_name: str) -> str:
     for name in DETECTION_ORDER:
         if FORMATS[name].matches(header):
             return name
-    if not set(header) & set(canonical.REQUIRED_COLUMNS):
+    if "question" not in header:
+        shown = ", ".join(header[:12]) + (f", ... ({len(header)} columns)" if len(header) > 12 else "")
         raise ImportRejected(source_name, [RowProblem(
-            1, "header", "is not one of the formats pollservice reads (" + ", ".join(FORMATS)
-            + "); a canonical CSV needs the columns " + ", ".join(canonical.REQUIRED_COLUMNS))])
+            1, "header", f"is in no format pollservice reads; the header read: {shown}. "
+            "Known formats: " + "; ".join(f"{name} ({what})" for name, what in SIGNATURES.items()))])
     return canonical.NAME  # the project's own format: its reader names the missing columns
 
 

@@ -1,11 +1,12 @@
-"""Helpers the readers share: CSV headers, FiveThirtyEight's dates and numbers, question
-names for approval lists, and choosing one version of a poll."""
+"""Helpers the readers share: CSV headers, FiveThirtyEight's dates, numbers, pollster ids
+and poll versions, and question names for approval lists."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -15,12 +16,8 @@ from ....domain.poll_fields import TRUE_WORDS
 from ..rows import ImportRejected, RowProblem
 
 FTE_SOURCE = "fivethirtyeight"
-# When a poll has several versions (one per population), the one an average uses:
-# 538's approval lists keep the adults' version ("All polls"), its election averages the
-# likely voters'.
-APPROVAL_PREFERENCE = ("a", "rv", "lv", "v")
-ELECTION_PREFERENCE = ("lv", "rv", "v", "a")
 NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+MONTH_ONLY = re.compile(r"^[A-Za-z]+ \d{4}$")
 
 
 def lines(text: str) -> Iterator[str]:
@@ -132,14 +129,26 @@ def approval_title(politician: str, region: str = "") -> str:
             f"president?{where}")
 
 
-def population_rank(population: str, preference: tuple[str, ...]) -> int:
-    code = population.strip().lower()
-    return preference.index(code) if code in preference else len(preference)
+def fte_pollster_id(record: Mapping[str, Any]) -> int | None:
+    """538's ``pollster_id`` (a stable key across its files), when the file has one."""
+    text = cell(record, "pollster_id")
+    return int(text) if text.isdigit() else None
 
 
-def version_key(population: str, preference: tuple[str, ...], n_answers: int,
-                question_id: str) -> tuple:
-    """Sort key: the preferred population, then more answers (the full field of
-    candidates), then the lowest 538 question id."""
-    number = int(question_id) if question_id.isdigit() else math.inf
-    return (population_rank(population, preference), -n_answers, number, question_id)
+def fte_extra(record: Mapping[str, Any], warnings: list[tuple[str, str]]) -> dict[str, Any]:
+    """A 538 poll's publication day (``created_at`` "10/21/20 14:10" or ``createddate``),
+    tracking flag and version group (its ``poll_id``). A publication day that is not a date
+    is left empty with a warning (it is optional); one a copy coarsened to the month
+    ("January 2021", as in one copy of the Trump list) is left empty without one."""
+    extra: dict[str, Any] = {"tracking": flag(cell(record, "tracking"))}
+    column = "created_at" if "created_at" in record else "createddate"
+    created = cell(record, column)
+    if created and not MONTH_ONLY.match(created):
+        try:
+            extra["published_on"] = us_date(created.split()[0])
+        except ValueError as exc:
+            warnings.append((column, f"{exc}; stored empty"))
+    poll_id = cell(record, "poll_id")
+    if poll_id:
+        extra["version_group"] = f"{FTE_SOURCE}:poll:{poll_id}"
+    return extra

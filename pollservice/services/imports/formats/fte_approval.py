@@ -3,10 +3,14 @@
 
 Columns used: ``president``, ``subgroup``, ``startdate``, ``enddate`` (m/d/yyyy),
 ``pollster``, ``samplesize``, ``population``, ``approve``, ``disapprove``, ``tracking``,
-``url``, ``question_id``. The list repeats every poll once per trend line it feeds
-(subgroups "All polls", "Adults", "Voters"); only "All polls" is imported, which holds one
-version of every poll (538 prefers the adults' version). The other rows are counted as
-skipped. 538's model outputs (``weight``, ``influence``, ``adjusted_*``) are not imported.
+``url``, ``question_id``, ``poll_id``, ``createddate`` (the day the poll was published).
+The list repeats a poll version once per trend line it feeds (subgroups "All polls",
+"Adults", "Voters"): each 538 question is imported once (the repeats are counted as
+skipped), and the versions of one poll (its ``poll_id``) are linked by ``version_group``,
+one of them counted in averages (``domain.versions``: adults first, as 538's "All polls").
+538's model outputs (``weight``, ``influence``, ``adjusted_*``) are not imported. The list
+has no sponsor, mode, partisan or notes column: importing it over polls from the polls
+page leaves those as they are.
 
 Each president's polls go into the question ``<last name>-approval`` (``trump-approval``,
 ``biden-approval``) with the choices Approve and Disapprove, unless ``--question`` names
@@ -27,6 +31,7 @@ from .common import (
     approval_title,
     cell,
     date_field,
+    fte_extra,
     open_csv,
     sample_size_field,
 )
@@ -36,7 +41,6 @@ DEFAULT_SOURCE = FTE_SOURCE
 QUESTION_IS_TARGET = True
 REQUIRED = ("president", "subgroup", "startdate", "enddate", "pollster", "samplesize",
             "population", "approve", "disapprove", "question_id")
-ONE_VERSION = "All polls"
 COLUMNS = {
     "question": "president", "pollster": "pollster", "start_date": "startdate",
     "end_date": "enddate", "sample_size": "samplesize", "population": "population",
@@ -56,33 +60,41 @@ def read_rows(text: str, source_name: str, question: str | None = None) -> Itera
 
 
 def _rows(reader, question: str | None) -> Iterator[ImportRow]:
+    seen: dict[str, int] = {}  # 538 question id -> the line it was read on
     for record in reader:
         line = reader.line_num
-        subgroup = cell(record, "subgroup")
-        if subgroup != ONE_VERSION:
-            yield ImportRow(line, "", {}, skip=f"subgroup {subgroup!r}: only {ONE_VERSION!r} "
-                                               "is imported (one version per poll)")
+        question_id = cell(record, "question_id")
+        if question_id and question_id in seen:
+            yield ImportRow(line, "", {}, skip="the same 538 question again, for another "
+                                               "subgroup (one row per question)")
             continue
-        problems: list[tuple[str, str]] = []
-        if None in record:
-            problems.append(("row", "has more cells than the header"))
-        president = cell(record, "president")
-        values = {
-            "pollster": cell(record, "pollster"),
-            "start_date": date_field(record, "startdate", "start_date", problems),
-            "end_date": date_field(record, "enddate", "end_date", problems),
-            "sample_size": sample_size_field(record, "samplesize", problems),
-            "population": cell(record, "population"),
-            "source_url": cell(record, "url"),
-            "notes": "Tracking poll" if cell(record, "tracking").upper() == "T" else "",
-            "source": FTE_SOURCE,
-            "source_id": cell(record, "question_id"),
-            "results": {"Approve": cell(record, "approve"),
-                        "Disapprove": cell(record, "disapprove")},
-        }
-        if not values["source_id"]:
-            problems.append(("source_id", "is required (538's question id)"))
-        slug = question or (approval_slug(president) if president else "")
-        yield ImportRow(line, slug, values, question_title=approval_title(president or slug),
-                        question_region="United States", question_choices=CHOICES,
-                        problems=problems, columns=COLUMNS)
+        seen[question_id] = line
+        yield _row(record, line, question)
+
+
+def _row(record, line: int, question: str | None) -> ImportRow:
+    problems: list[tuple[str, str]] = []
+    warnings: list[tuple[str, str]] = []
+    if None in record:
+        problems.append(("row", "has more cells than the header"))
+    president = cell(record, "president")
+    values = {
+        "pollster": cell(record, "pollster"),
+        "start_date": date_field(record, "startdate", "start_date", problems),
+        "end_date": date_field(record, "enddate", "end_date", problems),
+        "sample_size": sample_size_field(record, "samplesize", problems),
+        "population": cell(record, "population"),
+        "source_url": cell(record, "url"),
+        "source": FTE_SOURCE,
+        "source_id": cell(record, "question_id"),
+        "results": {"Approve": cell(record, "approve"),
+                    "Disapprove": cell(record, "disapprove")},
+    }
+    if not values["source_id"]:
+        problems.append(("source_id", "is required (538's question id)"))
+    slug = question or (approval_slug(president) if president else "")
+    return ImportRow(line, slug, values, question_title=approval_title(president or slug),
+                     question_region="United States", question_choices=CHOICES,
+                     problems=problems, columns=COLUMNS, warnings=warnings,
+                     extra=fte_extra(record, warnings),
+                     subject=f"{president} approval" if president else "", geography="US")

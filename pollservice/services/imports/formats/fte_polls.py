@@ -2,32 +2,34 @@
 FiveThirtyEight / ABC News), in three layouts, recognised by their columns:
 
 ``answer``, ``pct`` (long: one row per answer, e.g. ``president_polls.csv``)
-    One question per race: ``<cycle>-<office>-<stage>-<state>``, e.g.
-    ``2020-president-general-pennsylvania`` (``national`` when ``state`` is blank). The
-    race's nominees are the two answers asked together in the most 538 questions of the
-    cycle, office and stage (Biden and Trump in 2020). A 538 question without both of them
-    is a hypothetical match-up (Trump vs Sanders) and is skipped: it asks about a race
-    that did not happen. The choices are the answers in order of appearance, nominees
-    first; a third-party candidate new to an existing question becomes a new choice of it.
-    ``election_date`` is kept.
+    Each 538 question belongs to a race (``rows.RaceSpec``: ``cycle``, ``office_type``,
+    ``state``, ``stage``, a primary's ``party``, mapped to ``domain.vocabulary``), whose
+    main question has the race's slug (``2020-president-pa``). The race's nominees are the
+    two answers asked together in the most 538 questions of the cycle, office and stage
+    (Biden and Trump in 2020); a 538 question without both is a hypothetical match-up,
+    kept in its own question of the same race (``2020-president-us-trump-sanders``,
+    ``hypothetical``). The choices are the answers in order of appearance, nominees first;
+    a third-party candidate new to an existing question becomes a new choice of it, with
+    538's ``candidate_name`` as full name and ``candidate_party`` as party. The race takes
+    the ``election_date``.
 ``yes``, ``no`` (wide approval, e.g. ``president_approval_polls.csv``)
-    One question per politician (``trump-approval``, choices Approve / Disapprove, with
-    ``-<state>`` for a state's polls), as the ``fte-approval`` list; ``--question`` names
-    another.
+    One topic question per politician (``trump-approval``, subject "Donald Trump
+    approval", choices Approve / Disapprove, with ``-<state>`` for a state's polls), as
+    the ``fte-approval`` list; ``--question`` names another.
 ``dem``, ``rep`` (wide generic ballot, ``generic_ballot_polls.csv``)
-    ``<cycle>-generic-ballot`` with the choices Democrats, Republicans (and Independents
-    when the file fills ``ind``).
+    The race ``<cycle>-generic-ballot-us`` with the choices Democrats, Republicans (and
+    Independents when the file fills ``ind``).
 
 538 lists a poll once per population (and per candidate field) it reports, as separate
-questions with one ``poll_id``. Averaging them all would count the poll several times, so
-one version per poll and question is imported: likely voters first, then registered
-voters, voters, adults for elections; adults first for approval (538's own choices), then
-the version with more candidates, then the lowest question id. The other versions are
-skipped. Every poll keeps ``source`` "fivethirtyeight" and ``source_id`` = 538's
-``question_id`` (the identity ``fte-approval`` uses too). The pollster is 538's
-``display_name``; ``sponsors``, ``methodology`` (mode), ``partisan``, ``internal``,
-``notes`` and ``tracking`` ("Tracking poll" in the notes) are kept. ``--question`` keeps
-only one question's rows (approval: names the target question).
+questions with one ``poll_id``. Every version is imported and linked by ``version_group``
+("fivethirtyeight:poll:<poll_id>"); ``domain.versions`` says which one averages count.
+Every poll keeps ``source`` "fivethirtyeight" and ``source_id`` = 538's ``question_id``
+(the identity ``fte-approval`` and ``fte-raw-polls`` use too, so the same poll in two
+files is one poll). The pollster is 538's ``display_name`` (found first by 538's
+``pollster_id``; the ``pollster`` spelling becomes an alias); ``sponsors``,
+``methodology`` (mode), ``partisan``, ``internal``, ``notes``, ``tracking`` and
+``created_at`` (the day the poll was published) are kept. ``--question`` keeps only one
+question's rows (approval: names the target question).
 """
 
 from __future__ import annotations
@@ -40,21 +42,20 @@ from typing import Any
 
 from slugify import slugify
 
-from ..rows import ImportRejected, ImportRow, RowProblem
+from ....domain import vocabulary
+from ..rows import ImportRejected, ImportRow, RaceSpec, RowProblem
 from .common import (
-    APPROVAL_PREFERENCE,
-    ELECTION_PREFERENCE,
     FTE_SOURCE,
     approval_slug,
     approval_title,
     cell,
     date_field,
     flag,
+    fte_extra,
+    fte_pollster_id,
     header_of,
-    join_notes,
     open_csv,
     sample_size_field,
-    version_key,
 )
 
 NAME = "fte-polls"
@@ -94,6 +95,11 @@ class _Question:
     region: str = ""
     choices: tuple[str, ...] = ()
     skip: str = ""
+    race: RaceSpec | None = None
+    subject: str = ""
+    geography: str = ""
+    hypothetical: bool = False
+    candidates: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
 
 def read_rows(text: str, source_name: str, question: str | None = None) -> Iterator[ImportRow]:
@@ -109,7 +115,6 @@ def read_rows(text: str, source_name: str, question: str | None = None) -> Itera
         _approval(questions, question)
     else:
         _generic(questions)
-    _choose_versions(questions, APPROVAL_PREFERENCE if layout == "approval" else ELECTION_PREFERENCE)
     return _rows(questions)
 
 
@@ -138,6 +143,8 @@ def _read_questions(reader, layout: str) -> list[_Question]:
             else:
                 q.answers[answer] = cell(record, "pct")
                 q.answer_lines[answer] = line
+                q.candidates[answer] = (cell(record, "candidate_name"),
+                                        vocabulary.party_code(cell(record, "candidate_party")))
         elif layout == "approval":
             q.answers = {"Approve": cell(record, "yes"), "Disapprove": cell(record, "no")}
         else:
@@ -148,39 +155,59 @@ def _read_questions(reader, layout: str) -> list[_Question]:
 
 
 def _races(questions: list[_Question]) -> None:
-    """Slug, title and choices of each question's race; hypothetical match-ups skipped."""
+    """Race, slug, title and choices of each question; hypothetical match-ups get their own."""
     pairs: dict[tuple[str, str, str], Counter] = {}
     for q in questions:
-        contest = _contest(q.record)
-        counter = pairs.setdefault(contest, Counter())
+        counter = pairs.setdefault(_contest(q.record), Counter())
         counter.update(combinations(sorted(q.answers), 2))
     nominees = {contest: (counter.most_common(1)[0][0] if counter else ())
                 for contest, counter in pairs.items()}
     choices: dict[str, list[str]] = {}
     for q in questions:
-        contest = _contest(q.record)
-        pair = nominees[contest]
-        if not pair or not set(pair) <= set(q.answers):
-            q.skip = ("hypothetical match-up (without both nominees, "
-                      + " and ".join(pair) + ")") if pair else "question with a single answer"
+        q.race = _race_of(q)
+        if q.race is None:
             continue
-        cycle, office, stage = contest
-        state = cell(q.record, "state")
-        seat = cell(q.record, "seat_number")
-        place = slugify(state) if state else "national"
-        if seat not in ("", "0"):
-            place += f"-{slugify(seat)}"
-        q.slug = "-".join(part for part in (slugify(cycle), slugify(office.replace("U.S.", "")),
-                                            slugify(stage), place) if part)
-        ordered = [a for a in q.answers if a in pair] + [a for a in q.answers if a not in pair]
+        pair = nominees[_contest(q.record)]
+        q.geography = q.race.geography
+        if pair and set(pair) <= set(q.answers):
+            q.slug, q.title = q.race.slug, q.race.title
+            ordered = [a for a in q.answers if a in pair] + [a for a in q.answers if a not in pair]
+        else:  # a match-up that is not the race as it is run
+            ordered = list(q.answers)
+            q.hypothetical = True
+            q.slug = slugify(q.race.slug + "-" + "-".join(_short(a) for a in ordered),
+                             max_length=120, word_boundary=True)
+            q.title = f"{q.race.title}: {' vs '.join(ordered)} (hypothetical match-up)"
         names = choices.setdefault(q.slug, [])
         names.extend(a for a in ordered if a not in names)
-        q.title = (f"{cycle} {office} {stage} election, {state or 'national'}: "
-                   + " vs ".join(a for a in q.answers if a in pair)).strip()
-        q.region = state or "United States"
+        q.region = vocabulary.geography_name(q.race.geography)
     for q in questions:
         if q.slug:
             q.choices = tuple(choices[q.slug])
+
+
+def _short(answer: str) -> str:
+    return slugify(answer.split()[-1] if answer.split() else answer)
+
+
+def _race_of(q: _Question) -> RaceSpec | None:
+    """The 538 question's race in vocabulary codes; None (a problem) when a word is unknown."""
+    record = q.record
+    cycle, office_text, stage_text = _contest(record)
+    office = vocabulary.office_code(office_text)
+    stage = vocabulary.stage_code(stage_text or "general")
+    geography = vocabulary.geography_code(cell(record, "state"))
+    unknown = [(column, value) for column, value, code in (
+        ("cycle", cycle, cycle.isdigit() or None), ("office_type", office_text, office),
+        ("stage", stage_text, stage), ("state", cell(record, "state"), geography)) if code is None]
+    if unknown or office is None or stage is None or geography is None:
+        for column, value in unknown:
+            q.problems.append((column, f"{value!r} is not a known {column}"))
+        return None
+    party = vocabulary.party_code(cell(record, "party")) or "" if stage in ("primary", "caucus") else ""
+    seat = "special" if "special" in cell(record, "seat_name").lower() else ""
+    election_date = date_field(record, "election_date", "election_date", q.problems, required=False)
+    return RaceSpec(int(cycle), office, geography, stage, party, seat, election_date)
 
 
 def _contest(record: dict[str, Any]) -> tuple[str, str, str]:
@@ -195,34 +222,23 @@ def _approval(questions: list[_Question], target: str | None) -> None:
         q.title = approval_title(politician or q.slug, state)
         q.region = state or "United States"
         q.choices = ("Approve", "Disapprove")
+        q.subject = f"{politician} approval" if politician else ""
+        q.geography = vocabulary.geography_code(state) or ""
 
 
 def _generic(questions: list[_Question]) -> None:
     for q in questions:
         cycle = cell(q.record, "cycle")
-        state = cell(q.record, "state")
-        q.slug = "-".join(p for p in (slugify(cycle), "generic-ballot", slugify(state)) if p)
-        where = f" in {state}" if state else ""
-        q.title = (f"{cycle} generic congressional ballot{where}: would you vote for the "
-                   "Democratic or the Republican candidate for the U.S. House?").strip()
-        q.region = state or "United States"
+        geography = vocabulary.geography_code(cell(q.record, "state"))
+        if not cycle.isdigit() or geography is None:
+            q.problems.append(("cycle" if not cycle.isdigit() else "state", "is not a known value"))
+            continue
+        q.race = RaceSpec(int(cycle), "generic-ballot", geography, "general")
+        q.slug, q.title, q.geography = q.race.slug, q.race.title, geography
+        q.region = vocabulary.geography_name(geography)
         q.choices = ("Democrats", "Republicans")
-
-
-def _choose_versions(questions: list[_Question], preference: tuple[str, ...]) -> None:
-    versions: dict[tuple[str, str], list[_Question]] = {}
-    for q in questions:
-        poll_id = cell(q.record, "poll_id")
-        if q.skip or not poll_id:
-            continue
-        versions.setdefault((q.slug, poll_id), []).append(q)
-    for group in versions.values():
-        if len(group) < 2:
-            continue
-        group.sort(key=lambda q: version_key(cell(q.record, "population"), preference,
-                                             len(q.answers), cell(q.record, "question_id")))
-        for q in group[1:]:
-            q.skip = "another version of the same 538 poll is imported (one version per poll)"
+        q.candidates = {"Democrats": ("", "DEM"), "Republicans": ("", "REP"),
+                        "Independents": ("", "IND")}
 
 
 def _rows(questions: list[_Question]) -> Iterator[ImportRow]:
@@ -230,37 +246,48 @@ def _rows(questions: list[_Question]) -> Iterator[ImportRow]:
         if q.skip:
             yield ImportRow(q.line, q.slug, {}, skip=q.skip)
             continue
-        record = q.record
-        problems = list(q.problems)
-        values: dict[str, Any] = {
-            "pollster": cell(record, "display_name") or cell(record, "pollster"),
-            "sponsor": cell(record, "sponsors"),
-            "start_date": date_field(record, "start_date", "start_date", problems),
-            "end_date": date_field(record, "end_date", "end_date", problems),
-            "sample_size": sample_size_field(record, "sample_size", problems),
-            "population": cell(record, "population"),
-            "mode": cell(record, "methodology"),
-            "source_url": cell(record, "url"),
-            "partisan": bool(cell(record, "partisan")),
-            "internal": flag(cell(record, "internal")),
-            "notes": join_notes(cell(record, "notes"),
-                                "Tracking poll" if flag(cell(record, "tracking")) else ""),
-            "source": FTE_SOURCE,
-            "source_id": cell(record, "question_id"),
-            "results": dict(q.answers),
-        }
-        if "election_date" in record:
-            values["election_date"] = date_field(record, "election_date", "election_date",
-                                                 problems, required=False)
-        columns = dict(COLUMNS)
-        if q.answer_lines:  # long layout: each answer's pct is on its own line
-            columns.update({f"results.{a}": "pct" for a in q.answers})
-        else:
-            columns.update({"results.Approve": "yes", "results.Disapprove": "no",
-                            "results.Democrats": "dem", "results.Republicans": "rep",
-                            "results.Independents": "ind"})
-        yield ImportRow(q.line, q.slug, values, question_title=q.title[:300],
-                        question_region=q.region, question_choices=q.choices,
-                        extend_choices=bool(q.answer_lines) or "Independents" in q.answers,
-                        problems=problems, columns=columns,
-                        field_lines={f"results.{a}": n for a, n in q.answer_lines.items()})
+        yield _row(q)
+
+
+def _row(q: _Question) -> ImportRow:
+    """One 538 question as the row of one poll version."""
+    record = q.record
+    problems = list(q.problems)
+    warnings: list[tuple[str, str]] = []
+    values: dict[str, Any] = {
+        "pollster": cell(record, "display_name") or cell(record, "pollster"),
+        "sponsor": cell(record, "sponsors"),
+        "start_date": date_field(record, "start_date", "start_date", problems),
+        "end_date": date_field(record, "end_date", "end_date", problems),
+        "sample_size": sample_size_field(record, "sample_size", problems),
+        "population": cell(record, "population"),
+        "mode": cell(record, "methodology"),
+        "source_url": cell(record, "url"),
+        "partisan": bool(cell(record, "partisan")),
+        "internal": flag(cell(record, "internal")),
+        "notes": cell(record, "notes"),
+        "source": FTE_SOURCE,
+        "source_id": cell(record, "question_id"),
+        "results": dict(q.answers),
+    }
+    if "election_date" in record:
+        values["election_date"] = date_field(record, "election_date", "election_date",
+                                             problems, required=False)
+    columns = dict(COLUMNS)
+    if q.answer_lines:  # long layout: each answer's pct is on its own line
+        columns.update({f"results.{a}": "pct" for a in q.answers})
+    else:
+        columns.update({"results.Approve": "yes", "results.Disapprove": "no",
+                        "results.Democrats": "dem", "results.Republicans": "rep",
+                        "results.Independents": "ind"})
+    pollster = cell(record, "pollster")
+    return ImportRow(q.line, q.slug, values, question_title=q.title[:300],
+                     question_region=q.region, question_choices=q.choices,
+                     extend_choices=bool(q.answer_lines) or "Independents" in q.answers,
+                     problems=problems, columns=columns,
+                     field_lines={f"results.{a}": n for a, n in q.answer_lines.items()},
+                     race=q.race, subject=q.subject, geography=q.geography,
+                     hypothetical=q.hypothetical, candidates=q.candidates,
+                     extra=fte_extra(record, warnings), warnings=warnings,
+                     fte_pollster_id=fte_pollster_id(record),
+                     pollster_spellings=(pollster,) if pollster else ())
