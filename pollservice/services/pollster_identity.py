@@ -160,15 +160,17 @@ def add_alias(pollster: Pollster, name: str, source: str = "admin") -> PollsterA
 
 
 def _alias_clash(pollster: Pollster, key: str) -> str | None:
+    # Another pollster's own name first: importers record each pollster's name as one of
+    # its aliases too, and the way out is then a merge, not an alias.
+    other = db.session.execute(select(Pollster).where(Pollster.slug == pollster_slug(key))).scalars().first()
+    if other is not None and other.id != pollster.id and pollster_alias_key(other.name) == key:
+        return f"is the name of the pollster “{other.name}”: merge it instead"
     owner = db.session.execute(
         select(Pollster).join(PollsterAlias, PollsterAlias.pollster_id == Pollster.id)
         .where(PollsterAlias.key == key)).scalars().first()
     if owner is not None:
         return ("is already an alias of this pollster" if owner.id == pollster.id
                 else f"is already an alias of “{owner.name}”")
-    other = db.session.execute(select(Pollster).where(Pollster.slug == pollster_slug(key))).scalars().first()
-    if other is not None and other.id != pollster.id and pollster_alias_key(other.name) == key:
-        return f"is the name of the pollster “{other.name}”: merge it instead"
     return None
 
 
