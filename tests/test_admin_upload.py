@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from import_support import (
+    DATA,
     TRUMP_2020,
     TRUMP_2021,
     copy_data,
@@ -250,3 +251,16 @@ def test_a_file_over_the_request_limit_gets_the_message_on_the_form(app, logged_
 
 def test_the_upload_form_is_linked_from_the_admin_navigation(logged_in):
     assert 'href="/admin/uploads/new"' in logged_in.get("/admin/polls").get_data(as_text=True)
+
+
+def test_preview_and_summary_list_a_bad_optional_field_as_a_warning_with_its_line(app, logged_in):
+    path = DATA / "fte_president_polls_more.csv"  # president_polls.csv line 4461: url "0\t0..."
+    page = upload(logged_in, path).get_data(as_text=True)
+    assert summary_of(page)["Warnings"] == 1 and summary_of(page)["Rejected rows"] == 0
+    [[line, field, message]] = table_rows(page, "import-warnings")
+    assert (line, field) == ("5", "url") and message.startswith("must be an http(s) URL; stored empty")
+    token = TOKEN.search(page).group(1)
+    response = logged_in.post("/admin/uploads/confirm", data={"upload": token})
+    landing = logged_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert "warnings 1; line 5: url stored empty." in landing
+    assert stored_polls(app, "2020-president-mi")["128293"]["source_url"] == ""

@@ -31,7 +31,7 @@ from sqlalchemy import func, select
 
 from pollservice.domain.versions import version_rank
 from pollservice.extensions import db
-from pollservice.models import ComputedSeries, Pollster, PollsterAlias, Question, Race
+from pollservice.models import ComputedSeries, Pollster, Question, Race
 from pollservice.services.imports import formats
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -214,18 +214,18 @@ def test_pollsters_keep_538s_id_and_every_spelling_as_an_alias(app, runner, tmp_
 
 
 def test_a_pollster_is_found_by_538s_id_before_its_name(app, runner, tmp_path):
-    import_json(runner, DATA / "fte_generic_ballot_polls.csv")
-    path = edit_line(copy_data("fte_president_polls.csv", tmp_path), 2, ",Socioanalítica Research,",
-                     ",Socioanalitica Research Renamed,")
+    import_json(runner, DATA / "fte_president_polls.csv")
+    path = copy_data("fte_president_polls.csv", tmp_path)
+    for line in (2, 4):  # the first line of 538 questions 131629 and 131994
+        edit_line(path, line, ",Socioanalítica Research,620,", ",Socioanalitica Renamed,620,")
+    summary = import_json(runner, path)  # pollster_id 1625 names the same pollster
+    assert (summary["added"], summary["updated"]) == (0, 0)
     with app.app_context():
-        before = db.session.execute(select(func.count()).select_from(Pollster)).scalar_one()
-    import_json(runner, path)
-    with app.app_context():
-        renamed = db.session.execute(select(PollsterAlias).where(
-            PollsterAlias.name == "Socioanalitica Research Renamed")).scalar_one_or_none()
+        pollster = db.session.execute(select(Pollster).where(Pollster.fte_pollster_id == 1625)).scalar_one()
         names = set(db.session.execute(select(Pollster.name)).scalars())
-    assert "Socioanalitica Research Renamed" not in names or renamed is not None
-    assert before < len(names)
+        aliases = {a.name for a in pollster.aliases}
+    assert pollster.name == "Socioanalítica Research" and "Socioanalitica Renamed" not in names
+    assert aliases == {"Socioanalítica Research", "Socioanalitica Renamed"}
 
 
 # --------------------------------------------------------------------- new readers

@@ -143,7 +143,10 @@ class _Matcher:
             ids.by_fte_id[fte_id] = slug  # the rest of the file finds it by its 538 id
             ids.fte_id_of[slug] = fte_id
         for spelling in spellings:
-            ids.by_alias_key.setdefault(pollster_alias_key(spelling), slug)
+            key = pollster_alias_key(spelling)
+            ids.by_alias_key.setdefault(key, slug)
+            if key and len(spelling) <= 200:
+                self.summary.pollster_spellings.setdefault(key, (spelling, slug))
         return slug
 
     def _keep_what_the_file_lacks(self, checked: CheckedRow, stored: StoredPoll,

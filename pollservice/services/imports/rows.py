@@ -170,6 +170,8 @@ class ImportSummary:
     created_races: list[str] = field(default_factory=list)
     seconds: float = 0.0  # the whole import, reading to commit
     peak_memory_mb: float = 0.0  # the process's peak resident set size after the import
+    # Every spelling of a pollster the file used: alias key -> (spelling, pollster slug).
+    pollster_spellings: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def merged(self) -> int:

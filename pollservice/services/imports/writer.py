@@ -12,7 +12,6 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 
 from ...domain.poll_fields import SCALAR_FIELDS
-from ...domain.validation import pollster_alias_key
 from ...domain.versions import version_rank
 from ...extensions import Base, db
 from ...models import AuditEntry, Poll, Pollster, PollsterAlias, Question, Result, utcnow
@@ -39,6 +38,7 @@ def _stored(p: Planned) -> StoredPoll:
 def write_plan(plan: list[Planned], actor: str, summary: ImportSummary) -> None:
     """Store the plan with bulk statements in the session's transaction (not committed)."""
     if not plan:
+        _write_aliases(summary, {})
         return
     now = utcnow()
     db.session.flush()  # new questions and answer choices get their ids
@@ -53,7 +53,7 @@ def write_plan(plan: list[Planned], actor: str, summary: ImportSummary) -> None:
         audit_rows += _update_polls(updates, pollster_ids, choice_ids, actor, now)
     db.session.execute(insert(_table(AuditEntry)), audit_rows)
     summary.question_ids.update(p.question.id for p in plan)
-    _write_aliases(plan, pollster_ids, summary.source_name)
+    _write_aliases(summary, pollster_ids)
     recount_versions({p.question.id for p in plan if p.extra.get("version_group")})
 
 
@@ -166,21 +166,25 @@ def _pollster_ids(plan: list[Planned]) -> dict[str, int]:
     return ids
 
 
-def _write_aliases(plan: list[Planned], pollster_ids: dict[str, int], source: str) -> None:
-    """Every spelling of a pollster the file used becomes an alias of it (once)."""
-    spellings: dict[str, tuple[str, int]] = {}
-    for p in plan:
-        for name in (p.row.values.get("pollster") or p.data.pollster, *p.row.pollster_spellings):
-            name = str(name or "").strip()
-            key = pollster_alias_key(name)
-            if key and len(name) <= 200:
-                spellings.setdefault(key, (name, pollster_ids[p.pollster_slug]))
+def _write_aliases(summary: ImportSummary, pollster_ids: dict[str, int]) -> None:
+    """Every spelling of a pollster the file used (``summary.pollster_spellings``, from
+    every matched row, unchanged ones too) becomes an alias of it, once."""
+    spellings = summary.pollster_spellings
+    if not spellings:
+        return
     known: set[str] = set()
     for chunk in chunks(sorted(spellings)):
         known.update(db.session.execute(
             select(PollsterAlias.key).where(PollsterAlias.key.in_(chunk))).scalars())
-    new = [{"pollster_id": pid, "name": name, "key": key, "source": source[:200]}
-           for key, (name, pid) in spellings.items() if key not in known]
+    wanted = {key: value for key, value in spellings.items() if key not in known}
+    ids = dict(pollster_ids)
+    missing = sorted({slug for _name, slug in wanted.values() if slug not in ids})
+    for chunk in chunks(missing):
+        ids.update((slug, pid) for pid, slug in db.session.execute(
+            select(Pollster.id, Pollster.slug).where(Pollster.slug.in_(chunk))))
+    new = [{"pollster_id": ids[slug], "name": name, "key": key,
+            "source": summary.source_name[:200]}
+           for key, (name, slug) in wanted.items() if slug in ids]
     if new:
         db.session.execute(insert(_table(PollsterAlias)), new)
 
