@@ -12,7 +12,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from .domain.errors import ServiceError
-from .services.demo import database_is_empty, load_demo
+from .services.demo import DEMO_SETS, database_is_empty, load_demo
 from .services.exporting import dumps, export_csv, export_json
 from .services.imports import formats, import_text, read_text
 from .services.imports.rows import ImportRejected
@@ -56,13 +56,16 @@ def create_admin_command(name: str) -> None:
 @click.command("load-demo", cls=ServiceCommand)
 @with_appcontext
 @click.option("--if-empty", is_flag=True, help="Only when the database has no question yet.")
-def load_demo_command(if_empty: bool) -> None:
-    """Load the seed (Calexit) and demo (Trump approval) polls. Running it twice adds nothing."""
+@click.option("--set", "sets", multiple=True, type=click.Choice(DEMO_SETS),
+              help="Load only this demo set (repeatable); default: all of them.")
+def load_demo_command(if_empty: bool, sets: tuple[str, ...]) -> None:
+    """Load the demo data: the seed (Calexit), Trump approval (2017) and the 2020
+    presidential election with its results. Running it twice adds nothing."""
     if if_empty and not database_is_empty():
         click.echo("The database already holds questions; demo data not loaded.")
         return
-    summary = load_demo()
-    click.echo(_summary_line(summary.as_dict()))
+    for summary in load_demo(sets or DEMO_SETS):
+        click.echo(f"{summary.source_name}: {_summary_line(summary.as_dict())}")
 
 
 @click.command("import-polls", cls=ServiceCommand)

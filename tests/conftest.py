@@ -41,6 +41,8 @@ ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
 BASE_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key-not-for-production",
                "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
 DEMO_SCHEMA = "test_template_demo"  # PostgreSQL: the demo template's rows
+# The test templates hold the small demo sets; tests of the election demo load it themselves.
+TEMPLATE_DEMO_SETS = ("calexit", "approval")
 # Screenshots and summaries to look at (gitignored), one folder per database, so that the
 # two passes of scripts/test.sh, which run at the same time, do not write the same files.
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / (
@@ -112,7 +114,7 @@ def load_demo_into(url: str, folder: Path) -> None:
 
     app = make_app(url, folder)
     with app.app_context():
-        load_demo()
+        load_demo(TEMPLATE_DEMO_SETS)
     close_connections(app)
 
 
