@@ -81,6 +81,9 @@ def test_cli_merge_moves_exactly_the_files_polls_with_their_audit_trail(demo_app
     assert redirect.headers["Location"].endswith("/pollsters/rasmussen-reports")
     page = client.get("/pollsters/rasmussen-reports").get_data(as_text=True)
     assert f"{expected} polls" in page and PULSE in page  # the old name, shown as an alias
+    history = client.get(f"/api/v1/polls/{min(moving)}/history").get_json()
+    assert [entry["action"] for entry in history] == ["create", "update"]
+    assert history[-1]["old"] == {"pollster": PULSE} and history[-1]["actor"] == "cli"
     effects = str(client.get("/api/v1/questions/trump-approval/house-effects").get_json())
     assert "'Rasmussen Reports'" in effects and PULSE not in effects
 
