@@ -9,6 +9,7 @@ exactly the polls the file gives it, each with its audit trail.
 from __future__ import annotations
 
 import csv
+import json
 import re
 from pathlib import Path
 
@@ -241,3 +242,16 @@ def test_possible_duplicates_group_names_that_normalise_alike(demo_app, logged_i
     page = logged_in.get("/admin/pollsters/duplicates").get_data(as_text=True)
     assert "Merge into Ipsos…" in page
     assert "/admin/pollsters/reuters-ipsos/merge?into=ipsos" in page
+
+
+def test_reimporting_a_file_after_a_merge_keeps_its_polls_with_the_survivor(demo_app, runner):
+    """The demo file still names Rasmussen by its merged name: the merge must stick."""
+    with demo_app.app_context():
+        merge_pollsters(add_pollster("Rasmussen Reports"), get_pollster(PULSE_SLUG), actor="test")
+    moved = poll_ids_of(demo_app, "rasmussen-reports")
+    result = runner.invoke(args=["import-polls", str(DEMO), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["added"] == 0 and summary["updated"] == 0
+    assert pollster_row(demo_app, PULSE_SLUG) is None
+    assert poll_ids_of(demo_app, "rasmussen-reports") == moved

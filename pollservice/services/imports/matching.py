@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...domain.poll_fields import AUDITED_FIELDS
-from ...domain.validation import PollInput, pollster_slug
+from ...domain.validation import PollInput, pollster_alias_key, pollster_slug
 from ...models import Question
 from ..audit import changed_values
 from .rows import ImportRow, ImportSummary, Reject, RowOutcome
-from .stored import StoredPoll, load_pollsters, load_stored_polls
+from .stored import StoredPoll, load_alias_slugs, load_pollsters, load_stored_polls
 from .validation import MISSING, CheckedRow
 
 DELETED_REASON = "deleted in pollservice (a re-import does not bring it back)"
@@ -61,7 +61,8 @@ def match_rows(checked: list[CheckedRow], summary: ImportSummary,
                reject: Reject) -> list[Planned]:
     """The rows to write, in file order; the summary counts every row's outcome."""
     question_ids = {c.question.id for c in checked if c.question.id is not None}
-    matcher = _Matcher(summary, reject, load_stored_polls(question_ids), load_pollsters())
+    matcher = _Matcher(summary, reject, load_stored_polls(question_ids), load_pollsters(),
+                       load_alias_slugs())
     planned = []
     for row in checked:
         p = matcher.match(row)
@@ -73,10 +74,11 @@ def match_rows(checked: list[CheckedRow], summary: ImportSummary,
 class _Matcher:
     def __init__(self, summary: ImportSummary, reject: Reject,
                  stored_by_question: dict[int, list[StoredPoll]],
-                 pollsters: dict[str, tuple[int, str]]):
+                 pollsters: dict[str, tuple[int, str]], alias_slugs: dict[str, str] | None = None):
         self.summary = summary
         self.reject = reject
         self.pollsters = pollsters
+        self.alias_slugs = alias_slugs or {}  # alias key -> pollster slug
         slug_of_id = {pid: slug for slug, (pid, _name) in pollsters.items()}
         self.name_of_id = {pid: name for _slug, (pid, name) in pollsters.items()}
         self.index = _index_stored(stored_by_question, slug_of_id)
@@ -108,7 +110,10 @@ class _Matcher:
     def _pollster_slug(self, name: str) -> str:
         slug = self.slugs.get(name)
         if slug is None:
-            slug = self.slugs[name] = pollster_slug(name)
+            slug = pollster_slug(name)
+            if slug not in self.pollsters:  # a merged pollster's name: its survivor
+                slug = self.alias_slugs.get(pollster_alias_key(name), slug)
+            self.slugs[name] = slug
         return slug
 
     def _pollster_name(self, slug: str, name: str) -> str:

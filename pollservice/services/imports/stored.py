@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from ...domain.poll_fields import SCALAR_FIELDS
 from ...extensions import db
-from ...models import Poll, Pollster, Question, Result
+from ...models import Poll, Pollster, PollsterAlias, Question, Result
 
 CHUNK = 500  # ids per IN (...) list
 
@@ -75,3 +75,10 @@ def load_pollsters() -> dict[str, tuple[int, str]]:
     """Every pollster: slug -> (id, name)."""
     return {slug: (pid, name) for pid, slug, name in db.session.execute(
         select(Pollster.id, Pollster.slug, Pollster.name)).all()}
+
+
+def load_alias_slugs() -> dict[str, str]:
+    """Every alias: normalised spelling (``PollsterAlias.key``) -> its pollster's slug, so a
+    file that still names a merged pollster files its polls under the survivor."""
+    return {key: slug for key, slug in db.session.execute(
+        select(PollsterAlias.key, Pollster.slug).join(Pollster, PollsterAlias.pollster_id == Pollster.id))}
