@@ -183,3 +183,13 @@ def test_service_refuses_an_unknown_party_naming_the_row(race_app):
             update_question(SLUG, question.title, rows)
         assert raised.value.fields == {
             "choices.1.party": "must be one of DEM, REP, LIB, GRN, IND, OTHER (or none)"}
+
+
+def test_the_60_day_rule_is_for_candidates_not_for_a_topic_questions_answers(race_app, client):
+    with race_app.app_context():
+        question = db.session.execute(select(Question).where(Question.slug == SLUG)).scalar_one()
+        question.race_id = None  # the same polls as a topic question: Amash is an answer, not a candidate
+        db.session.commit()
+    body = client.get(f"/api/v1/questions/{SLUG}/average").get_json()
+    with_amash = sum(1 for row in excerpt_rows() if row["Amash"])
+    assert body["excluded"] == {} and body["choices"]["Amash"]["n_polls"] == with_amash

@@ -9,6 +9,7 @@ exactly the polls the file gives it, each with its audit trail.
 from __future__ import annotations
 
 import csv
+import json
 import re
 from pathlib import Path
 
@@ -81,6 +82,9 @@ def test_cli_merge_moves_exactly_the_files_polls_with_their_audit_trail(demo_app
     assert redirect.headers["Location"].endswith("/pollsters/rasmussen-reports")
     page = client.get("/pollsters/rasmussen-reports").get_data(as_text=True)
     assert f"{expected} polls" in page and PULSE in page  # the old name, shown as an alias
+    history = client.get(f"/api/v1/polls/{min(moving)}/history").get_json()
+    assert [entry["action"] for entry in history] == ["create", "update"]
+    assert history[-1]["old"] == {"pollster": PULSE} and history[-1]["actor"] == "cli"
     effects = str(client.get("/api/v1/questions/trump-approval/house-effects").get_json())
     assert "'Rasmussen Reports'" in effects and PULSE not in effects
 
@@ -240,3 +244,16 @@ def test_possible_duplicates_group_names_that_normalise_alike(demo_app, logged_i
     page = logged_in.get("/admin/pollsters/duplicates").get_data(as_text=True)
     assert "Merge into Ipsos…" in page
     assert "/admin/pollsters/reuters-ipsos/merge?into=ipsos" in page
+
+
+def test_reimporting_a_file_after_a_merge_keeps_its_polls_with_the_survivor(demo_app, runner):
+    """The demo file still names Rasmussen by its merged name: the merge must stick."""
+    with demo_app.app_context():
+        merge_pollsters(add_pollster("Rasmussen Reports"), get_pollster(PULSE_SLUG), actor="test")
+    moved = poll_ids_of(demo_app, "rasmussen-reports")
+    result = runner.invoke(args=["import-polls", str(DEMO), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["added"] == 0 and summary["updated"] == 0
+    assert pollster_row(demo_app, PULSE_SLUG) is None
+    assert poll_ids_of(demo_app, "rasmussen-reports") == moved

@@ -109,8 +109,8 @@ class AverageSchema(Schema):
                           required=True, metadata={
                               "description": "choice -> average (null: no poll, or left out: see excluded)"})
     excluded = fields.Dict(keys=fields.String(), values=fields.Nested(ExclusionSchema), metadata={
-        "description": "choices left out of the average and why: a withdrawn candidate, or one "
-                       "no poll included in the last 60 days of the question's polling"})
+        "description": "choices left out of the average and why: a withdrawn candidate, or a "
+                       "race's candidate no poll included in the last 60 days of its polling"})
 
 
 class TrendPointSchema(Schema):

@@ -35,8 +35,10 @@ def exclusions(view: QuestionView, last_polls: dict[str, dt.date | None],
     ``no_recent_poll``), ``since`` (the day it withdrew, or its last poll) and a ``message``
     for readers. ``last_polls``: each choice's last poll's end date (by ``as_of``). A
     withdrawn candidate leaves the current average, and an average as of a day on or after
-    its withdrawal; a candidate no poll included in the last ``STALE_DAYS`` days of the
-    question's polling (up to ``as_of``) leaves it too."""
+    its withdrawal; a candidate (a choice of a race's question: not an answer such as
+    "Don't know" of a topic question, which some pollsters never report) no poll included
+    in the last ``STALE_DAYS`` days of the question's polling (up to ``as_of``) leaves it
+    too."""
     known = [day for day in last_polls.values() if day is not None]
     latest = max(known, default=None)
     left: dict[str, dict[str, Any]] = {}
@@ -47,7 +49,8 @@ def exclusions(view: QuestionView, last_polls: dict[str, dt.date | None],
             day = choice.withdrew_on
             left[choice.name] = {"reason": "withdrew", "since": day,
                                  "message": f"withdrew on {day.isoformat()}" if day else "withdrew"}
-        elif last is not None and latest is not None and (latest - last).days > STALE_DAYS:
+        elif (view.question.race_id is not None and last is not None and latest is not None
+              and (latest - last).days > STALE_DAYS):
             left[choice.name] = {"reason": "no_recent_poll", "since": last,
                                  "message": f"in no poll since {last.isoformat()}"}
     return left
