@@ -12,6 +12,7 @@ countries from ``pycountry``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pycountry
@@ -111,6 +112,20 @@ def party_code(text: str) -> str | None:
 def party_colour(code: str | None) -> str | None:
     party = PARTIES.get(code or "")
     return party.colour if party else None
+
+
+def party_colours(choices: Iterable[tuple[str, str | None]]) -> dict[str, str]:
+    """``(name, party)`` in display order -> the party colour of each choice that gets one:
+    the first choice of each party (a primary's front-runner, a nominee before a rival of
+    the same party); the others keep their position colours, so no two lines share one."""
+    colours: dict[str, str] = {}
+    taken: set[str] = set()
+    for name, code in choices:
+        colour = party_colour(code)
+        if colour is not None and code not in taken:
+            taken.add(code or "")
+            colours[name] = colour
+    return colours
 
 
 _DISTRICT = re.compile(

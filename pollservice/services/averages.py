@@ -11,6 +11,7 @@ import pandas as pd
 
 from .. import stats
 from ..domain.errors import BadRequest, ValidationFailed
+from ..models import Question
 from ..readmodel import QuestionView
 from ..readmodel.series import trend_frame
 
@@ -29,7 +30,7 @@ def _clean(value: Any) -> float | None:
     return None if np.isnan(number) else round(number, 3)
 
 
-def exclusions(view: QuestionView, last_polls: dict[str, dt.date | None],
+def exclusions(question: Question, last_polls: dict[str, dt.date | None],
                as_of: dt.date | None = None) -> dict[str, dict[str, Any]]:
     """The choices left out of the average, each with why: ``reason`` (``withdrew`` or
     ``no_recent_poll``), ``since`` (the day it withdrew, or its last poll) and a ``message``
@@ -42,14 +43,14 @@ def exclusions(view: QuestionView, last_polls: dict[str, dt.date | None],
     known = [day for day in last_polls.values() if day is not None]
     latest = max(known, default=None)
     left: dict[str, dict[str, Any]] = {}
-    for choice in view.question.choices:
+    for choice in question.choices:
         last = last_polls.get(choice.name)
         if choice.status == "withdrew" and (as_of is None or choice.withdrew_on is None
                                             or as_of >= choice.withdrew_on):
             day = choice.withdrew_on
             left[choice.name] = {"reason": "withdrew", "since": day,
                                  "message": f"withdrew on {day.isoformat()}" if day else "withdrew"}
-        elif (view.question.race_id is not None and last is not None and latest is not None
+        elif (question.race_id is not None and last is not None and latest is not None
               and (latest - last).days > STALE_DAYS):
             left[choice.name] = {"reason": "no_recent_poll", "since": last,
                                  "message": f"in no poll since {last.isoformat()}"}
@@ -63,7 +64,7 @@ def _stored_last_polls(stored: dict[str, dict | None]) -> dict[str, dt.date | No
 
 def current_exclusions(view: QuestionView, method: str | None = None) -> dict[str, dict[str, Any]]:
     """``exclusions`` for the current average (from the stored series: no poll is read)."""
-    return exclusions(view, _stored_last_polls(view.series(method or stats.DEFAULT_METHOD)))
+    return exclusions(view.question, _stored_last_polls(view.series(method or stats.DEFAULT_METHOD)))
 
 
 def question_average(view: QuestionView, method: str, as_of: dt.date | None) -> dict[str, Any]:
@@ -77,12 +78,12 @@ def question_average(view: QuestionView, method: str, as_of: dt.date | None) -> 
     if as_of is None or (last is not None and as_of >= last):
         choices = {name: None if p is None else {k: p["average"][k] for k in AVERAGE_FIELDS}
                    for name, p in stored.items()}
-        left = exclusions(view, last_polls, as_of)
+        left = exclusions(view.question, last_polls, as_of)
         as_of = as_of or last
     else:
         choices = _average_as_of(view, method, as_of)
-        left = exclusions(view, {name: _last_end(frame, as_of) for name, frame in view.frames().items()},
-                          as_of)
+        last_polls = {name: _last_end(frame, as_of) for name, frame in view.frames().items()}
+        left = exclusions(view.question, last_polls, as_of)
     return {"question": view.slug, "method": method, "as_of": as_of,
             "choices": {name: None if name in left else value for name, value in choices.items()},
             "excluded": left}
@@ -120,7 +121,7 @@ def latest_averages(view: QuestionView, method: str | None = None) -> dict[str, 
     ``None`` for a choice no poll reported and one left out of the current average
     (``current_exclusions`` says why)."""
     stored = view.series(method or stats.DEFAULT_METHOD)
-    left = exclusions(view, _stored_last_polls(stored))
+    left = exclusions(view.question, _stored_last_polls(stored))
     return {name: None if p is None or name in left else _with_date(p["average"])
             for name, p in stored.items()}
 

@@ -15,11 +15,19 @@ from sqlalchemy import ColumnElement, Select, String, case, cast, func, literal,
 from sqlalchemy.orm import defer, selectinload
 
 from ..domain.errors import BadRequest
-from ..domain.vocabulary import NATIONAL, OFFICES, PARTIES, STAGES, geography_code, geography_name
+from ..domain.vocabulary import (
+    NATIONAL,
+    OFFICES,
+    STAGES,
+    geography_code,
+    geography_name,
+    party_colours,
+)
 from ..extensions import db
 from ..models import Question, Race
 from ..readmodel.catalogue import search_ranked
 from ..readmodel.series import StoredAverage, stored_averages
+from .averages import exclusions
 
 FRONT_PAGE_RACES = 12
 FRONT_PAGE_TOPICS = 12
@@ -90,6 +98,7 @@ class ChoiceAverage:
     colour: str | None
     status: str
     average: dict | None
+    swatch: str  # the CSS class of its colour: party-DEM, or choice-N for the N-th position
 
 
 @dataclass
@@ -107,9 +116,18 @@ class Card:
 
 
 def _card(question: Question, stored: StoredAverage) -> Card:
-    running = [c for c in question.choices if c.status != "withdrew"]
-    rows = [ChoiceAverage(c.name, c.party, PARTIES[c.party].colour if c.party in PARTIES else None,
-                          c.status, stored.averages.get(c.id)) for c in running]
+    # Candidates who withdrew, or whom no poll included in the last 60 days of the
+    # question's polling, are not in the current average (averages.exclusions).
+    last_polls: dict[str, dt.date | None] = {c.name: dt.date.fromisoformat(average["as_of"])
+                  for c in question.choices if (average := stored.averages.get(c.id))}
+    left = exclusions(question, last_polls)
+    running = [c for c in question.choices if c.status != "withdrew" and c.name not in left]
+    # The swatch of each choice is its colour in the question's charts.
+    colours = party_colours((c.name, c.party) for c in question.choices)
+    position = {c.name: i for i, c in enumerate(question.choices)}
+    rows = [ChoiceAverage(c.name, c.party, colours.get(c.name), c.status, stored.averages.get(c.id),
+                          f"party-{c.party}" if c.name in colours else f"choice-{position[c.name] % 8}")
+            for c in running]
     if question.race_id is not None:  # candidates: the leader first; other answers keep their order
         rows.sort(key=lambda row: -(row.average or {}).get("estimate", -1.0))
     known = sorted((row for row in rows if row.average), key=lambda row: -row.average["estimate"])  # type: ignore[index]

@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from .. import render
-from ..domain.vocabulary import party_colour
+from ..domain.vocabulary import party_colours
 from ..models import Poll
 from ..readmodel import QuestionView
 from .averages import poll_weights, question_trend
@@ -92,14 +92,9 @@ def chart_series(
 
 
 def choice_colours(view: QuestionView) -> dict[str, str]:
-    """Per choice with a party, its party's colour, when that tells the choices apart: in
-    a primary (every candidate of one party) or with two candidates of one party, the
-    charts keep their position colours."""
-    parties = [choice.party for choice in view.question.choices if choice.party]
-    if len(set(parties)) != len(parties):
-        return {}
-    return {choice.name: colour for choice in view.question.choices
-            if (colour := party_colour(choice.party)) is not None}
+    """Per choice with a party, its party's colour (``vocabulary.party_colours``: the
+    first choice of each party; the others keep their position colours)."""
+    return party_colours((choice.name, choice.party) for choice in view.question.choices)
 
 
 def render_question_chart(
