@@ -104,10 +104,13 @@ def test_the_chart_draws_candidates_in_their_party_colours(race_app, client):
     assert re.search(r'class="choice-0 party-DEM"', page)
 
 
-def test_two_candidates_of_one_party_keep_position_colours(race_app, client):
-    set_choice(race_app, "Amash", party="REP")
+def test_a_second_candidate_of_one_party_keeps_its_position_colour(race_app, client):
+    set_choice(race_app, "Amash", party="REP")  # after Trump, the first Republican
     page = client.get(f"/questions/{SLUG}").get_data(as_text=True)
-    assert re.search(r'class="choice-0"', page) and not re.search(r'class="choice-\d party-', page)
+    classes = dict((name, cls) for cls, name in re.findall(
+        r'<li class="([^"]*)">(?:<strong>)?(\w+)', page))
+    assert "party-REP" in classes["Trump"] and "party-DEM" in classes["Biden"]
+    assert "party-" not in classes["Amash"] and classes["Amash"].startswith("choice-")
 
 
 def test_renderer_takes_a_colour_per_series_and_refuses_a_bad_one():
