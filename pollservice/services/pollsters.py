@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import Poll, Pollster, PollsterAlias, Question, Result
 from ..readmodel import question_view
 from .averages import house_effects
+from .paging import paginate
 from .polls import pollster_slug
 from .transaction import transaction
 
@@ -55,26 +56,23 @@ def page_of_pollsters(text: str, page: int, per_page: int) -> tuple[list[tuple[P
     if text:
         statement = statement.where(Pollster.name.icontains(text, autoescape=True) | Pollster.aliases.any(
             PollsterAlias.name.icontains(text, autoescape=True)))
-    pagination = db.paginate(statement, page=page, per_page=per_page, max_per_page=None, error_out=False)
-    found = list(pagination.items)
+    found, total = paginate(statement, page, per_page)
     counts = dict(db.session.execute(
         select(Poll.pollster_id, func.count(Poll.id))
         .where(Poll.pollster_id.in_([p.id for p in found]), Poll.deleted_at.is_(None))
         .group_by(Poll.pollster_id)).all()) if found else {}
-    return [(p, int(counts.get(p.id, 0))) for p in found], pagination.total or 0
+    return [(p, int(counts.get(p.id, 0))) for p in found], total
 
 
 def page_of_pollster_polls(pollster: Pollster, page: int, per_page: int) -> tuple[list[Poll], int]:
     """One page of the pollster's polls of every question, newest first (deleted polls
     left out), and how many there are in all."""
-    pagination = db.paginate(
+    return paginate(
         select(Poll)
         .where(Poll.pollster_id == pollster.id, Poll.deleted_at.is_(None))
         .options(selectinload(Poll.question).selectinload(Question.choices),
                  selectinload(Poll.results).selectinload(Result.choice))
-        .order_by(Poll.end_date.desc(), Poll.start_date.desc(), Poll.id.desc()),
-        page=page, per_page=per_page, max_per_page=None, error_out=False)
-    return list(pagination.items), pagination.total or 0
+        .order_by(Poll.end_date.desc(), Poll.start_date.desc(), Poll.id.desc()), page, per_page)
 
 
 def pollster_question_count(pollster: Pollster) -> int:

@@ -16,6 +16,7 @@ from ..domain.errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..models import Choice, Poll, Question, Result
 from ..readmodel.catalogue import search_ranked
+from .paging import paginate
 from .transaction import transaction
 
 MAX_TITLE = 300
@@ -44,11 +45,8 @@ def list_questions() -> list[Question]:
 def page_of_questions(page: int, per_page: int) -> tuple[list[Question], int]:
     """One page of the questions by title (1-based ``page``), and how many there are in all;
     paginated in the database."""
-    pagination = db.paginate(
-        select(Question).options(selectinload(Question.choices)).order_by(Question.title, Question.id),
-        page=page, per_page=per_page, max_per_page=None, error_out=False,
-    )
-    return list(pagination.items), pagination.total or 0
+    statement = select(Question).options(selectinload(Question.choices)).order_by(Question.title, Question.id)
+    return paginate(statement, page, per_page)
 
 
 def find_questions(text: str, page: int, per_page: int) -> tuple[list[Question], int]:
@@ -65,8 +63,7 @@ def find_questions(text: str, page: int, per_page: int) -> tuple[list[Question],
         statement = statement.where(Question.slug == text.strip())
     else:
         statement = statement.order_by(Question.title, Question.id)
-    pagination = db.paginate(statement, page=page, per_page=per_page, max_per_page=None, error_out=False)
-    return list(pagination.items), pagination.total or 0
+    return paginate(statement, page, per_page)
 
 
 def question_by_slug_or_title(text: str) -> Question | None:
