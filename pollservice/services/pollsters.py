@@ -46,12 +46,16 @@ def list_pollsters(text: str = "") -> list[tuple[Pollster, int]]:
     return [(pollster, int(n)) for pollster, n in db.session.execute(statement).all()]
 
 
-def page_of_pollsters(text: str, page: int, per_page: int) -> tuple[list[tuple[Pollster, int]], int]:
+def page_of_pollsters(text: str, page: int, per_page: int,
+                      published_only: bool = False) -> tuple[list[tuple[Pollster, int]], int]:
     """One page of the pollsters by name, each with its number of polls (deleted polls not
     counted; counted for this page's pollsters only), and how many match in all. ``text``
-    keeps those whose name or one of whose aliases contains it."""
+    keeps those whose name or one of whose aliases contains it; ``published_only`` those
+    with at least one poll that is not deleted (the public list)."""
     statement = select(Pollster).options(selectinload(Pollster.aliases)).order_by(
         func.lower(Pollster.name), Pollster.id)
+    if published_only:
+        statement = statement.where(Pollster.polls.any(Poll.deleted_at.is_(None)))
     text = " ".join(text.split())
     if text:
         statement = statement.where(Pollster.name.icontains(text, autoescape=True) | Pollster.aliases.any(

@@ -116,7 +116,7 @@ POLLSTERS_PER_PAGE = 50
 def pollsters():
     text = request.args.get("q", "").strip()[:200]
     page = parse_page(request.args.get("page"))
-    found, total = page_of_pollsters(text, page, POLLSTERS_PER_PAGE)
+    found, total = page_of_pollsters(text, page, POLLSTERS_PER_PAGE, published_only=True)
     return render_template("pollsters.html", pollsters=found, total=total, text=text, page=page,
                            pages=max(-(-total // POLLSTERS_PER_PAGE), 1))
 
