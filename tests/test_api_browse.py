@@ -52,17 +52,20 @@ def test_search_ranks_questions_and_races(races_app, client):
     assert missing.status_code == 400 and "q" in missing.get_json()["error"]["fields"]
 
 
-def test_pollsters_search_names_and_aliases(races_app, client):
+def test_pollsters_search_names_and_aliases_and_list_only_published_ones(races_app, client):
     with races_app.app_context():
-        siena = Pollster(name="Siena College", slug="siena-college")
-        siena.aliases = [PollsterAlias(name="Siena College Research Institute",
-                                       key="siena college research institute", source="test")]
-        db.session.add(siena)
+        rasmussen = db.session.scalar(
+            db.select(Pollster).filter_by(name="Rasmussen Reports/Pulse Opinion Research"))
+        rasmussen.aliases.append(PollsterAlias(name="Rasmussen Reports", key="rasmussen reports"))
+        polls = len(rasmussen.polls)  # the demo's approval polls and the excerpt's two
+        db.session.add(Pollster(name="Siena College", slug="siena-college", aliases=[
+            PollsterAlias(name="Siena College Research Institute", key="siena college research institute")]))
         db.session.commit()
-    response = client.get("/api/v1/pollsters?q=research institute")
-    names = {p["name"]: p for p in response.get_json()}
-    assert names["Siena College"]["aliases"] == ["Siena College Research Institute"]
-    assert names["Siena College"]["polls"] == 0
+    found = client.get("/api/v1/pollsters?q=rasmussen reports").get_json()
+    assert [(p["name"], p["aliases"], p["polls"]) for p in found] == [
+        ("Rasmussen Reports/Pulse Opinion Research", ["Rasmussen Reports"], polls)]
+    assert polls > 2
+    assert client.get("/api/v1/pollsters?q=siena").get_json() == []  # no published poll
     everyone = client.get("/api/v1/pollsters?page_size=5")
     assert len(everyone.get_json()) == 5 and int(everyone.headers["X-Total-Count"]) > 5
 

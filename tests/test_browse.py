@@ -146,3 +146,23 @@ def test_pollster_list_paginates_and_finds_a_pollster_by_another_spelling(races_
     monkeypatch.setattr("pollservice.web.routes.POLLS_PER_PAGE", 3)
     gallup = client.get("/pollsters/gallup").get_data(as_text=True)
     assert re.search(r"[\d,]+ polls on 1 question; page 1 of \d+", gallup)
+
+
+def test_lists_never_fit_a_model_on_request(races_app, client, monkeypatch):
+    """A list shows what is stored, even when the stored series are older than the data."""
+    with races_app.app_context():
+        db.session.execute(db.update(Question).values(data_version=Question.data_version + 1))
+        db.session.commit()
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a list page fitted a model")
+
+    monkeypatch.setattr("pollservice.readmodel.series.StoredSeries.compute_and_store", refuse)
+    monkeypatch.setattr("pollservice.stats.fit", refuse)
+    for path in ("/", "/races/2020/president", "/search?q=2020+president", "/topics",
+                 "/api/v1/races", "/api/v1/search?q=biden"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+    page = client.get("/").get_data(as_text=True)
+    assert "Updating: this average does not include the newest polls yet." in page
+    assert re.search(r"<strong>Joe Biden</strong> leads by \d+\.\d points", page)

@@ -57,9 +57,9 @@ def search(q: str, limit: int):
 @bp.response(200, PollsterSummarySchema(many=True))
 @bp.paginate(page_size=100, max_page_size=1000)
 def pollsters(pagination_parameters, q: str = ""):
-    """Pollsters by name with their other spellings and number of polls; ``q`` searches
-    names and aliases."""
+    """Pollsters with published polls, by name, with their other spellings and number of
+    polls; ``q`` searches names and aliases."""
     found, pagination_parameters.item_count = page_of_pollsters(
-        q, pagination_parameters.page, pagination_parameters.page_size)
+        q, pagination_parameters.page, pagination_parameters.page_size, published_only=True)
     return [{"slug": p.slug, "name": p.name, "fte_pollster_id": p.fte_pollster_id,
              "aliases": [a.name for a in p.aliases if a.name != p.name], "polls": n} for p, n in found]

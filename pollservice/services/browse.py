@@ -28,6 +28,7 @@ from ..models import Question, Race
 from ..readmodel.catalogue import search_ranked
 from ..readmodel.series import StoredAverage, stored_averages
 from .averages import exclusions
+from .paging import paginate
 
 FRONT_PAGE_RACES = 12
 FRONT_PAGE_TOPICS = 12
@@ -178,11 +179,9 @@ def front_page() -> dict[str, Any]:
 
 def page_of_topics(page: int, per_page: int) -> tuple[list[Card], int]:
     """Topic questions (no race), most recently polled first."""
-    pagination = db.paginate(
-        _questions().where(Question.race_id.is_(None))
-        .order_by(Question.last_poll_end.desc().nulls_last(), Question.poll_count.desc(), Question.id),
-        page=page, per_page=per_page, max_per_page=None, error_out=False)
-    return cards(list(pagination.items)), pagination.total or 0
+    found, total = paginate(_questions().where(Question.race_id.is_(None)).order_by(
+        Question.last_poll_end.desc().nulls_last(), Question.poll_count.desc(), Question.id), page, per_page)
+    return cards(found), total
 
 
 @dataclass
@@ -204,9 +203,9 @@ def _race_order() -> list:
 def page_of_races(filters: RaceFilters, page: int, per_page: int) -> tuple[list[RaceRow], int]:
     """Races matching ``filters`` (national first, then by place), each with its main
     question's stored average and margin."""
-    pagination = db.paginate(select(Race).where(*filters.conditions()).order_by(*_race_order()),
-                             page=page, per_page=per_page, max_per_page=None, error_out=False)
-    return race_rows(list(pagination.items)), pagination.total or 0
+    statement = select(Race).where(*filters.conditions()).order_by(*_race_order())
+    found, total = paginate(statement, page, per_page)
+    return race_rows(found), total
 
 
 def race_rows(races: list[Race]) -> list[RaceRow]:

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import Poll, Pollster, PollsterAlias, Question, Result
 from ..readmodel import question_view
 from .averages import house_effects
+from .paging import paginate
 from .polls import pollster_slug
 from .transaction import transaction
 
@@ -55,61 +56,42 @@ def has_published_polls(pollster: Pollster) -> bool:
     ).first() is not None
 
 
-def page_of_pollsters(text: str, page: int, per_page: int, published_only: bool = False
-                      ) -> tuple[list[tuple[Pollster, int]], int]:
+def page_of_pollsters(text: str, page: int, per_page: int,
+                      published_only: bool = False) -> tuple[list[tuple[Pollster, int]], int]:
     """One page of the pollsters by name, each with its number of polls (deleted polls not
     counted; counted for this page's pollsters only), and how many match in all. ``text``
-    keeps those whose name or one of whose aliases contains it; ``published_only`` leaves
-    out those with no published poll (the public list)."""
+    keeps those whose name or one of whose aliases contains it; ``published_only`` those
+    with at least one poll that is not deleted (the public list)."""
     statement = select(Pollster).options(selectinload(Pollster.aliases)).order_by(
         func.lower(Pollster.name), Pollster.id)
+    if published_only:
+        statement = statement.where(Pollster.polls.any(Poll.deleted_at.is_(None)))
     text = " ".join(text.split())
     if text:
         statement = statement.where(Pollster.name.icontains(text, autoescape=True) | Pollster.aliases.any(
             PollsterAlias.name.icontains(text, autoescape=True)))
-    if published_only:
-        statement = statement.where(
-            select(Poll.id).where(Poll.pollster_id == Pollster.id, Poll.deleted_at.is_(None)).exists())
-    pagination = db.paginate(statement, page=page, per_page=per_page, max_per_page=None, error_out=False)
-    found = list(pagination.items)
+    found, total = paginate(statement, page, per_page)
     counts = dict(db.session.execute(
         select(Poll.pollster_id, func.count(Poll.id))
         .where(Poll.pollster_id.in_([p.id for p in found]), Poll.deleted_at.is_(None))
         .group_by(Poll.pollster_id)).all()) if found else {}
-    return [(p, int(counts.get(p.id, 0))) for p in found], pagination.total or 0
+    return [(p, int(counts.get(p.id, 0))) for p in found], total
 
 
 def page_of_pollster_polls(pollster: Pollster, page: int, per_page: int) -> tuple[list[Poll], int]:
     """One page of the pollster's polls of every question, newest first (deleted polls
     left out), and how many there are in all."""
-    pagination = db.paginate(
+    return paginate(
         select(Poll)
         .where(Poll.pollster_id == pollster.id, Poll.deleted_at.is_(None))
         .options(selectinload(Poll.question).selectinload(Question.choices),
                  selectinload(Poll.results).selectinload(Result.choice))
-        .order_by(Poll.end_date.desc(), Poll.start_date.desc(), Poll.id.desc()),
-        page=page, per_page=per_page, max_per_page=None, error_out=False)
-    return list(pagination.items), pagination.total or 0
+        .order_by(Poll.end_date.desc(), Poll.start_date.desc(), Poll.id.desc()), page, per_page)
 
 
 def pollster_question_count(pollster: Pollster) -> int:
     return db.session.scalar(select(func.count(func.distinct(Poll.question_id))).where(
         Poll.pollster_id == pollster.id, Poll.deleted_at.is_(None))) or 0
-
-
-def pollster_polls(pollster: Pollster) -> list[Poll]:
-    """The pollster's polls of every question, newest first (deleted polls left out)."""
-    return list(
-        db.session.execute(
-            select(Poll)
-            .where(Poll.pollster_id == pollster.id, Poll.deleted_at.is_(None))
-            .options(
-                selectinload(Poll.question).selectinload(Question.choices),
-                selectinload(Poll.results).selectinload(Result.choice),
-            )
-            .order_by(Poll.end_date.desc(), Poll.start_date.desc(), Poll.id.desc())
-        ).scalars()
-    )
 
 
 def pollster_house_effects(pollster: Pollster, questions: list[Question]) -> list[dict[str, Any]]:

@@ -16,8 +16,9 @@ from sqlalchemy.orm import selectinload
 from ..domain.errors import Conflict, NotFound, ValidationFailed
 from ..domain.vocabulary import PARTIES, STATUSES
 from ..extensions import db
-from ..models import Choice, Poll, Question, Result
+from ..models import Choice, Question, Result
 from ..readmodel.catalogue import search_ranked
+from .paging import paginate
 from .transaction import transaction
 
 MAX_TITLE = 300
@@ -47,11 +48,8 @@ def list_questions() -> list[Question]:
 def page_of_questions(page: int, per_page: int) -> tuple[list[Question], int]:
     """One page of the questions by title (1-based ``page``), and how many there are in all;
     paginated in the database."""
-    pagination = db.paginate(
-        select(Question).options(selectinload(Question.choices)).order_by(Question.title, Question.id),
-        page=page, per_page=per_page, max_per_page=None, error_out=False,
-    )
-    return list(pagination.items), pagination.total or 0
+    statement = select(Question).options(selectinload(Question.choices)).order_by(Question.title, Question.id)
+    return paginate(statement, page, per_page)
 
 
 def find_questions(text: str, page: int, per_page: int) -> tuple[list[Question], int]:
@@ -68,8 +66,7 @@ def find_questions(text: str, page: int, per_page: int) -> tuple[list[Question],
         statement = statement.where(Question.slug == text.strip())
     else:
         statement = statement.order_by(Question.title, Question.id)
-    pagination = db.paginate(statement, page=page, per_page=per_page, max_per_page=None, error_out=False)
-    return list(pagination.items), pagination.total or 0
+    return paginate(statement, page, per_page)
 
 
 def question_by_slug_or_title(text: str) -> Question | None:
@@ -97,37 +94,6 @@ def suggest_questions(text: str, limit: int = 10) -> list[Question]:
     the poll form's suggestions."""
     found, _total = find_questions(text, 1, limit) if text.strip() else ([], 0)
     return found
-
-
-def search_questions(text: str = "", region: str = "") -> list[Question]:
-    """Questions whose title, description or slug contains ``text`` (any case), in
-    ``region`` when one is given; by title."""
-    statement = select(Question).options(selectinload(Question.choices)).order_by(Question.title)
-    text = text.strip()
-    if text:
-        statement = statement.where(
-            Question.title.icontains(text, autoescape=True)
-            | Question.description.icontains(text, autoescape=True)
-            | Question.slug.icontains(text, autoescape=True)
-        )
-    if region.strip():
-        statement = statement.where(Question.region == region.strip())
-    return list(db.session.execute(statement).scalars())
-
-
-def list_regions() -> list[str]:
-    return list(db.session.execute(
-        select(Question.region).where(Question.region != "").distinct().order_by(Question.region)
-    ).scalars())
-
-
-def poll_counts() -> dict[int, int]:
-    """Question id -> number of its polls (deleted polls not counted)."""
-    rows = db.session.execute(
-        select(Poll.question_id, func.count(Poll.id)).where(Poll.deleted_at.is_(None))
-        .group_by(Poll.question_id)
-    ).all()
-    return {question_id: count for question_id, count in rows}
 
 
 def create_question(
