@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -12,6 +13,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from .domain.errors import ServiceError
+from .services.averages import recompute_stored, stale_questions
 from .services.demo import DEMO_SETS, database_is_empty, load_demo
 from .services.exporting import dumps, export_csv, export_json
 from .services.imports import formats, import_text, read_text
@@ -24,7 +26,7 @@ from .services.users import create_admin
 def init_app(app: Flask) -> None:
     for command in (create_admin_command, load_demo_command, import_polls_command,
                     export_polls_command, create_token_command, revoke_token_command,
-                    merge_pollsters_command):
+                    merge_pollsters_command, recompute_averages_command):
         app.cli.add_command(command)
 
 
@@ -228,3 +230,20 @@ def merge_pollsters_command(survivor: str, merged: tuple[str, ...]) -> None:
     for record in records:
         click.echo(f"Merged {record.merged_name!r} into {kept.name!r}: {record.polls_moved} "
                    f"poll{'s' if record.polls_moved != 1 else ''} moved.")
+
+
+@click.command("recompute-averages", cls=ServiceCommand)
+@with_appcontext
+@click.option("--all", "everything", is_flag=True,
+              help="Every question with polls, not only those whose stored averages are missing "
+                   "or out of date.")
+def recompute_averages_command(everything: bool) -> None:
+    """Compute and store the averages that are missing or out of date, e.g. after
+    ``import-polls --defer-averages``: lists then show them without waiting for a first read."""
+    ids = stale_questions(everything)
+    started = time.perf_counter()
+    with click.progressbar(ids, label=f"recomputing {len(ids)} question(s)", file=sys.stderr) as bar:
+        for question_id in bar:
+            recompute_stored(question_id)
+    click.echo(f"recomputed the stored averages of {len(ids)} question(s) "
+               f"in {time.perf_counter() - started:.1f} s")

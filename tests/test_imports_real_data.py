@@ -32,7 +32,9 @@ from sqlalchemy import func, select
 from pollservice.domain.versions import version_rank
 from pollservice.extensions import db
 from pollservice.models import ComputedSeries, Pollster, Question, Race
+from pollservice.services.averages import stale_questions
 from pollservice.services.imports import formats
+from pollservice.services.polls import delete_poll, restore_poll
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -195,6 +197,24 @@ def test_a_re_import_keeps_exactly_one_counted_version_per_poll(app, runner):
     assert dict(rows)["2020-generic-ballot-us"] == len(groups)
 
 
+def test_deleting_the_counted_version_counts_another_and_restoring_it_counts_it_again(app, runner):
+    import_json(runner, DATA / "fte_generic_ballot_polls.csv")
+    polls = stored_polls(app, "2020-generic-ballot-us")
+    group = next(g for g in {p["version_group"] for p in polls.values()}
+                 if sum(p["version_group"] == g for p in polls.values()) > 1)
+    versions = {sid: p for sid, p in polls.items() if p["version_group"] == group}
+    counted = next(sid for sid, p in versions.items() if p["counted"])
+    with app.app_context():
+        delete_poll(versions[counted]["id"], actor="cli")
+    after = stored_polls(app, "2020-generic-ballot-us")
+    live = [sid for sid in versions if not after[sid]["deleted"]]
+    assert sum(after[sid]["counted"] for sid in live) == 1  # the poll stays in the average
+    with app.app_context():
+        restore_poll(versions[counted]["id"], actor="cli")
+    again = stored_polls(app, "2020-generic-ballot-us")
+    assert [sid for sid in versions if again[sid]["counted"]] == [counted]
+
+
 # ---------------------------------------------------------------- pollster identity
 
 
@@ -301,6 +321,24 @@ def test_defer_averages_leaves_the_stored_series_to_the_first_read(app, runner, 
     assert response.status_code == 200 and response.get_json()["choices"]["Democrats"]
     with app.app_context():
         assert db.session.execute(select(func.count()).select_from(ComputedSeries)).scalar_one() > 0
+
+
+def test_recompute_averages_builds_what_a_deferred_import_left_for_the_lists(app, runner, client):
+    assert run_import(runner, DATA / "fte_generic_ballot_polls.csv", "--defer-averages").exit_code == 0
+    with app.app_context():
+        waiting = stale_questions()
+        assert waiting and set(waiting) == set(db.session.scalars(
+            select(Question.id).where(Question.poll_count > 0)))
+    assert "Average not yet computed" in client.get("/topics").get_data(as_text=True) + \
+        client.get("/races").get_data(as_text=True)
+    result = runner.invoke(args=["recompute-averages"])
+    assert result.exit_code == 0
+    assert f"recomputed the stored averages of {len(waiting)} question" in result.output
+    with app.app_context():
+        assert stale_questions() == []
+    assert "Average not yet computed" not in client.get("/races").get_data(as_text=True)
+    again = runner.invoke(args=["recompute-averages"])
+    assert "of 0 question(s)" in again.output
 
 
 # ---------------------------------------------------------------- the real files

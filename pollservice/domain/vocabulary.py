@@ -128,9 +128,13 @@ def party_colours(choices: Iterable[tuple[str, str | None]]) -> dict[str, str]:
     return colours
 
 
+# "Maine CD-2", "ME-2", "ME02", "Nebraska District 2": words of a state name (single spaces:
+# the text is normalised first), then an optional district word, then the number. No two
+# quantifiers can match the same characters, so matching is linear in the text.
 _DISTRICT = re.compile(
-    r"^(?P<state>[A-Za-z .]+?)[\s_-]*(?:cd|district|dist\.?|-)?[\s_-]*(?P<number>\d{1,2})$",
+    r"^(?P<state>[A-Za-z.]+(?: [A-Za-z.]+)*?)(?:[ _-]?(?:cd|district|dist\.?))?[ _-]?(?P<number>\d{1,2})$",
     re.IGNORECASE)
+MAX_PLACE_LENGTH = 60  # longer text is no place name
 _NATIONAL_WORDS = {"", "us", "usa", "u-s", "u-s-a", "national", "united-states", "nationwide",
                    "united-states-of-america"}
 
@@ -146,7 +150,9 @@ def geography_code(text: str) -> str | None:
     ``""``, ``"National"``, ``"U.S."`` -> ``US``; ``"Pennsylvania"``/``"pa"`` -> ``PA``;
     ``"Maine CD-2"``, ``"ME-2"``, ``"ME02"`` -> ``ME-02``; ``"France"``/``"FR"`` -> ``FR``.
     """
-    raw = (text or "").strip()
+    raw = " ".join((text or "").split())
+    if len(raw) > MAX_PLACE_LENGTH:
+        return None
     if _key(raw) in _NATIONAL_WORDS:
         return NATIONAL
     state = _state(raw)

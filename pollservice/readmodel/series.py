@@ -16,12 +16,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import stats
 from ..extensions import SessionArg
-from ..models import ComputedSeries, Question, utcnow
+from ..models import Choice, ComputedSeries, Question, utcnow
 from .frames import poll_frames
 
 # Recomputed right after every write; other methods are rebuilt on their first read.
@@ -194,3 +194,22 @@ def stored_averages(session: SessionArg, questions: list[Question]) -> dict[int,
         found.setdefault(question_id, {})[choice_id] = average or None
         oldest[question_id] = min(version, oldest.get(question_id, version))
     return {q.id: StoredAverage(found.get(q.id, {}), oldest.get(q.id), q.data_version) for q in questions}
+
+
+def stale_question_ids(session: SessionArg) -> list[int]:
+    """The questions with polls whose eagerly stored series are missing, or older than
+    their data version (after an import with ``--defer-averages``), most polled first."""
+    method, realtime = EAGER[0]
+    oldest = (select(ComputedSeries.question_id, func.min(ComputedSeries.data_version).label("v"),
+                     func.count(ComputedSeries.id).label("n"))
+              .where(ComputedSeries.method == method, ComputedSeries.realtime.is_(realtime))
+              .group_by(ComputedSeries.question_id).subquery())
+    choices = (select(Choice.question_id, func.count(Choice.id).label("n"))
+               .group_by(Choice.question_id).subquery())
+    return list(session.scalars(
+        select(Question.id)
+        .join(choices, choices.c.question_id == Question.id)
+        .outerjoin(oldest, oldest.c.question_id == Question.id)
+        .where(Question.poll_count > 0,
+               or_(oldest.c.v.is_(None), oldest.c.v < Question.data_version, oldest.c.n < choices.c.n))
+        .order_by(Question.poll_count.desc(), Question.id)))

@@ -8,12 +8,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from flask import current_app
+from sqlalchemy import select
 
 from .. import stats
 from ..domain.errors import BadRequest, ValidationFailed
+from ..extensions import db
 from ..models import Question
-from ..readmodel import QuestionView
-from ..readmodel.series import trend_frame
+from ..readmodel import QuestionView, read_model
+from ..readmodel.series import stale_question_ids, trend_frame
 
 MAX_TREND_DAYS = 366 * 30
 # A candidate no poll has included in this many days before a question's last poll has
@@ -214,3 +217,17 @@ def recent_change(view: QuestionView, method: str | None = None, days: int = 30)
         changes[name] = {"change": round(float(last["estimate"] - before["estimate"]), 3),
                          "since": pd.Timestamp(before["date"]).date()}
     return changes
+
+
+def stale_questions(everything: bool = False) -> list[int]:
+    """The questions whose stored averages a recompute would rebuild: those missing or out
+    of date (``everything``: every question with polls), most polled first."""
+    if everything:
+        return list(db.session.scalars(select(Question.id).where(Question.poll_count > 0)
+                                       .order_by(Question.poll_count.desc(), Question.id)))
+    return stale_question_ids(db.session)
+
+
+def recompute_stored(question_id: int) -> None:
+    """Compute and store one question's eagerly stored averages now."""
+    read_model(current_app).series.refresh(db.session, {question_id})

@@ -31,6 +31,8 @@ from .averages import exclusions
 from .paging import paginate
 
 FRONT_PAGE_RACES = 12
+# Race.cycle's check constraint: the years a race may be in.
+FIRST_CYCLE, LAST_CYCLE = 1789, 2200
 FRONT_PAGE_TOPICS = 12
 SHOWN_CHOICES = 4
 
@@ -70,10 +72,11 @@ def parse_race_filters(cycle: str | None = None, office: str | None = None,
     fields: dict[str, str] = {}
     year = None
     if (cycle or "").strip():
-        try:
-            year = int(cycle.strip())  # type: ignore[union-attr]
-        except ValueError:
-            fields["cycle"] = "must be a year, e.g. 2020"
+        text = cycle.strip()  # type: ignore[union-attr]
+        year = int(text) if text.isdigit() and len(text) <= 4 else None
+        if year is None or not FIRST_CYCLE <= year <= LAST_CYCLE:
+            fields["cycle"] = f"must be a year from {FIRST_CYCLE} to {LAST_CYCLE}, e.g. 2020"
+            year = None
     office = (office or "").strip().lower() or None
     if office and office not in OFFICES:
         fields["office"] = f"must be one of {', '.join(OFFICES)}"

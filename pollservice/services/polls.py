@@ -19,6 +19,7 @@ from ..domain.validation import PollInput, pollster_alias_key, pollster_slug
 from ..extensions import db
 from ..models import Poll, Pollster, PollsterAlias, Question, Result, utcnow
 from . import audit
+from .poll_versions import recount_versions
 from .questions import get_question
 from .transaction import transaction
 
@@ -115,7 +116,14 @@ def update_poll(poll_id: int, raw: Mapping[str, Any], actor: str, partial: bool 
         old, new = audit.changed_values(before, audit.poll_snapshot(poll, names))
         if new:
             audit.record(poll, "update", actor, old, new)
+        _recount(poll)
     return poll
+
+
+def _recount(poll: Poll) -> None:
+    """A poll with other versions: which one is counted may change with this write."""
+    if poll.version_group:
+        recount_versions({poll.question_id})
 
 
 def delete_poll(poll_id: int, actor: str) -> Poll:
@@ -124,6 +132,7 @@ def delete_poll(poll_id: int, actor: str) -> Poll:
     with transaction():
         poll.deleted_at = utcnow()
         audit.record(poll, "delete", actor, {"deleted": False}, {"deleted": True})
+        _recount(poll)
     return poll
 
 
@@ -134,6 +143,7 @@ def restore_poll(poll_id: int, actor: str) -> Poll:
     with transaction():
         poll.deleted_at = None
         audit.record(poll, "restore", actor, {"deleted": True}, {"deleted": False})
+        _recount(poll)
     return poll
 
 

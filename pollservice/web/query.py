@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask import request, url_for
+
 from .. import stats
 from ..domain.errors import BadRequest
 from ..services.charts import RANGES, SIZES
+from .blueprint import bp
 
 
 def _one_of(value: str | None, name: str, allowed, default: str) -> str:
@@ -65,3 +68,13 @@ def parse_page(value: str | None) -> int:
         raise BadRequest(f"page must be a whole number from 1 to {MAX_PAGE}, not {value!r}.",
                          fields={"page": f"must be a whole number from 1 to {MAX_PAGE}"})
     return int(text)
+
+
+@bp.app_template_global()
+def page_url(page: int) -> str:
+    """The current address at another page: its path arguments and every query argument
+    kept, except those ``url_for`` would read as its own (``_external``, ``_anchor``, ...,
+    ``endpoint``), which a visitor could otherwise use to break the link."""
+    args = {key: value for key, value in request.args.items()
+            if not key.startswith("_") and key != "endpoint"}
+    return url_for(request.endpoint or "web.index", **{**args, **(request.view_args or {}), "page": page})

@@ -5,7 +5,6 @@ ones too) of those questions as plain values."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,9 +13,8 @@ from sqlalchemy.orm import selectinload
 
 from ...domain.poll_fields import SCALAR_FIELDS
 from ...extensions import db
-from ...models import Poll, Pollster, PollsterAlias, Question, Race, Result
-
-CHUNK = 500  # ids per IN (...) list
+from ...models import Poll, Pollster, PollsterAlias, PollsterMerge, Question, Race, Result
+from ..bulk import chunks
 
 
 @dataclass
@@ -40,11 +38,6 @@ class StoredPoll:
 EXTRA_FIELDS = ("published_on", "tracking", "version_group", "counted")
 EXTRA_DEFAULTS: dict[str, Any] = {"published_on": None, "tracking": False, "version_group": None,
                                   "counted": True}
-
-
-def chunks(items: list, size: int = CHUNK) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def load_stored_polls(question_ids: set[int]) -> dict[int, list[StoredPoll]]:
@@ -107,6 +100,12 @@ def load_pollster_identities() -> PollsterIdentities:
     for key, slug in db.session.execute(
             select(PollsterAlias.key, Pollster.slug).join(Pollster, PollsterAlias.pollster)):
         found.by_alias_key[key] = slug
+    # A merged pollster's 538 id, when the survivor had its own, still leads to the survivor.
+    for fte_id, slug in db.session.execute(
+            select(PollsterMerge.merged_fte_pollster_id, Pollster.slug)
+            .join(Pollster, PollsterMerge.survivor)):
+        if fte_id is not None:
+            found.by_fte_id.setdefault(fte_id, slug)
     return found
 
 

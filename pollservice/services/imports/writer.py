@@ -7,26 +7,22 @@ publish) or rolls back."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 
 from ...domain.poll_fields import SCALAR_FIELDS
-from ...domain.versions import version_rank
-from ...extensions import Base, db
-from ...models import AuditEntry, Poll, Pollster, PollsterAlias, Question, Result, utcnow
+from ...extensions import db
+from ...models import AuditEntry, Poll, Pollster, PollsterAlias, Result, utcnow
 from ..audit import changed_values
+from ..bulk import chunks, table_of
+from ..poll_versions import recount_versions
 from .matching import Planned
 from .rows import ImportSummary
-from .stored import EXTRA_DEFAULTS, EXTRA_FIELDS, StoredPoll, chunks
+from .stored import EXTRA_DEFAULTS, EXTRA_FIELDS, StoredPoll
 
 ChoiceIds = dict[int, dict[str, int]]  # id(question) -> choice name -> choice id
 AuditRows = list[dict[str, Any]]
-
-
-def _table(model: type[Base]) -> Table:
-    """A model's table (typed as a ``FromClause`` on the class; a ``Table`` when mapped so)."""
-    return cast(Table, model.__table__)
 
 
 def _stored(p: Planned) -> StoredPoll:
@@ -51,7 +47,7 @@ def write_plan(plan: list[Planned], actor: str, summary: ImportSummary) -> None:
     updates = [p for p in plan if p.stored is not None]
     if updates:
         audit_rows += _update_polls(updates, pollster_ids, choice_ids, actor, now)
-    db.session.execute(insert(_table(AuditEntry)), audit_rows)
+    db.session.execute(insert(table_of(AuditEntry)), audit_rows)
     summary.question_ids.update(p.question.id for p in plan)
     _write_aliases(summary, pollster_ids)
     recount_versions({p.question.id for p in plan if p.extra.get("version_group")})
@@ -60,7 +56,7 @@ def write_plan(plan: list[Planned], actor: str, summary: ImportSummary) -> None:
 def _insert_polls(adds: list[Planned], pollster_ids: dict[str, int], choice_ids: ChoiceIds,
                   actor: str, now: dt.datetime) -> AuditRows:
     """Insert the new polls and their results; returns the audit entries of their creation."""
-    poll_table = _table(Poll)
+    poll_table = table_of(Poll)
     params = [{"question_id": p.question.id, "pollster_id": pollster_ids[p.pollster_slug],
                **{name: getattr(p.data, name) for name in SCALAR_FIELDS},
                "source": p.data.source, "source_id": p.data.source_id,
@@ -78,14 +74,14 @@ def _insert_polls(adds: list[Planned], pollster_ids: dict[str, int], choice_ids:
                         "actual_pct": share} for name, (pct, share) in p.results.items())
         audit_rows.append({"poll_id": poll_id, "action": "create", "actor": actor, "at": now,
                            "old_values": None, "new_values": p.new})
-    db.session.execute(insert(_table(Result)), results)
+    db.session.execute(insert(table_of(Result)), results)
     return audit_rows
 
 
 def _update_polls(updates: list[Planned], pollster_ids: dict[str, int], choice_ids: ChoiceIds,
                   actor: str, now: dt.datetime) -> AuditRows:
     """Update the stored polls and their results; returns the audit entries of the changes."""
-    poll_table = _table(Poll)
+    poll_table = table_of(Poll)
     c = poll_table.c
     statement = (update(poll_table).where(c.id == bindparam("b_id")).values(
         pollster_id=bindparam("b_pollster_id"), election_date=bindparam("b_election_date"),
@@ -125,7 +121,7 @@ def _update_polls(updates: list[Planned], pollster_ids: dict[str, int], choice_i
 def _write_result_changes(changed: list[dict[str, Any]], added: list[dict[str, Any]],
                           removed: list[int]) -> None:
     """Delete, update and insert the results of updated polls (in that order)."""
-    result_table = _table(Result)
+    result_table = table_of(Result)
     for chunk in chunks(removed):
         db.session.execute(delete(result_table).where(result_table.c.id.in_(chunk)))
     if changed:
@@ -153,14 +149,14 @@ def _pollster_ids(plan: list[Planned]) -> dict[str, int]:
     missing = [{"slug": slug, "name": name, "fte_pollster_id": fte_id}
                for slug, (name, fte_id) in wanted.items() if slug not in ids]
     if missing:
-        db.session.execute(insert(_table(Pollster)), missing)
+        db.session.execute(insert(table_of(Pollster)), missing)
         for chunk in chunks([m["slug"] for m in missing]):
             ids.update((slug, pid) for pid, slug in db.session.execute(
                 select(Pollster.id, Pollster.slug).where(Pollster.slug.in_(chunk))))
     given = [{"b_id": ids[slug], "b_fte": fte_id} for slug, (_name, fte_id) in wanted.items()
              if fte_id is not None and slug in fte_ids and fte_ids[slug] is None]
     if given:
-        table = _table(Pollster)
+        table = table_of(Pollster)
         db.session.execute(update(table).where(table.c.id == bindparam("b_id"))
                            .values(fte_pollster_id=bindparam("b_fte")), given)
     return ids
@@ -186,33 +182,4 @@ def _write_aliases(summary: ImportSummary, pollster_ids: dict[str, int]) -> None
             "source": summary.source_name[:200]}
            for key, (name, slug) in wanted.items() if slug in ids]
     if new:
-        db.session.execute(insert(_table(PollsterAlias)), new)
-
-
-def recount_versions(question_ids: set[int]) -> None:
-    """Count exactly one version of each poll per question (``domain.versions``): the
-    others keep ``counted`` false and stay stored."""
-    poll, result = _table(Poll).c, _table(Result).c
-    flips: list[dict[str, Any]] = []
-    for chunk in chunks(sorted(question_ids)):
-        answers = (select(func.count(result.id)).where(result.poll_id == poll.id)
-                   .correlate(_table(Poll)).scalar_subquery())
-        rows = db.session.execute(
-            select(poll.id, poll.question_id, poll.version_group, poll.population,
-                   poll.source_id, poll.counted, answers.label("answers"),
-                   Question.race_id.label("race_id"))
-            .join(Question, Question.id == poll.question_id)
-            .where(poll.question_id.in_(chunk), poll.version_group.is_not(None),
-                   poll.deleted_at.is_(None))).all()
-        groups: dict[tuple, list] = {}
-        for row in rows:
-            groups.setdefault((row.question_id, row.version_group), []).append(row)
-        for versions in groups.values():
-            best = min(versions, key=lambda v: version_rank(
-                v.population, v.answers, v.source_id, v.race_id is not None))
-            flips.extend({"b_id": v.id, "b_counted": v is best} for v in versions
-                         if bool(v.counted) != (v is best))
-    if flips:
-        table = _table(Poll)
-        db.session.execute(update(table).where(table.c.id == bindparam("b_id"))
-                           .values(counted=bindparam("b_counted")), flips)
+        db.session.execute(insert(table_of(PollsterAlias)), new)
