@@ -187,6 +187,10 @@ class _Matcher:
         results = _results(data, checked.actual, old_results)
         if checked.row.partial_results:  # the answers the file does not give are kept
             results.update({k: v for k, v in old_results.items() if k not in results})
+        allowed = checked.row.update_fields
+        if allowed is not None and "results" not in allowed:  # stored shares stay; actuals may come
+            results = {k: (old_results[k][0] if k in old_results else pct, actual)
+                       for k, (pct, actual) in results.items()}
         old_extra = dict(stored.extra) if stored is not None else dict(EXTRA_DEFAULTS)
         extra = {**old_extra, **{k: v for k, v in checked.row.extra.items() if k in EXTRA_FIELDS}}
         extended = bool(election_date or old_date

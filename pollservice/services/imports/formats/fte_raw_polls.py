@@ -21,8 +21,9 @@ a missing sample size ("sample size unavailable; estimated at 600 as a default")
 sample size stays unknown. A comment "for X" names the sponsor; the rest goes into notes.
 ``partisan`` (D, R, ...) marks a partisan poll. ``source`` "fivethirtyeight",
 ``source_id`` = 538's ``question_id``, as on the polls page: a poll already stored from
-there is the same poll, and this file then only adds its two finishers' shares, the
-election day and the actual result (its dates, population and the other answers stay).
+there is the same poll, and this file then only adds the election day and the actual result
+(its shares as published there, dates, population and the other answers stay; a finisher
+it lacked is added).
 ``--question`` keeps only one race's rows.
 """
 
@@ -58,7 +59,9 @@ GENERIC_NAMES = {"DEM": "Democrats", "REP": "Republicans"}
 # Maine's and Nebraska's congressional districts, which cast their own electoral votes.
 DISTRICTS = {"M1": "ME-01", "M2": "ME-02", "N1": "NE-01", "N2": "NE-02", "N3": "NE-03"}
 # An update of a poll stored from another file changes only what this file knows better.
-UPDATE_FIELDS = frozenset({"results", "actual_results", "election_date"})
+# A poll already stored (from the polls page) keeps its shares as published there: 538's
+# two files round a few of them differently, and a re-import must not flip them back and forth.
+UPDATE_FIELDS = frozenset({"actual_results", "election_date"})
 
 
 def matches(header: list[str]) -> bool:
