@@ -134,9 +134,13 @@ def chart_alt_text(
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> str:
-    """The text alternative of the question's chart: what it shows and its latest values."""
-    description = render.chart_description(chart_series(view, method, start, end))
-    return f"Trend chart of “{view.question.title}” ({METHOD_LABELS[method].lower()}). {description}"
+    """The text alternative of the question's chart: what it shows and its latest values.
+    Kept in the worker's memo for the data version (it prepares every series of the chart)."""
+    def build() -> str:
+        description = render.chart_description(chart_series(view, method, start, end))
+        return f"Trend chart of “{view.question.title}” ({METHOD_LABELS[method].lower()}). {description}"
+
+    return view.memo("chart_alt_text", build, method, start, end)
 
 
 def source_line(view: QuestionView) -> str:
