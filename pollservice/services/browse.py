@@ -125,7 +125,7 @@ def _card(question: Question, stored: StoredAverage) -> Card:
     last_polls: dict[str, dt.date | None] = {c.name: dt.date.fromisoformat(average["as_of"])
                   for c in question.choices if (average := stored.averages.get(c.id))}
     left = exclusions(question, last_polls)
-    running = [c for c in question.choices if c.status != "withdrew" and c.name not in left]
+    running = [c for c in question.choices if c.name not in left]
     # The swatch of each choice is its colour in the question's charts.
     colours = party_colours((c.name, c.party) for c in question.choices)
     position = {c.name: i for i, c in enumerate(question.choices)}
