@@ -194,22 +194,30 @@ def _sorted_points(table: PollTable) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return x[order], table.pct[order], table.sampling_var[order], order
 
 
-def _few_polls_band(x, y, v, x0: float, params: LowessParams,
-                    alpha: float) -> tuple[float, float]:
-    """Estimate and ``1 - alpha`` half-width for the straight-line / mean fallbacks at ``x0``."""
+def _few_polls_bands(x, y, v, x0: np.ndarray, params: LowessParams,
+                     alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """Estimates and ``1 - alpha`` half-widths for the straight-line / mean fallbacks at
+    each of ``x0`` (one fit for all of them)."""
     n = x.shape[0]
     if n < params.mean_below or x[-1] == x[0]:
         est, lower, upper = weighted_mean_band(y, np.ones(n), v, alpha)
-        return est, 0.5 * (upper - lower)
+        return np.full(x0.shape, est, dtype=float), np.full(x0.shape, 0.5 * (upper - lower), dtype=float)
     xc = x - x.mean()
     slope, intercept = np.polyfit(xc, y, 1)
-    x0c = float(np.clip(x0, x[0], x[-1])) - x.mean()
+    x0c = np.clip(x0, x[0], x[-1]) - x.mean()
     est = intercept + slope * x0c
     resid = y - (intercept + slope * xc)
     s2 = float(resid @ resid) / (n - 2)
     var = s2 * (1.0 / n + x0c * x0c / float(xc @ xc))
-    half = max(t_value(alpha, n - 2) * np.sqrt(var), z_value(alpha) * np.sqrt(np.mean(v) / n))
+    half = np.maximum(t_value(alpha, n - 2) * np.sqrt(var), z_value(alpha) * np.sqrt(np.mean(v) / n))
     return est, half
+
+
+def _few_polls_band(x, y, v, x0: float, params: LowessParams,
+                    alpha: float) -> tuple[float, float]:
+    """Estimate and ``1 - alpha`` half-width for the straight-line / mean fallbacks at ``x0``."""
+    est, half = _few_polls_bands(x, y, v, np.array([x0], dtype=float), params, alpha)
+    return float(est[0]), float(half[0])
 
 
 # --------------------------------------------------------------------------------------
@@ -222,9 +230,8 @@ def _retrospective(table: PollTable, days: np.ndarray, params: LowessParams, alp
     if x.shape[0] < params.line_below or x[-1] == x[0]:
         est = np.full(days.shape[0], np.nan)
         half = np.full(days.shape[0], np.nan)
-        for i, day in enumerate(days):
-            if day >= x[0]:
-                est[i], half[i] = _few_polls_band(x, y, v, float(day), params, alpha)
+        known = days >= x[0]
+        est[known], half[known] = _few_polls_bands(x, y, v, days[known].astype(float), params, alpha)
         return est, est - half, est + half
     est = _evaluate(x, _fit(x, y, params), days)
     se = _bootstrap_se(x, y, days, params, params.n_boot)
