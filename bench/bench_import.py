@@ -12,10 +12,10 @@ SQLite file built by the Alembic migrations in a temporary folder, and, with ``-
 URL``, into that PostgreSQL database, whose public schema is DROPPED and rebuilt first
 (give it a database of its own). Then the store's counts are printed.
 
-``--defer-averages`` imports as ``import-polls --defer-averages`` does: the stored averages
-are not recomputed at each commit but on first read.
+Each commit queues the recomputes of the questions it touched; no worker runs here, so
+these are the import's own times.
 
-    .venv/bin/python bench/bench_import.py [--postgres URL] [--defer-averages] [--repeat]
+    .venv/bin/python bench/bench_import.py [--postgres URL] [--repeat]
 """
 
 from __future__ import annotations
@@ -63,24 +63,23 @@ def fresh_app(url: str, folder: Path):
             connection.execute(sa.text("CREATE SCHEMA public"))
         engine.dispose()
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-only-secret",
-                      "TESTING": True})
+                      "TESTING": True, "JOBS_SQLITE_FILE": str(folder / "jobs.sqlite3")})
     app.instance_path = str(folder)
     with app.app_context():
         upgrade()
     return app
 
 
-def import_all(app, defer: bool) -> float:
+def import_all(app) -> float:
     header = (f"{'file':<28} {'rows':>6} {'added':>6} {'merged':>6} {'warn':>5} {'s':>6} "
-              f"{'read+plan':>9} {'write':>6} {'commit':>6} {'averages':>8} {'peak MB':>7}")
+              f"{'read+plan':>9} {'write':>6} {'commit':>6} {'peak MB':>7}")
     print(header)
     total = 0.0
     for name in FILES:
         path = DATA / name
         with app.app_context():
             started = time.perf_counter()
-            summary = import_text(read_text(path), path.name, actor=f"import:{path.name}",
-                                  defer=defer)
+            summary = import_text(read_text(path), path.name, actor=f"import:{path.name}")
             seconds = time.perf_counter() - started
             db.session.remove()
         total += seconds
@@ -88,8 +87,7 @@ def import_all(app, defer: bool) -> float:
         label = f"{path.parent.name[:10]}/{path.name}"[-28:]
         print(f"{label:<28} {summary.rows:>6} {summary.added:>6} {summary.merged:>6} "
               f"{len(summary.warnings):>5} {seconds:>6.1f} {t.get('read', 0) + t.get('plan', 0):>9.1f} "
-              f"{t.get('write', 0):>6.1f} {t.get('commit', 0):>6.1f} "
-              f"{t.get('recompute_averages', 0):>8.1f} {summary.peak_memory_mb:>7.0f}")
+              f"{t.get('write', 0):>6.1f} {t.get('commit', 0):>6.1f} {summary.peak_memory_mb:>7.0f}")
         for warning in summary.warnings[:3]:
             print(f"    warning line {warning.line}: {warning.field}: {warning.message[:90]}")
     print(f"whole import: {total:.1f} s")
@@ -114,7 +112,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", metavar="URL", help="also import into this PostgreSQL "
                         "database (its public schema is dropped first)")
-    parser.add_argument("--defer-averages", action="store_true")
     parser.add_argument("--repeat", action="store_true",
                         help="import everything a second time (must add nothing)")
     args = parser.parse_args()
@@ -127,12 +124,12 @@ def main() -> None:
         if args.postgres:
             targets.append(("PostgreSQL", args.postgres))
         for label, url in targets:
-            print(f"\n== {label}{' (averages deferred)' if args.defer_averages else ''}")
+            print(f"\n== {label}")
             app = fresh_app(url, Path(temp))
-            import_all(app, args.defer_averages)
+            import_all(app)
             if args.repeat:
                 print("-- again")
-                import_all(app, args.defer_averages)
+                import_all(app)
             counts(app)
 
 

@@ -64,6 +64,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     from . import (
+        jobs,
         models,  # noqa: F401  (models must be imported for Flask-Migrate)
         readmodel,
     )
@@ -78,6 +79,7 @@ def register_extensions(app: Flask) -> None:
     shared_cache.init_app(app)
     compress.init_app(app)
     readmodel.init_app(app)
+    jobs.init_app(app)
     from .api.schemas import ErrorSchema
 
     api.ERROR_SCHEMA = ErrorSchema  # document errors in the shape errors.py sends them

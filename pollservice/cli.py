@@ -13,12 +13,12 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from .domain.errors import ServiceError
-from .services.averages import recompute_stored, stale_questions
 from .services.demo import DEMO_SETS, database_is_empty, load_demo
 from .services.exporting import dumps, export_csv, export_json
 from .services.imports import formats, import_text, read_text
 from .services.imports.rows import ImportRejected
 from .services.pollster_identity import merge_pollsters, resolve_pollsters
+from .services.recomputes import recompute_progress, recompute_targets, run_queued_here
 from .services.tokens import create_token, revoke_token
 from .services.users import create_admin
 
@@ -26,7 +26,7 @@ from .services.users import create_admin
 def init_app(app: Flask) -> None:
     for command in (create_admin_command, load_demo_command, import_polls_command,
                     export_polls_command, create_token_command, revoke_token_command,
-                    merge_pollsters_command, recompute_averages_command):
+                    merge_pollsters_command):
         app.cli.add_command(command)
 
 
@@ -84,11 +84,11 @@ def load_demo_command(if_empty: bool, sets: tuple[str, ...]) -> None:
               help="Import the valid rows and list the invalid ones (default: one invalid "
                    "row rejects the whole file).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option("--defer-averages", is_flag=True,
-              help="Do not recompute the stored averages of the touched questions now (a bulk "
-                   "import of thousands of races): each is rebuilt when first read.")
+@click.option("--wait/--no-wait", default=None,
+              help="After the import, show the workers' recomputes of the touched questions "
+                   "until they are done (default: on a terminal).")
 def import_polls_command(file: Path, fmt: str, question: str | None, dry_run: bool,
-                         skip_invalid: bool, as_json: bool, defer_averages: bool) -> None:
+                         skip_invalid: bool, as_json: bool, wait: bool | None) -> None:
     """Import polls from FILE: a canonical CSV or JSON export, or FiveThirtyEight's approval
     poll list, polls-page CSVs or raw-polls.csv (see README). Atomic: one bad row stops the
     import, reports FILE:LINE: field: message, and writes nothing. Importing the same file
@@ -114,7 +114,7 @@ def import_polls_command(file: Path, fmt: str, question: str | None, dry_run: bo
         summary = import_text(text, file.name, fmt, question, dry_run=dry_run,
                               skip_invalid=skip_invalid, actor=f"import:{file.name}",
                               wrap_rows=progress if terminal else None,
-                              on_phase=phase if terminal else None, defer=defer_averages)
+                              on_phase=phase if terminal else None)
     except ImportRejected as error:
         _echo_problems(file, error.problems)
         if as_json:
@@ -132,6 +132,8 @@ def import_polls_command(file: Path, fmt: str, question: str | None, dry_run: bo
         click.echo(_import_report(summary, would_fail))
     if would_fail:
         sys.exit(1)
+    if not dry_run and (terminal if wait is None else wait):
+        wait_for_recomputes(summary.question_ids)
 
 
 def _echo_problems(file: Path, problems, kind: str = "") -> None:
@@ -232,18 +234,33 @@ def merge_pollsters_command(survivor: str, merged: tuple[str, ...]) -> None:
                    f"poll{'s' if record.polls_moved != 1 else ''} moved.")
 
 
-@click.command("recompute-averages", cls=ServiceCommand)
-@with_appcontext
-@click.option("--all", "everything", is_flag=True,
-              help="Every question with polls, not only those whose stored averages are missing "
-                   "or out of date.")
-def recompute_averages_command(everything: bool) -> None:
-    """Compute and store the averages that are missing or out of date, e.g. after
-    ``import-polls --defer-averages``: lists then show them without waiting for a first read."""
-    ids = stale_questions(everything)
-    started = time.perf_counter()
-    with click.progressbar(ids, label=f"recomputing {len(ids)} question(s)", file=sys.stderr) as bar:
-        for question_id in bar:
-            recompute_stored(question_id)
-    click.echo(f"recomputed the stored averages of {len(ids)} question(s) "
-               f"in {time.perf_counter() - started:.1f} s")
+# Stop waiting when no recompute has finished for this long (no worker running?).
+STALLED_SECONDS = 60.0
+
+
+def wait_for_recomputes(question_ids) -> None:
+    """A progress bar of the workers' recomputes of ``question_ids`` (to the data version
+    each has now), on standard error; it gives up, saying so, when nothing moves."""
+    targets = recompute_targets(question_ids)
+    if not targets:
+        return
+    run_queued_here()
+    done = failed = 0
+    moved = time.monotonic()
+    with click.progressbar(length=len(targets), label="Recomputing averages", file=sys.stderr) as bar:
+        while done + failed < len(targets):
+            now_done, now_failed = recompute_progress(targets)
+            if now_done + now_failed > done + failed:
+                bar.update(now_done + now_failed - done - failed)
+                done, failed, moved = now_done, now_failed, time.monotonic()
+            elif time.monotonic() - moved > STALLED_SECONDS:
+                break
+            time.sleep(0.5)
+    left = len(targets) - done - failed
+    message = f"{done} of {len(targets)} question(s) recomputed"
+    if failed:
+        message += f", {failed} failed (see /healthz and the worker's log)"
+    if left:
+        message += (f"; {left} still queued: no recompute finished in {STALLED_SECONDS:.0f} s. Is a "
+                    "worker running? (flask --app pollservice worker)")
+    click.echo(message + ".", err=True)

@@ -8,7 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .domain.errors import ServiceError
+from .domain.errors import NotReady, ServiceError
 
 
 def wants_json() -> bool:
@@ -80,9 +80,11 @@ def http_error(error: HTTPException):
 def init_app(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
+        headers = {"Retry-After": str(error.retry_after)} if isinstance(error, NotReady) else {}
         if wants_json():
-            return jsonify(error.to_dict()), error.status
-        return render_template("error.html", status=error.status, message=error.message), error.status
+            return jsonify(error.to_dict()), error.status, headers
+        return (render_template("error.html", status=error.status, message=error.message),
+                error.status, headers)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -163,6 +164,10 @@ class Question(Base):
     data_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     data_changed_at: Mapped[dt.datetime] = mapped_column(
         DateTime, default=utcnow, server_default=func.current_timestamp())
+    # The data version of the newest complete set of stored results (every method, the
+    # default charts), written by the recompute job with them; 0 until the first.
+    computed_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    computed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     choices: Mapped[list[Choice]] = relationship(
         back_populates="question", order_by="Choice.position", cascade="all, delete-orphan"
@@ -315,11 +320,13 @@ class AuditEntry(Base):
 
 
 class ComputedSeries(Base):
-    """A stored trend line and current average of one choice by one method, valid for one
-    data version of its question: reads never recompute."""
+    """A stored trend line and current average of one choice by one method, computed from
+    one data version of its question by the recompute job (``jobs/compute.py``). Reads
+    serve the question's ``computed_version`` and never compute; the job keeps the
+    previous complete version too, for reads that started before it finished."""
 
     __tablename__ = "computed_series"
-    __table_args__ = (UniqueConstraint("question_id", "choice_id", "method", "realtime"),)
+    __table_args__ = (UniqueConstraint("question_id", "data_version", "method", "realtime", "choice_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"), index=True)
@@ -328,9 +335,43 @@ class ComputedSeries(Base):
     realtime: Mapped[bool] = mapped_column(Boolean, default=False)
     data_version: Mapped[int] = mapped_column(Integer)
     computed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    # {"trend": [...], "average": {...}, "polls": {poll_id: {"weight", "house_adjustment"}},
-    #  "house_effects": [...]}
+    # {"trend": [...], "average": {...}, "polls": {poll_id: [weight, house_adjustment]},
+    #  "house_effects": [...]}, or {"empty": True} for a choice no poll reported
     payload: Mapped[dict] = mapped_column(JSON)
+
+
+class StoredChart(Base):
+    """A chart image (or its text alternative) of one data version of a question, drawn by
+    a worker: the default charts by the recompute job, other variants on request."""
+
+    __tablename__ = "stored_chart"
+    __table_args__ = (UniqueConstraint("question_id", "data_version", "variant"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"))
+    data_version: Mapped[int] = mapped_column(Integer)
+    variant: Mapped[str] = mapped_column(String(200))  # e.g. "png|full|1|kalman|||0"
+    mimetype: Mapped[str] = mapped_column(String(40))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RecomputeJob(Base):
+    """The recompute of one question's stored results: at most one queued and one running
+    per question, so a burst of writes costs one or two recomputes (``jobs/queue.py``).
+    ``state``: queued, running, done or failed; ``token`` names the attempt that holds a
+    running job, ``heartbeat_at`` shows its worker is alive."""
+
+    __tablename__ = "recompute_job"
+
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(10), index=True)
+    queued_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    token: Mapped[str] = mapped_column(String(32), default="", server_default="")
 
 
 class ApiToken(Base):

@@ -35,11 +35,17 @@ from flask_migrate import upgrade
 
 from pollservice import create_app
 from pollservice.extensions import db
+from pollservice.jobs import commands, compute
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
+# Test apps run each queued job at once, in the process that queues it (tests of the
+# queue itself give an app a real one: tests/test_jobs.py).
 BASE_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key-not-for-production",
-               "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
+               "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "JOBS_IN_PROCESS": True,
+               # drawing seven charts at every commit would be most of the suite's time: tests
+               # get them drawn on request (tests/test_jobs.py checks the default drawings)
+               "RECOMPUTE_CHART_VARIANTS": []}
 DEMO_SCHEMA = "test_template_demo"  # PostgreSQL: the demo template's rows
 # The test templates hold the small demo sets; tests of the election demo load it themselves.
 TEMPLATE_DEMO_SETS = ("calexit", "approval")
@@ -52,10 +58,15 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / (
 CREATED_APPS: list = []  # every app made by make_app, so its connections can be closed
 
 
-def make_app(database_url: str, instance_path: Path, **extra):
+def make_app(database_url: str, instance_path: Path, computes: bool = True, **extra):
+    """An app on ``database_url``; ``computes``: its process runs the jobs it queues (and
+    offers the computing commands), as a worker would."""
     config = {**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **extra}
     app = create_app(config)
     app.instance_path = str(instance_path)
+    if computes:
+        compute.install(app)
+        commands.init_app(app)
     CREATED_APPS.append(app)
     return app
 

@@ -122,10 +122,13 @@ def test_confirm_imports_what_was_previewed_and_the_history_names_the_admin(
     token = TOKEN.search(page).group(1)
     response = logged_in.post("/admin/uploads/confirm", data={"upload": token})
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/questions/trump-approval")
+    assert "/admin/uploads/" in response.headers["Location"]
     landing = logged_in.get(response.headers["Location"]).get_data(as_text=True)
     assert ("Imported fte_approval_trump_2021-01-20.csv: added 1, updated 4, unchanged 4, "
             "rejected 1, skipped 1, warnings 0.") in landing
+    # the recompute progress (the test's queue runs each job at once: done already)
+    assert "1 of 1 question(s) recomputed" in landing and "every question's averages are current" in landing
+    assert 'href="/questions/trump-approval"' in landing and 'http-equiv="refresh"' not in landing
     polls = stored_polls(trump, "trump-approval")
     assert len(polls) == 28 and "135880" not in polls  # the rejected row
     assert polls["131970"]["results"] == {"Approve": 43.5, "Disapprove": 52.5}

@@ -55,15 +55,16 @@ def test_chart_errors(demo_app, client, url, status):
 
 
 def test_each_choices_dots_are_sized_by_their_weight_in_that_choices_average(demo_app):
+    from pollservice.jobs.charts import chart_series
     from pollservice.readmodel import question_view
     from pollservice.services.averages import poll_weights
-    from pollservice.services.charts import chart_series
+    from pollservice.services.charts import ChartVariant
 
     with demo_app.app_context():
         view = question_view("trump-approval")
         weights = poll_weights(view, "kalman")
         frames = view.frames()
-        series = {s.name: s for s in chart_series(view, "kalman")}
+        series = {s.name: s for s in chart_series(view, ChartVariant(method="kalman"))}
     for name, frame in frames.items():
         expected = [weights[name].get(int(i), (0.0, 0.0))[0] for i in frame["poll_id"]]
         assert series[name].polls["weight"].tolist() == pytest.approx(expected)

@@ -6,8 +6,10 @@ import csv
 import io
 import re
 
+import pytest
 from sqlalchemy import func, select
 
+from conftest import make_app
 from pollservice.extensions import db
 from pollservice.models import Poll, Result, User
 
@@ -45,7 +47,16 @@ def test_create_admin_refuses_a_short_password_and_a_duplicate_name(app, runner,
     assert again.exit_code == 1 and "exists" in again.output
 
 
-def test_load_demo_twice_adds_nothing_the_second_time(app, runner):
+@pytest.fixture
+def queue_app(database_templates, tmp_path):
+    """An app whose recomputes are queued for workers this test does not run: loading the
+    whole demo then costs the import only."""
+    return make_app(database_templates.fresh("empty", tmp_path), tmp_path, JOBS_IN_PROCESS=False,
+                    JOBS_SQLITE_FILE=str(tmp_path / "jobs.sqlite3"))
+
+
+def test_load_demo_twice_adds_nothing_the_second_time(queue_app):
+    app, runner = queue_app, queue_app.test_cli_runner()
     first = runner.invoke(args=["load-demo"])
     assert first.exit_code == 0, first.output
     polls = count(app, Poll)
@@ -57,7 +68,8 @@ def test_load_demo_twice_adds_nothing_the_second_time(app, runner):
     assert count(app, Poll) == polls
 
 
-def test_load_demo_if_empty_skips_a_database_with_questions(app, runner):
+def test_load_demo_if_empty_skips_a_database_with_questions(queue_app):
+    runner = queue_app.test_cli_runner()
     runner.invoke(args=["load-demo"])
     result = runner.invoke(args=["load-demo", "--if-empty"])
     assert "not loaded" in result.output

@@ -28,8 +28,8 @@ from import_support import (
 from sqlalchemy import select
 
 from pollservice.extensions import db
+from pollservice.jobs import compute, queue
 from pollservice.models import Question, Race
-from pollservice.readmodel.series import StoredSeries
 from pollservice.services.imports import formats
 from pollservice.services.polls import delete_poll
 
@@ -455,7 +455,7 @@ def test_json_summary_has_the_documented_shape(app, runner, tmp_path, texit):
         "skipped_reasons": {}, "questions": ["texit"], "created_questions": [], "problems": [],
         "rows": 2, "merged": 1, "warnings": [], "created_races": []}
     assert summary["seconds"] > 0 and summary["peak_memory_mb"] > 0
-    assert set(summary["timings"]) == {"read", "plan", "write", "commit", "recompute_averages"}
+    assert set(summary["timings"]) == {"read", "plan", "write", "commit"}
     assert summary["file"] == "texit.csv"
 
 
@@ -472,34 +472,33 @@ def test_json_summary_of_a_rejected_file_lists_the_problems(app, runner, tmp_pat
 # ------------------------------------------------------------------ averages, once
 
 
-def test_averages_are_recomputed_once_per_touched_question_not_per_row(app, runner, monkeypatch):
+def test_an_import_queues_one_recompute_per_touched_question_not_per_row(app, runner, monkeypatch):
+    queued: list[int] = []
     computed: list[int] = []
-    refreshes: list[set[int]] = []
-    compute_and_store = StoredSeries.compute_and_store
-    refresh = StoredSeries.refresh
+    send = queue.Jobs.send_recompute
+    results = compute.compute_results
 
-    def counting_compute(self, session, question, method, realtime):
-        computed.append(question.id)
-        return compute_and_store(self, session, question, method, realtime)
+    def counting_send(self, question_id):
+        queued.append(question_id)
+        return send(self, question_id)
 
-    def counting_refresh(self, session, question_ids):
-        refreshes.append(set(question_ids))
-        return refresh(self, session, question_ids)
+    def counting_compute(session, question_id):
+        computed.append(question_id)
+        return results(session, question_id)
 
-    monkeypatch.setattr(StoredSeries, "compute_and_store", counting_compute)
-    monkeypatch.setattr(StoredSeries, "refresh", counting_refresh)
+    monkeypatch.setattr(queue.Jobs, "send_recompute", counting_send)
+    monkeypatch.setattr(compute, "compute_results", counting_compute)
     summary = import_json(runner, DATA / "fte_raw_polls.csv")  # 30 polls, 4 questions
     assert summary["added"] == 30
     with app.app_context():
         ids = set(db.session.execute(select(Question.id)).scalars())
     assert len(ids) == 4
-    assert refreshes == [ids]
-    assert sorted(computed) == sorted(ids)  # one eager method: once per question
+    assert sorted(queued) == sorted(ids) and sorted(computed) == sorted(ids)
 
+    queued.clear()
     computed.clear()
-    refreshes.clear()
     import_json(runner, DATA / "fte_raw_polls.csv")  # nothing changes: nothing recomputed
-    assert computed == []
+    assert queued == [] and computed == []
 
 
 def test_rows_without_a_source_id_are_unchanged_on_a_second_import(app, runner, tmp_path):

@@ -29,6 +29,7 @@ from import_support import (
 )
 from sqlalchemy import func, select
 
+from conftest import make_app
 from pollservice.domain.versions import version_rank
 from pollservice.extensions import db
 from pollservice.models import ComputedSeries, Pollster, Question, Race
@@ -312,31 +313,27 @@ def test_the_report_gives_rows_added_merged_warnings_time_and_peak_memory(app, r
     assert "peak memory " in result.output and " MB" in result.output
 
 
-def test_defer_averages_leaves_the_stored_series_to_the_first_read(app, runner, client):
-    result = run_import(runner, DATA / "fte_generic_ballot_polls.csv", "--defer-averages")
+def test_recompute_averages_builds_what_no_worker_has_computed_yet(database_templates, tmp_path):
+    app = make_app(database_templates.fresh("empty", tmp_path), tmp_path, JOBS_IN_PROCESS=False,
+                   JOBS_SQLITE_FILE=str(tmp_path / "jobs.sqlite3"))
+    runner, client = app.test_cli_runner(), app.test_client()
+    result = run_import(runner, DATA / "fte_generic_ballot_polls.csv", "--no-wait")
     assert result.exit_code == 0, result.output
-    with app.app_context():
-        assert db.session.execute(select(func.count()).select_from(ComputedSeries)).scalar_one() == 0
-    response = client.get("/api/v1/questions/2020-generic-ballot-us/trend?method=kalman")
-    assert response.status_code == 200 and response.get_json()["choices"]["Democrats"]
-    with app.app_context():
-        assert db.session.execute(select(func.count()).select_from(ComputedSeries)).scalar_one() > 0
-
-
-def test_recompute_averages_builds_what_a_deferred_import_left_for_the_lists(app, runner, client):
-    assert run_import(runner, DATA / "fte_generic_ballot_polls.csv", "--defer-averages").exit_code == 0
     with app.app_context():
         waiting = stale_questions()
         assert waiting and set(waiting) == set(db.session.scalars(
             select(Question.id).where(Question.poll_count > 0)))
+        assert db.session.execute(select(func.count()).select_from(ComputedSeries)).scalar_one() == 0
     assert "Average not yet computed" in client.get("/topics").get_data(as_text=True) + \
         client.get("/races").get_data(as_text=True)
     result = runner.invoke(args=["recompute-averages"])
     assert result.exit_code == 0
-    assert f"recomputed the stored averages of {len(waiting)} question" in result.output
+    assert f"recomputed the stored results of {len(waiting)} question" in result.output
     with app.app_context():
         assert stale_questions() == []
     assert "Average not yet computed" not in client.get("/races").get_data(as_text=True)
+    response = client.get("/api/v1/questions/2020-generic-ballot-us/trend?method=lowess&realtime=true")
+    assert response.status_code == 200 and response.get_json()["choices"]["Democrats"]
     again = runner.invoke(args=["recompute-averages"])
     assert "of 0 question(s)" in again.output
 
@@ -360,9 +357,13 @@ FULL_FILES = [
 
 @pytest.mark.slow
 @pytest.mark.skipif(not SHARED.is_dir(), reason="the real files are in ../shared/data")
-def test_every_real_file_imports_into_one_instance_without_skip_invalid(app, runner):
+def test_every_real_file_imports_into_one_instance_without_skip_invalid(database_templates, tmp_path):
+    # the recomputes are queued, and left to workers that this test does not run
+    app = make_app(database_templates.fresh("empty", tmp_path), tmp_path, JOBS_IN_PROCESS=False,
+                   JOBS_SQLITE_FILE=str(tmp_path / "jobs.sqlite3"))
+    runner = app.test_cli_runner()
     for name in FULL_FILES:
-        result = run_import(runner, SHARED / name, "--json", "--defer-averages")
+        result = run_import(runner, SHARED / name, "--json")
         assert result.exit_code == 0, (name, result.output[-2000:])
         assert json.loads(result.stdout)["rejected"] == 0
     pennsylvania = race(app, "2020-president-pa")

@@ -27,6 +27,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from ..domain.errors import ServiceError
 from ..services.imports import formats, import_text
 from ..services.imports.rows import ImportRejected, ImportSummary
+from ..services.recomputes import recompute_progress, recompute_targets
 from .blueprint import bp
 
 # Under the app's MAX_CONTENT_LENGTH (16 MiB), which refuses a larger request outright
@@ -35,6 +36,7 @@ MAX_BYTES = 15 * 1024 * 1024
 KEEP_SECONDS = 24 * 3600
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 PREVIEW_ROWS = 300  # rows of each kind listed in a preview
+MAX_LINKED = 50  # questions linked from the progress page of an import
 FORMAT_LABELS = {
     "auto": "Recognise from the file's header",
     "canonical": "pollservice CSV (canonical)",
@@ -224,9 +226,37 @@ def confirm_upload():
           f"skipped {sum(summary.skipped.values())}, warnings {len(summary.warnings)}"
           + "".join(f"; line {w.location}: {w.field} stored empty" for w in summary.warnings[:5])
           + ".", "success")
-    if len(summary.questions) == 1:
-        return redirect(url_for("web.question", slug=next(iter(summary.questions))))
-    return redirect(url_for("admin.new_upload"))
+    progress = store_progress(meta["filename"], sorted(summary.questions),
+                              recompute_targets(summary.question_ids))
+    return redirect(url_for("admin.upload_progress", token=progress))
+
+
+def store_progress(filename: str, slugs: list[str], targets: dict[int, int]) -> str:
+    """Keep what an import's recomputes must reach, for its progress page."""
+    token = secrets.token_urlsafe(24)
+    _paths(token)[1].write_text(json.dumps({
+        "user": current_user.get_id(), "filename": filename, "slugs": slugs[:MAX_LINKED],
+        "more": max(len(slugs) - MAX_LINKED, 0), "targets": {str(k): v for k, v in targets.items()},
+    }), encoding="utf-8")
+    return token
+
+
+@bp.get("/uploads/<token>/progress")
+@login_required
+def upload_progress(token: str):
+    """The workers' recomputes of an import's questions: done, failed, still to do; the
+    page reloads itself until they are all done or failed."""
+    try:
+        kept = json.loads(_paths(token)[1].read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        kept = None
+    if not kept or kept.get("user") != current_user.get_id() or "targets" not in kept:
+        flash("That import's progress is no longer kept.", "info")
+        return redirect(url_for("admin.new_upload"))
+    targets = {int(k): v for k, v in kept["targets"].items()}
+    done, failed = recompute_progress(targets)
+    return render_template("admin/upload_progress.html", kept=kept, total=len(targets), done=done,
+                           failed=failed, finished=done + failed >= len(targets))
 
 
 @bp.post("/uploads/discard")

@@ -42,8 +42,9 @@ def questions(pagination_parameters):
     """List the questions with each one's current average per choice."""
     page, pagination_parameters.item_count = page_of_questions(pagination_parameters.page,
                                                                pagination_parameters.page_size)
-    return [{**question_summary(q), "latest": averages.latest_averages(question_view(q.slug, q))}
-            for q in page]
+    views = [question_view(q.slug, q) for q in page]
+    return [{**question_summary(view.question), "latest": averages.latest_averages(view),
+             "computed": view.computed()} for view in views]
 
 
 @bp.get("/questions/<slug>")
@@ -80,7 +81,8 @@ def polls(slug: str, pagination_parameters, pollster=None, population=None, from
 @bp.alt_response(422, schema=ErrorSchema)
 def average(slug: str, method: str, as_of=None):
     """Per choice, the average with its 95% interval, using polls ended by ``as_of``."""
-    return averages.question_average(question_view(slug), method, as_of)
+    view = question_view(slug)
+    return {**averages.question_average(view, method, as_of), "computed": view.computed()}
 
 
 @bp.get("/questions/<slug>/trend")
@@ -93,7 +95,8 @@ def trend(slug: str, method: str, realtime: bool, from_=None, to=None):
     """Per choice, a daily series of the estimate with its 95% interval."""
     view = question_view(slug)
     trends = averages.question_trend(view, method, from_, to, realtime)
-    return {"question": view.slug, "method": method, "realtime": realtime, "from_": from_, "to": to,
+    return {"computed": view.computed(), "question": view.slug, "method": method, "realtime": realtime,
+            "from_": from_, "to": to,
             "choices": {name: averages.trend_as_records(frame) for name, frame in trends.items()}}
 
 
@@ -104,7 +107,7 @@ def trend(slug: str, method: str, realtime: bool, from_=None, to=None):
 def house_effects(slug: str):
     """Per choice, each pollster's house effect with its 95% interval (kalman fit)."""
     view = question_view(slug)
-    return {"question": view.slug, "choices": averages.house_effects(view)}
+    return {"computed": view.computed(), "question": view.slug, "choices": averages.house_effects(view)}
 
 
 @bp.get("/polls/<int:poll_id>")

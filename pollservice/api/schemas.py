@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from ..domain.methods import DEFAULT_METHOD, METHODS
 from ..domain.schemas import POPULATION, PollInputSchema, PollPatchSchema, PollSchema
 from ..domain.vocabulary import OFFICES, STAGES, geography_code
-from ..stats import DEFAULT_METHOD, METHODS
 
 __all__ = ["PollInputSchema", "PollPatchSchema", "PollSchema"]  # the poll's, made from its fields
 
@@ -87,7 +87,24 @@ class QuestionSchema(Schema):
     choices = fields.List(fields.String(), required=True)
 
 
+class ComputedSchema(Schema):
+    data_version = fields.Integer(required=True, metadata={
+        "description": "the question's data version these figures were computed from (0: none "
+                       "computed yet; also the Pollservice-Data-Version header)"})
+    latest_data_version = fields.Integer(required=True, metadata={
+        "description": "the question's newest data version (Pollservice-Latest-Data-Version)"})
+    computed_at = fields.DateTime(required=True, allow_none=True, metadata={
+        "description": "when a worker finished computing them (UTC)"})
+    updating = fields.Boolean(required=True, metadata={
+        "description": "newer polls are being computed: these figures are not yet current"})
+
+
+COMPUTED = fields.Nested(ComputedSchema, required=True, metadata={
+    "description": "which data version the figures reflect; reads never compute, a worker does"})
+
+
 class QuestionSummarySchema(QuestionSchema):
+    computed = COMPUTED
     latest = fields.Dict(keys=fields.String(), values=fields.Nested(LatestSchema, allow_none=True),
                          required=True, metadata={
                              "description": "choice -> current average (null: no poll, or a candidate left "
@@ -102,6 +119,7 @@ class ExclusionSchema(Schema):
 
 
 class AverageSchema(Schema):
+    computed = COMPUTED
     question = fields.String(required=True)
     method = fields.String(required=True, validate=METHOD)
     as_of = fields.Date(required=True, allow_none=True)
@@ -121,6 +139,7 @@ class TrendPointSchema(Schema):
 
 
 class TrendSchema(Schema):
+    computed = COMPUTED
     question = fields.String(required=True)
     method = fields.String(required=True, validate=METHOD)
     realtime = fields.Boolean(required=True)
@@ -139,6 +158,7 @@ class HouseEffectSchema(Schema):
 
 
 class HouseEffectsSchema(Schema):
+    computed = COMPUTED
     question = fields.String(required=True)
     choices = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(HouseEffectSchema)),
                           required=True)
@@ -156,10 +176,24 @@ class LivenessSchema(Schema):
     status = fields.String(required=True, metadata={"example": "ok"})
 
 
+class JobsHealthSchema(Schema):
+    queued = fields.Integer(metadata={"description": "recomputes waiting for a worker"})
+    running = fields.Integer()
+    failed = fields.Integer(metadata={"description": "recomputes that failed every retry "
+                                                     "(the question's next write queues it again)"})
+    oldest_queued_seconds = fields.Float(allow_none=True, metadata={
+        "description": "age of the oldest queued recompute"})
+    questions_updating = fields.Integer(metadata={
+        "description": "questions whose stored results are behind their polls"})
+    messages = fields.Integer(metadata={"description": "messages in the task queue (-1: unreachable)"})
+    error = fields.String()
+
+
 class HealthSchema(Schema):
     status = fields.String(required=True)
     database = fields.String(required=True)
     migration = fields.String(allow_none=True, required=True)
+    jobs = fields.Nested(JobsHealthSchema, allow_none=True, required=True)
 
 
 # --- races -----------------------------------------------------------------------------

@@ -42,3 +42,14 @@ class ValidationFailed(ServiceError):
 class Conflict(ServiceError):
     status = 409
     code = "conflict"
+
+
+class NotReady(ServiceError):
+    """What was asked for is being computed by a worker; ``retry_after`` seconds."""
+
+    status = 503
+    code = "not_ready"
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None, retry_after: int = 2):
+        super().__init__(message, fields)
+        self.retry_after = retry_after

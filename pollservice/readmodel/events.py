@@ -9,19 +9,16 @@ commit, so no service has to remember to.
   atomic SQL increment each, so concurrent writers never lose a bump) and refreshes their
   catalogue entry (poll count, last poll, search text: ``catalogue.refresh_catalogue``).
   A changed race touches its questions.
-- ``after_commit`` recomputes their eagerly stored series in a session of its own (the
-  committing one can no longer emit SQL) and publishes the new versions to every worker.
-  A failed recompute is logged and the write stands: a stale stored series is rebuilt on
-  its first read. A renamed question's old slug is forgotten everywhere. A transaction
-  that sets ``defer_averages(session)`` (a bulk import of thousands of questions) skips
-  the recompute: the new versions are published and each stale series is rebuilt on its
-  first read. The seconds a recompute took are left in ``session.info[RECOMPUTE_SECONDS]``.
+- ``after_commit`` publishes the new versions to every worker and queues one recompute
+  per question (``jobs.queue.request_recomputes``, which coalesces a question already
+  queued), in a session of its own (the committing one can no longer emit SQL). Reads
+  serve the last complete results, labelled as updating, until a worker has computed
+  them. A renamed question's old slug is forgotten everywhere.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 
 from flask import current_app
@@ -29,6 +26,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, attributes
 
 from ..extensions import SessionArg
+from ..jobs.queue import request_recomputes
 from ..models import Choice, Poll, Pollster, Question, Race, Result, utcnow
 from .catalogue import questions_of_races, refresh_catalogue
 from .state import read_model
@@ -41,20 +39,12 @@ RENAMED_POLLSTERS = "pollservice.renamed_pollsters"
 CHANGED_RACES = "pollservice.changed_races"
 OLD_SLUGS = "pollservice.old_slugs"
 COMMITTING = "pollservice.committing"
-DEFER_AVERAGES = "pollservice.defer_averages"
-RECOMPUTE_SECONDS = "pollservice.recompute_seconds"  # of the last commit's recompute
 
 
 def mark_changed(session: SessionArg, question_ids) -> None:
     """Declare that this transaction changed these questions' polls by SQL the ORM does
     not see (bulk inserts and updates)."""
     session.info.setdefault(CHANGED, set()).update(question_ids)
-
-
-def defer_averages(session: SessionArg) -> None:
-    """This transaction's commit does not recompute the stored averages of the questions it
-    touched: each is rebuilt on its first read (the versions are still published)."""
-    session.info[DEFER_AVERAGES] = True
 
 
 def _question_of(session: Session, obj) -> int | None:
@@ -108,26 +98,21 @@ def _before_commit(session: Session) -> None:
 
 def _after_commit(session: Session) -> None:
     changed, old_slugs = session.info.pop(COMMITTING, (set(), set()))
-    deferred = session.info.pop(DEFER_AVERAGES, False)
     if not (changed or old_slugs):
         return
     model = read_model(current_app)
     with Session(bind=session.get_bind()) as own:
-        started = time.perf_counter()
-        try:
-            if not deferred:
-                model.series.refresh(own, changed)
-        except Exception:  # the write stands; a stale stored series is rebuilt on first read
-            log.exception("recomputing the averages of questions %s failed", sorted(changed))
-            own.rollback()
-        session.info[RECOMPUTE_SECONDS] = time.perf_counter() - started
         model.versions.publish(states_from_database(own, ids=changed))
     for slug in old_slugs:
         model.versions.forget(slug)
+    try:
+        request_recomputes(session.get_bind(), changed)
+    except Exception:  # the write stands; the workers' sweep queues what is behind
+        log.exception("queueing the recompute of questions %s failed", sorted(changed))
 
 
 def _after_rollback(session: Session) -> None:
-    for key in (CHANGED, RENAMED_POLLSTERS, CHANGED_RACES, OLD_SLUGS, COMMITTING, DEFER_AVERAGES):
+    for key in (CHANGED, RENAMED_POLLSTERS, CHANGED_RACES, OLD_SLUGS, COMMITTING):
         session.info.pop(key, None)
 
 

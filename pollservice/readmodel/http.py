@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from ..extensions import shared_cache
 from .bodies import Body
+from .versions import QuestionState
 from .view import question_view
 
 log = logging.getLogger(__name__)
@@ -59,12 +60,24 @@ def _gzipped(body: bytes, mimetype: str | None) -> bytes | None:
     return gzip.compress(body, compresslevel=6, mtime=0)
 
 
-def _respond(cached: Body, etag: str, last_modified, max_age: int) -> BaseResponse:
+def version_headers(state: QuestionState) -> dict[str, str]:
+    """Which data version a response reflects (``Pollservice-Data-Version``: that of its
+    computed results, 0 before the first), the newest one, and when it was computed."""
+    headers = {"Pollservice-Data-Version": str(state.computed_version),
+               "Pollservice-Latest-Data-Version": str(state.version)}
+    if state.computed_at is not None:
+        headers["Pollservice-Computed-At"] = http_date(state.computed_at)
+    return headers
+
+
+def _respond(cached: Body, etag: str, state: QuestionState, max_age: int) -> BaseResponse:
     body, mimetype, gzipped = cached
+    last_modified = max(filter(None, (state.changed_at, state.computed_at)))
     headers = {
         "Last-Modified": http_date(last_modified),
         "Cache-Control": f"public, max-age={max_age}",
         "Vary": "Accept-Encoding",
+        **version_headers(state),
     }
     if gzipped is not None and request.accept_encodings["gzip"]:
         body, etag = gzipped, etag + ":gzip"  # a strong ETag per representation
@@ -87,7 +100,8 @@ def versioned(max_age_setting: str = "JSON_MAX_AGE", shared: bool = False, args:
             read = question_view(slug)
             state, bodies = read.state, read.model.bodies
             query = tuple((name, tuple(request.args.getlist(name))) for name in args if name in request.args)
-            key = (request.endpoint, state.id, state.version, request.path, query)
+            key = (request.endpoint, state.id, state.version, state.computed_version, state.computed_at,
+                   request.path, query)
             etag = hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
             cached = bodies.get(key)
             if cached is None and shared:
@@ -103,7 +117,7 @@ def versioned(max_age_setting: str = "JSON_MAX_AGE", shared: bool = False, args:
                 bodies.put(key, cached)
                 if shared:
                     _shared_set(etag, cached)
-            return _respond(cached, etag, state.changed_at, current_app.config[max_age_setting])
+            return _respond(cached, etag, state, current_app.config[max_age_setting])
 
         return wrapper
 

@@ -1,12 +1,10 @@
 """Stored series: every (question, choice, method, realtime) trend line, current average,
-poll weights and house effects, computed when the question's polls change and stored in
-``computed_series`` keyed by the question's data version. Reads never recompute a fresh
-entry; a stale or missing one (another method, or a version that moved on) is rebuilt on
-first read and stored, so it is never served wrong.
-
-Consistency rule: a computation reads the data version *before* the polls. A concurrent
-write can then only make a stored entry look older than its data (it is rebuilt once
-more), never newer (which would serve stale numbers as fresh).
+poll weights and house effects, computed by the recompute job (``pollservice.jobs``) for
+one data version of the question and stored in ``computed_series``. Reads serve the
+question's ``computed_version`` (the newest complete set) and never compute: a question
+never computed yet has no series (``None`` per choice), and a version whose rows are gone
+(the job keeps the previous one, for reads in flight) raises ``StaleRead``, which makes
+the request start again on the newer version (``readmodel.start_again``).
 """
 
 from __future__ import annotations
@@ -16,60 +14,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, select
 
-from .. import stats
+from ..domain.methods import DEFAULT_METHOD
 from ..extensions import SessionArg
-from ..models import Choice, ComputedSeries, Question, utcnow
-from .frames import poll_frames
-
-# Recomputed right after every write; other methods are rebuilt on their first read.
-EAGER = (("kalman", False),)
+from ..models import ComputedSeries, Question
 
 Payloads = dict[str, dict | None]  # choice name -> payload (None: no poll reported it)
 
 
-def _rounded(values: np.ndarray) -> list[float | None]:
-    return [None if np.isnan(v) else round(float(v), 4) for v in values]
-
-
-def compute_payload(frame: pd.DataFrame, method: str, realtime: bool) -> dict[str, Any]:
-    """Everything the views need about one choice by one method, as JSON types, from one
-    fit of the choice's polls."""
-    results = stats.fit(frame, method=method)
-    trend = results.trend(realtime=realtime)
-    average = results.average()
-    contributions = results.contributions()
-    payload: dict[str, Any] = {
-        "trend": {
-            "date": [d.date().isoformat() for d in pd.to_datetime(trend["date"])],
-            "estimate": _rounded(trend["estimate"].to_numpy(float)),
-            "lower": _rounded(trend["lower"].to_numpy(float)),
-            "upper": _rounded(trend["upper"].to_numpy(float)),
-        },
-        "average": {
-            "estimate": round(float(average["estimate"]), 4),
-            "lower": round(float(average["lower"]), 4),
-            "upper": round(float(average["upper"]), 4),
-            "n_polls": int(average["n_polls"]),
-            "as_of": average["as_of"].isoformat(),
-        },
-        "polls": {
-            str(int(poll_id)): [round(float(w), 6), round(float(h), 4)]
-            for poll_id, w, h in zip(frame["poll_id"], contributions["weight"],
-                                     contributions["house_adjustment"], strict=True)
-        },
-    }
-    if method == "kalman" and not realtime:
-        effects = results.house_effects()
-        payload["house_effects"] = [
-            {"pollster": row.pollster, "effect": round(float(row.effect), 3),
-             "lower": round(float(row.lower), 3), "upper": round(float(row.upper), 3),
-             "n_polls": int(row.n_polls)}
-            for row in effects.sort_values("effect").itertuples(index=False)
-        ]
-    return payload
+class StaleRead(Exception):
+    """The stored results of the version a request started on were replaced twice since:
+    the request starts again on the current version."""
 
 
 def trend_frame(payload: dict) -> pd.DataFrame:
@@ -82,89 +38,45 @@ def trend_frame(payload: dict) -> pd.DataFrame:
     })
 
 
-def _upsert(session: SessionArg, question_id: int, choice_id: int, method: str, realtime: bool,
-            version: int, payload: dict) -> None:
-    values = dict(question_id=question_id, choice_id=choice_id, method=method, realtime=realtime,
-                  data_version=version, computed_at=utcnow(), payload=payload)
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(ComputedSeries).values(**values)
-    statement = statement.on_conflict_do_update(
-        index_elements=["question_id", "choice_id", "method", "realtime"],
-        set_={k: statement.excluded[k] for k in ("data_version", "computed_at", "payload")},
-        # never replace a newer entry with an older computation
-        where=ComputedSeries.data_version <= statement.excluded.data_version,
-    )
-    session.execute(statement)
-
-
 class StoredSeries:
     """The stored series, with this app's worker-local copy of what it last read:
-    ``{(question_id, method, realtime): (version, payloads)}``."""
+    ``{(question_id, method, realtime): ((version, computed_at), payloads)}`` (the time
+    tells two computations of one version apart: a question removed and made again)."""
 
     def __init__(self) -> None:
-        self._local: dict[tuple[int, str, bool], tuple[int, Payloads]] = {}
+        self._local: dict[tuple[int, str, bool], tuple[tuple[int, Any], Payloads]] = {}
         self._lock = threading.Lock()
 
     def clear(self) -> None:
         with self._lock:
             self._local.clear()
 
-    def _remember(self, key: tuple[int, str, bool], version: int, payloads: Payloads) -> None:
-        with self._lock:
-            known = self._local.get(key)
-            if known is None or known[0] <= version:
-                self._local[key] = (version, payloads)
-
-    def compute_and_store(self, session: SessionArg, question: Question, method: str,
-                          realtime: bool) -> Payloads:
-        """Compute the series from the polls, store them and commit."""
-        version = session.execute(  # before the polls: see the module docstring
-            select(Question.data_version).where(Question.id == question.id)).scalar_one()
-        frames = poll_frames(session, question)
-        payloads: Payloads = {}
-        for choice in question.choices:
-            frame = frames[choice.name]
-            payloads[choice.name] = None if frame.empty else compute_payload(frame, method, realtime)
-            _upsert(session, question.id, choice.id, method, realtime, version,
-                    payloads[choice.name] or {"empty": True})
-        session.commit()
-        self._remember((question.id, method, realtime), version, payloads)
-        return payloads
-
-    def refresh(self, session: SessionArg, question_ids: set[int]) -> None:
-        """Recompute the eagerly stored methods of these questions (after a write)."""
-        for question_id in sorted(question_ids):
-            question = session.get(Question, question_id)
-            if question is None:
-                continue
-            for method, realtime in EAGER:
-                self.compute_and_store(session, question, method, realtime)
-
     def payloads(self, session: SessionArg, question: Question, method: str, realtime: bool,
-                 version: int) -> Payloads:
-        """Per choice, the stored payload for data version ``version`` or newer (rebuilt
-        and stored first if missing or older)."""
+                 version: int, computed_at: Any = None) -> Payloads:
+        """Per choice, the payload stored for computed version ``version`` (all ``None``
+        for version 0, never computed; ``StaleRead`` when that version is gone)."""
+        if version == 0 or not question.choices:
+            return {c.name: None for c in question.choices}
         key = (question.id, method, realtime)
         with self._lock:
             cached = self._local.get(key)
-        if cached and cached[0] >= version:
+        if cached and cached[0] == (version, computed_at):
             return cached[1]
         rows = session.execute(
-            select(ComputedSeries).where(
-                ComputedSeries.question_id == question.id,
-                ComputedSeries.method == method,
-                ComputedSeries.realtime == realtime,
-            )
-        ).scalars().all()
-        by_choice = {row.choice_id: row for row in rows}
-        if all(c.id in by_choice and by_choice[c.id].data_version >= version for c in question.choices):
-            result = {c.name: None if by_choice[c.id].payload.get("empty") else by_choice[c.id].payload
-                      for c in question.choices}
-            oldest = min((by_choice[c.id].data_version for c in question.choices), default=version)
-            self._remember(key, oldest, result)
-            return result
-        return self.compute_and_store(session, question, method, realtime)
+            select(ComputedSeries.choice_id, ComputedSeries.payload).where(
+                ComputedSeries.question_id == question.id, ComputedSeries.data_version == version,
+                ComputedSeries.method == method, ComputedSeries.realtime == realtime)
+        ).all()
+        if not rows:
+            raise StaleRead(f"question {question.id}: version {version} is no longer stored")
+        by_choice: dict[int, dict] = {choice_id: payload for choice_id, payload in rows}
+        result = {c.name: None if c.id not in by_choice or by_choice[c.id].get("empty") else by_choice[c.id]
+                  for c in question.choices}
+        with self._lock:
+            known = self._local.get(key)
+            if known is None or known[0][0] <= version:
+                self._local[key] = ((version, computed_at), result)
+        return result
 
 
 class StoredAverage:
@@ -185,7 +97,9 @@ def stored_averages(session: SessionArg, questions: list[Question]) -> dict[int,
     rows = session.execute(
         select(ComputedSeries.question_id, ComputedSeries.choice_id, ComputedSeries.data_version,
                ComputedSeries.payload["average"].label("average"))
-        .where(ComputedSeries.question_id.in_(ids), ComputedSeries.method == "kalman",
+        .join(Question, and_(Question.id == ComputedSeries.question_id,
+                             Question.computed_version == ComputedSeries.data_version))
+        .where(ComputedSeries.question_id.in_(ids), ComputedSeries.method == DEFAULT_METHOD,
                ComputedSeries.realtime.is_(False))
     ).all() if ids else []
     found: dict[int, dict[int, dict | None]] = {}
@@ -197,19 +111,9 @@ def stored_averages(session: SessionArg, questions: list[Question]) -> dict[int,
 
 
 def stale_question_ids(session: SessionArg) -> list[int]:
-    """The questions with polls whose eagerly stored series are missing, or older than
-    their data version (after an import with ``--defer-averages``), most polled first."""
-    method, realtime = EAGER[0]
-    oldest = (select(ComputedSeries.question_id, func.min(ComputedSeries.data_version).label("v"),
-                     func.count(ComputedSeries.id).label("n"))
-              .where(ComputedSeries.method == method, ComputedSeries.realtime.is_(realtime))
-              .group_by(ComputedSeries.question_id).subquery())
-    choices = (select(Choice.question_id, func.count(Choice.id).label("n"))
-               .group_by(Choice.question_id).subquery())
+    """The questions with polls whose stored results are older than their data (being
+    recomputed, or left by ``import-polls --defer-averages``), most polled first."""
     return list(session.scalars(
         select(Question.id)
-        .join(choices, choices.c.question_id == Question.id)
-        .outerjoin(oldest, oldest.c.question_id == Question.id)
-        .where(Question.poll_count > 0,
-               or_(oldest.c.v.is_(None), oldest.c.v < Question.data_version, oldest.c.n < choices.c.n))
+        .where(Question.poll_count > 0, Question.computed_version < Question.data_version)
         .order_by(Question.poll_count.desc(), Question.id)))

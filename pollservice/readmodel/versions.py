@@ -45,13 +45,15 @@ log = logging.getLogger(__name__)
 TRUST_SECONDS = 60.0
 KEY_SECONDS = 300
 
-# Sets a question's key only to a newer version: two writers that finish out of order
-# (the slower one recomputing an older version) must not leave the older one in Redis.
+# Sets a question's key only to a newer state: two publishers that finish out of order
+# (a writer and a worker) must not leave the older one in Redis. A state is newer when
+# its data version or its computed version is (both only grow).
 _SET_IF_NEWER = """
 local current = redis.call('GET', KEYS[1])
 if current then
-  local version = tonumber(string.match(current, '^%d+|(%d+)|'))
-  if version and version >= tonumber(ARGV[2]) then return 0 end
+  local version, computed = string.match(current, '^%d+|(%d+)|[^|]*|(%d+)|')
+  if version and tonumber(version) >= tonumber(ARGV[2])
+     and tonumber(computed) >= tonumber(ARGV[4]) then return 0 end
 end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
 return 1
@@ -62,32 +64,49 @@ _generations = itertools.count(1)  # subscriptions, unique across every listener
 
 @dataclass(frozen=True)
 class QuestionState:
+    """A question's data version (bumped by every write) and computed version (the data
+    version of its newest complete stored results, 0 before the first recompute)."""
+
     id: int
     slug: str
     version: int
     changed_at: dt.datetime
     checked_at: float  # time.monotonic() of the last validation
     generation: int = 0  # the listener subscription it was kept under (Redis mode)
+    computed_version: int = 0
+    computed_at: dt.datetime | None = None
+
+    @property
+    def updating(self) -> bool:
+        """Newer polls than the stored results reflect are being computed."""
+        return self.computed_version < self.version
 
     def encode(self) -> str:
-        return f"{self.id}|{self.version}|{self.changed_at.isoformat()}"
+        computed_at = self.computed_at.isoformat() if self.computed_at else ""
+        return f"{self.id}|{self.version}|{self.changed_at.isoformat()}|{self.computed_version}|{computed_at}"
 
     @classmethod
     def decode(cls, slug: str, raw: bytes | str, generation: int = 0) -> QuestionState:
         text = raw.decode() if isinstance(raw, bytes) else raw
-        ident, version, changed = text.split("|")
+        ident, version, changed, computed, computed_at = text.split("|")
         return cls(int(ident), slug, int(version), dt.datetime.fromisoformat(changed),
-                   time.monotonic(), generation)
+                   time.monotonic(), generation, int(computed),
+                   dt.datetime.fromisoformat(computed_at) if computed_at else None)
+
+    def newer_than(self, other: QuestionState) -> bool:
+        return self.version > other.version or self.computed_version > other.computed_version
 
 
 def states_from_database(session: SessionArg, *, slugs=None, ids=None) -> list[QuestionState]:
-    statement = select(Question.id, Question.slug, Question.data_version, Question.data_changed_at)
+    statement = select(Question.id, Question.slug, Question.data_version, Question.data_changed_at,
+                       Question.computed_version, Question.computed_at)
     if slugs is not None:
         statement = statement.where(Question.slug.in_(slugs))
     if ids is not None:
         statement = statement.where(Question.id.in_(ids))
     now = time.monotonic()
-    return [QuestionState(r.id, r.slug, r.data_version, r.data_changed_at, now)
+    return [QuestionState(r.id, r.slug, r.data_version, r.data_changed_at, now, 0,
+                          r.computed_version, r.computed_at)
             for r in session.execute(statement).all()]
 
 
@@ -109,7 +128,7 @@ class Versions:
         self._listener: _Listener | None = None
 
     def key(self, slug: str) -> str:
-        return self.prefix + "question:" + slug
+        return self.prefix + "qstate:" + slug
 
     def clear(self) -> None:
         with self._lock:
@@ -123,10 +142,10 @@ class Versions:
             return next(_generations)
 
     def keep(self, state: QuestionState) -> None:
-        """Remember a state unless a newer version of the same question is known."""
+        """Remember a state unless a newer state of the same question is known."""
         with self._lock:
             known = self._states.get(state.slug)
-            if known is None or known.version <= state.version or known.id != state.id:
+            if known is None or known.id != state.id or not known.newer_than(state):
                 self._states[state.slug] = state
 
     def drop(self, slug: str) -> None:
@@ -190,7 +209,7 @@ class Versions:
             pipe = self.redis.pipeline(transaction=False)
             for state in states:
                 set_if_newer(keys=[self.key(state.slug)], client=pipe,
-                             args=[state.encode(), state.version, KEY_SECONDS])
+                             args=[state.encode(), state.version, KEY_SECONDS, state.computed_version])
                 pipe.publish(self.channel, f"{state.slug}|{state.encode()}")
             pipe.execute()
         except Exception as error:

@@ -1,5 +1,6 @@
 """Averages and trend lines of a question, read from its stored series through the
-request's ``QuestionView`` and turned into plain values for the views."""
+request's ``QuestionView`` and turned into plain values for the views. Nothing here
+computes a model: the workers store every method's series (``pollservice.jobs``)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from flask import current_app
 from sqlalchemy import select
 
-from .. import stats
 from ..domain.errors import BadRequest, ValidationFailed
+from ..domain.methods import DEFAULT_METHOD
 from ..extensions import db
 from ..models import Question
-from ..readmodel import QuestionView, read_model
+from ..readmodel import QuestionView
 from ..readmodel.series import stale_question_ids, trend_frame
 
 MAX_TREND_DAYS = 366 * 30
@@ -67,14 +67,16 @@ def _stored_last_polls(stored: dict[str, dict | None]) -> dict[str, dt.date | No
 
 def current_exclusions(view: QuestionView, method: str | None = None) -> dict[str, dict[str, Any]]:
     """``exclusions`` for the current average (from the stored series: no poll is read)."""
-    return exclusions(view.question, _stored_last_polls(view.series(method or stats.DEFAULT_METHOD)))
+    return exclusions(view.question, _stored_last_polls(view.series(method or DEFAULT_METHOD)))
 
 
 def question_average(view: QuestionView, method: str, as_of: dt.date | None) -> dict[str, Any]:
     """Per choice: ``estimate``, ``lower``, ``upper`` (95% interval), ``n_polls``; ``None``
     for a choice with no poll ended by ``as_of`` and for one left out of the average
     (``excluded`` says why: see ``exclusions``). The current average (no ``as_of``, or one
-    on or after the last poll) is read from the stored series."""
+    on or after the last poll) is the stored average; an earlier day's is the stored
+    real-time line on that day (the estimate from the polls known that day), with the
+    polls ended by then as ``n_polls``."""
     stored = view.series(method)
     last_polls = _stored_last_polls(stored)
     last = max((day for day in last_polls.values() if day is not None), default=None)
@@ -98,15 +100,20 @@ def _last_end(frame: pd.DataFrame, as_of: dt.date) -> dt.date | None:
 
 
 def _average_as_of(view: QuestionView, method: str, as_of: dt.date) -> dict[str, dict | None]:
+    realtime = view.series(method, realtime=True)
+    day = pd.Timestamp(as_of)
     choices: dict[str, dict[str, Any] | None] = {}
     for name, frame in view.frames().items():
-        known = frame[frame["end_date"].dt.date <= as_of]
-        if known.empty:
+        known = int((frame["end_date"].dt.date <= as_of).sum())
+        payload = realtime.get(name)
+        line = EMPTY_TREND if payload is None else trend_frame(payload)
+        on_day = line[line["date"] == day]
+        if not known or on_day.empty:
             choices[name] = None
             continue
-        result = stats.average(known, method=method, as_of=as_of)
-        choices[name] = {"estimate": _clean(result["estimate"]), "lower": _clean(result["lower"]),
-                         "upper": _clean(result["upper"]), "n_polls": int(result["n_polls"])}
+        row = on_day.iloc[0]
+        choices[name] = {"estimate": _clean(row["estimate"]), "lower": _clean(row["lower"]),
+                         "upper": _clean(row["upper"]), "n_polls": known}
     if all(choice is None for choice in choices.values()):
         raise ValidationFailed(
             f"No poll of this question ended on or before {as_of.isoformat()}.",
@@ -123,7 +130,7 @@ def latest_averages(view: QuestionView, method: str | None = None) -> dict[str, 
     """Per choice, the current average with its interval and the date it refers to;
     ``None`` for a choice no poll reported and one left out of the current average
     (``current_exclusions`` says why)."""
-    stored = view.series(method or stats.DEFAULT_METHOD)
+    stored = view.series(method or DEFAULT_METHOD)
     left = exclusions(view.question, _stored_last_polls(stored))
     return {name: None if p is None or name in left else _with_date(p["average"])
             for name, p in stored.items()}
@@ -137,8 +144,9 @@ def question_trend(
     realtime: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """Per choice, a daily frame ``date, estimate, lower, upper`` between ``start`` and
-    ``end`` (default: the first and last poll). A withdrawn candidate's line ends on the
-    day it withdrew."""
+    ``end`` (default: the first and last poll), within the stored line (which runs from
+    the first poll to the last: days outside it are not extrapolated). A withdrawn
+    candidate's line ends on the day it withdrew."""
     if start and end and start > end:
         raise BadRequest("from must be on or before to.", fields={"from": "is after to"})
     trends = _question_trend(view, method, start, end, realtime)
@@ -162,16 +170,8 @@ def _question_trend(view: QuestionView, method: str, start: dt.date | None, end:
             f"The date range is too long; at most {MAX_TREND_DAYS} days.",
             fields={"from": f"must be at most {MAX_TREND_DAYS} days before to"},
         )
-    if all(t["date"].min() <= first and last <= t["date"].max() for t in known):
-        return {name: t if t.empty else t[(t["date"] >= first) & (t["date"] <= last)].reset_index(drop=True)
-                for name, t in trends.items()}
-    # A range beyond the stored line: compute it for exactly those days.
-    dates = pd.date_range(first, last, freq="D")
-    return {
-        name: EMPTY_TREND if frame.empty or len(dates) == 0
-        else stats.trend(frame, method=method, dates=dates, realtime=realtime)
-        for name, frame in view.frames().items()
-    }
+    return {name: t if t.empty else t[(t["date"] >= first) & (t["date"] <= last)].reset_index(drop=True)
+            for name, t in trends.items()}
 
 
 def trend_as_records(trend: pd.DataFrame) -> list[dict[str, Any]]:
@@ -207,7 +207,7 @@ def recent_change(view: QuestionView, method: str | None = None, days: int = 30)
     """Per choice, how far the trend moved over the last ``days`` days of its line:
     ``{"change": points, "since": date}``; ``None`` when the line is shorter than that."""
     changes: dict[str, dict | None] = {}
-    for name, trend in question_trend(view, method or stats.DEFAULT_METHOD).items():
+    for name, trend in question_trend(view, method or DEFAULT_METHOD).items():
         known = trend.dropna(subset=["estimate"])
         earlier = known[known["date"] <= known["date"].max() - pd.Timedelta(days=days)]
         if earlier.empty:
@@ -226,8 +226,3 @@ def stale_questions(everything: bool = False) -> list[int]:
         return list(db.session.scalars(select(Question.id).where(Question.poll_count > 0)
                                        .order_by(Question.poll_count.desc(), Question.id)))
     return stale_question_ids(db.session)
-
-
-def recompute_stored(question_id: int) -> None:
-    """Compute and store one question's eagerly stored averages now."""
-    read_model(current_app).series.refresh(db.session, {question_id})

@@ -1,31 +1,31 @@
-"""A question's trend chart: the statistics' frames handed to the renderer, and the
-date ranges and words that go with it on the pages."""
+"""A question's trend chart as the pages serve it: the drawings a worker stored (the
+recompute job draws the default variants; ``pollservice.jobs.charts`` draws), the date
+ranges, colours and words that go with them. The web process draws nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
+from dataclasses import dataclass
 
-import pandas as pd
+from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from .. import render
+from ..domain.errors import NotReady
+from ..domain.methods import DEFAULT_METHOD
 from ..domain.vocabulary import party_colours
-from ..models import Poll
+from ..jobs.queue import jobs
+from ..models import Poll, StoredChart
 from ..readmodel import QuestionView
-from .averages import poll_weights, question_trend
 
 # Credit owed per poll source (the ``source`` column of the polls shown).
 ATTRIBUTION = {
     "fivethirtyeight": "Data: FiveThirtyEight (ABC News), CC BY 4.0, https://github.com/fivethirtyeight/data",
     "seed": "Polls as published in news reports (linked from each poll)",
 }
-METHOD_LABELS = {
-    "kalman": "Trend: state-space (Kalman) smoother with house effects",
-    "weighted": "Trend: weighted average (sample size, recency, population)",
-    "latest": "Trend: mean of each pollster's latest poll in 30 days",
-    "lowess": "Trend: LOWESS smoother",
-}
 FORMATS = ("png", "svg")
+MIMETYPES = {"png": "image/png", "svg": "image/svg+xml"}
 # Chart sizes in inches (width, height): "full" for pages, "small" for phone screens (the
 # same text on a narrower plot), "thumb" a text-free sparkline for lists.
 SIZES = {"full": (8.0, 4.5), "small": (4.2, 3.8), "thumb": (2.4, 0.8)}
@@ -51,96 +51,96 @@ def range_dates(view: QuestionView, preset: str) -> tuple[dt.date | None, dt.dat
     return last - dt.timedelta(days=days), last
 
 
-def poll_dots(view: QuestionView, method: str) -> dict[str, pd.DataFrame]:
-    """Per choice, every poll as a dot: ``date`` (field midpoint), ``pct`` and ``weight``
-    (its share of the current ``method`` average). Kept in the worker's memo for the
-    question's data version: reading and framing thousands of polls is about half the
-    time of an uncached chart, and it only changes when the data version does."""
-    def build() -> dict[str, pd.DataFrame]:
-        weights_by_choice = poll_weights(view, method)
-        dots = {}
-        for name, frame in view.frames().items():
-            midpoints = frame["start_date"] + (frame["end_date"] - frame["start_date"]) / 2
-            in_average = weights_by_choice.get(name, {})
-            weights = [in_average.get(int(i), (0.0, 0.0))[0] for i in frame["poll_id"]]
-            dots[name] = pd.DataFrame({"date": midpoints.dt.normalize(), "pct": frame["pct"],
-                                       "weight": pd.Series(weights, index=frame.index, dtype=float)})
-        return dots
-
-    return view.memo("poll_dots", build, method)
-
-
-def chart_series(
-    view: QuestionView,
-    method: str,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    realtime: bool = False,
-) -> list[render.ChoiceSeries]:
-    """One series per answer choice: the trend, and poll dots at each poll's field
-    midpoint sized by its weight in the current average."""
-    trends = question_trend(view, method, start, end, realtime)
-    colours = choice_colours(view)
-    series = []
-    for name, dots in poll_dots(view, method).items():
-        if start is not None:
-            dots = dots[dots["date"] >= pd.Timestamp(start)]
-        if end is not None:
-            dots = dots[dots["date"] <= pd.Timestamp(end)]
-        series.append(render.ChoiceSeries(name=name, trend=trends[name], polls=dots, color=colours.get(name)))
-    return series
-
-
 def choice_colours(view: QuestionView) -> dict[str, str]:
     """Per choice with a party, its party's colour (``vocabulary.party_colours``: the
     first choice of each party; the others keep their position colours)."""
     return party_colours((choice.name, choice.party) for choice in view.question.choices)
 
 
-def render_question_chart(
-    view: QuestionView,
-    fmt: str,
-    method: str,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    realtime: bool = False,
-    scale: float = 1.0,
-    size: str = "full",
-) -> bytes:
-    """PNG or SVG bytes: poll dots (sized by their weight in the current average), the
-    trend line and its 95% band, one colour per answer choice. ``size="thumb"`` gives a
-    small text-free sparkline of the same trends."""
-    series = chart_series(view, method, start, end, realtime)
-    width, height = SIZES[size]
-    if size == "thumb":
-        return render.render_thumbnail(series, fmt=fmt, scale=scale, width=width, height=height,
-                                      title=view.question.title)
-    label = METHOD_LABELS[method] + ("; real-time" if realtime else "") + "; band = 95% interval"
-    return render.render_trend_chart(
-        view.question.title,
-        series,
-        fmt=fmt,
-        scale=scale,
-        width=width,
-        height=height,
-        method_label=label,
-        source_line=source_line(view),
-    )
+@dataclass(frozen=True)
+class ChartVariant:
+    """One drawing of a question's chart: format, size, pixel scale, method, date range
+    (``None``: from the first poll / to the last) and real-time line. ``key`` names it in
+    the stored charts."""
+
+    fmt: str = "png"
+    size: str = "full"
+    scale: int = 1
+    method: str = DEFAULT_METHOD
+    start: dt.date | None = None
+    end: dt.date | None = None
+    realtime: bool = False
+
+    @property
+    def key(self) -> str:
+        return "|".join((self.fmt, self.size, str(self.scale), self.method,
+                         self.start.isoformat() if self.start else "",
+                         self.end.isoformat() if self.end else "", "1" if self.realtime else "0"))
+
+    @classmethod
+    def from_key(cls, key: str) -> ChartVariant:
+        fmt, size, scale, method, start, end, realtime = key.split("|")
+        return cls(fmt, size, int(scale), method, dt.date.fromisoformat(start) if start else None,
+                   dt.date.fromisoformat(end) if end else None, realtime == "1")
+
+    @property
+    def mimetype(self) -> str:
+        return MIMETYPES[self.fmt]
 
 
-def chart_alt_text(
-    view: QuestionView,
-    method: str,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-) -> str:
-    """The text alternative of the question's chart: what it shows and its latest values.
-    Kept in the worker's memo for the data version (it prepares every series of the chart)."""
-    def build() -> str:
-        description = render.chart_description(chart_series(view, method, start, end))
-        return f"Trend chart of “{view.question.title}” ({METHOD_LABELS[method].lower()}). {description}"
+# Drawn by every recompute, for the data version it computes: the images the pages show
+# (the question page at 1x and 2x, phones, the sparklines of lists, the SVG download).
+DEFAULT_VARIANTS = tuple(ChartVariant(fmt, size, scale) for fmt, size, scale in (
+    ("png", "full", 1), ("png", "full", 2), ("png", "small", 1), ("png", "small", 2),
+    ("png", "thumb", 1), ("png", "thumb", 2), ("svg", "full", 1)))
+# How long a reader waits for a worker to draw a chart that is not stored yet.
+CHART_WAIT_SECONDS = 10.0
 
-    return view.memo("chart_alt_text", build, method, start, end)
+
+def alt_text_key(method: str) -> str:
+    return f"alt|{method}"
+
+
+def _stored(view: QuestionView, key: str, session=None) -> bytes | None:
+    return (session or view.session).execute(
+        select(StoredChart.content).where(StoredChart.question_id == view.state.id,
+                                          StoredChart.data_version == view.state.computed_version,
+                                          StoredChart.variant == key)).scalar_one_or_none()
+
+
+def question_chart(view: QuestionView, variant: ChartVariant) -> bytes:
+    """The chart's bytes for the view's computed version, drawn by a worker: stored by the
+    recompute (the default variants) or drawn now on request (``NotReady`` when no worker
+    has drawn it within ``CHART_WAIT_SECONDS``, or before the first recompute)."""
+    _require_computed(view)
+    image = _stored(view, variant.key)
+    if image is not None:
+        return image
+    jobs(current_app).send_render(view.state.id, view.state.computed_version, variant.key)
+    deadline = time.monotonic() + CHART_WAIT_SECONDS
+    with Session(bind=view.session.get_bind()) as session:
+        while time.monotonic() < deadline:
+            image = _stored(view, variant.key, session)  # each query a new snapshot
+            session.rollback()
+            if image is not None:
+                return image
+            time.sleep(0.05)
+    raise NotReady("The chart is being drawn; try again in a moment.", retry_after=2)
+
+
+def _require_computed(view: QuestionView) -> None:
+    if view.state.computed_version == 0:
+        raise NotReady("This question's averages are being computed; try again in a moment.",
+                       fields={"slug": "not computed yet"}, retry_after=5)
+
+
+def chart_alt_text(view: QuestionView, method: str) -> str:
+    """The text alternative of the question's chart by ``method`` (what it shows and its
+    latest values), stored with the computed version; empty before the first recompute."""
+    if view.state.computed_version == 0:
+        return f"Trend chart of “{view.question.title}”: the averages are being computed."
+    text = _stored(view, alt_text_key(method))
+    return text.decode() if text is not None else ""
 
 
 def source_line(view: QuestionView) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import stats
+from ..domain import methods
 from ..domain.errors import NotFound, ValidationFailed
 from ..domain.vocabulary import OFFICES, PARTIES, STAGES, STATUSES, geography_name
 from ..extensions import db
@@ -54,7 +54,7 @@ def candidates(question: Question | None) -> list[dict[str, Any]]:
             for c in question.choices]
 
 
-def race_detail(race: Race, method: str = stats.DEFAULT_METHOD) -> dict[str, Any]:
+def race_detail(race: Race, method: str = methods.DEFAULT_METHOD) -> dict[str, Any]:
     """Everything the race page and its JSON show, as plain values."""
     questions = ordered_questions(race)
     main = questions[0] if questions else None

@@ -7,7 +7,7 @@ import datetime as dt
 
 from flask import request, url_for
 
-from .. import stats
+from ..domain import methods
 from ..domain.errors import BadRequest
 from ..services.charts import RANGES, SIZES
 from .blueprint import bp
@@ -22,7 +22,7 @@ def _one_of(value: str | None, name: str, allowed, default: str) -> str:
 
 
 def parse_method(value: str | None) -> str:
-    return _one_of(value, "method", stats.METHODS, stats.DEFAULT_METHOD)
+    return _one_of(value, "method", methods.METHODS, methods.DEFAULT_METHOD)
 
 
 def parse_range(value: str | None) -> str:

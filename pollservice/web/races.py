@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import render_template
 
-from .. import stats
+from ..domain import methods
 from ..readmodel import question_view
 from ..services import averages
 from ..services.charts import chart_alt_text, choice_colours
@@ -24,5 +24,6 @@ def race(slug: str):
         latest=averages.latest_averages(view) if view else {},
         excluded=averages.current_exclusions(view) if view else {},
         colours=choice_colours(view) if view else {},
-        alt_text=chart_alt_text(view, stats.DEFAULT_METHOD) if view and main and main.poll_count else "",
+        alt_text=chart_alt_text(view, methods.DEFAULT_METHOD) if view and main and main.poll_count else "",
+        computed=view.computed() if view else None,
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import stats
+from ..domain import methods
 from ..domain.errors import BadRequest, NotFound
+from ..domain.methods import METHOD_LABELS, METHOD_PARAMS
 from ..domain.poll_fields import POPULATIONS
 from ..readmodel import question_view
 from ..readmodel.http import versioned
@@ -14,12 +15,12 @@ from ..services import averages
 from ..services.audit import history
 from ..services.charts import (
     FORMATS,
-    METHOD_LABELS,
     RANGES,
+    ChartVariant,
     chart_alt_text,
     choice_colours,
+    question_chart,
     range_dates,
-    render_question_chart,
     source_line,
 )
 from ..services.polls import count_polls, get_poll, list_polls, question_pollsters
@@ -35,7 +36,6 @@ from ..services.pollsters import (
 from .blueprint import bp
 from .query import parse_date, parse_flag, parse_method, parse_page, parse_range, parse_size
 
-MIMETYPES = {"png": "image/png", "svg": "image/svg+xml"}
 # Public API files of a question, built by the import/export area.
 DOWNLOADS = (("CSV", "/api/v1/questions/{slug}/polls.csv"),
              ("JSON", "/api/v1/questions/{slug}/export.json"))
@@ -93,20 +93,21 @@ def question(slug: str):
         question=q,
         method=method,
         chart_query=chart_query(method, start, end),
-        methods=stats.METHODS,
+        methods=methods.METHODS,
         method_labels=METHOD_LABELS,
         preset=preset,
         ranges=RANGES,
         start=start,
         end=end,
-        alt_text=chart_alt_text(view, method, start, end),
+        alt_text=chart_alt_text(view, method),
+        computed=view.computed(),
         latest=averages.latest_averages(view, method),
         excluded=averages.current_exclusions(view, method),
         colours=choice_colours(view),
         house_effects=averages.house_effects(view),
         embed_url=url_for("web.embed", slug=q.slug, _external=True,
                           **{k: v for k, v in (("method", method), ("range", preset))
-                             if v not in (stats.DEFAULT_METHOD, "all")}),
+                             if v not in (methods.DEFAULT_METHOD, "all")}),
         populations=POPULATIONS,
         downloads=[(label, url.format(slug=q.slug)) for label, url in DOWNLOADS],
         source=source_line(view),
@@ -163,7 +164,7 @@ def poll(poll_id: int):
     weights = {}
     if found.deleted_at is None:
         view = question_view(found.question.slug, found.question)
-        for choice, in_average in averages.poll_weights(view, stats.DEFAULT_METHOD).items():
+        for choice, in_average in averages.poll_weights(view, methods.DEFAULT_METHOD).items():
             if found.id in in_average:
                 weights[choice] = in_average[found.id]
     return render_template(
@@ -183,16 +184,14 @@ def embed(slug: str):
     start, end = range_dates(view, preset)
     return render_template(
         "embed.html", question=view.question, chart_query=chart_query(method, start, end),
-        alt_text=chart_alt_text(view, method, start, end), source=source_line(view),
+        alt_text=chart_alt_text(view, method), source=source_line(view),
     )
 
 
 @bp.get("/methodology")
 def methodology():
-    params = {"kalman": stats.KalmanParams(), "weighted": stats.WeightedParams(),
-              "latest": stats.LatestParams(), "lowess": stats.LowessParams()}
-    return render_template("methodology.html", method_labels=METHOD_LABELS, params=params,
-                           unknown_sample_size=stats.UNKNOWN_SAMPLE_SIZE,
+    return render_template("methodology.html", method_labels=METHOD_LABELS, params=METHOD_PARAMS,
+                           unknown_sample_size=methods.UNKNOWN_SAMPLE_SIZE,
                            population_labels=POPULATIONS)
 
 
@@ -209,5 +208,5 @@ def chart(slug: str, fmt: str):
     scale = request.args.get("scale", "1")
     if scale not in ("1", "2"):
         raise BadRequest("scale must be 1 or 2.", fields={"scale": "must be 1 or 2"})
-    image = render_question_chart(question_view(slug), fmt, method, start, end, realtime, float(scale), size)
-    return Response(image, mimetype=MIMETYPES[fmt])
+    variant = ChartVariant(fmt, size, int(scale), method, start, end, realtime)
+    return Response(question_chart(question_view(slug), variant), mimetype=variant.mimetype)

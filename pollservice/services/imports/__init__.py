@@ -46,7 +46,6 @@ from sqlalchemy.exc import IntegrityError
 from ...domain.errors import Conflict
 from ...extensions import db
 from ...readmodel import mark_changed
-from ...readmodel.events import RECOMPUTE_SECONDS, defer_averages
 from ..transaction import transaction
 from . import formats
 from .formats.common import lines
@@ -70,14 +69,13 @@ def read_text(path: Path) -> str:
 def import_text(text: str, source_name: str, fmt: str = "auto", question: str | None = None,
                 *, dry_run: bool = False, skip_invalid: bool = False, actor: str = "",
                 wrap_rows: Callable[[Iterable[ImportRow], int], Iterable[ImportRow]] | None = None,
-                on_phase: Callable[[str], None] | None = None,
-                defer: bool = False) -> ImportSummary:
+                on_phase: Callable[[str], None] | None = None) -> ImportSummary:
     """Import a file's text in format ``fmt`` (``auto``: detected from its header).
 
     ``question`` names the question an approval list goes into, or keeps only that
     question's rows in other formats. ``wrap_rows(rows, total_lines)`` may wrap the row
     iterator (a progress bar). Raises ``ImportRejected`` as ``import_rows`` does, also for
-    a file whose format or header is wrong. ``defer``: see ``import_rows``.
+    a file whose format or header is wrong.
     """
     reading = formats.read(text, source_name, fmt, question)
     rows: Iterable[ImportRow] = reading.rows
@@ -88,7 +86,7 @@ def import_text(text: str, source_name: str, fmt: str = "auto", question: str | 
         summary = import_rows(rows, source_name, default_source=reading.default_source,
                               actor=actor, dry_run=dry_run, skip_invalid=skip_invalid,
                               only_question=reading.only_question, on_phase=on_phase,
-                              format_name=reading.format, defer=defer)
+                              format_name=reading.format)
     except ImportRejected as error:
         if error.summary is not None:
             _measure(error.summary, text, reading.format, started)
@@ -114,8 +112,9 @@ def peak_rss_mb() -> float:
 def import_rows(rows: Iterable[ImportRow], source_name: str, default_source: str = "csv",
                 actor: str = "", *, dry_run: bool = False, skip_invalid: bool = False,
                 only_question: str | None = None, on_phase: Callable[[str], None] | None = None,
-                format_name: str = "canonical", defer: bool = False) -> ImportSummary:
-    """Validate every row, then store the polls in one transaction.
+                format_name: str = "canonical") -> ImportSummary:
+    """Validate every row, then store the polls in one transaction, whose commit queues
+    one recompute per touched question for the workers (``pollservice.jobs``).
 
     Parameters
     ----------
@@ -134,9 +133,6 @@ def import_rows(rows: Iterable[ImportRow], source_name: str, default_source: str
         import the valid rows and report the others instead of rejecting the file.
     only_question
         import only this question's rows (the others are skipped).
-    defer
-        do not recompute the touched questions' stored averages at the commit (a bulk
-        import of thousands of questions): each is rebuilt on its first read.
 
     Returns
     -------
@@ -166,7 +162,7 @@ def import_rows(rows: Iterable[ImportRow], source_name: str, default_source: str
     except Exception:
         db.session.rollback()
         raise
-    _commit_and_recompute(summary, phase, defer)
+    _commit(summary, phase)
     return summary
 
 
@@ -197,16 +193,9 @@ def _write(plan: list[Planned], actor: str, summary: ImportSummary,
     summary.timings["write"] = time.perf_counter() - mark
 
 
-def _commit_and_recompute(summary: ImportSummary, phase: Callable[[str], None],
-                          defer: bool) -> None:
-    phase("committing" if defer else "recomputing averages")
+def _commit(summary: ImportSummary, phase: Callable[[str], None]) -> None:
+    phase("committing")
     mark = time.perf_counter()
-    db.session.info.pop(RECOMPUTE_SECONDS, None)
-    with transaction():  # the commit bumps, recomputes and publishes each touched question once
+    with transaction():  # the commit bumps, publishes and queues each touched question once
         mark_changed(db.session, summary.question_ids)
-        if defer:
-            defer_averages(db.session)
-    total = time.perf_counter() - mark
-    recompute = db.session.info.pop(RECOMPUTE_SECONDS, 0.0)
-    summary.timings["commit"] = total - recompute
-    summary.timings["recompute_averages"] = recompute
+    summary.timings["commit"] = time.perf_counter() - mark

@@ -1,0 +1,278 @@
+"""What a worker computes: every stored result of one question for one data version.
+
+A recompute (``Engine.recompute``, one per queued question) reads the question's data
+version, then its polls (in that order: a concurrent write can only make the results look
+older than their data, never newer), fits every method (``pollservice.stats``), real-time
+and retrospective, with house effects and each poll's weight, writes the text
+alternatives and draws the default charts (``jobs.charts``), all in memory; then, in one
+short transaction, stores them under that version, makes it the question's
+``computed_version``, drops what is older than the previous complete version (reads that
+started on it may still need it) and marks the job done. Then it publishes the question's
+new state to every web worker. A chart variant that is not drawn by default is drawn on
+request (``Engine.render``).
+
+This module imports the statistics and the renderer: the worker command and processes
+that compute in themselves (tests, ``recompute-averages``) load it; the web process never
+does (``install`` puts an ``Engine`` into the app's ``Jobs``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from flask import Flask, current_app
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, selectinload
+
+from .. import stats
+from ..extensions import SessionArg, db
+from ..models import ComputedSeries, Question, StoredChart, utcnow
+from ..readmodel import QuestionView, read_model
+from ..readmodel.frames import poll_frames
+from ..readmodel.series import Payloads, StaleRead
+from ..readmodel.versions import QuestionState, states_from_database
+from ..services.charts import DEFAULT_VARIANTS, ChartVariant, alt_text_key
+from . import charts, queue
+
+log = logging.getLogger(__name__)
+
+# Every stored (method, realtime) series: what any read may ask for.
+STORED = tuple((method, realtime) for method in stats.METHODS for realtime in (False, True))
+
+
+def _rounded(values: np.ndarray) -> list[float | None]:
+    return [None if np.isnan(v) else round(float(v), 4) for v in values]
+
+
+def compute_payload(frame: pd.DataFrame, method: str, realtime: bool) -> dict[str, Any]:
+    """Everything the views need about one choice by one method, as JSON types, from one
+    fit of the choice's polls."""
+    results = stats.fit(frame, method=method)
+    trend = results.trend(realtime=realtime)
+    average = results.average()
+    contributions = results.contributions()
+    payload: dict[str, Any] = {
+        "trend": {
+            "date": [d.date().isoformat() for d in pd.to_datetime(trend["date"])],
+            "estimate": _rounded(trend["estimate"].to_numpy(float)),
+            "lower": _rounded(trend["lower"].to_numpy(float)),
+            "upper": _rounded(trend["upper"].to_numpy(float)),
+        },
+        "average": {
+            "estimate": round(float(average["estimate"]), 4),
+            "lower": round(float(average["lower"]), 4),
+            "upper": round(float(average["upper"]), 4),
+            "n_polls": int(average["n_polls"]),
+            "as_of": average["as_of"].isoformat(),
+        },
+        "polls": {
+            str(int(poll_id)): [round(float(w), 6), round(float(h), 4)]
+            for poll_id, w, h in zip(frame["poll_id"], contributions["weight"],
+                                     contributions["house_adjustment"], strict=True)
+        },
+    }
+    if method == "kalman" and not realtime:
+        effects = results.house_effects()
+        payload["house_effects"] = [
+            {"pollster": row.pollster, "effect": round(float(row.effect), 3),
+             "lower": round(float(row.lower), 3), "upper": round(float(row.upper), 3),
+             "n_polls": int(row.n_polls)}
+            for row in effects.sort_values("effect").itertuples(index=False)
+        ]
+    return payload
+
+
+def _insert_ignoring_duplicates(session: SessionArg, model, rows: list[dict]) -> None:
+    """Insert rows; a row already stored (the same version computed twice) is kept."""
+    if not rows:
+        return
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert(model).values(rows).on_conflict_do_nothing())
+
+
+class Results:
+    """One question's results for one data version, computed in memory."""
+
+    def __init__(self, question: Question, version: int, frames: dict[str, pd.DataFrame]):
+        self.question, self.version, self.frames = question, version, frames
+        self.series: dict[tuple[str, bool], Payloads] = {}
+        self.charts: dict[str, tuple[str, bytes]] = {}  # variant key -> (mimetype, content)
+
+    def series_rows(self) -> list[dict]:
+        now = utcnow()
+        by_name = {c.name: c.id for c in self.question.choices}
+        return [dict(question_id=self.question.id, choice_id=by_name[name], method=method,
+                     realtime=realtime, data_version=self.version, computed_at=now,
+                     payload=payload or {"empty": True})
+                for (method, realtime), payloads in self.series.items()
+                for name, payload in payloads.items()]
+
+    def chart_rows(self) -> list[dict]:
+        return [dict(question_id=self.question.id, data_version=self.version, variant=key,
+                     mimetype=mimetype, content=content)
+                for key, (mimetype, content) in self.charts.items()]
+
+
+def _view(session: SessionArg, question: Question, version: int, changed_at,
+          series: dict[tuple[str, bool], Payloads] | None = None,
+          frames: dict[str, pd.DataFrame] | None = None) -> QuestionView:
+    """A view of the question as of computed version ``version``, served from ``series``
+    and ``frames`` in memory when given (nothing stored yet)."""
+    state = QuestionState(question.id, question.slug, version, changed_at, 0.0, 0, version, utcnow())
+    view = QuestionView(read_model(), session, state)
+    view.__dict__["question"] = question
+    if series is not None:
+        view._series.update(series)
+    if frames is not None:
+        view.memo("poll_frames", lambda: frames)
+    return view
+
+
+def compute_results(session: SessionArg, question_id: int) -> Results | None:
+    """Fit, describe and draw one question at its current data version (nothing is
+    written); None for a question that no longer exists."""
+    row = session.execute(select(Question.data_version, Question.data_changed_at)
+                          .where(Question.id == question_id)).one_or_none()
+    if row is None:
+        return None
+    version, changed_at = row  # before the polls: see the module docstring
+    question = session.execute(select(Question).where(Question.id == question_id)
+                               .options(selectinload(Question.choices))).scalar_one()
+    frames = poll_frames(session, question)
+    results = Results(question, version, frames)
+    for method, realtime in STORED:
+        results.series[(method, realtime)] = {
+            name: None if frame.empty else compute_payload(frame, method, realtime)
+            for name, frame in frames.items()}
+    view = _view(session, question, version, changed_at, results.series, frames)
+    for method in stats.METHODS:
+        results.charts[alt_text_key(method)] = ("text/plain", charts.alt_text(view, method).encode())
+    for variant in recompute_variants():
+        results.charts[variant.key] = (variant.mimetype, charts.draw_chart(view, variant))
+    return results
+
+
+def recompute_variants() -> tuple[ChartVariant, ...]:
+    """The chart variants every recompute draws: ``RECOMPUTE_CHART_VARIANTS`` (variant
+    keys), default ``DEFAULT_VARIANTS``; the others are drawn when first asked for."""
+    keys = current_app.config.get("RECOMPUTE_CHART_VARIANTS")
+    return DEFAULT_VARIANTS if keys is None else tuple(ChartVariant.from_key(key) for key in keys)
+
+
+def store_results(session: SessionArg, results: Results, token: str | None) -> None:
+    """One transaction: the results under their version, the question's computed version,
+    older results dropped (the previous complete version is kept), the job done."""
+    question_id = results.question.id
+    previous = session.scalar(select(Question.computed_version).where(Question.id == question_id)) or 0
+    if previous < results.version:
+        _insert_ignoring_duplicates(session, ComputedSeries, results.series_rows())
+        _insert_ignoring_duplicates(session, StoredChart, results.chart_rows())
+        session.execute(update(Question).where(Question.id == question_id,
+                                               Question.computed_version < results.version)
+                        .values(computed_version=results.version, computed_at=utcnow())
+                        .execution_options(synchronize_session=False))
+        for model in (ComputedSeries, StoredChart):
+            session.execute(delete(model).where(model.question_id == question_id,
+                                                model.data_version < previous)
+                            .execution_options(synchronize_session=False))
+    if token is not None:
+        queue.finish(session, question_id, token)
+    session.commit()
+
+
+class _Heartbeat:
+    """While a job runs, its heartbeat is written every ``HEARTBEAT_SECONDS`` (a worker
+    killed mid-job stops beating, and the sweep queues the job again)."""
+
+    def __init__(self, bind, question_id: int, token: str):
+        self.bind, self.question_id, self.token = bind, question_id, token
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="pollservice-heartbeat", daemon=True)
+
+    def _run(self) -> None:
+        while not self.stopped.wait(queue.HEARTBEAT_SECONDS):
+            try:
+                with Session(bind=self.bind) as session:
+                    queue.beat(session, self.question_id, self.token)
+            except Exception as error:  # a missed beat is only a beat
+                log.warning("heartbeat of question %s failed: %s", self.question_id, error)
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+
+class Engine:
+    """The work of a worker (``jobs.queue.Engine``), on this app's database."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+
+    def recompute(self, question_id: int, last_attempt: bool) -> None:
+        bind = db.engine
+        with Session(bind=bind) as session:
+            token = queue.claim(session, question_id)
+        if token is None:  # not queued: a duplicate message, or already done
+            return
+        with _Heartbeat(bind, question_id, token):
+            try:
+                with Session(bind=bind) as session:
+                    results = compute_results(session, question_id)
+                    if results is not None:
+                        store_results(session, results, token)
+            except Exception as error:
+                log.exception("recomputing question %s failed%s", question_id,
+                              "" if last_attempt else "; it will be retried")
+                with Session(bind=bind) as session:
+                    queue.fail(session, question_id, token, f"{type(error).__name__}: {error}", last_attempt)
+                raise
+        with Session(bind=bind) as session:
+            read_model().versions.publish(states_from_database(session, ids=[question_id]))
+
+    def render(self, question_id: int, version: int, variant: str) -> None:
+        """Draw one chart variant of computed version ``version`` and store it (nothing
+        when that version is no longer stored, or the variant is already)."""
+        with Session(bind=db.engine) as session:
+            question = session.execute(select(Question).where(Question.id == question_id)
+                                       .options(selectinload(Question.choices))).scalar_one_or_none()
+            stored = session.scalar(select(StoredChart.id).where(
+                StoredChart.question_id == question_id, StoredChart.data_version == version,
+                StoredChart.variant == variant))
+            if question is None or stored is not None:
+                return
+            chosen = ChartVariant.from_key(variant)
+            view = _view(session, question, version, question.data_changed_at)
+            try:
+                image = charts.draw_chart(view, chosen)
+            except StaleRead:
+                return  # the version was replaced twice meanwhile: nobody waits for it
+            _insert_ignoring_duplicates(session, StoredChart, [dict(
+                question_id=question_id, data_version=version, variant=variant,
+                mimetype=chosen.mimetype, content=image)])
+            session.commit()
+
+
+def recompute_now(question_id: int) -> None:
+    """Compute and store one question's results in this process, outside the queue
+    (``recompute-averages``)."""
+    with Session(bind=db.engine) as session:
+        results = compute_results(session, question_id)
+        if results is not None:
+            store_results(session, results, None)
+        read_model().versions.publish(states_from_database(session, ids=[question_id]))
+
+
+def install(app: Flask) -> Engine:
+    """Make this app's process compute: its queued jobs run here (a worker, or an app
+    whose queue runs jobs at once)."""
+    engine = queue.jobs(app).engine = Engine(app)
+    return engine
