@@ -8,11 +8,11 @@ from functools import wraps
 from typing import Any, TypeAlias
 
 import flask_limiter
-from flask import Flask, g
+import flask_login
+from flask import Flask, Response, g
 from flask_caching import Cache
 from flask_compress import Compress
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
@@ -57,6 +57,19 @@ def include_in_autogenerate(obj, name, type_, reflected, compare_to) -> bool:
 
 
 migrate = Migrate(render_as_batch=True, include_object=include_in_autogenerate)
+
+
+class LoginManager(flask_login.LoginManager):
+    """Flask-Login, leaving alone a response marked cookie-independent (the public cached
+    reads, readmodel/http.py): it neither refreshes nor clears the remember-me cookie on a
+    response a shared cache may keep, as security.py keeps the session cookie off it."""
+
+    def _update_remember_cookie(self, response: Response) -> Response:
+        if g.get("cookie_independent"):
+            return response
+        return super()._update_remember_cookie(response)
+
+
 csrf = CSRFProtect()
 login_manager = LoginManager()
 login_manager.login_view = "admin.login"

@@ -23,10 +23,24 @@ class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, except that a response marked cookie-independent
     (the publicly cacheable API reads and charts, see readmodel/http.py) neither refreshes the
     session cookie nor gets ``Vary: Cookie``: a shared cache must never store an admin's
-    ``Set-Cookie`` and hand it to others, and need not keep one copy per cookie."""
+    ``Set-Cookie`` and hand it to others, and need not keep one copy per cookie.
+
+    A request without a session cookie (every anonymous visitor's) gets a new empty session
+    without building the cookie's signing serializer, and a session nobody touched and that
+    holds nothing is not saved: Flask would set no cookie and no ``Vary`` for either.
+    """
+
+    def open_session(self, app, request):
+        # The raw header first: parsing an absent one costs more than the answer.
+        if app.secret_key and (not request.environ.get("HTTP_COOKIE")
+                               or not request.cookies.get(self.get_cookie_name(app))):
+            return self.session_class()
+        return super().open_session(app, request)
 
     def save_session(self, app, session, response) -> None:
         if g.get("cookie_independent"):
+            return
+        if not (session or session.modified or session.accessed):
             return
         super().save_session(app, session, response)
 
