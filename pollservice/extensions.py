@@ -7,17 +7,17 @@ without importing the application factory (which would be an import cycle).
 from functools import wraps
 from typing import Any, TypeAlias
 
+import flask_compress
 import flask_limiter
 import flask_login
-from flask import Flask, Response, g
+import flask_wtf
+from flask import Flask, Response, current_app, g, request
 from flask_caching import Cache
-from flask_compress import Compress
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.model import Model as _FlaskSQLAlchemyModel
-from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
@@ -57,6 +57,17 @@ def include_in_autogenerate(obj, name, type_, reflected, compare_to) -> bool:
 
 
 migrate = Migrate(render_as_batch=True, include_object=include_in_autogenerate)
+
+
+class CSRFProtect(flask_wtf.CSRFProtect):
+    """Flask-WTF's CSRF protection, asking first whether the method is one it protects:
+    a GET, HEAD or OPTIONS is never checked, so it need not look up exemptions first.
+    Every POST, PUT, PATCH and DELETE outside the exempt API is checked as before."""
+
+    def protect(self, apply_exemptions: bool = False) -> None:
+        if request.method not in current_app.config["WTF_CSRF_METHODS"]:
+            return
+        super().protect(apply_exemptions)
 
 
 class LoginManager(flask_login.LoginManager):
@@ -137,6 +148,35 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 # Rendered bodies shared by all workers (charts): Redis when REDIS_URL is set, else off,
 # and each worker keeps its own copies (readmodel/bodies.py). Configured in create_app.
 shared_cache = Cache()
-# Compresses pages, static files and exports for clients that accept it (br or gzip);
-# cached API bodies and charts carry their own gzip, made once (readmodel/http.py).
+
+
+class Compress(flask_compress.Compress):
+    """Compresses pages, static files and exports for clients that accept it (br or gzip).
+
+    It steps aside at once from a response it would leave as it is: one already encoded
+    (cached API bodies and charts carry their own gzip, made once: readmodel/http.py), one
+    smaller than ``COMPRESS_MIN_SIZE`` (``/livez``, a small average), or a request that
+    accepts no encoding. Such a response still gets ``Vary: Accept-Encoding``, as
+    Flask-Compress gives every response.
+    """
+
+    def after_request(self, response: Response | None) -> Response:
+        if response is not None and self._leaves_as_it_is(response):
+            vary = response.headers.get("Vary")
+            if not vary:
+                response.headers["Vary"] = "Accept-Encoding"
+            elif "accept-encoding" not in vary.lower():
+                response.headers["Vary"] = f"{vary}, Accept-Encoding"
+            return response
+        return super().after_request(response)
+
+    @staticmethod
+    def _leaves_as_it_is(response: Response) -> bool:
+        headers = response.headers
+        length = headers.get("Content-Length", type=int)
+        return (headers.get("Content-Encoding") is not None
+                or not request.environ.get("HTTP_ACCEPT_ENCODING")
+                or (length is not None and length < current_app.config["COMPRESS_MIN_SIZE"]))
+
+
 compress = Compress()
