@@ -18,9 +18,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
-from functools import wraps
+from functools import lru_cache, wraps
 
-from flask import Response, current_app, g, request
+from flask import Request, Response, current_app, g, request
 from werkzeug.http import http_date, quote_etag
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -59,21 +59,36 @@ def _gzipped(body: bytes, mimetype: str | None) -> bytes | None:
     return gzip.compress(body, compresslevel=6, mtime=0)
 
 
-def _respond(cached: Body, etag: str, last_modified, max_age: int) -> BaseResponse:
+@lru_cache(maxsize=1024)  # keys hold query values: bounded in number, not only in bytes
+def _etag(key: tuple) -> str:
+    """The strong ETag of a cache key (made once per key, not once per request)."""
+    return hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
+
+
+@lru_cache(maxsize=1024)
+def _http_date(moment) -> str:
+    return http_date(moment)
+
+
+def _respond(req: Request, cached: Body, etag: str, last_modified, max_age: int) -> BaseResponse:
     body, mimetype, gzipped = cached
+    # The raw environ first for the headers a request usually lacks: asking the parsed
+    # properties about an absent header costs more than the answer.
+    environ = req.environ
     headers = {
-        "Last-Modified": http_date(last_modified),
+        "Last-Modified": _http_date(last_modified),
         "Cache-Control": f"public, max-age={max_age}",
         "Vary": "Accept-Encoding",
     }
-    if gzipped is not None and request.accept_encodings["gzip"]:
+    if gzipped is not None and environ.get("HTTP_ACCEPT_ENCODING") and req.accept_encodings["gzip"]:
         body, etag = gzipped, etag + ":gzip"  # a strong ETag per representation
         headers["Content-Encoding"] = "gzip"
     headers["ETag"] = quote_etag(etag)
     g.cookie_independent = True  # no Set-Cookie, no Vary: Cookie (security.py)
     response = Response(body, mimetype=mimetype, headers=headers)
-    if request.if_none_match or request.if_modified_since:
-        return response.make_conditional(request)  # 304 when the client has it
+    if ((environ.get("HTTP_IF_NONE_MATCH") or environ.get("HTTP_IF_MODIFIED_SINCE"))
+            and (req.if_none_match or req.if_modified_since)):
+        return response.make_conditional(req)  # 304 when the client has it
     return response
 
 
@@ -86,9 +101,12 @@ def versioned(max_age_setting: str = "JSON_MAX_AGE", shared: bool = False, args:
         def wrapper(slug: str, **kwargs):
             read = question_view(slug)
             state, bodies = read.state, read.model.bodies
-            query = tuple((name, tuple(request.args.getlist(name))) for name in args if name in request.args)
-            key = (request.endpoint, state.id, state.version, request.path, query)
-            etag = hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
+            req = request._get_current_object()  # type: ignore[attr-defined]  # once, not per use
+            query: tuple = ()
+            if args and req.environ.get("QUERY_STRING"):
+                query = tuple((name, tuple(req.args.getlist(name))) for name in args if name in req.args)
+            key = (req.endpoint, state.id, state.version, req.path, query)
+            etag = _etag(key)
             cached = bodies.get(key)
             if cached is None and shared:
                 cached = _shared_get(etag)
@@ -103,7 +121,7 @@ def versioned(max_age_setting: str = "JSON_MAX_AGE", shared: bool = False, args:
                 bodies.put(key, cached)
                 if shared:
                     _shared_set(etag, cached)
-            return _respond(cached, etag, state.changed_at, current_app.config[max_age_setting])
+            return _respond(req, cached, etag, state.changed_at, current_app.config[max_age_setting])
 
         return wrapper
 
