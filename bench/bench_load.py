@@ -9,10 +9,12 @@ the same gunicorn settings: the framework's ceiling on this machine. Each endpoi
 measured in pairs with the bare app, one right after the other (which goes first alternates
 from round to round), and its requests per second and p99 latency are printed as ratios to
 the bare app's of the same pair: the median over ``--rounds`` pairs, so that other load on
-the machine moves both sides of a ratio. Also printed: the ratio to pollservice's own
-``/livez`` (what earlier versions of this script called the ceiling), the time to render
-an uncached chart, the time to recompute the question after one new poll, and the peak
-resident memory of each worker.
+the machine moves both sides of a ratio. Beside them, the gunicorn workers' CPU time per
+request and the bare app's share of it (``cpu x``: its CPU per request over the
+endpoint's), which other programs on the machine move less than req/s. Also printed: the
+ratio to pollservice's own ``/livez`` (what earlier versions of this script called the
+ceiling), the time to render an uncached chart, the time to recompute the question after
+one new poll, and the peak resident memory of each worker.
 
     .venv/bin/python bench/bench_load.py                      # SQLite in a temp folder
     .venv/bin/python bench/bench_load.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
@@ -136,6 +138,18 @@ def worker_pids(master: int) -> list[int]:
     return [int(pid) for pid in out.split()]
 
 
+def cpu_seconds(master: int) -> float:
+    """User + system CPU time used so far by a gunicorn master and its workers."""
+    total = 0
+    for pid in [master, *worker_pids(master)]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # a worker that has just exited
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mb(pid: int) -> float:
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
@@ -159,31 +173,37 @@ def wrk(url: str, seconds: int, connections: int, threads: int, header: str | No
     if "Requests/sec" not in out or not p99_line:
         sys.exit(f"wrk gave no figures for {url}:\n{out}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests_done = int(re.search(r"(\d+) requests in", out).group(1))
     p99 = parse_latency(p99_line.group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
-    return {"rps": rps, "p99_ms": p99, "non_2xx": int(errors.group(1)) if errors else 0,
+    return {"rps": rps, "p99_ms": p99, "requests": requests_done,
+            "non_2xx": int(errors.group(1)) if errors else 0,
             "socket_errors": socket_errors.group(1) if socket_errors else ""}
 
 
 def measure_against_bare(endpoints: dict, bare_url: str, rounds: int, run) -> dict:
     """Each endpoint ``rounds`` times, each time paired with a run of the bare app just
     before or just after it (alternating). Returns, per endpoint, the medians of its req/s,
-    p99 and of the two ratios to its bare partner, with the bare app's own figures."""
+    p99, the workers' CPU time per request and of their ratios to its bare partner's, with
+    the bare app's own figures. (CPU per request moves less than req/s when other programs
+    share the machine: it measures the work, not the share of the cores it got.)"""
     pairs: dict[str, list[tuple[dict, dict]]] = {name: [] for name in endpoints}
     for round_number in range(rounds):
         for name, (url, header) in endpoints.items():
             if round_number % 2 == 0:
-                bare = run(bare_url, None)
-                own = run(url, header)
+                bare = run(bare_url, None, BARE)
+                own = run(url, header, name)
             else:
-                own = run(url, header)
-                bare = run(bare_url, None)
+                own = run(url, header, name)
+                bare = run(bare_url, None, BARE)
             pairs[name].append((own, bare))
     bare_runs = [bare for runs in pairs.values() for _, bare in runs]
     summary = {BARE: {"rps": statistics.median(r["rps"] for r in bare_runs),
                       "p99_ms": statistics.median(r["p99_ms"] for r in bare_runs),
-                      "rps_x": 1.0, "p99_x": 1.0, "non_2xx": sum(r["non_2xx"] for r in bare_runs),
+                      "cpu_us": statistics.median(r["cpu_us"] for r in bare_runs),
+                      "rps_x": 1.0, "p99_x": 1.0, "cpu_x": 1.0,
+                      "non_2xx": sum(r["non_2xx"] for r in bare_runs),
                       "socket_errors": "; ".join(r["socket_errors"] for r in bare_runs if r["socket_errors"]),
                       "runs": len(bare_runs)}}
     for name, runs in pairs.items():
@@ -192,6 +212,8 @@ def measure_against_bare(endpoints: dict, bare_url: str, rounds: int, run) -> di
             "p99_ms": statistics.median(own["p99_ms"] for own, _ in runs),
             "rps_x": statistics.median(own["rps"] / bare["rps"] for own, bare in runs),
             "p99_x": statistics.median(own["p99_ms"] / bare["p99_ms"] for own, bare in runs),
+            "cpu_us": statistics.median(own["cpu_us"] for own, _ in runs),
+            "cpu_x": statistics.median(bare["cpu_us"] / own["cpu_us"] for own, bare in runs),
             "rps_x_all": [own["rps"] / bare["rps"] for own, bare in runs],
             "non_2xx": sum(own["non_2xx"] for own, _ in runs),
             "socket_errors": "; ".join(own["socket_errors"] for own, _ in runs if own["socket_errors"]),
@@ -202,7 +224,7 @@ def measure_against_bare(endpoints: dict, bare_url: str, rounds: int, run) -> di
 def print_table(results: dict, sizes: dict) -> None:
     livez = results["constant JSON (/livez)"]["rps"]
     print(f"{'endpoint':<24}{'bytes':>8}{'req/s':>8}{'p99 ms':>8}{'x bare':>8}{'p99 x bare':>11}"
-          f"{'x livez':>9}  target (x bare)   ratios of each pair")
+          f"{'x livez':>9}{'cpu us':>8}{'cpu x':>7}  target (x bare)   req/s ratios of each pair")
     for name, result in results.items():
         target = TARGETS.get(name)
         passed = target is not None and result["rps_x"] >= target
@@ -211,7 +233,8 @@ def print_table(results: dict, sizes: dict) -> None:
         errors = f"  non-2xx {result['non_2xx']}" if result["non_2xx"] else ""
         errors += f"  socket errors {result['socket_errors']}" if result["socket_errors"] else ""
         print(f"{name:<24}{sizes.get(name, 0):>8}{result['rps']:>8.0f}{result['p99_ms']:>8.1f}"
-              f"{result['rps_x']:>8.2f}{result['p99_x']:>11.2f}{result['rps'] / livez:>9.2f}  "
+              f"{result['rps_x']:>8.2f}{result['p99_x']:>11.2f}{result['rps'] / livez:>9.2f}"
+              f"{result['cpu_us']:>8.0f}{result['cpu_x']:>7.2f}  "
               f"{verdict:<17} {pairs}{errors}")
 
 
@@ -296,8 +319,12 @@ def main() -> None:
         endpoints = {name: (url, None) for name, url in urls.items()}
         endpoints["trend, gzip"] = (urls["trend"], GZIP)
 
-        def run(url: str, header: str | None) -> dict:
-            return wrk(url, args.seconds, args.connections, args.threads, header)
+        def run(url: str, header: str | None, name: str) -> dict:
+            master = bare_process.pid if name == BARE else process.pid
+            before = cpu_seconds(master)
+            result = wrk(url, args.seconds, args.connections, args.threads, header)
+            result["cpu_us"] = (cpu_seconds(master) - before) / max(result["requests"], 1) * 1e6
+            return result
 
         results = measure_against_bare(endpoints, bare_base + "/", args.rounds, run)
         charts = time_uncached_charts(base, 12)
