@@ -157,26 +157,31 @@ class Compress(flask_compress.Compress):
     (cached API bodies and charts carry their own gzip, made once: readmodel/http.py), one
     smaller than ``COMPRESS_MIN_SIZE`` (``/livez``, a small average), or a request that
     accepts no encoding. Such a response still gets ``Vary: Accept-Encoding``, as
-    Flask-Compress gives every response.
+    Flask-Compress gives every response. The response's headers are read in one pass:
+    werkzeug's ``Headers.get`` raises and catches an exception for each absent header.
     """
 
     def after_request(self, response: Response | None) -> Response:
-        if response is not None and self._leaves_as_it_is(response):
-            vary = response.headers.get("Vary")
-            if not vary:
-                response.headers["Vary"] = "Accept-Encoding"
-            elif "accept-encoding" not in vary.lower():
-                response.headers["Vary"] = f"{vary}, Accept-Encoding"
-            return response
-        return super().after_request(response)
+        if response is None:
+            return super().after_request(response)
+        present: dict[str, str] = {}
+        for name, value in response.headers:
+            present.setdefault(name.lower(), value)
+        if not self._leaves_as_it_is(present):
+            return super().after_request(response)
+        vary = present.get("vary")
+        if not vary:
+            response.headers["Vary"] = "Accept-Encoding"
+        elif "accept-encoding" not in vary.lower():
+            response.headers["Vary"] = f"{vary}, Accept-Encoding"
+        return response
 
     @staticmethod
-    def _leaves_as_it_is(response: Response) -> bool:
-        headers = response.headers
-        length = headers.get("Content-Length", type=int)
-        return (headers.get("Content-Encoding") is not None
-                or not request.environ.get("HTTP_ACCEPT_ENCODING")
-                or (length is not None and length < current_app.config["COMPRESS_MIN_SIZE"]))
+    def _leaves_as_it_is(headers: dict[str, str]) -> bool:
+        if "content-encoding" in headers or not request.environ.get("HTTP_ACCEPT_ENCODING"):
+            return True
+        length = headers.get("content-length", "")
+        return length.isdigit() and int(length) < current_app.config["COMPRESS_MIN_SIZE"]
 
 
 compress = Compress()
