@@ -75,15 +75,15 @@ def _respond(req: Request, cached: Body, etag: str, last_modified, max_age: int)
     # The raw environ first for the headers a request usually lacks: asking the parsed
     # properties about an absent header costs more than the answer.
     environ = req.environ
-    headers = {
-        "Last-Modified": _http_date(last_modified),
-        "Cache-Control": f"public, max-age={max_age}",
-        "Vary": "Accept-Encoding",
-    }
+    headers = [
+        ("Last-Modified", _http_date(last_modified)),
+        ("Cache-Control", f"public, max-age={max_age}"),
+        ("Vary", "Accept-Encoding"),
+    ]
     if gzipped is not None and environ.get("HTTP_ACCEPT_ENCODING") and req.accept_encodings["gzip"]:
         body, etag = gzipped, etag + ":gzip"  # a strong ETag per representation
-        headers["Content-Encoding"] = "gzip"
-    headers["ETag"] = quote_etag(etag)
+        headers.append(("Content-Encoding", "gzip"))
+    headers.append(("ETag", quote_etag(etag)))
     g.cookie_independent = True  # no Set-Cookie, no Vary: Cookie (security.py)
     response = Response(body, mimetype=mimetype, headers=headers)
     if ((environ.get("HTTP_IF_NONE_MATCH") or environ.get("HTTP_IF_MODIFIED_SINCE"))
