@@ -26,6 +26,7 @@ The PostgreSQL database given is emptied (schema ``public`` dropped and re-creat
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -52,7 +53,10 @@ TARGETS = {"constant JSON (/livez)": 0.95, "average": 0.90, "trend": 0.90, "tren
 BARE = "bare Flask"
 # The bare app: what Flask itself costs per request under the same gunicorn, with nothing
 # of pollservice (no extensions, no hooks).
-BARE_APP = '''from flask import Flask
+BARE_APP = '''import json
+from pathlib import Path
+
+from flask import Flask, Response
 
 app = Flask(__name__)
 
@@ -60,7 +64,21 @@ app = Flask(__name__)
 @app.get("/")
 def constant():
     return {"status": "ok"}
+
+
+# --copies: the bytes of some of pollservice's responses (headers and body), each at
+# /copy/<n>, to tell what sending them costs from what making them costs.
+COPIES = Path(__file__).with_name("copies.json")
+for number, copy in enumerate(json.loads(COPIES.read_text()) if COPIES.exists() else []):
+    body = Path(copy["body"]).read_bytes()
+    app.add_url_rule(f"/copy/{number}", f"copy{number}",
+                     lambda body=body, headers=copy["headers"]: Response(body, headers=headers))
 '''
+# Responses copied with --copies, and the names of their copies in the table.
+COPIED = {"constant JSON (/livez)": "bare: /livez's bytes", "average": "bare: average's bytes",
+          "trend": "bare: trend's bytes", "trend, gzip": "bare: trend gz bytes"}
+# Headers gunicorn (not the app) writes, or werkzeug computes from the body.
+NOT_COPIED = {"server", "date", "connection", "content-length", "transfer-encoding"}
 NEW_POLL = {"pollster": "Benchmark Poll", "start_date": "2020-10-30", "end_date": "2020-10-31",
             "population": "lv", "sample_size": "1000", "results": {"Approve": "44", "Disapprove": "53"}}
 
@@ -94,8 +112,6 @@ def time_recompute(env: dict) -> float:
         f"    add_poll({SLUG!r}, json.loads(sys.argv[1]), actor='bench')\n"
         "    print(time.perf_counter() - started)\n"
     )
-    import json
-
     out = subprocess.run([sys.executable, "-c", code, json.dumps(NEW_POLL)], cwd=ROOT, env=env,
                          capture_output=True, text=True, check=True).stdout
     return float(out.strip().splitlines()[-1])
@@ -124,6 +140,20 @@ def start_gunicorn(env: dict, workers: int, log_path: Path, app: str = "wsgi:app
             time.sleep(0.3)
     process.kill()
     sys.exit("gunicorn did not start:\n" + log_path.read_text()[-3000:])
+
+
+def copy_responses(endpoints: dict, folder: Path) -> None:
+    """Keep the bytes of each endpoint's response for the bare app to send (``--copies``)."""
+    copies = []
+    for number, (url, header) in enumerate(endpoints.values()):
+        name, _, value = (header or "Accept-Encoding: identity").partition(": ")
+        response = requests.get(url, timeout=60, headers={name: value}, stream=True)
+        body = folder / f"copy-{number}.body"
+        body.write_bytes(response.raw.read(decode_content=False))
+        headers = [(key, value) for key, value in response.raw.headers.items()
+                   if key.lower() not in NOT_COPIED]
+        copies.append({"body": str(body), "headers": headers})
+    (folder / "copies.json").write_text(json.dumps(copies))
 
 
 def start_bare_app(folder: Path, workers: int) -> tuple[subprocess.Popen, str]:
@@ -262,6 +292,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3,
                         help="pairs (endpoint, bare app) per endpoint; medians are printed")
+    parser.add_argument("--copies", action="store_true",
+                        help="also time the bare app sending the very bytes of /livez, average and "
+                             "trend (headers and body): what is left is what making them costs")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
@@ -299,7 +332,7 @@ def main() -> None:
     print(f"recompute after one new poll ({n_polls + 1} polls): {recompute:.2f} s")
 
     process, base = start_gunicorn(env, args.workers, folder / "gunicorn.log")
-    bare_process, bare_base = start_bare_app(folder, args.workers)
+    bare_process = None
     try:
         urls = {
             "constant JSON (/livez)": f"{base}/livez",
@@ -307,20 +340,29 @@ def main() -> None:
             "trend": f"{base}/api/v1/questions/{SLUG}/trend",
             "chart (cached)": f"{base}/charts/{SLUG}.png",
         }
-        for url in [bare_base + "/", *urls.values()]:  # every worker renders / loads once before timing
+        for url in urls.values():  # every worker renders / loads once before timing
             for _ in range(args.workers * 3):
                 requests.get(url, timeout=120).raise_for_status()
         sizes = {name: len(requests.get(url, timeout=60, headers={"Accept-Encoding": "identity"}).content)
                  for name, url in urls.items()}
-        sizes[BARE] = len(requests.get(bare_base + "/", timeout=60).content)
         # What browsers and HTTP libraries send: the cached gzip representation.
         gzipped = requests.get(urls["trend"], timeout=60, stream=True)
         sizes["trend, gzip"] = len(gzipped.raw.read(decode_content=False))
         endpoints = {name: (url, None) for name, url in urls.items()}
         endpoints["trend, gzip"] = (urls["trend"], GZIP)
+        copied = {name: endpoints[name] for name in COPIED} if args.copies else {}
+        copy_responses(copied, folder)
+        bare_process, bare_base = start_bare_app(folder, args.workers)
+        for number, name in enumerate(copied):
+            endpoints[COPIED[name]] = (f"{bare_base}/copy/{number}", None)
+            sizes[COPIED[name]] = sizes[name]
+        for url in [bare_base + "/", *(url for url, _ in endpoints.values() if url.startswith(bare_base))]:
+            for _ in range(args.workers * 3):
+                requests.get(url, timeout=120).raise_for_status()
+        sizes[BARE] = len(requests.get(bare_base + "/", timeout=60).content)
 
         def run(url: str, header: str | None, name: str) -> dict:
-            master = bare_process.pid if name == BARE else process.pid
+            master = bare_process.pid if url.startswith(bare_base) else process.pid
             before = cpu_seconds(master)
             result = wrk(url, args.seconds, args.connections, args.threads, header)
             result["cpu_us"] = (cpu_seconds(master) - before) / max(result["requests"], 1) * 1e6
@@ -330,9 +372,10 @@ def main() -> None:
         charts = time_uncached_charts(base, 12)
         memory = [peak_rss_mb(pid) for pid in worker_pids(process.pid)]
     finally:
-        for server in (process, bare_process):
+        servers = [server for server in (process, bare_process) if server is not None]
+        for server in servers:
             server.send_signal(signal.SIGTERM)
-        for server in (process, bare_process):
+        for server in servers:
             server.wait(timeout=30)
 
     print()
