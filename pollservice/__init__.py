@@ -18,8 +18,35 @@ from . import config
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+class PollService(Flask):
+    """Flask, remembering which hooks and views are plain functions.
+
+    Flask asks ``inspect.iscoroutinefunction`` of every hook and view on every request
+    (``ensure_sync``), about ten times a request here; the answer for a given function
+    never changes, so it is kept (for a bounded number of them: hooks, views and error
+    handlers are a fixed set). ``async def`` functions still go through Flask's wrapper.
+    """
+
+    MAX_REMEMBERED = 4096
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._plain_functions: set = set()
+
+    def ensure_sync(self, func):
+        try:
+            if func in self._plain_functions:
+                return func
+        except TypeError:  # an unhashable callable: ask Flask every time
+            return super().ensure_sync(func)
+        synchronous = super().ensure_sync(func)
+        if synchronous is func and len(self._plain_functions) < self.MAX_REMEMBERED:
+            self._plain_functions.add(func)
+        return synchronous
+
+
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(
+    app = PollService(
         __name__,
         instance_relative_config=True,
         static_folder=str(PROJECT_ROOT / "static"),

@@ -8,7 +8,7 @@ redirect to it.
 
 from __future__ import annotations
 
-from flask import Flask, Response, g, request
+from flask import Flask, g
 from flask.sessions import SecureCookieSessionInterface
 
 CONTENT_SECURITY_POLICY = (
@@ -19,14 +19,68 @@ CONTENT_SECURITY_POLICY = (
 EMBED_PREFIX = "/embed/"
 
 
+def security_headers(embeddable: bool) -> tuple[tuple[str, str], ...]:
+    """The headers every response carries; only ``/embed/`` pages may be framed."""
+    headers = [("Content-Security-Policy",
+                CONTENT_SECURITY_POLICY.format(frame_ancestors="*" if embeddable else "'none'"))]
+    if not embeddable:
+        headers.append(("X-Frame-Options", "DENY"))
+    headers += [("X-Content-Type-Options", "nosniff"),
+                ("Referrer-Policy", "strict-origin-when-cross-origin"),
+                ("Cross-Origin-Opener-Policy", "same-origin")]
+    return tuple(headers)
+
+
+# Made once; with their names in lower case, to see which a response has set itself.
+SECURITY_HEADERS = {embeddable: [(name, value, name.lower()) for name, value in security_headers(embeddable)]
+                    for embeddable in (False, True)}
+
+
+class SecurityHeaders:
+    """WSGI middleware giving every response the security headers it has not set itself.
+
+    At the WSGI boundary rather than in an ``after_request`` hook: the headers are
+    constant tuples appended to the list handed to the server, so a response pays neither
+    a hook nor a validation and a copy of each header (werkzeug's ``Headers``). Every
+    response of the app passes here, error pages and static files included.
+    """
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        wanted = SECURITY_HEADERS[environ.get("PATH_INFO", "").startswith(EMBED_PREFIX)]
+
+        def start_with_security_headers(status, headers, exc_info=None):
+            present = {name.lower() for name, _ in headers}
+            headers.extend((name, value) for name, value, lower in wanted if lower not in present)
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start_with_security_headers)
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, except that a response marked cookie-independent
     (the publicly cacheable API reads and charts, see readmodel/http.py) neither refreshes the
     session cookie nor gets ``Vary: Cookie``: a shared cache must never store an admin's
-    ``Set-Cookie`` and hand it to others, and need not keep one copy per cookie."""
+    ``Set-Cookie`` and hand it to others, and need not keep one copy per cookie.
+
+    A request without a session cookie (every anonymous visitor's) gets a new empty session
+    without building the cookie's signing serializer, and a session nobody touched and that
+    holds nothing is not saved: Flask would set no cookie and no ``Vary`` for either.
+    """
+
+    def open_session(self, app, request):
+        # The raw header first: parsing an absent one costs more than the answer.
+        if app.secret_key and (not request.environ.get("HTTP_COOKIE")
+                               or not request.cookies.get(self.get_cookie_name(app))):
+            return self.session_class()
+        return super().open_session(app, request)
 
     def save_session(self, app, session, response) -> None:
         if g.get("cookie_independent"):
+            return
+        if not (session or session.modified or session.accessed):
             return
         super().save_session(app, session, response)
 
@@ -39,16 +93,5 @@ def init_app(app: Flask) -> None:
     app.config["SESSION_COOKIE_SECURE"] = secure
     app.config["REMEMBER_COOKIE_SECURE"] = secure
 
-    @app.after_request
-    def add_security_headers(response: Response) -> Response:
-        embeddable = request.path.startswith(EMBED_PREFIX)
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            CONTENT_SECURITY_POLICY.format(frame_ancestors="*" if embeddable else "'none'"),
-        )
-        if not embeddable:
-            response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        return response
+    # Wrapping wsgi_app in middleware is how Flask documents it; mypy sees a method.
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]

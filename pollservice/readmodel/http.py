@@ -18,9 +18,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
-from functools import wraps
+from functools import lru_cache, wraps
 
-from flask import Response, current_app, g, request
+from flask import Request, Response, current_app, g, request
 from werkzeug.http import http_date, quote_etag
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -60,33 +60,53 @@ def _gzipped(body: bytes, mimetype: str | None) -> bytes | None:
     return gzip.compress(body, compresslevel=6, mtime=0)
 
 
-def version_headers(state: QuestionState) -> dict[str, str]:
+@lru_cache(maxsize=1024)  # keys hold query values: bounded in number, not only in bytes
+def _etag(key: tuple) -> str:
+    """The strong ETag of a cache key (made once per key, not once per request)."""
+    return hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
+
+
+@lru_cache(maxsize=1024)
+def _http_date(moment) -> str:
+    return http_date(moment)
+
+
+@lru_cache(maxsize=1024)
+def _version_headers(computed_version: int, version: int, computed_at) -> tuple[tuple[str, str], ...]:
+    headers = [("Pollservice-Data-Version", str(computed_version)),
+               ("Pollservice-Latest-Data-Version", str(version))]
+    if computed_at is not None:
+        headers.append(("Pollservice-Computed-At", http_date(computed_at)))
+    return tuple(headers)
+
+
+def version_headers(state: QuestionState) -> tuple[tuple[str, str], ...]:
     """Which data version a response reflects (``Pollservice-Data-Version``: that of its
     computed results, 0 before the first), the newest one, and when it was computed."""
-    headers = {"Pollservice-Data-Version": str(state.computed_version),
-               "Pollservice-Latest-Data-Version": str(state.version)}
-    if state.computed_at is not None:
-        headers["Pollservice-Computed-At"] = http_date(state.computed_at)
-    return headers
+    return _version_headers(state.computed_version, state.version, state.computed_at)
 
 
-def _respond(cached: Body, etag: str, state: QuestionState, max_age: int) -> BaseResponse:
+def _respond(req: Request, cached: Body, etag: str, state: QuestionState, max_age: int) -> BaseResponse:
     body, mimetype, gzipped = cached
     last_modified = max(filter(None, (state.changed_at, state.computed_at)))
-    headers = {
-        "Last-Modified": http_date(last_modified),
-        "Cache-Control": f"public, max-age={max_age}",
-        "Vary": "Accept-Encoding",
-        **version_headers(state),
-    }
-    if gzipped is not None and request.accept_encodings["gzip"]:
+    # The raw environ first for the headers a request usually lacks: asking the parsed
+    # properties about an absent header costs more than the answer.
+    environ = req.environ
+    headers = [
+        ("Last-Modified", _http_date(last_modified)),
+        ("Cache-Control", f"public, max-age={max_age}"),
+        ("Vary", "Accept-Encoding"),
+        *version_headers(state),
+    ]
+    if gzipped is not None and environ.get("HTTP_ACCEPT_ENCODING") and req.accept_encodings["gzip"]:
         body, etag = gzipped, etag + ":gzip"  # a strong ETag per representation
-        headers["Content-Encoding"] = "gzip"
-    headers["ETag"] = quote_etag(etag)
+        headers.append(("Content-Encoding", "gzip"))
+    headers.append(("ETag", quote_etag(etag)))
     g.cookie_independent = True  # no Set-Cookie, no Vary: Cookie (security.py)
     response = Response(body, mimetype=mimetype, headers=headers)
-    if request.if_none_match or request.if_modified_since:
-        return response.make_conditional(request)  # 304 when the client has it
+    if ((environ.get("HTTP_IF_NONE_MATCH") or environ.get("HTTP_IF_MODIFIED_SINCE"))
+            and (req.if_none_match or req.if_modified_since)):
+        return response.make_conditional(req)  # 304 when the client has it
     return response
 
 
@@ -99,10 +119,13 @@ def versioned(max_age_setting: str = "JSON_MAX_AGE", shared: bool = False, args:
         def wrapper(slug: str, **kwargs):
             read = question_view(slug)
             state, bodies = read.state, read.model.bodies
-            query = tuple((name, tuple(request.args.getlist(name))) for name in args if name in request.args)
-            key = (request.endpoint, state.id, state.version, state.computed_version, state.computed_at,
-                   request.path, query)
-            etag = hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
+            req = request._get_current_object()  # type: ignore[attr-defined]  # once, not per use
+            query: tuple = ()
+            if args and req.environ.get("QUERY_STRING"):
+                query = tuple((name, tuple(req.args.getlist(name))) for name in args if name in req.args)
+            key = (req.endpoint, state.id, state.version, state.computed_version, state.computed_at,
+                   req.path, query)
+            etag = _etag(key)
             cached = bodies.get(key)
             if cached is None and shared:
                 cached = _shared_get(etag)
@@ -117,7 +140,7 @@ def versioned(max_age_setting: str = "JSON_MAX_AGE", shared: bool = False, args:
                 bodies.put(key, cached)
                 if shared:
                     _shared_set(etag, cached)
-            return _respond(cached, etag, state, current_app.config[max_age_setting])
+            return _respond(req, cached, etag, state, current_app.config[max_age_setting])
 
         return wrapper
 
