@@ -2,7 +2,8 @@
 ``raw-polls.csv`` (11,106 polls, 2,161 questions; ``--files all``: every real file of
 bench_import.py) into an empty database while ``--workers`` job workers run, and print when
 the import had committed and when every question's stored results were current (every
-method, real-time and retrospective, and the default charts unless ``--no-charts``), the
+method, real-time and retrospective) and when their default charts were drawn (unless
+``--no-charts``: none drawn), the
 queue depth over time, and the peak memory of the worker processes. Then, with
 ``--web``, it serves the result with gunicorn (2 sync workers), loads every kind of page
 of the most polled questions and prints each web worker's peak resident memory.
@@ -68,6 +69,15 @@ def progress(engine) -> tuple[int, int, int]:
         pending = connection.execute(sa.text(
             "SELECT count(*) FROM recompute_job WHERE state IN ('queued', 'running')")).scalar_one()
     return int(total), int(current), int(pending)
+
+
+def charts_drawn(engine) -> int:
+    """Questions whose default question-page chart of their computed version is stored."""
+    with engine.connect() as connection:
+        drawn = connection.execute(sa.text(
+            "SELECT count(*) FROM stored_chart c JOIN question q ON q.id = c.question_id "
+            "AND c.data_version = q.computed_version WHERE c.variant = 'png|full|1|kalman|||0'"))
+        return int(drawn.scalar_one())
 
 
 def sample_memory(pids_of, peaks: dict[int, float], stop: threading.Event) -> None:
@@ -155,12 +165,20 @@ def main() -> None:
                     sys.exit("the worker stopped:\n" + (folder / "worker.log").read_text()[-3000:])
                 time.sleep(1.0)
             finished = time.perf_counter() - started
+            drawn_at = None
+            while not args.no_charts:
+                if charts_drawn(engine) >= total:
+                    drawn_at = time.perf_counter() - started
+                    break
+                time.sleep(1.0)
         finally:
             stop.set()
             worker.terminate()
             worker.wait(timeout=60)
-        print(f"every stored result current after {finished:.1f} s "
+        print(f"every question's stored averages and lines current after {finished:.1f} s "
               f"(recomputes: {finished - imported:.1f} s after the import's commit)")
+        if drawn_at is not None:
+            print(f"and the default charts of every question drawn after {drawn_at:.1f} s")
         marks = [f"{t:.0f}s:{n}" for t, n in depth[:: max(len(depth) // 12, 1)]]
         print("queue depth (queued + running) over time: " + " ".join(marks))
         failed = len(re.findall(r"recomputing question \d+ failed", (folder / "worker.log").read_text()))

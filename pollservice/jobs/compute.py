@@ -3,13 +3,15 @@
 A recompute (``Engine.recompute``, one per queued question) reads the question's data
 version, then its polls (in that order: a concurrent write can only make the results look
 older than their data, never newer), fits every method (``pollservice.stats``), real-time
-and retrospective, with house effects and each poll's weight, writes the text
-alternatives and draws the default charts (``jobs.charts``), all in memory; then, in one
-short transaction, stores them under that version, makes it the question's
-``computed_version``, drops what is older than the previous complete version (reads that
-started on it may still need it) and marks the job done. Then it publishes the question's
-new state to every web worker. A chart variant that is not drawn by default is drawn on
-request (``Engine.render``).
+and retrospective, with house effects and each poll's weight, and writes the charts' text
+alternatives (``jobs.charts``), all in memory; then, in one short transaction, stores them
+under that version, makes it the question's ``computed_version``, drops what is older than
+the previous complete version (reads that started on it may still need it) and marks the
+job done. Then it publishes the question's new state to every web worker and queues the
+drawing of the default charts of that version (``Engine.draw_default_charts``, at a lower
+priority than any recompute: drawing seven charts takes longer than all the fits of a
+small question). A chart not drawn yet is drawn on request (``Engine.render``, at the
+highest priority), from the same stored version, so a chart never mixes versions.
 
 This module imports the statistics and the renderer: the worker command and processes
 that compute in themselves (tests, ``recompute-averages``) load it; the web process never
@@ -152,14 +154,12 @@ def compute_results(session: SessionArg, question_id: int) -> Results | None:
     view = _view(session, question, version, changed_at, results.series, frames)
     for method in stats.METHODS:
         results.charts[alt_text_key(method)] = ("text/plain", charts.alt_text(view, method).encode())
-    for variant in recompute_variants():
-        results.charts[variant.key] = (variant.mimetype, charts.draw_chart(view, variant))
     return results
 
 
 def recompute_variants() -> tuple[ChartVariant, ...]:
-    """The chart variants every recompute draws: ``RECOMPUTE_CHART_VARIANTS`` (variant
-    keys), default ``DEFAULT_VARIANTS``; the others are drawn when first asked for."""
+    """The chart variants drawn after every recompute: ``RECOMPUTE_CHART_VARIANTS``
+    (variant keys), default ``DEFAULT_VARIANTS``; the others are drawn when asked for."""
     keys = current_app.config.get("RECOMPUTE_CHART_VARIANTS")
     return DEFAULT_VARIANTS if keys is None else tuple(ChartVariant.from_key(key) for key in keys)
 
@@ -236,7 +236,14 @@ class Engine:
                     queue.fail(session, question_id, token, f"{type(error).__name__}: {error}", last_attempt)
                 raise
         with Session(bind=bind) as session:
-            read_model().versions.publish(states_from_database(session, ids=[question_id]))
+            states = states_from_database(session, ids=[question_id])
+        read_model().versions.publish(states)
+        if states and recompute_variants():
+            queue.jobs(self.app).send_default_charts(question_id, states[0].computed_version)
+
+    def draw_default_charts(self, question_id: int, version: int) -> None:
+        for variant in recompute_variants():
+            self.render(question_id, version, variant.key)
 
     def render(self, question_id: int, version: int, variant: str) -> None:
         """Draw one chart variant of computed version ``version`` and store it (nothing

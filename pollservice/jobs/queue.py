@@ -58,8 +58,11 @@ HEARTBEAT_SECONDS = 5.0  # a running job's worker writes its heartbeat this ofte
 DEAD_SECONDS = 60.0  # a running job whose heartbeat is older was lost with its worker
 RESEND_SECONDS = 15 * 60  # a queued job this old gets its message again (lost message)
 LOST_SECONDS = 60.0  # ... or this old, when the queue holds no message at all (Redis restarted)
+# Huey takes the highest priority first: a chart a reader waits for, then the recomputes,
+# then the default charts of what was recomputed (drawing is most of a recompute's time).
+RENDER_PRIORITY = 100
 RECOMPUTE_PRIORITY = 10
-RENDER_PRIORITY = 100  # a reader waits for a chart; a recompute can wait
+DEFAULT_CHARTS_PRIORITY = 1
 
 
 class Engine(Protocol):
@@ -68,6 +71,8 @@ class Engine(Protocol):
     def recompute(self, question_id: int, last_attempt: bool) -> None: ...
 
     def render(self, question_id: int, version: int, variant: str) -> None: ...
+
+    def draw_default_charts(self, question_id: int, version: int) -> None: ...
 
 
 class Jobs:
@@ -84,6 +89,8 @@ class Jobs:
             retries=RETRIES, retry_delay=RETRY_DELAY, retry_backoff=2, priority=RECOMPUTE_PRIORITY,
             context=True, name="recompute_question")(self._recompute)
         self.render_task = self.huey.task(priority=RENDER_PRIORITY, name="render_chart")(self._render)
+        self.default_charts_task = self.huey.task(
+            priority=DEFAULT_CHARTS_PRIORITY, name="draw_default_charts")(self._default_charts)
         self.sweep_task = self.huey.periodic_task(crontab(minute="*"), name="sweep")(self._sweep)
 
         @self.huey.on_startup()
@@ -107,6 +114,10 @@ class Jobs:
         with self.app.app_context():
             self._engine().render(question_id, version, variant)
 
+    def _default_charts(self, question_id: int, version: int) -> None:
+        with self.app.app_context():
+            self._engine().draw_default_charts(question_id, version)
+
     def _sweep(self) -> None:
         with self.app.app_context(), Session(bind=_bind()) as session:
             sweep(session)
@@ -116,6 +127,12 @@ class Jobs:
             self.recompute_task(question_id)
         except Exception as error:  # the row stays queued; the sweep sends it again
             log.warning("could not queue the recompute of question %s: %s", question_id, error)
+
+    def send_default_charts(self, question_id: int, version: int) -> None:
+        try:
+            self.default_charts_task(question_id, version)
+        except Exception as error:  # drawn on request instead
+            log.warning("could not queue the charts of question %s: %s", question_id, error)
 
     def send_render(self, question_id: int, version: int, variant: str) -> None:
         self.render_task(question_id, version, variant)
