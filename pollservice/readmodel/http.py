@@ -21,7 +21,7 @@ import logging
 from functools import lru_cache, wraps
 
 from flask import Request, Response, current_app, g, request
-from werkzeug.http import http_date, quote_etag
+from werkzeug.http import http_date, parse_accept_header, quote_etag
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..extensions import shared_cache
@@ -70,6 +70,11 @@ def _http_date(moment) -> str:
     return http_date(moment)
 
 
+@lru_cache(maxsize=256)  # clients send a handful of distinct values
+def _accepts_gzip(accept_encoding: str) -> bool:
+    return bool(parse_accept_header(accept_encoding)["gzip"])
+
+
 def _respond(req: Request, cached: Body, etag: str, last_modified, max_age: int) -> BaseResponse:
     body, mimetype, gzipped = cached
     # The raw environ first for the headers a request usually lacks: asking the parsed
@@ -80,7 +85,8 @@ def _respond(req: Request, cached: Body, etag: str, last_modified, max_age: int)
         ("Cache-Control", f"public, max-age={max_age}"),
         ("Vary", "Accept-Encoding"),
     ]
-    if gzipped is not None and environ.get("HTTP_ACCEPT_ENCODING") and req.accept_encodings["gzip"]:
+    accept_encoding = environ.get("HTTP_ACCEPT_ENCODING")
+    if gzipped is not None and accept_encoding and _accepts_gzip(accept_encoding):
         body, etag = gzipped, etag + ":gzip"  # a strong ETag per representation
         headers.append(("Content-Encoding", "gzip"))
     headers.append(("ETag", quote_etag(etag)))
