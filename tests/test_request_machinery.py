@@ -185,3 +185,15 @@ def test_plain_views_are_used_as_they_are_and_async_ones_still_go_through_flask(
     assert app.ensure_sync(plain) is plain and app.ensure_sync(plain) is plain
     with pytest.raises(RuntimeError, match="async"):  # Flask's wrapper: needs flask[async]
         app.ensure_sync(coroutine)
+
+
+def test_the_cached_gzip_body_goes_only_to_clients_that_accept_gzip(demo_app, client):
+    url = "/api/v1/questions/trump-approval/trend"
+    plain = client.get(url)
+    for accept in ("gzip", "GZIP, br", "*", "deflate, gzip;q=0.5"):
+        packed = client.get(url, headers={"Accept-Encoding": accept})
+        assert packed.headers["Content-Encoding"] == "gzip", accept
+        assert gzip.decompress(packed.data) == plain.data, accept
+    for accept in ("identity", "deflate"):
+        response = client.get(url, headers={"Accept-Encoding": accept})
+        assert "Content-Encoding" not in response.headers and response.data == plain.data, accept

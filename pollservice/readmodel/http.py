@@ -21,7 +21,7 @@ import logging
 from functools import lru_cache, wraps
 
 from flask import Request, Response, current_app, g, request
-from werkzeug.http import http_date, quote_etag
+from werkzeug.http import http_date, parse_accept_header, quote_etag
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..extensions import shared_cache
@@ -71,6 +71,11 @@ def _http_date(moment) -> str:
     return http_date(moment)
 
 
+@lru_cache(maxsize=256)  # clients send a handful of distinct values
+def _accepts_gzip(accept_encoding: str) -> bool:
+    return bool(parse_accept_header(accept_encoding)["gzip"])
+
+
 @lru_cache(maxsize=1024)
 def _version_headers(computed_version: int, version: int, computed_at) -> tuple[tuple[str, str], ...]:
     headers = [("Pollservice-Data-Version", str(computed_version)),
@@ -98,7 +103,8 @@ def _respond(req: Request, cached: Body, etag: str, state: QuestionState, max_ag
         ("Vary", "Accept-Encoding"),
         *version_headers(state),
     ]
-    if gzipped is not None and environ.get("HTTP_ACCEPT_ENCODING") and req.accept_encodings["gzip"]:
+    accept_encoding = environ.get("HTTP_ACCEPT_ENCODING")
+    if gzipped is not None and accept_encoding and _accepts_gzip(accept_encoding):
         body, etag = gzipped, etag + ":gzip"  # a strong ETag per representation
         headers.append(("Content-Encoding", "gzip"))
     headers.append(("ETag", quote_etag(etag)))
