@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
 import signal
 import socket
@@ -80,7 +81,8 @@ def serve(database_url, tmp_path, app, with_redis: bool):
     port = free_port()
     workers = "4" if ON_POSTGRES else "2"
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "s" * 32,
-           "MPLCONFIGDIR": str(tmp_path / "mpl"), "PYTHONPATH": str(ROOT)}
+           "MPLCONFIGDIR": str(tmp_path / "mpl"), "PYTHONPATH": str(ROOT),
+           "POLLSERVICE_JOBS_SQLITE_FILE": json.dumps(str(tmp_path / "jobs.sqlite3"))}
     env.pop("REDIS_URL", None)
     if with_redis:
         env["REDIS_URL"] = "redis://127.0.0.1:6379/0"
@@ -90,6 +92,10 @@ def serve(database_url, tmp_path, app, with_redis: bool):
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-w", workers, "-b", f"127.0.0.1:{port}",
              "--timeout", "120", "wsgi:app"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    with (tmp_path / "worker.log").open("w") as log:  # the recomputes, as run.sh starts them
+        job_worker = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "pollservice", "worker", "--workers", "2"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -104,12 +110,14 @@ def serve(database_url, tmp_path, app, with_redis: bool):
             pytest.fail("gunicorn did not start: " + log_path.read_text()[-2000:])
         yield base, token, with_redis
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        for server in (process, job_worker):
+            server.send_signal(signal.SIGTERM)
+        for server in (process, job_worker):
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
 
 def test_concurrent_writes_are_stored_once_and_the_averages_stay_exact(served, app):
@@ -158,7 +166,7 @@ def test_concurrent_writes_are_stored_once_and_the_averages_stay_exact(served, a
 
     from pollservice import stats
     from pollservice.extensions import db
-    from pollservice.models import Poll
+    from pollservice.models import Poll, Question
     from pollservice.readmodel.frames import poll_frames
     from pollservice.services.questions import get_question
 
@@ -171,6 +179,13 @@ def test_concurrent_writes_are_stored_once_and_the_averages_stay_exact(served, a
         question = get_question("calexit")
         fresh = {name: stats.average(frame, method="kalman")
                  for name, frame in poll_frames(db.session, question).items()}
+        computed, target = question.computed_version, question.data_version
+    deadline = time.monotonic() + 300  # the job workers recompute what the writes queued
+    while computed < target:
+        assert time.monotonic() < deadline, "the job workers did not catch up"
+        time.sleep(0.5)
+        with app.app_context():
+            computed = db.session.scalar(select(Question.computed_version).where(Question.slug == "calexit"))
     if not with_redis:  # with Redis every worker has the last write at once
         time.sleep(1.2)  # past READ_STALENESS_SECONDS, so every worker has seen the last write
     for _ in range(8):  # ask several workers
