@@ -6,6 +6,7 @@ serves is of its one computed version, so one response never mixes versions."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any
@@ -57,7 +58,9 @@ class QuestionView:
         none computed yet), ``latest_data_version``, ``computed_at`` and ``updating``
         (newer polls are being computed)."""
         return {"data_version": self.state.computed_version, "latest_data_version": self.state.version,
-                "computed_at": self.state.computed_at, "updating": self.state.updating}
+                "computed_at": None if self.state.computed_at is None
+                else self.state.computed_at.replace(tzinfo=dt.UTC),  # stored as naive UTC
+                "updating": self.state.updating}
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """The question's polls per choice (``pollservice.stats``' frame contract)."""
