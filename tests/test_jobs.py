@@ -23,6 +23,7 @@ from pollservice.jobs import compute, queue
 from pollservice.models import ComputedSeries, Question, RecomputeJob, utcnow
 from pollservice.readmodel import read_model
 from pollservice.services.polls import add_poll
+from pollservice.stats.simulate import simulate_polls
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -348,3 +349,27 @@ def test_import_polls_stops_waiting_when_no_worker_takes_the_jobs(queued_app, mo
     assert result.exit_code == 0, result.output  # the polls are imported all the same
     assert "0 of 4 question(s) recomputed; 4 still queued" in result.output
     assert "Is a worker running? (flask --app pollservice worker)" in result.output
+
+
+def test_a_recompute_fits_each_method_once_per_choice_for_both_stored_lines(monkeypatch):
+    """The retrospective and the real-time payloads of a choice come from one fit: the
+    average, the poll weights and the house effects are those of the method alone, and
+    only the trend line differs."""
+    polls, _ = simulate_polls(n_days=90, n_polls=40, seed=5)
+    frame = polls.drop(columns="house_effect").assign(poll_id=range(1, len(polls) + 1))
+    fits = []
+    real_fit = stats.fit
+    monkeypatch.setattr(stats, "fit", lambda *a, **k: fits.append(1) or real_fit(*a, **k))
+    for method in stats.METHODS:
+        fits.clear()
+        both = compute.compute_payloads(frame, method)
+        assert len(fits) == 1
+        average = stats.average(frame, method)
+        for realtime in (False, True):
+            payload = both[realtime]
+            trend = stats.trend(frame, method, realtime=realtime)
+            assert payload["trend"]["estimate"] == compute._rounded(trend["estimate"].to_numpy(float))
+            assert payload["average"]["estimate"] == round(float(average["estimate"]), 4)
+            assert len(payload["polls"]) == len(frame)
+            assert ("house_effects" in payload) == (method == "kalman" and not realtime)
+        assert both[False] == compute.compute_payload(frame, method, False)

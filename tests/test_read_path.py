@@ -54,7 +54,7 @@ def test_writes_in_one_context_recompute_the_question_once(demo_app, monkeypatch
         add_poll("calexit", NEW_POLL)
         add_poll("calexit", {**NEW_POLL, "pollster": "Second Pollster"})
         assert calls == []  # the writes only queue it
-    assert len(calls) == 2 * 4 * 2  # then one fit per choice, method and line, once
+    assert len(calls) == 2 * 4  # then one fit per choice and method (both lines), once
 
 
 def test_etag_and_last_modified_answer_304_until_the_data_changes(demo_app, client):

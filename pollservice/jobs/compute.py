@@ -43,28 +43,29 @@ from . import charts, queue
 
 log = logging.getLogger(__name__)
 
-# Every stored (method, realtime) series: what any read may ask for.
-STORED = tuple((method, realtime) for method in stats.METHODS for realtime in (False, True))
-
-
 def _rounded(values: np.ndarray) -> list[float | None]:
     return [None if np.isnan(v) else round(float(v), 4) for v in values]
 
 
-def compute_payload(frame: pd.DataFrame, method: str, realtime: bool) -> dict[str, Any]:
-    """Everything the views need about one choice by one method, as JSON types, from one
-    fit of the choice's polls."""
+def _trend_payload(trend: pd.DataFrame) -> dict[str, list]:
+    return {
+        "date": [d.date().isoformat() for d in pd.to_datetime(trend["date"])],
+        "estimate": _rounded(trend["estimate"].to_numpy(float)),
+        "lower": _rounded(trend["lower"].to_numpy(float)),
+        "upper": _rounded(trend["upper"].to_numpy(float)),
+    }
+
+
+def compute_payloads(frame: pd.DataFrame, method: str,
+                     realtimes: tuple[bool, ...] = (False, True)) -> dict[bool, dict[str, Any]]:
+    """Everything the views need about one choice by one method, as JSON types: one
+    payload per trend line asked for (``realtime`` False, True), all from one fit of the
+    choice's polls. The average, each poll's weight and the house effects do not depend
+    on the line, so they are computed once for both."""
     results = stats.fit(frame, method=method)
-    trend = results.trend(realtime=realtime)
     average = results.average()
     contributions = results.contributions()
-    payload: dict[str, Any] = {
-        "trend": {
-            "date": [d.date().isoformat() for d in pd.to_datetime(trend["date"])],
-            "estimate": _rounded(trend["estimate"].to_numpy(float)),
-            "lower": _rounded(trend["lower"].to_numpy(float)),
-            "upper": _rounded(trend["upper"].to_numpy(float)),
-        },
+    shared: dict[str, Any] = {
         "average": {
             "estimate": round(float(average["estimate"]), 4),
             "lower": round(float(average["lower"]), 4),
@@ -78,15 +79,23 @@ def compute_payload(frame: pd.DataFrame, method: str, realtime: bool) -> dict[st
                                      contributions["house_adjustment"], strict=True)
         },
     }
-    if method == "kalman" and not realtime:
-        effects = results.house_effects()
-        payload["house_effects"] = [
-            {"pollster": row.pollster, "effect": round(float(row.effect), 3),
-             "lower": round(float(row.lower), 3), "upper": round(float(row.upper), 3),
-             "n_polls": int(row.n_polls)}
-            for row in effects.sort_values("effect").itertuples(index=False)
-        ]
-    return payload
+    payloads = {}
+    for realtime in realtimes:
+        payload = {"trend": _trend_payload(results.trend(realtime=realtime)), **shared}
+        if method == "kalman" and not realtime:
+            payload["house_effects"] = [
+                {"pollster": row.pollster, "effect": round(float(row.effect), 3),
+                 "lower": round(float(row.lower), 3), "upper": round(float(row.upper), 3),
+                 "n_polls": int(row.n_polls)}
+                for row in results.house_effects().sort_values("effect").itertuples(index=False)
+            ]
+        payloads[realtime] = payload
+    return payloads
+
+
+def compute_payload(frame: pd.DataFrame, method: str, realtime: bool) -> dict[str, Any]:
+    """The payload of one trend line (see ``compute_payloads``)."""
+    return compute_payloads(frame, method, (realtime,))[realtime]
 
 
 def _insert_ignoring_duplicates(session: SessionArg, model, rows: list[dict]) -> None:
@@ -147,10 +156,12 @@ def compute_results(session: SessionArg, question_id: int) -> Results | None:
                                .options(selectinload(Question.choices))).scalar_one()
     frames = poll_frames(session, question)
     results = Results(question, version, frames)
-    for method, realtime in STORED:
-        results.series[(method, realtime)] = {
-            name: None if frame.empty else compute_payload(frame, method, realtime)
-            for name, frame in frames.items()}
+    for method in stats.METHODS:  # one fit per method and choice serves both stored lines
+        payloads = {name: None if frame.empty else compute_payloads(frame, method)
+                    for name, frame in frames.items()}
+        for realtime in (False, True):
+            results.series[(method, realtime)] = {
+                name: None if both is None else both[realtime] for name, both in payloads.items()}
     view = _view(session, question, version, changed_at, results.series, frames)
     for method in stats.METHODS:
         results.charts[alt_text_key(method)] = ("text/plain", charts.alt_text(view, method).encode())
