@@ -73,7 +73,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import requests  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
-from bench_load import reset_postgres, start_gunicorn, worker_pids  # noqa: E402
+from bench_load import reset_postgres, run_flask, start_gunicorn, start_job_worker, worker_pids  # noqa: E402
 from bench_recompute import sample_memory  # noqa: E402
 
 PRESIDENT_POLLS = ROOT.parent / "shared" / "data" / "fivethirtyeight-polls-mirror" / "president_polls.csv"
@@ -83,14 +83,6 @@ LAST_FIELD_DAY = dt.date(2020, 11, 2)  # the eve of Election Day: later polls ar
 EXECUTED = re.compile(r"^(\S+ \S+) \d+ huey INFO pollservice\.jobs\.queue\.(\w+): \S+ .*"
                       r"executed in ([\d.]+)s")
 NO_OP_SECONDS = 0.05  # a recompute message that found its job not queued
-
-
-def flask(env: dict, *arguments: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "flask", "--app", "pollservice", *arguments], cwd=ROOT,
-                          env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        sys.exit(f"flask {' '.join(arguments)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
 
 
 def environment(database_url: str, redis_url: str | None, folder: Path, name: str) -> dict:
@@ -110,8 +102,8 @@ def top_questions_file(folder: Path, count: int) -> tuple[Path, list[str]]:
     polls' ``source_id``) to a file of their own."""
     scratch = f"sqlite:///{folder / 'scratch.sqlite3'}"
     env = environment(scratch, None, folder, "scratch")
-    flask(env, "db", "upgrade")
-    flask(env, "import-polls", str(PRESIDENT_POLLS), "--no-wait")
+    run_flask(env, "db", "upgrade")
+    run_flask(env, "import-polls", str(PRESIDENT_POLLS), "--no-wait")
     engine = sa.create_engine(scratch)
     with engine.connect() as connection:
         slugs = list(connection.execute(sa.text(
@@ -406,17 +398,10 @@ def report(run: Run, args, jobs: dict[str, list[float]], drain: float, memory: d
         print(f"peak RSS, {name} (MB): " + ", ".join(f"{m:.0f}" for m in sorted(peaks)))
 
 
-def start_worker(env: dict, workers: int, log_path: Path) -> subprocess.Popen:
-    with log_path.open("w") as log:
-        return subprocess.Popen([sys.executable, "-m", "flask", "--app", "pollservice", "worker",
-                                 "--workers", str(workers)], cwd=ROOT, env=env, stdout=log,
-                                stderr=subprocess.STDOUT)
-
-
 def prepare(args, folder: Path, env: dict, engine, worker: subprocess.Popen) -> tuple[list[str], str]:
     started = time.monotonic()
     path, slugs = top_questions_file(folder, args.questions)
-    flask(env, "import-polls", str(path), "--no-wait")
+    run_flask(env, "import-polls", str(path), "--no-wait")
     imported = time.monotonic() - started
     seconds = wait_until_computed(engine, worker, folder / "worker.log", args.setup_timeout)
     with engine.connect() as connection:
@@ -427,7 +412,7 @@ def prepare(args, folder: Path, env: dict, engine, worker: subprocess.Popen) -> 
     print(f"{len(counts)} questions, {sum(counts.values())} polls ({slugs[0]}: {counts[slugs[0]]}, "
           f"{slugs[-1]}: {counts[slugs[-1]]}); imported in {imported:.0f} s, computed by the workers "
           f"{seconds:.0f} s later")
-    token = flask(env, "create-token", f"night-{uuid.uuid4().hex[:6]}").strip().splitlines()[-1]
+    token = run_flask(env, "create-token", f"night-{uuid.uuid4().hex[:6]}").strip().splitlines()[-1]
     return slugs, token
 
 
@@ -492,9 +477,9 @@ def main() -> None:
           f"workers, {args.workers} job workers; {args.writers} writers x 1/s for {args.seconds} s, "
           f"{args.readers} readers, {args.watchers} watchers; {os.cpu_count()} CPUs, load average "
           + " ".join(f"{x:.2f}" for x in os.getloadavg()))
-    flask(env, "db", "upgrade")
+    run_flask(env, "db", "upgrade")
     engine = sa.create_engine(database_url, pool_size=args.writers + 5)
-    worker = start_worker(env, args.workers, folder / "worker.log")
+    worker = start_job_worker(env, folder / "worker.log", args.workers)
     server = None
     try:
         slugs, token = prepare(args, folder, env, engine, worker)

@@ -132,10 +132,12 @@ def time_recompute(env: dict, engine) -> float:
     return time.perf_counter() - started
 
 
-def start_job_worker(env: dict, log_path: Path) -> subprocess.Popen:
+def start_job_worker(env: dict, log_path: Path, workers: int = 1) -> subprocess.Popen:
+    """``flask worker --workers N`` (the recomputes), its output in ``log_path``."""
     with log_path.open("w") as log:
         return subprocess.Popen([sys.executable, "-m", "flask", "--app", "pollservice", "worker",
-                                 "--workers", "1"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+                                 "--workers", str(workers)], cwd=ROOT, env=env, stdout=log,
+                                stderr=subprocess.STDOUT)
 
 
 def free_port() -> int:

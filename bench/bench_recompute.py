@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,7 +34,14 @@ sys.path.insert(0, str(ROOT / "bench"))
 import requests  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from bench_import import DATA, FILES  # noqa: E402
-from bench_load import peak_rss_mb, reset_postgres, start_gunicorn, worker_pids  # noqa: E402
+from bench_load import (  # noqa: E402
+    peak_rss_mb,
+    reset_postgres,
+    run_flask,
+    start_gunicorn,
+    start_job_worker,
+    worker_pids,
+)
 
 RAW_POLLS = "fivethirtyeight/pollster-ratings/2023/raw-polls.csv"
 
@@ -50,14 +56,6 @@ def environment(args, folder: Path) -> dict:
     if args.no_charts:
         env["POLLSERVICE_RECOMPUTE_CHART_VARIANTS"] = "[]"
     return env
-
-
-def flask(env: dict, *arguments: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "flask", "--app", "pollservice", *arguments], cwd=ROOT,
-                          env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        sys.exit(f"flask {' '.join(arguments)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
 
 
 def progress(engine) -> tuple[int, int, int]:
@@ -135,12 +133,9 @@ def main() -> None:
         else:
             args.database_url = f"sqlite:///{folder / 'bench.sqlite3'}"
         env = environment(args, folder)
-        flask(env, "db", "upgrade")
+        run_flask(env, "db", "upgrade")
         engine = sa.create_engine(args.database_url)
-        with (folder / "worker.log").open("w") as log:
-            worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "pollservice", "worker",
-                                       "--workers", str(args.workers)], cwd=ROOT, env=env, stdout=log,
-                                      stderr=subprocess.STDOUT)
+        worker = start_job_worker(env, folder / "worker.log", args.workers)
         peaks: dict[int, float] = {}
         stop = threading.Event()
         sampler = threading.Thread(target=sample_memory, daemon=True,
@@ -150,7 +145,7 @@ def main() -> None:
             time.sleep(3)  # the worker is up before the clock starts
             started = time.perf_counter()
             for name in files:
-                flask(env, "import-polls", str(DATA / name), "--no-wait")
+                run_flask(env, "import-polls", str(DATA / name), "--no-wait")
             imported = time.perf_counter() - started
             total, current, pending = progress(engine)
             print(f"import committed after {imported:.1f} s ({total} questions, {current} current, "
