@@ -18,7 +18,7 @@ Speed
     quarter and half lists to show how the cost grows; its ``fit()`` includes the fit on
     all polls, which the real-time line itself does not use), and the stored-average
     recompute of a two-choice 6,000-poll question after one new poll
-    (``readmodel.series.compute_payload`` per choice, from one ``fit()``: the statistics
+    (``jobs.compute.compute_payload`` per choice, from one ``fit()``: the statistics
     of a write, without the database round trip).
 
     .venv/bin/python bench/bench_stats.py [--data-dir ../shared/data] [--seeds 30] [--repeat 5]
@@ -253,7 +253,7 @@ def seconds(median: float, best: float) -> str:
 
 
 def report_speed(report: Report, polls: pd.DataFrame, repeat: int) -> None:
-    from pollservice.readmodel.series import compute_payload
+    from pollservice.jobs.compute import compute_payload
 
     approve = choice_frame(polls, "approve")
     report.section(f"Speed (median of {repeat} runs after a warm-up; 2-core machine, shared)")

@@ -43,6 +43,7 @@ from . import charts, queue
 
 log = logging.getLogger(__name__)
 
+
 def _rounded(values: np.ndarray) -> list[float | None]:
     return [None if np.isnan(v) else round(float(v), 4) for v in values]
 

@@ -112,7 +112,7 @@ def stored_averages(session: SessionArg, questions: list[Question]) -> dict[int,
 
 def stale_question_ids(session: SessionArg) -> list[int]:
     """The questions with polls whose stored results are older than their data (being
-    recomputed, or left by ``import-polls --defer-averages``), most polled first."""
+    recomputed, or never computed yet), most polled first."""
     return list(session.scalars(
         select(Question.id)
         .where(Question.poll_count > 0, Question.computed_version < Question.data_version)
