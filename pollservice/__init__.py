@@ -57,13 +57,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
-    if app.config["PROXY_HOPS"]:  # trust exactly that many proxies' X-Forwarded-* headers
+    if app.config["PROXY_HOPS"]:  # trust exactly that many proxies' X-Forwarded-For/-Proto
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = app.config["PROXY_HOPS"]
+        # Not X-Forwarded-Host: the host of absolute links (embed snippets) is the Host
+        # header the proxy passes on, which TRUSTED_HOSTS can restrict.
         # Wrapping wsgi_app in middleware is how Flask documents it; mypy sees a method.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=0
         )
     return app
 
@@ -82,7 +84,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
     )
     # Flask 3 no longer reads the setting; app.json is Flask's DefaultJSONProvider here.
     cast(DefaultJSONProvider, app.json).sort_keys = app.config["JSON_SORT_KEYS"]
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
     app.config["SECRET_KEY"] = config.resolve_secret_key(app.config, app.instance_path)
     # matplotlib builds its font cache once in a writable folder (not $HOME, which a
     # service account may not have).
@@ -143,12 +145,18 @@ def _configure_sqlite(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
 
+    on_disk = ":memory:" not in str(engine.url) and bool(engine.url.database)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
-        if ":memory:" not in str(engine.url) and engine.url.database:
+        if on_disk:
+            # SQLite makes the file with the umask's mode (often 0644: anyone on the
+            # machine could read the users' password hashes); its -wal and -shm files take
+            # the database file's mode.
+            config.restrict_to_owner(Path(engine.url.database))
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 

@@ -69,6 +69,21 @@ DEFAULTS = {
 }
 
 
+def restrict_to_owner(path: Path, create: bool = False) -> None:
+    """Make a file this process owns readable and writable by its owner only (the
+    SQLite database, the task queue's file); one owned by another account is left as it is.
+    ``create``: make it (empty, mode 0600) if it does not exist."""
+    if create:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    try:
+        status = path.stat()
+        if status.st_uid == os.getuid() and status.st_mode & 0o077:
+            path.chmod(0o600)
+    except FileNotFoundError:
+        pass
+
+
 def default_database_url(instance_path: str) -> str:
     return "sqlite:///" + str(Path(instance_path) / "pollservice.sqlite3")
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from .domain.errors import NotReady, ServiceError
 
@@ -63,6 +63,8 @@ def argument_error(error: HTTPException, messages: dict):
 
 
 def http_error(error: HTTPException):
+    if isinstance(error, SecurityError):  # a Host not in TRUSTED_HOSTS: no URL can be built
+        return jsonify({"error": {"code": "bad_request", "message": error.description, "fields": {}}}), 400
     messages = (getattr(error, "data", None) or {}).get("messages")
     if messages is not None:  # webargs could not parse a query string or JSON body
         return argument_error(error, messages)

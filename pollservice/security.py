@@ -3,7 +3,7 @@
 Written out here rather than taken from a library (e.g. flask-talisman) because the one
 rule that varies, who may frame a page, depends on the path (only ``/embed/`` may be
 framed) and HTTPS is terminated by the proxy in front of gunicorn, so nothing here should
-redirect to it.
+redirect to it; a response to a request that came over HTTPS carries HSTS.
 """
 
 from __future__ import annotations
@@ -34,6 +34,10 @@ def security_headers(embeddable: bool) -> tuple[tuple[str, str], ...]:
 # Made once; with their names in lower case, to see which a response has set itself.
 SECURITY_HEADERS = {embeddable: [(name, value, name.lower()) for name, value in security_headers(embeddable)]
                     for embeddable in (False, True)}
+# Over TLS only (a browser ignores it over plain HTTP): a year, subdomains included. With
+# PROXY_HOPS set, ProxyFix (outside this middleware) has already taken the scheme from the
+# proxy's X-Forwarded-Proto.
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains", "strict-transport-security")
 
 
 class SecurityHeaders:
@@ -50,6 +54,8 @@ class SecurityHeaders:
 
     def __call__(self, environ, start_response):
         wanted = SECURITY_HEADERS[environ.get("PATH_INFO", "").startswith(EMBED_PREFIX)]
+        if environ.get("wsgi.url_scheme") == "https":
+            wanted = [*wanted, HSTS]
 
         def start_with_security_headers(status, headers, exc_info=None):
             present = {name.lower() for name, _ in headers}

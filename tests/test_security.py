@@ -159,3 +159,61 @@ def test_without_a_secret_key_one_is_made_once_and_kept_private(tmp_path, monkey
     assert len(first) == 64 and resolve_secret_key({}, str(tmp_path)) == first
     assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no temporary left behind
+
+
+def test_hsts_only_over_https(app):
+    client = app.test_client()
+    assert "Strict-Transport-Security" not in client.get("/livez").headers
+    over_tls = client.get("/livez", base_url="https://polls.example.org")
+    assert over_tls.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_hsts_behind_a_tls_proxy(database_url, tmp_path):
+    client = make_app(database_url, tmp_path, PROXY_HOPS=1).test_client()
+    response = client.get("/livez", headers={"X-Forwarded-Proto": "https"})
+    assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
+
+
+def test_the_proxy_cannot_name_the_host_of_embed_links(database_url, tmp_path, demo_app):
+    client = make_app(database_url, tmp_path, PROXY_HOPS=1).test_client()
+    page = client.get("/questions/calexit", headers={"X-Forwarded-Host": "evil.example"})
+    assert page.status_code == 200
+    assert b"evil.example" not in page.data
+    assert b"http://localhost/embed/calexit" in page.data
+
+
+def test_a_spoofed_host_does_not_poison_the_page_others_get(demo_app, client):
+    spoofed = client.get("/questions/calexit", headers={"Host": "evil.example"})
+    assert b"http://evil.example/embed/calexit" in spoofed.data  # that client's own page
+    page = client.get("/questions/calexit")
+    assert b"evil.example" not in page.data and b"http://localhost/embed/calexit" in page.data
+
+
+def test_trusted_hosts_refuses_other_hosts(database_url, tmp_path):
+    client = make_app(database_url, tmp_path, TRUSTED_HOSTS=["polls.example.org"]).test_client()
+    assert client.get("/livez", base_url="http://polls.example.org").status_code == 200
+    assert client.get("/livez", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_the_sqlite_database_is_readable_by_its_owner_only(app, database_url):
+    if not database_url.startswith("sqlite:///"):
+        pytest.skip("SQLite only")
+    from pathlib import Path
+
+    from pollservice.extensions import db
+
+    with app.app_context():
+        db.session.execute(db.text("select 1"))
+        path = Path(db.engine.url.database)
+    assert path.stat().st_mode & 0o077 == 0, oct(path.stat().st_mode)
+
+
+def test_the_task_queue_file_is_readable_by_its_owner_only(database_url, tmp_path):
+    from pathlib import Path
+
+    from pollservice.jobs.queue import jobs
+
+    path = tmp_path / "jobs.sqlite3"
+    app = make_app(database_url, tmp_path, JOBS_IN_PROCESS=False, JOBS_SQLITE_FILE=str(path))
+    jobs(app).huey.pending_count()  # opens (creates) the queue's database
+    assert Path(path).stat().st_mode & 0o077 == 0

@@ -46,6 +46,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ..config import restrict_to_owner
 from ..extensions import SessionArg
 from ..models import Question, RecomputeJob, utcnow
 
@@ -166,6 +167,7 @@ def _make_huey(app: Flask) -> Huey:
     if app.config.get("REDIS_URL"):
         return PriorityRedisHuey(name, results=False, url=app.config["REDIS_URL"])
     path = app.config.get("JOBS_SQLITE_FILE") or str(Path(app.instance_path) / "jobs.sqlite3")
+    restrict_to_owner(Path(path), create=True)  # its messages name the questions being recomputed
     return SqliteHuey(name, results=False, filename=path)
 
 
