@@ -250,8 +250,17 @@ def database_url(request, database_templates, tmp_path):
 
 
 @pytest.fixture
-def app(database_url, tmp_path):
-    yield make_app(database_url, tmp_path)
+def app(request, database_url, tmp_path):
+    """The app. Under ``@pytest.mark.jobs_run(False)`` its recomputes wait in a real queue
+    (a SQLite file) that no worker takes, as before a worker starts: for tests of what is
+    stored that read no averages, which need not pay for fitting every method. The
+    marker nearest the test wins (``jobs_run(True)`` on a test of such a module)."""
+    marker = request.node.get_closest_marker("jobs_run")
+    if marker is not None and not marker.args[0]:
+        yield make_app(database_url, tmp_path, JOBS_IN_PROCESS=False,
+                       JOBS_SQLITE_FILE=str(tmp_path / "jobs.sqlite3"))
+    else:
+        yield make_app(database_url, tmp_path)
 
 
 @pytest.fixture

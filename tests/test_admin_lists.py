@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from browse_support import load_races
 
 from pollservice.extensions import db
 from pollservice.models import Poll
+
+# What is stored, not averages: recomputes wait for a worker (conftest's app).
+pytestmark = pytest.mark.jobs_run(False)
 
 GOOD_POLL = {
     "pollster": "Field Research", "sponsor": "", "start_date": "2017-04-03", "end_date": "2017-04-09",

@@ -9,6 +9,9 @@ from browse_support import load_races
 from pollservice.extensions import db
 from pollservice.models import Pollster, PollsterAlias
 
+# What is stored, not averages: recomputes wait for a worker (conftest's app).
+pytestmark = pytest.mark.jobs_run(False)
+
 
 @pytest.fixture
 def races_app(demo_app):

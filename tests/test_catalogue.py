@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from pollservice.extensions import db
 from pollservice.models import Choice, Question, Race
 from pollservice.readmodel.catalogue import search_document, search_ranked
 from pollservice.services.polls import add_poll, delete_poll
+
+# What is stored, not averages: recomputes wait for a worker (conftest's app).
+pytestmark = pytest.mark.jobs_run(False)
 
 
 def live_count(slug: str) -> tuple[int, dt.date | None]:

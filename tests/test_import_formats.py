@@ -33,6 +33,9 @@ from pollservice.models import Question, Race
 from pollservice.services.imports import formats
 from pollservice.services.polls import delete_poll
 
+# What is stored, not averages: recomputes wait for a worker (conftest's app).
+pytestmark = pytest.mark.jobs_run(False)
+
 SUMMARY_KEYS = {"file", "format", "dry_run", "added", "updated", "unchanged", "rejected",
                 "skipped", "skipped_reasons", "questions", "created_questions", "problems",
                 "imported", "rows", "merged", "warnings", "created_races", "seconds",
@@ -472,6 +475,7 @@ def test_json_summary_of_a_rejected_file_lists_the_problems(app, runner, tmp_pat
 # ------------------------------------------------------------------ averages, once
 
 
+@pytest.mark.jobs_run(True)  # counts the recomputes it runs
 def test_an_import_queues_one_recompute_per_touched_question_not_per_row(app, runner, monkeypatch):
     queued: list[int] = []
     computed: list[int] = []

@@ -37,6 +37,9 @@ from pollservice.services.averages import stale_questions
 from pollservice.services.imports import formats
 from pollservice.services.polls import delete_poll, restore_poll
 
+# What is stored, not averages: recomputes wait for a worker (conftest's app).
+pytestmark = pytest.mark.jobs_run(False)
+
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 

@@ -10,6 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from pollservice.extensions import db
 from pollservice.models import Choice, Poll, Pollster, Question, Result
 
+# What is stored, not averages: recomputes wait for a worker (conftest's app).
+pytestmark = pytest.mark.jobs_run(False)
+
 
 @pytest.fixture
 def store(app):

@@ -25,6 +25,9 @@ from pollservice.services.pollster_duplicates import possible_duplicates
 from pollservice.services.pollster_identity import merge_pollsters
 from pollservice.services.pollsters import add_pollster, get_pollster
 
+# What is stored, not averages: recomputes wait for a worker (conftest's app).
+pytestmark = pytest.mark.jobs_run(False)
+
 DEMO = Path(__file__).resolve().parents[1] / "pollservice" / "data" / "demo_trump_approval.csv"
 PULSE = "Rasmussen Reports/Pulse Opinion Research"
 PULSE_SLUG = "rasmussen-reports-pulse-opinion-research"
@@ -46,6 +49,7 @@ def poll_ids_of(app, slug: str) -> set[int]:
             select(Poll.id).join(Pollster).where(Pollster.slug == slug)).scalars())
 
 
+@pytest.mark.jobs_run(True)  # reads what the recompute stores
 def test_cli_merge_moves_exactly_the_files_polls_with_their_audit_trail(demo_app, runner, client):
     expected = polls_in_demo_file(PULSE)
     assert expected > 0
