@@ -121,7 +121,9 @@ def test_with_redis_every_worker_sees_a_write_at_once(database_url, tmp_path):
         add_poll("calexit", NEW_POLL)
     # Each app keeps its own versions: the reader learns of the write from Redis (the
     # published message, or the key), within message delivery, however long its bound.
-    wait_until(lambda: reader.test_client().get(url).get_json() != before, seconds=2.0)
+    # Two messages: the new data version (the answer says "updating"), then the new
+    # results (the worker, here the writer's teardown): wait for the second.
+    wait_until(lambda: reader.test_client().get(url).get_json()["as_of"] != before["as_of"], seconds=5.0)
     assert reader.test_client().get(url).get_json()["as_of"] == "2017-04-21"
 
 
