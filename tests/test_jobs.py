@@ -373,3 +373,11 @@ def test_a_recompute_fits_each_method_once_per_choice_for_both_stored_lines(monk
             assert len(payload["polls"]) == len(frame)
             assert ("house_effects" in payload) == (method == "kalman" and not realtime)
         assert both[False] == compute.compute_payload(frame, method, False)
+
+
+def test_a_computing_process_runs_one_blas_thread(app):
+    # make_app(computes=True) installed the engine, as the worker command does
+    from threadpoolctl import threadpool_info
+
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == compute.BLAS_THREADS == 1 for pool in blas)
