@@ -84,6 +84,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.linalg import cho_factor, cho_solve
 from scipy.optimize import minimize_scalar
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from statsmodels.tsa.statespace.mlemodel import MLEModel
@@ -464,6 +465,26 @@ def _house_solve(normal: np.ndarray, rhs: np.ndarray, house_var: float, centre: 
     return delta_all, cov_all
 
 
+def _house_share(normal: np.ndarray, rhs: np.ndarray, house_var: float, centre: np.ndarray,
+                 share: np.ndarray) -> tuple[float, float]:
+    """``share @ delta`` and ``share @ Cov(delta) @ share`` of :func:`_house_solve`'s
+    solution, without its inverse: one Cholesky factor of ``normal + I / tau^2`` and the
+    centring by the Schur complement (a third of the cost of the bordered inverse, which
+    the real-time line paid on every day with new polls)."""
+    free = np.flatnonzero(centre > 0)
+    if free.size < 2:
+        return 0.0, 0.0
+    matrix = normal[np.ix_(free, free)]
+    matrix[np.diag_indices(free.size)] += 1.0 / house_var
+    c, s = centre[free], share[free]
+    factor = cho_factor(matrix, check_finite=False)
+    solved = cho_solve(factor, np.column_stack([rhs[free], c, s]), check_finite=False)
+    m_rhs, m_c, m_s = solved[:, 0], solved[:, 1], solved[:, 2]
+    c_m_c = float(c @ m_c)
+    delta = m_rhs - m_c * (float(c @ m_rhs) / c_m_c)
+    return float(s @ delta), float(s @ m_s - float(s @ m_c) ** 2 / c_m_c)
+
+
 def _house_sd(normal: np.ndarray, rhs: np.ndarray, centre: np.ndarray,
               bounds: tuple[float, float]) -> float | None:
     """Prior sd of the house effects that maximises the marginal likelihood of the polls.
@@ -588,24 +609,28 @@ def fit_kalman(table: PollTable, params: KalmanParams, warm: KalmanFit | None = 
     use_house = params.house_effects and n_j > 1
     delta, cov = np.zeros(n_j), np.zeros((n_j, n_j))
 
-    def solve_house(walk: float, ns: float) -> tuple[np.ndarray, np.ndarray, float]:
+    def solve_house(walk: float, ns: float,
+                    estimate_tau: bool) -> tuple[np.ndarray, np.ndarray, float]:
         if not use_house:
             return delta, cov, house_sd
         normal, rhs = _house_normal(dp, walk**2, ns**2)
-        tau = _house_sd(normal, rhs, centre, params.house_sd_bounds)
+        tau = _house_sd(normal, rhs, centre, params.house_sd_bounds) if estimate_tau else None
         tau = house_sd if tau is None else tau
         return (*_house_solve(normal, rhs, tau**2, centre), tau)
 
     rounds = params.max_rounds if warm is None else params.warm_rounds
     for _ in range(max(rounds, 1)):
-        new_delta, cov, house_sd = solve_house(walk_sd, ns_sd)
+        # A warm refit (the real-time line's) keeps the previous tau through its rounds
+        # and estimates it once, at the end: each estimate is an eigendecomposition,
+        # cubic in the number of pollsters.
+        new_delta, cov, house_sd = solve_house(walk_sd, ns_sd, warm is None)
         new_walk, new_ns = _mle(dp, dp.y - new_delta[dp.pollster], params, (walk_sd, ns_sd))
         change = max(abs(new_walk - walk_sd), abs(new_ns - ns_sd),
                      float(np.max(np.abs(new_delta - delta))) if n_j else 0.0)
         walk_sd, ns_sd, delta = new_walk, new_ns, new_delta
         if change < params.tolerance:
             break
-    delta, cov, house_sd = solve_house(walk_sd, ns_sd)
+    delta, cov, house_sd = solve_house(walk_sd, ns_sd, True)
     return KalmanFit(
         walk_sd=walk_sd,
         nonsampling_sd=ns_sd,
@@ -891,9 +916,10 @@ def _realtime_segment(table: PollTable, days: np.ndarray, n_known: np.ndarray,
             if use_house:
                 counts += np.bincount(codes[max(last_n, 0):n], minlength=n_j)
                 centre = centring_weights(counts, params.centre_half_count)
-                delta, cov = _house_solve(running.normal, running.rhs, house_var, centre)
-                estimate -= float(running.share @ delta)
-                variance += float(running.share @ cov @ running.share)
+                shift, house_variance = _house_share(running.normal, running.rhs, house_var,
+                                                     centre, running.share)
+                estimate -= shift
+                variance += house_variance
             last_n = n
         out_est[i] = estimate
         out_var[i] = variance + walk_var * max(day - last_day, 0)
