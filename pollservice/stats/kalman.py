@@ -575,6 +575,20 @@ def _mle(dp: _DayPolls, adjusted, params: KalmanParams, start) -> tuple[float, f
     return float(result[0]), float(result[1])
 
 
+def _solve_house(dp: _DayPolls, walk: float, ns: float, house_sd: float, centre: np.ndarray,
+                 params: KalmanParams, estimate_tau: bool,
+                 use_house: bool) -> tuple[np.ndarray, np.ndarray, float]:
+    """House effects, their covariance and tau at the variances ``walk``, ``ns`` (tau
+    re-estimated if ``estimate_tau``, else ``house_sd``); zeros without house effects."""
+    n_j = dp.n_pollsters
+    if not use_house:
+        return np.zeros(n_j), np.zeros((n_j, n_j)), house_sd
+    normal, rhs = _house_normal(dp, walk**2, ns**2)
+    tau = _house_sd(normal, rhs, centre, params.house_sd_bounds) if estimate_tau else None
+    tau = house_sd if tau is None else tau
+    return (*_house_solve(normal, rhs, tau**2, centre), tau)
+
+
 def fit_kalman(table: PollTable, params: KalmanParams, warm: KalmanFit | None = None) -> KalmanFit:
     """Estimate variances and house effects on all polls of ``table``.
 
@@ -600,29 +614,22 @@ def fit_kalman(table: PollTable, params: KalmanParams, warm: KalmanFit | None = 
     """
     dp = _arrange(table)
     n_j = table.n_pollsters
-    walk_sd, ns_sd, house_sd = params.walk_sd_start, params.nonsampling_sd_start, \
-        params.house_sd_start
-    if warm is not None:
-        walk_sd, ns_sd, house_sd = warm.walk_sd, warm.nonsampling_sd, warm.house_sd
+    walk_sd, ns_sd, house_sd = ((warm.walk_sd, warm.nonsampling_sd, warm.house_sd)
+                                if warm is not None else
+                                (params.walk_sd_start, params.nonsampling_sd_start,
+                                 params.house_sd_start))
     n_polls = np.bincount(table.pollster, minlength=n_j)
     centre = centring_weights(n_polls, params.centre_half_count)
     use_house = params.house_effects and n_j > 1
-    delta, cov = np.zeros(n_j), np.zeros((n_j, n_j))
+    delta = np.zeros(n_j)
 
-    def solve_house(walk: float, ns: float,
-                    estimate_tau: bool) -> tuple[np.ndarray, np.ndarray, float]:
-        if not use_house:
-            return delta, cov, house_sd
-        normal, rhs = _house_normal(dp, walk**2, ns**2)
-        tau = _house_sd(normal, rhs, centre, params.house_sd_bounds) if estimate_tau else None
-        tau = house_sd if tau is None else tau
-        return (*_house_solve(normal, rhs, tau**2, centre), tau)
+    def solve_house(walk: float, ns: float, estimate_tau: bool):
+        return _solve_house(dp, walk, ns, house_sd, centre, params, estimate_tau, use_house)
 
     rounds = params.max_rounds if warm is None else params.warm_rounds
     for _ in range(max(rounds, 1)):
-        # A warm refit (the real-time line's) keeps the previous tau through its rounds
-        # and estimates it once, at the end: each estimate is an eigendecomposition,
-        # cubic in the number of pollsters.
+        # A warm refit (the real-time line's) keeps tau through its rounds and estimates
+        # it once, at the end (an eigendecomposition, cubic in the number of pollsters).
         new_delta, cov, house_sd = solve_house(walk_sd, ns_sd, warm is None)
         new_walk, new_ns = _mle(dp, dp.y - new_delta[dp.pollster], params, (walk_sd, ns_sd))
         change = max(abs(new_walk - walk_sd), abs(new_ns - ns_sd),
@@ -918,8 +925,7 @@ def _realtime_segment(table: PollTable, days: np.ndarray, n_known: np.ndarray,
                 centre = centring_weights(counts, params.centre_half_count)
                 shift, house_variance = _house_share(running.normal, running.rhs, house_var,
                                                      centre, running.share)
-                estimate -= shift
-                variance += house_variance
+                estimate, variance = estimate - shift, variance + house_variance
             last_n = n
         out_est[i] = estimate
         out_var[i] = variance + walk_var * max(day - last_day, 0)

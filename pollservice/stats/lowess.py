@@ -166,7 +166,7 @@ def _exact_fit(resid: np.ndarray, y: np.ndarray) -> bool:
     up to 1.1, and a constant series a band of +-57 points. Cleveland's lowess and R's
     ``clowess`` stop the robustness iterations there, and so does :func:`_robust_lowess`.
     """
-    return 6.0 * float(np.median(np.abs(resid))) < 1e-7 * float(np.mean(np.abs(y)))
+    return 6.0 * float(np.median(np.abs(resid))) <= 1e-7 * float(np.mean(np.abs(y)))
 
 
 def _evaluate(x: np.ndarray, fitted: np.ndarray, days: np.ndarray) -> np.ndarray:
