@@ -13,6 +13,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import select, update
 
@@ -381,3 +382,26 @@ def test_a_computing_process_runs_one_blas_thread(app):
 
     blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
     assert blas and all(pool["num_threads"] == compute.BLAS_THREADS == 1 for pool in blas)
+
+
+def test_choices_of_a_question_never_add_up_to_more_than_100():
+    """Each choice is fitted on its own; the stored lines and averages of the question's
+    choices are capped together (three choices polled at about 40 % each add up to 120)."""
+    frames = {}
+    for k, name in enumerate(("A", "B", "C")):
+        polls, _ = simulate_polls(n_days=60, n_polls=25, start_level=40.0, seed=20 + k)
+        frames[name] = polls.drop(columns="house_effect").assign(
+            poll_id=range(100 * k + 1, 100 * k + 1 + len(polls)))
+    frames["Empty"] = frames["A"].iloc[:0]
+    for method in stats.METHODS:
+        payloads = compute.compute_choices(frames, method)
+        assert payloads["Empty"] is None
+        for realtime in (False, True):
+            lines = [pd.Series(payloads[n][realtime]["trend"]["estimate"],
+                               index=payloads[n][realtime]["trend"]["date"], dtype=float)
+                     for n in ("A", "B", "C")]
+            total = pd.concat(lines, axis=1).sum(axis=1)
+            assert total.max() <= 100.0 + 1e-3, (method, realtime, total.max())
+            assert total.max() >= 99.0  # capped, not emptied
+        averages = sum(payloads[n][False]["average"]["estimate"] for n in ("A", "B", "C"))
+        assert averages <= 100.0 + 1e-3

@@ -58,14 +58,9 @@ def _trend_payload(trend: pd.DataFrame) -> dict[str, list]:
     }
 
 
-def compute_payloads(frame: pd.DataFrame, method: str,
-                     realtimes: tuple[bool, ...] = (False, True)) -> dict[bool, dict[str, Any]]:
-    """Everything the views need about one choice by one method, as JSON types: one
-    payload per trend line asked for (``realtime`` False, True), all from one fit of the
-    choice's polls. The average, each poll's weight and the house effects do not depend
-    on the line, so they are computed once for both."""
-    results = stats.fit(frame, method=method)
-    average = results.average()
+def _payloads(results: stats.AggregateResults, frame: pd.DataFrame,
+              trends: dict[bool, pd.DataFrame], average: dict) -> dict[bool, dict[str, Any]]:
+    """The payloads of one choice (one per trend line in ``trends``) from its fit."""
     contributions = results.contributions()
     shared: dict[str, Any] = {
         "average": {
@@ -82,9 +77,9 @@ def compute_payloads(frame: pd.DataFrame, method: str,
         },
     }
     payloads = {}
-    for realtime in realtimes:
-        payload = {"trend": _trend_payload(results.trend(realtime=realtime)), **shared}
-        if method == "kalman" and not realtime:
+    for realtime, trend in trends.items():
+        payload = {"trend": _trend_payload(trend), **shared}
+        if results.method == "kalman" and not realtime:
             payload["house_effects"] = [
                 {"pollster": row.pollster, "effect": round(float(row.effect), 3),
                  "lower": round(float(row.lower), 3), "upper": round(float(row.upper), 3),
@@ -93,6 +88,48 @@ def compute_payloads(frame: pd.DataFrame, method: str,
             ]
         payloads[realtime] = payload
     return payloads
+
+
+def compute_payloads(frame: pd.DataFrame, method: str,
+                     realtimes: tuple[bool, ...] = (False, True)) -> dict[bool, dict[str, Any]]:
+    """Everything the views need about one choice by one method, as JSON types: one
+    payload per trend line asked for (``realtime`` False, True), all from one fit of the
+    choice's polls. The average, each poll's weight and the house effects do not depend
+    on the line, so they are computed once for both. (A question's choices together:
+    ``compute_choices``, which also caps their total.)"""
+    results = stats.fit(frame, method=method)
+    trends = {realtime: results.trend(realtime=realtime) for realtime in realtimes}
+    return _payloads(results, frame, trends, results.average())
+
+
+def _capped_averages(averages: dict[str, dict]) -> dict[str, dict]:
+    """The choices' current averages, scaled down together if they add up to over 100."""
+    as_one_day = {name: pd.DataFrame({"date": [0], "estimate": [a["estimate"]],
+                                      "lower": [a["lower"]], "upper": [a["upper"]]})
+                  for name, a in averages.items()}
+    capped = stats.cap_total(as_one_day)
+    return {name: {**a, **{column: float(capped[name][column].iloc[0])
+                           for column in ("estimate", "lower", "upper")}}
+            for name, a in averages.items()}
+
+
+def compute_choices(frames: dict[str, pd.DataFrame],
+                    method: str) -> dict[str, dict[bool, dict[str, Any]] | None]:
+    """``compute_payloads`` of every choice of a question (None for a choice without
+    polls), with the choices' lines and averages capped to a total of 100 on every day
+    (``stats.cap_total``): each choice is fitted on its own, so nothing else keeps five
+    candidates and "undecided" from adding up to more."""
+    fitted = {name: stats.fit(frame, method=method)
+              for name, frame in frames.items() if not frame.empty}
+    trends = {realtime: stats.cap_total({name: results.trend(realtime=realtime)
+                                         for name, results in fitted.items()})
+              for realtime in (False, True)}
+    averages = _capped_averages({name: results.average() for name, results in fitted.items()})
+    return {name: None if name not in fitted else
+            _payloads(fitted[name], frames[name],
+                      {realtime: trends[realtime][name] for realtime in (False, True)},
+                      averages[name])
+            for name in frames}
 
 
 def compute_payload(frame: pd.DataFrame, method: str, realtime: bool) -> dict[str, Any]:
@@ -159,8 +196,7 @@ def compute_results(session: SessionArg, question_id: int) -> Results | None:
     frames = poll_frames(session, question)
     results = Results(question, version, frames)
     for method in stats.METHODS:  # one fit per method and choice serves both stored lines
-        payloads = {name: None if frame.empty else compute_payloads(frame, method)
-                    for name, frame in frames.items()}
+        payloads = compute_choices(frames, method)
         for realtime in (False, True):
             results.series[(method, realtime)] = {
                 name: None if both is None else both[realtime] for name, both in payloads.items()}

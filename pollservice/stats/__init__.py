@@ -25,6 +25,9 @@ poll_contributions(polls, method="kalman", as_of=None)
     ``fit(polls, method).contributions(as_of)``.
 house_effects(polls)
     ``fit(polls, "kalman").house_effects()``.
+cap_total(lines)
+    Per-choice lines (``{choice: trend frame}``) scaled down on any day whose estimates
+    add up to more than 100 (:mod:`pollservice.stats.joint`).
 simulate_polls(...)
     Polls and the truth behind them, for known-truth tests and benchmarks
     (:mod:`pollservice.stats.simulate`).
@@ -40,6 +43,7 @@ model), ``"weighted"`` (538-style weights), ``"latest"`` (RealClearPolling), ``"
 """
 
 from .aggregate import AggregateResults, average, fit, house_effects, poll_contributions, trend
+from .joint import cap_total
 from .kalman import KalmanParams
 from .lowess import LowessParams
 from .methods import DEFAULT_METHOD, METHODS
@@ -57,6 +61,7 @@ __all__ = [
     "LowessParams",
     "WeightedParams",
     "average",
+    "cap_total",
     "fit",
     "house_effects",
     "poll_contributions",

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .intervals import DEFAULT_ALPHA, PointEstimate, check_alpha
+from .intervals import DEFAULT_ALPHA, PointEstimate, bounded_band, check_alpha
 from .methods import DEFAULT_METHOD, REGISTRY, Method, check_params, get_method
 from .validation import (
     PollTable,
@@ -170,7 +170,8 @@ class AggregateResults:
         pandas.DataFrame
             Columns ``date`` (datetime64[ns], midnight), ``estimate``, ``lower``,
             ``upper`` (the ``1 - alpha`` interval for the underlying opinion, in percent),
-            one row per date.
+            one row per date. Every value lies within 0-100: a band that would cross a
+            bound is the truncated normal's (:func:`~pollservice.stats.intervals.bounded_band`).
 
         Notes
         -----
@@ -191,6 +192,7 @@ class AggregateResults:
         else:
             estimate, lower, upper = self._entry.trend(self.table, days, bool(realtime),
                                                        self.params, self.model_fit, alpha)
+            estimate, lower, upper = bounded_band(estimate, lower, upper, alpha)
         return pd.DataFrame(
             {
                 "date": days_to_datetime(days),
@@ -251,10 +253,11 @@ class AggregateResults:
         point, _, day = self._point(as_of, alpha)
         as_of_date = (np.datetime64(day, "D")).item()
         assert isinstance(as_of_date, dt.date)
+        estimate, lower, upper = bounded_band(point.estimate, point.lower, point.upper, alpha)
         return {
-            "estimate": float(point.estimate),
-            "lower": float(point.lower),
-            "upper": float(point.upper),
+            "estimate": float(estimate),
+            "lower": float(lower),
+            "upper": float(upper),
             "n_polls": int(point.n_polls),
             "as_of": as_of_date,
         }

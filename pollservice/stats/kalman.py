@@ -84,6 +84,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.linalg import cho_factor, cho_solve
 from scipy.optimize import minimize_scalar
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from statsmodels.tsa.statespace.mlemodel import MLEModel
@@ -92,6 +93,7 @@ from .intervals import DEFAULT_ALPHA, PointEstimate, z_value
 from .validation import PollTable
 
 __all__ = [
+    "MIN_POLLS_FOR_HOUSE",
     "KalmanFit",
     "KalmanParams",
     "PollLevelModel",
@@ -383,17 +385,30 @@ def _shares(dp: _DayPolls, w: np.ndarray, precision: np.ndarray) -> np.ndarray:
     return shares
 
 
+#: Fewest polls of a pollster for its house effect to be estimated. One poll cannot tell a
+#: house effect (a lasting lean) from that poll's own non-sampling error: the model could
+#: only split the poll's deviation between them by the ratio of two variances that one
+#: poll does not inform, and with a wide prior it called SurveyUSA's single Calexit poll a
+#: significant -8.1. Below this count the effect is held at 0 (the deviation is the
+#: poll's error) and reported with the prior's interval.
+MIN_POLLS_FOR_HOUSE = 2
+
+
 def centring_weights(n_polls: np.ndarray, half_count: float) -> np.ndarray:
     """Weights of the pollsters in the house-effect centring, summing to one.
 
     Pollster ``j`` with ``n_j`` polls weighs ``n_j / (n_j + half_count)``: every
-    established pollster counts once, while one with a single poll, whose effect is barely
+    established pollster counts once, while one with few polls, whose effect is barely
     known, hardly moves where "the average pollster" is. ``half_count = 0`` gives every
-    pollster with polls the same weight.
+    pollster with polls the same weight. Pollsters with fewer than
+    :data:`MIN_POLLS_FOR_HOUSE` polls have no estimated effect and weigh 0 (all weights
+    are 0 when no pollster has that many).
     """
     n_polls = np.asarray(n_polls, dtype=float)
     weights = n_polls / (n_polls + half_count) if half_count > 0 else (n_polls > 0) * 1.0
-    return weights / weights.sum()
+    weights = np.where(n_polls >= MIN_POLLS_FOR_HOUSE, weights, 0.0)
+    total = weights.sum()
+    return weights / total if total > 0 else weights
 
 
 def _house_normal(dp: _DayPolls, walk_var: float, nonsampling_var: float):
@@ -424,33 +439,70 @@ def _house_normal(dp: _DayPolls, walk_var: float, nonsampling_var: float):
 
 
 def _house_solve(normal: np.ndarray, rhs: np.ndarray, house_var: float, centre: np.ndarray):
-    """House effects with ``centre @ delta = 0`` and their covariance (bordered system)."""
+    """House effects with ``centre @ delta = 0`` and their covariance (bordered system).
+
+    Only pollsters with a positive centring weight (enough polls,
+    :data:`MIN_POLLS_FOR_HOUSE`) have a free effect; the others' effects are 0 with
+    variance 0, which drops their rows and columns from the system.
+    """
     n_j = rhs.shape[0]
-    bordered = np.zeros((n_j + 1, n_j + 1))
-    bordered[:n_j, :n_j] = normal
-    bordered[np.arange(n_j), np.arange(n_j)] += 1.0 / house_var
-    bordered[:n_j, n_j] = centre
-    bordered[n_j, :n_j] = centre
+    free = np.flatnonzero(centre > 0)
+    delta_all, cov_all = np.zeros(n_j), np.zeros((n_j, n_j))
+    if free.size < 2:
+        return delta_all, cov_all
+    k = free.size
+    bordered = np.zeros((k + 1, k + 1))
+    bordered[:k, :k] = normal[np.ix_(free, free)]
+    bordered[np.arange(k), np.arange(k)] += 1.0 / house_var
+    bordered[:k, k] = centre[free]
+    bordered[k, :k] = centre[free]
     inverse = np.linalg.inv(bordered)
-    cov = inverse[:n_j, :n_j]
+    cov = inverse[:k, :k]
     cov = 0.5 * (cov + cov.T)
-    delta = cov @ rhs
-    return delta - centre @ delta, cov
+    delta = cov @ rhs[free]
+    delta_all[free] = delta - centre[free] @ delta
+    cov_all[np.ix_(free, free)] = cov
+    return delta_all, cov_all
+
+
+def _house_share(normal: np.ndarray, rhs: np.ndarray, house_var: float, centre: np.ndarray,
+                 share: np.ndarray) -> tuple[float, float]:
+    """``share @ delta`` and ``share @ Cov(delta) @ share`` of :func:`_house_solve`'s
+    solution, without its inverse: one Cholesky factor of ``normal + I / tau^2`` and the
+    centring by the Schur complement (a third of the cost of the bordered inverse, which
+    the real-time line paid on every day with new polls)."""
+    free = np.flatnonzero(centre > 0)
+    if free.size < 2:
+        return 0.0, 0.0
+    matrix = normal[np.ix_(free, free)]
+    matrix[np.diag_indices(free.size)] += 1.0 / house_var
+    c, s = centre[free], share[free]
+    factor = cho_factor(matrix, check_finite=False)
+    solved = cho_solve(factor, np.column_stack([rhs[free], c, s]), check_finite=False)
+    m_rhs, m_c, m_s = solved[:, 0], solved[:, 1], solved[:, 2]
+    c_m_c = float(c @ m_c)
+    delta = m_rhs - m_c * (float(c @ m_rhs) / c_m_c)
+    return float(s @ delta), float(s @ m_s - float(s @ m_c) ** 2 / c_m_c)
 
 
 def _house_sd(normal: np.ndarray, rhs: np.ndarray, centre: np.ndarray,
-              bounds: tuple[float, float]) -> float:
+              bounds: tuple[float, float]) -> float | None:
     """Prior sd of the house effects that maximises the marginal likelihood of the polls.
 
     With ``delta = B z`` for an orthonormal basis ``B`` of the effects that satisfy the
     centring, ``z ~ N(0, tau^2 I)``, and the eigenvalues ``lam`` of ``B' normal B`` with the
     right-hand side ``b`` in their eigenvectors' coordinates, minus twice the log marginal
     likelihood is, up to a constant, ``sum(log(1 + lam tau^2) - b^2 / (lam + 1 / tau^2))``
-    (MacKay 1992). It is minimised over ``log tau`` within ``bounds``.
+    (MacKay 1992). It is minimised over ``log tau`` within ``bounds``. Only the pollsters
+    with a free effect (positive centring weight) inform it; None when fewer than two do.
     """
     lo, hi = bounds
     if hi <= lo:
         return float(lo)
+    free = np.flatnonzero(centre > 0)
+    if free.size < 2:
+        return None
+    normal, rhs, centre = normal[np.ix_(free, free)], rhs[free], centre[free]
     basis = np.linalg.svd(centre[None, :])[2][1:].T
     lam, vectors = np.linalg.eigh(basis.T @ normal @ basis)
     lam = np.maximum(lam, 0.0)
@@ -523,6 +575,20 @@ def _mle(dp: _DayPolls, adjusted, params: KalmanParams, start) -> tuple[float, f
     return float(result[0]), float(result[1])
 
 
+def _solve_house(dp: _DayPolls, walk: float, ns: float, house_sd: float, centre: np.ndarray,
+                 params: KalmanParams, estimate_tau: bool,
+                 use_house: bool) -> tuple[np.ndarray, np.ndarray, float]:
+    """House effects, their covariance and tau at the variances ``walk``, ``ns`` (tau
+    re-estimated if ``estimate_tau``, else ``house_sd``); zeros without house effects."""
+    n_j = dp.n_pollsters
+    if not use_house:
+        return np.zeros(n_j), np.zeros((n_j, n_j)), house_sd
+    normal, rhs = _house_normal(dp, walk**2, ns**2)
+    tau = _house_sd(normal, rhs, centre, params.house_sd_bounds) if estimate_tau else None
+    tau = house_sd if tau is None else tau
+    return (*_house_solve(normal, rhs, tau**2, centre), tau)
+
+
 def fit_kalman(table: PollTable, params: KalmanParams, warm: KalmanFit | None = None) -> KalmanFit:
     """Estimate variances and house effects on all polls of ``table``.
 
@@ -548,32 +614,30 @@ def fit_kalman(table: PollTable, params: KalmanParams, warm: KalmanFit | None = 
     """
     dp = _arrange(table)
     n_j = table.n_pollsters
-    walk_sd, ns_sd, house_sd = params.walk_sd_start, params.nonsampling_sd_start, \
-        params.house_sd_start
-    if warm is not None:
-        walk_sd, ns_sd, house_sd = warm.walk_sd, warm.nonsampling_sd, warm.house_sd
+    walk_sd, ns_sd, house_sd = ((warm.walk_sd, warm.nonsampling_sd, warm.house_sd)
+                                if warm is not None else
+                                (params.walk_sd_start, params.nonsampling_sd_start,
+                                 params.house_sd_start))
     n_polls = np.bincount(table.pollster, minlength=n_j)
     centre = centring_weights(n_polls, params.centre_half_count)
     use_house = params.house_effects and n_j > 1
-    delta, cov = np.zeros(n_j), np.zeros((n_j, n_j))
+    delta = np.zeros(n_j)
 
-    def solve_house(walk: float, ns: float) -> tuple[np.ndarray, np.ndarray, float]:
-        if not use_house:
-            return delta, cov, house_sd
-        normal, rhs = _house_normal(dp, walk**2, ns**2)
-        tau = _house_sd(normal, rhs, centre, params.house_sd_bounds)
-        return (*_house_solve(normal, rhs, tau**2, centre), tau)
+    def solve_house(walk: float, ns: float, estimate_tau: bool):
+        return _solve_house(dp, walk, ns, house_sd, centre, params, estimate_tau, use_house)
 
     rounds = params.max_rounds if warm is None else params.warm_rounds
     for _ in range(max(rounds, 1)):
-        new_delta, cov, house_sd = solve_house(walk_sd, ns_sd)
+        # A warm refit (the real-time line's) keeps tau through its rounds and estimates
+        # it once, at the end (an eigendecomposition, cubic in the number of pollsters).
+        new_delta, cov, house_sd = solve_house(walk_sd, ns_sd, warm is None)
         new_walk, new_ns = _mle(dp, dp.y - new_delta[dp.pollster], params, (walk_sd, ns_sd))
         change = max(abs(new_walk - walk_sd), abs(new_ns - ns_sd),
                      float(np.max(np.abs(new_delta - delta))) if n_j else 0.0)
         walk_sd, ns_sd, delta = new_walk, new_ns, new_delta
         if change < params.tolerance:
             break
-    delta, cov, house_sd = solve_house(walk_sd, ns_sd)
+    delta, cov, house_sd = solve_house(walk_sd, ns_sd, True)
     return KalmanFit(
         walk_sd=walk_sd,
         nonsampling_sd=ns_sd,
@@ -859,9 +923,9 @@ def _realtime_segment(table: PollTable, days: np.ndarray, n_known: np.ndarray,
             if use_house:
                 counts += np.bincount(codes[max(last_n, 0):n], minlength=n_j)
                 centre = centring_weights(counts, params.centre_half_count)
-                delta, cov = _house_solve(running.normal, running.rhs, house_var, centre)
-                estimate -= float(running.share @ delta)
-                variance += float(running.share @ cov @ running.share)
+                shift, house_variance = _house_share(running.normal, running.rhs, house_var,
+                                                     centre, running.share)
+                estimate, variance = estimate - shift, variance + house_variance
             last_n = n
         out_est[i] = estimate
         out_var[i] = variance + walk_var * max(day - last_day, 0)
@@ -876,6 +940,9 @@ def kalman_house_effects(table: PollTable, params: KalmanParams | None = None,
     params = params or KalmanParams()
     fit = model_fit if model_fit is not None else fit_kalman(table, params)
     sd = np.sqrt(np.clip(np.diag(fit.delta_cov), 0.0, None))
+    # A pollster with too few polls has no estimated effect (0): its interval is the
+    # prior's, as for any pollster about whom the polls say nothing.
+    sd = np.where(fit.n_polls >= MIN_POLLS_FOR_HOUSE, sd, fit.house_sd)
     z = z_value(alpha)
     return pd.DataFrame(
         {

@@ -73,6 +73,7 @@ class PollTable:
     population: np.ndarray
     sample_size: np.ndarray
     pct: np.ndarray
+    line_pct: np.ndarray  # the line's level at each poll, for its sampling variance
 
     @property
     def n_polls(self) -> int:
@@ -99,8 +100,11 @@ class PollTable:
 
     @property
     def sampling_var(self) -> np.ndarray:
-        """Binomial sampling variance of each poll in squared percentage points."""
-        p = np.clip(self.pct, *_PCT_VARIANCE_CLIP)
+        """Binomial sampling variance of each poll in squared percentage points,
+        ``p (100 - p) / n`` at the line's level ``p`` (:func:`line_levels`), not the poll's
+        own percent: a poll that came out low would otherwise get a smaller variance and
+        more weight, biasing small shares low by about (100 - 2p) / n."""
+        p = np.clip(self.line_pct, *_PCT_VARIANCE_CLIP)
         return p * (100.0 - p) / self.n_used
 
     def take(self, rows: np.ndarray) -> PollTable:
@@ -119,6 +123,7 @@ class PollTable:
             population=self.population[rows],
             sample_size=self.sample_size[rows],
             pct=self.pct[rows],
+            line_pct=self.line_pct[rows],
         )
 
     def ended_by(self, day: int) -> PollTable:
@@ -258,7 +263,31 @@ def _canonical_table(index: pd.Index, pollster: pd.Series, start: np.ndarray,
         population=pop.to_numpy(dtype=str)[order],
         sample_size=size[order],
         pct=pct[order],
+        line_pct=line_levels(end[order], pct[order]),
     )
+
+
+#: Polls that the pilot level of :func:`line_levels` averages.
+LINE_LEVEL_POLLS = 10
+
+
+def line_levels(end: np.ndarray, pct: np.ndarray) -> np.ndarray:
+    """Level of the line at each poll (sorted by end date), for its sampling variance.
+
+    The mean of the :data:`LINE_LEVEL_POLLS` polls that ended before the poll's end day
+    (the polls of the first end day: their own mean). It uses only polls known before the
+    poll, so it is the same for a real-time line's subsets, and it does not depend on the
+    poll's own sampling error, which is what keeps the weights unbiased.
+    """
+    first_of_day = np.searchsorted(end, end, side="left")
+    cumulative = np.r_[0.0, np.cumsum(pct)]
+    lo = np.maximum(first_of_day - LINE_LEVEL_POLLS, 0)
+    count = first_of_day - lo
+    first_day = end == end[0]
+    first_mean = float(pct[first_day].mean())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        levels = (cumulative[first_of_day] - cumulative[lo]) / count
+    return np.where(count > 0, levels, first_mean)
 
 
 @overload

@@ -14,7 +14,12 @@ from scipy import stats as scipy_stats
 
 from pollservice import stats
 from pollservice.stats import kalman, methods
-from pollservice.stats.intervals import PointEstimate, weighted_mean_band
+from pollservice.stats.intervals import (
+    NONSAMPLING_PRIOR_DF,
+    NONSAMPLING_PRIOR_SD,
+    PointEstimate,
+    weighted_mean_band,
+)
 from pollservice.stats.simulate import simulate_polls
 from tests.stats.helpers import frame
 
@@ -117,20 +122,28 @@ def test_kalman_results_hold_the_full_data_fit_and_the_others_none(polls, fitted
 
 
 @pytest.mark.parametrize("method", stats.METHODS)
-def test_one_poll_band_is_its_sampling_interval_at_any_alpha(method):
+def test_one_poll_band_is_its_sampling_interval_plus_non_sampling_error_at_any_alpha(method):
     polls = frame([("A", 0, 2, 1000, "rv", 45)])
     variance = 45 * 55 / 1000
     if method == "kalman":
         # Too few polls to estimate the variances: the starting non-sampling sd (1.5) is
         # added, and one day of random walk (sd 0.2) from the field midpoint to the end.
         variance += 1.5**2 + 0.2**2
+    else:
+        # The window methods (and lowess's plain average) add the prior spread of polls
+        # beyond sampling error, with a Student-t multiplier of the prior's degrees.
+        variance += NONSAMPLING_PRIOR_SD**2
     results = stats.fit(polls, method)
     for alpha in (0.05, 0.1, 0.01):
-        half = scipy_stats.norm.ppf(1 - alpha / 2) * np.sqrt(variance)
+        if method == "kalman":
+            multiplier = scipy_stats.norm.ppf(1 - alpha / 2)
+        else:
+            multiplier = scipy_stats.t.ppf(1 - alpha / 2, NONSAMPLING_PRIOR_DF)
+        half = multiplier * np.sqrt(variance)
         got = results.average(alpha=alpha)
         assert_allclose([got["lower"], got["upper"]], [45 - half, 45 + half], rtol=0, atol=1e-9)
-    # alpha = 0.05 is today's 95 % band: 1.96 standard errors.
-    assert_allclose(results.average()["upper"] - 45, 1.959964 * np.sqrt(variance), rtol=1e-6)
+    if method == "kalman":  # alpha = 0.05 is today's 95 % band: 1.96 standard errors.
+        assert_allclose(results.average()["upper"] - 45, 1.959964 * np.sqrt(variance), rtol=1e-6)
 
 
 @pytest.mark.parametrize("method", ["kalman", "lowess"])

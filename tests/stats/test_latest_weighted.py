@@ -10,9 +10,23 @@ from numpy.testing import assert_allclose
 from scipy import stats as sps
 
 from pollservice import stats
+from pollservice.stats.intervals import NONSAMPLING_PRIOR_DF, NONSAMPLING_PRIOR_SD
 from tests.stats.helpers import day, frame
 
 Z = sps.norm.ppf(0.975)
+
+
+def _half_width(values, weights, v):
+    """95 % half-width of weighted_mean_band, written out: sampling variance plus the
+    polls' excess spread, shrunk towards the prior, with a t multiplier."""
+    mean = weights @ values
+    n_eff = 1 / np.sum(weights**2)
+    df = n_eff - 1
+    excess = max(np.sum(weights * (values - mean) ** 2) * n_eff / df - weights @ v, 0.0)
+    spread = (df * excess + NONSAMPLING_PRIOR_DF * NONSAMPLING_PRIOR_SD**2) / (
+        df + NONSAMPLING_PRIOR_DF)
+    variance = np.sum(weights**2 * v) + spread / n_eff
+    return sps.t.ppf(0.975, df + NONSAMPLING_PRIOR_DF) * np.sqrt(variance)
 
 
 def test_latest_averages_each_pollsters_latest_poll_in_the_last_30_days():
@@ -26,10 +40,10 @@ def test_latest_averages_each_pollsters_latest_poll_in_the_last_30_days():
     )
     result = stats.average(polls, method="latest", as_of=day(24))
     mean = (44 + 50) / 2
-    v_sampling = (44 * 56 / 1000 + 50 * 50 / 500) / 4
-    spread = ((44 - mean) ** 2 + (50 - mean) ** 2) / 2  # weighted variance, ddof 0
-    v_dispersion = spread / (2 - 1)  # n_eff = 2
-    half = max(Z * np.sqrt(v_sampling), sps.t.ppf(0.975, 1) * np.sqrt(v_dispersion))
+    # Sampling variances at the line's level: the mean of the polls that ended before
+    # (A's 44: C, A, B = 40; B's 50: C, A = 35).
+    v = np.array([40 * 60 / 1000, 35 * 65 / 500])
+    half = _half_width(np.array([44.0, 50.0]), np.array([0.5, 0.5]), v)
     assert_allclose(result["estimate"], mean, atol=1e-9)
     assert_allclose([result["lower"], result["upper"]], [mean - half, mean + half], atol=1e-9)
     assert result["n_polls"] == 2
@@ -44,10 +58,11 @@ def test_latest_splits_a_pollsters_place_between_polls_ending_the_same_day():
     assert_allclose(result["estimate"], 0.25 * 44 + 0.25 * 46 + 0.5 * 50, atol=1e-9)
 
 
-def test_latest_single_poll_gets_its_sampling_interval_with_stand_in_size():
+def test_latest_single_poll_gets_its_sampling_and_prior_interval_with_stand_in_size():
     polls = frame([("A", 0, 2, None, "a", 40)])
     result = stats.average(polls, method="latest")
-    half = Z * np.sqrt(40 * 60 / stats.UNKNOWN_SAMPLE_SIZE)
+    half = sps.t.ppf(0.975, NONSAMPLING_PRIOR_DF) * np.sqrt(
+        40 * 60 / stats.UNKNOWN_SAMPLE_SIZE + NONSAMPLING_PRIOR_SD**2)
     assert_allclose([result["estimate"], result["lower"], result["upper"]],
                     [40, 40 - half, 40 + half], atol=1e-9)
 
@@ -73,12 +88,10 @@ def test_weighted_combines_size_recency_and_pollster_damping():
     contributions = stats.poll_contributions(polls, method="weighted", as_of=day(as_of))
     assert_allclose(contributions["weight"], [*weights, 0.0], atol=1e-12)
 
-    v = np.array([40 * 60 / 600, 50 * 50 / 2400, 46 * 54 / 600])
-    v_sampling = np.sum(weights**2 * v)
-    n_eff = 1 / np.sum(weights**2)
-    spread = np.sum(weights * (values - mean) ** 2)
-    half = max(Z * np.sqrt(v_sampling),
-               sps.t.ppf(0.975, n_eff - 1) * np.sqrt(spread / (n_eff - 1)))
+    # Sampling variances at the line's level, the mean of the polls that ended before
+    # each one (A: C's 60; B today: 60, 40, 46; B a week ago: 60, 40).
+    v = np.array([60 * 40 / 600, (146 / 3) * (154 / 3) / 2400, 50 * 50 / 600])
+    half = _half_width(values, weights, v)
     result = stats.average(polls, method="weighted", as_of=day(as_of))
     assert_allclose(result["estimate"], mean, atol=1e-9)
     assert_allclose([result["lower"], result["upper"]], [mean - half, mean + half], atol=1e-9)
