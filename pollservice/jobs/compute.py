@@ -59,9 +59,14 @@ def _trend_payload(trend: pd.DataFrame) -> dict[str, list]:
 
 
 def _payloads(results: stats.AggregateResults, frame: pd.DataFrame,
-              trends: dict[bool, pd.DataFrame], average: dict) -> dict[bool, dict[str, Any]]:
-    """The payloads of one choice (one per trend line in ``trends``) from its fit."""
+              trends: dict[bool, pd.DataFrame], average: dict,
+              scale: float = 1.0) -> dict[bool, dict[str, Any]]:
+    """The payloads of one choice (one per trend line in ``trends``) from its fit.
+    ``scale``: the factor by which the cap to 100 scaled this choice's average; the
+    poll weights take it too, so that sum(weight * (pct - house adjustment)) is still the
+    average (the weights then add up to ``scale`` instead of 1)."""
     contributions = results.contributions()
+    contributions["weight"] *= scale
     shared: dict[str, Any] = {
         "average": {
             "estimate": round(float(average["estimate"]), 4),
@@ -124,12 +129,18 @@ def compute_choices(frames: dict[str, pd.DataFrame],
     trends = {realtime: stats.cap_total({name: results.trend(realtime=realtime)
                                          for name, results in fitted.items()})
               for realtime in (False, True)}
-    averages = _capped_averages({name: results.average() for name, results in fitted.items()})
+    uncapped = {name: results.average() for name, results in fitted.items()}
+    averages = _capped_averages(uncapped)
     return {name: None if name not in fitted else
             _payloads(fitted[name], frames[name],
                       {realtime: trends[realtime][name] for realtime in (False, True)},
-                      averages[name])
+                      averages[name], _scale(averages[name], uncapped[name]))
             for name in frames}
+
+
+def _scale(capped: dict, uncapped: dict) -> float:
+    estimate = float(uncapped["estimate"])
+    return float(capped["estimate"]) / estimate if estimate > 0 else 1.0
 
 
 def compute_payload(frame: pd.DataFrame, method: str, realtime: bool) -> dict[str, Any]:
