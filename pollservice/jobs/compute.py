@@ -32,6 +32,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from .. import stats
+from ..domain.methods import DEFAULT_METHOD
 from ..extensions import SessionArg, db
 from ..models import ComputedSeries, Question, StoredChart, utcnow
 from ..readmodel import QuestionView, read_model
@@ -39,6 +40,7 @@ from ..readmodel.frames import poll_frames
 from ..readmodel.series import Payloads, StaleRead
 from ..readmodel.versions import QuestionState, states_from_database
 from ..services.charts import DEFAULT_VARIANTS, ChartVariant, alt_text_key
+from ..services.editions import record_edition
 from . import charts, queue
 
 log = logging.getLogger(__name__)
@@ -124,6 +126,11 @@ class Results:
                 for (method, realtime), payloads in self.series.items()
                 for name, payload in payloads.items()]
 
+    def published_averages(self) -> dict[str, dict | None]:
+        """Choice -> the current real-time average of the default method (today's edition)."""
+        return {name: None if payload is None else payload["average"]
+                for name, payload in self.series.get((DEFAULT_METHOD, True), {}).items()}
+
     def chart_rows(self) -> list[dict]:
         return [dict(question_id=self.question.id, data_version=self.version, variant=key,
                      mimetype=mimetype, content=content)
@@ -178,7 +185,8 @@ def recompute_variants() -> tuple[ChartVariant, ...]:
 
 def store_results(session: SessionArg, results: Results, token: str | None) -> None:
     """One transaction: the results under their version, the question's computed version,
-    older results dropped (the previous complete version is kept), the job done."""
+    today's edition of its average (``services.editions``), older results dropped (the
+    previous complete version is kept), the job done."""
     question_id = results.question.id
     previous = session.scalar(select(Question.computed_version).where(Question.id == question_id)) or 0
     if previous < results.version:
@@ -188,6 +196,7 @@ def store_results(session: SessionArg, results: Results, token: str | None) -> N
                                                Question.computed_version < results.version)
                         .values(computed_version=results.version, computed_at=utcnow())
                         .execution_options(synchronize_session=False))
+        record_edition(session, question_id, results.version, results.published_averages())
         for model in (ComputedSeries, StoredChart):
             session.execute(delete(model).where(model.question_id == question_id,
                                                 model.data_version < previous)
