@@ -3,20 +3,13 @@ daily averages as published or as revised (``services.editions``)."""
 
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from flask import Response, request
 from werkzeug.wrappers import Response as BaseResponse
 
+from ..readmodel.http import conditional
 from ..services import editions
 from .blueprint import bp
 from .schemas import AveragesExportArgs, EditionArgs, EditionSchema, ErrorSchema
-
-
-def conditional(response: Response) -> BaseResponse:
-    """An ETag of the body, ``Cache-Control`` and a 304 when the client has it."""
-    response.add_etag()
-    response.cache_control.public = True
-    response.cache_control.max_age = current_app.config["JSON_MAX_AGE"]
-    return response.make_conditional(request)
 
 
 @bp.get("/questions/<slug>/editions")
