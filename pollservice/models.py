@@ -416,3 +416,42 @@ class AverageEdition(Base):
     published_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     final: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
     averages: Mapped[dict] = mapped_column(JSON)
+
+
+class WebhookEndpoint(Base):
+    """An admin's webhook endpoint: the events it takes (``poll.created``,
+    ``poll.updated``, ``poll.deleted``, ``average.updated``) for every question, or only
+    for the questions and races listed. ``secret`` signs each delivery (HMAC-SHA256); it is
+    shown once, when the endpoint is created. After ``WEBHOOK_DISABLE_AFTER`` consecutive
+    failed attempts the endpoint is disabled (``disabled_reason`` says why)."""
+
+    __tablename__ = "webhook_endpoint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    secret: Mapped[str] = mapped_column(String(80))
+    events: Mapped[list] = mapped_column(JSON)
+    question_ids: Mapped[list] = mapped_column(JSON, default=list)  # [] with race_ids []: all
+    race_ids: Mapped[list] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true(), index=True)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    disabled_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class WebhookDelivery(Base):
+    """One attempt to deliver one event to one endpoint: the delivery log."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (Index("ix_webhook_delivery_endpoint_time", "endpoint_id", "attempted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    endpoint_id: Mapped[int] = mapped_column(ForeignKey("webhook_endpoint.id", ondelete="CASCADE"))
+    event_id: Mapped[str] = mapped_column(String(32))
+    event: Mapped[str] = mapped_column(String(40))
+    attempt: Mapped[int] = mapped_column(Integer)
+    attempted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    ok: Mapped[bool] = mapped_column(Boolean, default=False)
+    error: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -1,4 +1,5 @@
-"""editions: each day's published real-time average, frozen; indexes of the Atom feeds
+"""editions: each day's published real-time average, frozen; indexes of the Atom feeds;
+webhook endpoints and their delivery log
 
 Revision ID: 0006
 Revises: 0005
@@ -46,9 +47,44 @@ def upgrade():
     with op.batch_alter_table('poll', schema=None) as batch_op:
         for name, columns in FEED_INDEXES:
             batch_op.create_index(name, columns, unique=False)
+    op.create_table('webhook_endpoint',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('url', sa.String(length=2000), nullable=False),
+    sa.Column('secret', sa.String(length=80), nullable=False),
+    sa.Column('events', sa.JSON(), nullable=False),
+    sa.Column('question_ids', sa.JSON(), nullable=False),
+    sa.Column('race_ids', sa.JSON(), nullable=False),
+    sa.Column('active', sa.Boolean(), server_default=sa.true(), nullable=False),
+    sa.Column('consecutive_failures', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('disabled_at', sa.DateTime(), nullable=True),
+    sa.Column('disabled_reason', sa.Text(), server_default='', nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_endpoint'))
+    )
+    with op.batch_alter_table('webhook_endpoint', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_webhook_endpoint_active'), ['active'], unique=False)
+    op.create_table('webhook_delivery',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('endpoint_id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.String(length=32), nullable=False),
+    sa.Column('event', sa.String(length=40), nullable=False),
+    sa.Column('attempt', sa.Integer(), nullable=False),
+    sa.Column('attempted_at', sa.DateTime(), nullable=False),
+    sa.Column('status_code', sa.Integer(), nullable=True),
+    sa.Column('ok', sa.Boolean(), nullable=False),
+    sa.Column('error', sa.Text(), server_default='', nullable=False),
+    sa.ForeignKeyConstraint(['endpoint_id'], ['webhook_endpoint.id'], name=op.f('fk_webhook_delivery_endpoint_id_webhook_endpoint'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_delivery'))
+    )
+    with op.batch_alter_table('webhook_delivery', schema=None) as batch_op:
+        batch_op.create_index('ix_webhook_delivery_endpoint_time', ['endpoint_id', 'attempted_at'], unique=False)
 
 
 def downgrade():
+    op.drop_table('webhook_delivery')
+    with op.batch_alter_table('webhook_endpoint', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_webhook_endpoint_active'))
+    op.drop_table('webhook_endpoint')
     with op.batch_alter_table('poll', schema=None) as batch_op:
         for name, _columns in FEED_INDEXES:
             batch_op.drop_index(name)

@@ -41,7 +41,7 @@ from ..readmodel.series import Payloads, StaleRead
 from ..readmodel.versions import QuestionState, states_from_database
 from ..services.charts import DEFAULT_VARIANTS, ChartVariant, alt_text_key
 from ..services.editions import record_edition
-from . import charts, queue
+from . import charts, queue, webhooks
 
 log = logging.getLogger(__name__)
 
@@ -259,6 +259,12 @@ class Engine:
         with Session(bind=bind) as session:
             states = states_from_database(session, ids=[question_id])
         read_model().versions.publish(states)
+        if results is not None and states and states[0].computed_version == results.version:
+            try:
+                webhooks.queue_events(bind, [("average.updated", question_id, {
+                    "data_version": results.version, "averages": results.published_averages()})])
+            except Exception:  # the results stand; a webhook is not worth failing them
+                log.exception("queueing the average.updated webhooks of question %s failed", question_id)
         if states and recompute_variants():
             queue.jobs(self.app).send_default_charts(question_id, states[0].computed_version)
 

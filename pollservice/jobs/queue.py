@@ -84,6 +84,7 @@ class Jobs:
         self.huey = _make_huey(app)
         self.engine: Engine | None = None
         self._running_in_process = False
+        self.extensions: dict[str, Any] = {}  # tasks other modules register (jobs.webhooks)
         if app.config.get("JOBS_IN_PROCESS"):
             app.teardown_appcontext(self.run_in_process)
         self.recompute_task = self.huey.task(
