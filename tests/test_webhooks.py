@@ -159,6 +159,10 @@ def test_a_failing_delivery_is_retried_with_backoff_then_the_endpoint_disabled(h
     page = client.get("/admin/webhooks").get_data(as_text=True)
     assert "is disabled: disabled after 5 consecutive failed deliveries" in page
     assert "HTTP 500" in page  # the delivery log
+    assert client.post("/admin/webhooks/1/active", data={"active": "1"}).status_code == 302
+    with hooked_app.app_context():
+        endpoint = db.session.scalars(select(WebhookEndpoint)).one()
+        assert endpoint.active is True and endpoint.consecutive_failures == 0
 
 
 def test_endpoint_urls_must_be_http_and_public_unless_allowed(demo_app, logged_in, client):

@@ -44,8 +44,9 @@ def new_webhook():
     return _page(201, secret=secret)
 
 
-@bp.post("/webhooks/<int:endpoint_id>/<any(enable, disable):action>")
+@bp.post("/webhooks/<int:endpoint_id>/active")
 @login_required
-def switch_webhook(endpoint_id: int, action: str):
-    webhooks.set_active(endpoint_id, action == "enable")
+def switch_webhook(endpoint_id: int):
+    """Enable (``active=1``) or disable (``active=0``) an endpoint."""
+    webhooks.set_active(endpoint_id, request.form.get("active") == "1")
     return redirect(url_for("admin.webhooks_page"))
