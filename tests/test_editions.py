@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 
+from race_support import SLUG, build_race
 from sqlalchemy import select, update
 
 from pollservice.domain.methods import DEFAULT_METHOD
@@ -125,3 +126,18 @@ def test_editions_carry_an_etag_and_answer_304(demo_app, client):
     assert first.headers["ETag"] and "max-age" in first.headers["Cache-Control"]
     again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_a_candidate_left_out_of_the_published_average_is_null_in_the_edition(app, client):
+    build_race(app)
+    with app.app_context():
+        question = db.session.scalar(select(Question).where(Question.slug == SLUG))
+        amash = next(c for c in question.choices if c.name == "Amash")
+        amash.status, amash.withdrew_on = "withdrew", dt.date(2020, 5, 16)
+        db.session.commit()
+    body = client.get(f"/api/v1/questions/{SLUG}/editions?date={TODAY.isoformat()}").get_json()
+    assert body["averages"]["Amash"] is None
+    assert body["averages"]["Biden"]["estimate"] > 0
+    published = client.get(f"/api/v1/questions/{SLUG}/average").get_json()["choices"]
+    assert {n: a and a["estimate"] for n, a in body["averages"].items()} == \
+        {n: a and a["estimate"] for n, a in published.items()}

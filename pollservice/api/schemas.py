@@ -167,7 +167,8 @@ class EditionSchema(Schema):
         "description": "true once the day is over: the edition is never revised"})
     averages = fields.Dict(keys=fields.String(), values=fields.Nested(EditionAverageSchema, allow_none=True),
                            required=True, metadata={"description": "choice -> the real-time average as "
-                                                                   "published (null: no poll)"})
+                                                                   "published (null: no poll, or left out "
+                                                                   "of the average, as on the page)"})
 
 
 class TrendPointSchema(Schema):

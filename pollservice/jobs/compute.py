@@ -196,7 +196,7 @@ def store_results(session: SessionArg, results: Results, token: str | None) -> N
                                                Question.computed_version < results.version)
                         .values(computed_version=results.version, computed_at=utcnow())
                         .execution_options(synchronize_session=False))
-        record_edition(session, question_id, results.version, results.published_averages())
+        record_edition(session, results.question, results.version, results.published_averages())
         for model in (ComputedSeries, StoredChart):
             session.execute(delete(model).where(model.question_id == question_id,
                                                 model.data_version < previous)

@@ -21,9 +21,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..domain.errors import BadRequest, NotFound
 from ..domain.methods import DEFAULT_METHOD
 from ..extensions import SessionArg, db
-from ..models import AverageEdition, utcnow
+from ..models import AverageEdition, Question, utcnow
 from ..readmodel import question_view
-from .averages import question_trend, trend_as_records
+from .averages import exclusions, question_trend, trend_as_records
 
 EXPORT_KINDS = ("published", "revised")
 CSV_COLUMNS = ("date", "choice", "estimate", "lower", "upper", "n_polls", "data_version", "final")
@@ -34,14 +34,18 @@ def today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-def record_edition(session: SessionArg, question_id: int, version: int,
+def record_edition(session: SessionArg, question: Question, version: int,
                    averages: dict[str, dict | None], day: dt.date | None = None) -> None:
     """Today's edition of a question: ``averages`` (choice -> the stored current average of
-    the default method) of data version ``version``, unless a newer version is recorded
-    already or the day's row is final. Runs in the caller's transaction."""
-    shown = {name: None if avg is None else {k: avg[k] for k in AVERAGE_KEYS if k in avg}
+    the default method) of data version ``version`` as the pages show it (a candidate left
+    out of the current average, ``averages.exclusions``, is null), unless a newer version
+    is recorded already or the day's row is final. Runs in the caller's transaction."""
+    last_polls = {name: None if avg is None else dt.date.fromisoformat(avg["as_of"])
+                  for name, avg in averages.items()}
+    left = exclusions(question, last_polls)
+    shown = {name: None if avg is None or name in left else {k: avg[k] for k in AVERAGE_KEYS if k in avg}
              for name, avg in averages.items()}
-    values = dict(question_id=question_id, day=day or today(), data_version=version,
+    values = dict(question_id=question.id, day=day or today(), data_version=version,
                   method=DEFAULT_METHOD, published_at=utcnow(), final=False, averages=shown)
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert(AverageEdition).values(values)
