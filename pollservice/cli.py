@@ -21,12 +21,13 @@ from .services.pollster_identity import merge_pollsters, resolve_pollsters
 from .services.recomputes import recompute_progress, recompute_targets, run_queued_here
 from .services.tokens import create_token, revoke_token
 from .services.users import create_admin
+from .services.webhooks import EVENTS, deliveries, list_endpoints, register_endpoint
 
 
 def init_app(app: Flask) -> None:
     for command in (create_admin_command, load_demo_command, import_polls_command,
                     export_polls_command, create_token_command, revoke_token_command,
-                    merge_pollsters_command):
+                    merge_pollsters_command, add_webhook_command, list_webhooks_command):
         app.cli.add_command(command)
 
 
@@ -264,3 +265,36 @@ def wait_for_recomputes(question_ids) -> None:
         message += (f"; {left} still queued: no recompute finished in {STALLED_SECONDS:.0f} s. Is a "
                     "worker running? (flask --app pollservice worker)")
     click.echo(message + ".", err=True)
+
+
+@click.command("add-webhook", cls=ServiceCommand)
+@click.argument("url")
+@click.option("--event", "events", multiple=True, type=click.Choice(EVENTS), default=EVENTS,
+              show_default=True, help="An event the endpoint takes (repeat; default: all).")
+@click.option("--question", "questions", multiple=True, metavar="SLUG",
+              help="Only this question's events (repeat; default: every question).")
+@click.option("--race", "races", multiple=True, metavar="SLUG", help="Only this race's questions (repeat).")
+@with_appcontext
+def add_webhook_command(url: str, events: tuple[str, ...], questions: tuple[str, ...],
+                        races: tuple[str, ...]) -> None:
+    """Register a webhook endpoint URL. Its signing secret is printed once, alone on the
+    last line."""
+    endpoint, secret = register_endpoint(url, events, questions, races)
+    click.echo(f"Created webhook endpoint {endpoint.id} for {', '.join(endpoint.events)}. "
+               "Store its secret now; it is not shown again:")
+    click.echo(secret)
+
+
+@click.command("list-webhooks", cls=ServiceCommand)
+@click.option("--log", "show_log", is_flag=True, help="Also print the newest delivery attempts.")
+@with_appcontext
+def list_webhooks_command(show_log: bool) -> None:
+    """The webhook endpoints, their state (a disabled one says why) and, with --log, the
+    delivery log."""
+    for e in list_endpoints():
+        state = "active" if e.active else f"disabled: {e.disabled_reason}"
+        click.echo(f"{e.id}\t{e.url}\t{','.join(e.events)}\t{state}")
+    if show_log:
+        for d in deliveries():
+            click.echo(f"{d.attempted_at:%Y-%m-%d %H:%M:%S}\t{d.endpoint_id}\t{d.event}\tattempt {d.attempt}"
+                       f"\t{d.status_code or '-'}\t{'ok' if d.ok else d.error}")

@@ -50,6 +50,12 @@ DEFAULTS = {
     "IMAGE_MAX_AGE": 300,  # ... of chart images
     "REDIS_KEY_PREFIX": "pollservice:",
     "PROXY_HOPS": 0,
+    # Webhooks (jobs/webhooks.py)
+    "WEBHOOK_TIMEOUT_SECONDS": 5.0,  # per delivery attempt
+    "WEBHOOK_MAX_ATTEMPTS": 6,  # per event: the first and five retries
+    "WEBHOOK_RETRY_DELAY": 10.0,  # seconds before the first retry, doubled before each next
+    "WEBHOOK_DISABLE_AFTER": 10,  # consecutive failed attempts that disable an endpoint
+    "WEBHOOK_ALLOW_PRIVATE": False,  # allow loopback / private addresses (tests, intranets)
 
     # Response compression (Flask-Compress) for whatever readmodel.http has not compressed
     "COMPRESS_ALGORITHM": ["br", "gzip"],

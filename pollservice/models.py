@@ -221,6 +221,14 @@ class Poll(Base):
         Index("ix_poll_question_newest", "question_id", "end_date", "start_date", "id"),
         Index("ix_poll_question_pollster", "question_id", "pollster_id", "deleted_at"),
         Index("ix_poll_pollster_deleted", "pollster_id", "deleted_at"),
+        # the Atom feeds (migration 0006): the newest created and updated polls, site-wide,
+        # per question and per pollster, read from an index in at most FEED_ENTRIES rows
+        Index("ix_poll_created", "created_at"),
+        Index("ix_poll_updated", "updated_at"),
+        Index("ix_poll_question_created", "question_id", "created_at"),
+        Index("ix_poll_question_updated", "question_id", "updated_at"),
+        Index("ix_poll_pollster_created", "pollster_id", "created_at"),
+        Index("ix_poll_pollster_updated", "pollster_id", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -387,3 +395,63 @@ class ApiToken(Base):
     expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class AverageEdition(Base):
+    """A question's real-time average as published on one UTC day: the current average of
+    the last computed version stored that day (default method, per choice). The recompute
+    job writes today's row each time it stores results; once the day is over the row is
+    final (the sweep marks it so) and never revised, whatever later corrections change in
+    the stored series. ``averages``: choice name -> {estimate, lower, upper, n_polls,
+    as_of}, or null for a choice no poll reported."""
+
+    __tablename__ = "average_edition"
+    __table_args__ = (UniqueConstraint("question_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"))
+    day: Mapped[dt.date] = mapped_column(Date)
+    data_version: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(20))
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    final: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
+    averages: Mapped[dict] = mapped_column(JSON)
+
+
+class WebhookEndpoint(Base):
+    """An admin's webhook endpoint: the events it takes (``poll.created``,
+    ``poll.updated``, ``poll.deleted``, ``average.updated``) for every question, or only
+    for the questions and races listed. ``secret`` signs each delivery (HMAC-SHA256); it is
+    shown once, when the endpoint is created. After ``WEBHOOK_DISABLE_AFTER`` consecutive
+    failed attempts the endpoint is disabled (``disabled_reason`` says why)."""
+
+    __tablename__ = "webhook_endpoint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    secret: Mapped[str] = mapped_column(String(80))
+    events: Mapped[list] = mapped_column(JSON)
+    question_ids: Mapped[list] = mapped_column(JSON, default=list)  # [] with race_ids []: all
+    race_ids: Mapped[list] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true(), index=True)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    disabled_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class WebhookDelivery(Base):
+    """One attempt to deliver one event to one endpoint: the delivery log."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (Index("ix_webhook_delivery_endpoint_time", "endpoint_id", "attempted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    endpoint_id: Mapped[int] = mapped_column(ForeignKey("webhook_endpoint.id", ondelete="CASCADE"))
+    event_id: Mapped[str] = mapped_column(String(32))
+    event: Mapped[str] = mapped_column(String(40))
+    attempt: Mapped[int] = mapped_column(Integer)
+    attempted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    ok: Mapped[bool] = mapped_column(Boolean, default=False)
+    error: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -6,7 +6,7 @@ Every response is ``application/json``; errors have the shape
 from CSRF protection.
 """
 
-from . import browse, exports, races, routes, writes  # noqa: F401  (their routes)
+from . import browse, editions, exports, feeds, races, routes, writes  # noqa: F401  (their routes)
 from .blueprint import bp, docs_bp, service_bp
 
 __all__ = ["bp", "docs_bp", "service_bp"]

@@ -46,6 +46,18 @@ class AverageArgs(MethodArgs):
         "description": "use only polls that ended on or before this day (default: the latest poll)"})
 
 
+class EditionArgs(QueryArgs):
+    date = fields.Date(required=True, metadata={
+        "description": "the day (UTC), YYYY-MM-DD: the average as published on it"})
+
+
+class AveragesExportArgs(QueryArgs):
+    as_ = fields.String(data_key="as", load_default="published",
+                        validate=validate.OneOf(["published", "revised"]), metadata={
+        "description": "published: each day's edition as it was published that day (frozen); "
+                       "revised: the real-time line of today's data, with every later correction"})
+
+
 class TrendArgs(MethodArgs):
     from_ = fields.Date(data_key="from", load_default=None, metadata={"description": "first day"})
     to = fields.Date(load_default=None, metadata={"description": "last day"})
@@ -129,6 +141,34 @@ class AverageSchema(Schema):
     excluded = fields.Dict(keys=fields.String(), values=fields.Nested(ExclusionSchema), metadata={
         "description": "choices left out of the average and why: a withdrawn candidate, or a "
                        "race's candidate no poll included in the last 60 days of its polling"})
+
+
+class EditionAverageSchema(Schema):
+    estimate = fields.Float(required=True)
+    lower = fields.Float(required=True)
+    upper = fields.Float(required=True)
+    n_polls = fields.Integer(required=True)
+    as_of = fields.String(required=True, metadata={"format": "date",
+                                                   "description": "the last poll's end day"})
+
+
+class EditionSchema(Schema):
+    question = fields.String(required=True)
+    date = fields.Date(required=True, metadata={"description": "the day asked for"})
+    published_on = fields.Date(required=True, metadata={
+        "description": "the day this edition was published: the asked day, or the last day before "
+                       "it on which the average changed"})
+    published_at = fields.DateTime(required=True, format="iso", metadata={
+        "description": "when the worker stored it (UTC)"})
+    data_version = fields.Integer(required=True, metadata={
+        "description": "the question's data version the published average was computed from"})
+    method = fields.String(required=True, validate=METHOD)
+    final = fields.Boolean(required=True, metadata={
+        "description": "true once the day is over: the edition is never revised"})
+    averages = fields.Dict(keys=fields.String(), values=fields.Nested(EditionAverageSchema, allow_none=True),
+                           required=True, metadata={"description": "choice -> the real-time average as "
+                                                                   "published (null: no poll, or left out "
+                                                                   "of the average, as on the page)"})
 
 
 class TrendPointSchema(Schema):

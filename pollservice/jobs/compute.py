@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, selectinload
 from threadpoolctl import threadpool_limits
 
 from .. import stats
+from ..domain.methods import DEFAULT_METHOD
 from ..extensions import SessionArg, db
 from ..models import ComputedSeries, Question, StoredChart, utcnow
 from ..readmodel import QuestionView, read_model
@@ -40,7 +41,8 @@ from ..readmodel.frames import poll_frames
 from ..readmodel.series import Payloads, StaleRead
 from ..readmodel.versions import QuestionState, states_from_database
 from ..services.charts import DEFAULT_VARIANTS, ChartVariant, alt_text_key
-from . import charts, queue
+from ..services.editions import record_edition
+from . import charts, queue, webhooks
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +175,11 @@ class Results:
                 for (method, realtime), payloads in self.series.items()
                 for name, payload in payloads.items()]
 
+    def published_averages(self) -> dict[str, dict | None]:
+        """Choice -> the current real-time average of the default method (today's edition)."""
+        return {name: None if payload is None else payload["average"]
+                for name, payload in self.series.get((DEFAULT_METHOD, True), {}).items()}
+
     def chart_rows(self) -> list[dict]:
         return [dict(question_id=self.question.id, data_version=self.version, variant=key,
                      mimetype=mimetype, content=content)
@@ -226,7 +233,8 @@ def recompute_variants() -> tuple[ChartVariant, ...]:
 
 def store_results(session: SessionArg, results: Results, token: str | None) -> None:
     """One transaction: the results under their version, the question's computed version,
-    older results dropped (the previous complete version is kept), the job done."""
+    today's edition of its average (``services.editions``), older results dropped (the
+    previous complete version is kept), the job done."""
     question_id = results.question.id
     previous = session.scalar(select(Question.computed_version).where(Question.id == question_id)) or 0
     if previous < results.version:
@@ -236,6 +244,7 @@ def store_results(session: SessionArg, results: Results, token: str | None) -> N
                                                Question.computed_version < results.version)
                         .values(computed_version=results.version, computed_at=utcnow())
                         .execution_options(synchronize_session=False))
+        record_edition(session, results.question, results.version, results.published_averages())
         for model in (ComputedSeries, StoredChart):
             session.execute(delete(model).where(model.question_id == question_id,
                                                 model.data_version < previous)
@@ -298,6 +307,12 @@ class Engine:
         with Session(bind=bind) as session:
             states = states_from_database(session, ids=[question_id])
         read_model().versions.publish(states)
+        if results is not None and states and states[0].computed_version == results.version:
+            try:
+                webhooks.queue_events(bind, [("average.updated", question_id, {
+                    "data_version": results.version, "averages": results.published_averages()})])
+            except Exception:  # the results stand; a webhook is not worth failing them
+                log.exception("queueing the average.updated webhooks of question %s failed", question_id)
         if states and recompute_variants():
             queue.jobs(self.app).send_default_charts(question_id, states[0].computed_version)
 

@@ -23,8 +23,8 @@ job whose heartbeat stopped (its worker was killed) is queued again by the sweep
 every worker runs each minute (``sweep``). The sweep also queues any question whose
 stored results are behind its data (a message lost with a Redis restart, a write whose
 process died between its commit and its enqueue, a database migrated from before the
-queue). Nothing is served wrong meanwhile: reads serve the last complete results and
-say they are updating.
+queue), and marks the editions of past days final. Nothing is served wrong meanwhile:
+reads serve the last complete results and say they are updating.
 
 The work itself (``pollservice.jobs.compute``, which imports the statistics and the
 renderer) is installed into ``Jobs.engine`` by the worker command, or by a process that
@@ -48,7 +48,7 @@ from sqlalchemy.orm import Session
 
 from ..config import restrict_to_owner
 from ..extensions import SessionArg
-from ..models import Question, RecomputeJob, utcnow
+from ..models import AverageEdition, Question, RecomputeJob, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +84,7 @@ class Jobs:
         self.huey = _make_huey(app)
         self.engine: Engine | None = None
         self._running_in_process = False
+        self.extensions: dict[str, Any] = {}  # tasks other modules register (jobs.webhooks)
         if app.config.get("JOBS_IN_PROCESS"):
             app.teardown_appcontext(self.run_in_process)
         self.recompute_task = self.huey.task(
@@ -281,6 +282,7 @@ def sweep(session: SessionArg, app: Flask | None = None) -> list[int]:
                or_(RecomputeJob.state.is_(None), RecomputeJob.state == "done"))))
     if behind:
         lost.extend(_upsert_queued(session, behind))
+    finalise_editions(session, now.date())
     session.commit()
     if lost:
         log.warning("sweep: queued the recompute of %d question(s) again", len(lost))
@@ -288,6 +290,13 @@ def sweep(session: SessionArg, app: Flask | None = None) -> list[int]:
     for question_id in lost:
         queue.send_recompute(question_id)
     return lost
+
+
+def finalise_editions(session: SessionArg, today: dt.date) -> None:
+    """The editions of days before ``today`` (UTC) are final: nothing writes them again
+    (``services.editions``)."""
+    session.execute(update(AverageEdition).where(AverageEdition.final.is_(False), AverageEdition.day < today)
+                    .values(final=True).execution_options(synchronize_session=False))
 
 
 def status(session: SessionArg) -> dict[str, Any]:

@@ -13,7 +13,8 @@ commit, so no service has to remember to.
   per question (``jobs.queue.request_recomputes``, which coalesces a question already
   queued), in a session of its own (the committing one can no longer emit SQL). Reads
   serve the last complete results, labelled as updating, until a worker has computed
-  them. A renamed question's old slug is forgotten everywhere.
+  them. A renamed question's old slug is forgotten everywhere. The polls created,
+  changed or deleted are sent to the webhooks (``jobs.webhooks.queue_events``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session, attributes
 
 from ..extensions import SessionArg
 from ..jobs.queue import request_recomputes
+from ..jobs.webhooks import queue_events
 from ..models import Choice, Poll, Pollster, Question, Race, Result, utcnow
 from .catalogue import questions_of_races, refresh_catalogue
 from .state import read_model
@@ -39,6 +41,7 @@ RENAMED_POLLSTERS = "pollservice.renamed_pollsters"
 CHANGED_RACES = "pollservice.changed_races"
 OLD_SLUGS = "pollservice.old_slugs"
 COMMITTING = "pollservice.committing"
+POLL_EVENTS = "pollservice.poll_events"  # poll id -> (webhook event, question id)
 
 
 def mark_changed(session: SessionArg, question_ids) -> None:
@@ -60,6 +63,28 @@ def _question_of(session: Session, obj) -> int | None:
     return None
 
 
+def _note_poll_event(session: Session, obj) -> None:
+    """The webhook event of a poll this flush created, changed or (soft) deleted; a poll
+    created or deleted in this transaction stays so whatever else changed."""
+    if isinstance(obj, Result):
+        poll = obj.__dict__.get("poll") or (session.get(Poll, obj.poll_id) if obj.poll_id else None)
+        if poll is None or poll.id is None:
+            return
+        obj, kind = poll, "poll.updated"
+    elif not isinstance(obj, Poll) or obj.id is None:
+        return
+    elif obj in session.new:
+        kind = "poll.created"
+    elif obj in session.deleted or (obj.deleted_at is not None
+                                    and attributes.get_history(obj, "deleted_at").added):
+        kind = "poll.deleted"
+    else:
+        kind = "poll.updated"
+    events = session.info.setdefault(POLL_EVENTS, {})
+    if events.get(obj.id, ("",))[0] not in ("poll.created", "poll.deleted"):
+        events[obj.id] = (kind, obj.question_id)
+
+
 def _after_flush(session: Session, _context) -> None:
     changed = session.info.setdefault(CHANGED, set())
     for obj in [*session.new, *session.deleted, *(o for o in session.dirty if session.is_modified(o))]:
@@ -76,6 +101,7 @@ def _after_flush(session: Session, _context) -> None:
         question_id = _question_of(session, obj)
         if question_id is not None:
             changed.add(question_id)
+        _note_poll_event(session, obj)
 
 
 def _before_commit(session: Session) -> None:
@@ -96,7 +122,17 @@ def _before_commit(session: Session) -> None:
     session.info[COMMITTING] = (changed, session.info.pop(OLD_SLUGS, set()))
 
 
+def _send_poll_events(session: Session) -> None:
+    events = session.info.pop(POLL_EVENTS, {})
+    try:
+        queue_events(session.get_bind(), [(kind, question_id, {"poll_id": poll_id})
+                                          for poll_id, (kind, question_id) in sorted(events.items())])
+    except Exception:  # the write stands; a webhook is not worth failing it
+        log.exception("queueing the webhooks of polls %s failed", sorted(events))
+
+
 def _after_commit(session: Session) -> None:
+    _send_poll_events(session)
     changed, old_slugs = session.info.pop(COMMITTING, (set(), set()))
     if not (changed or old_slugs):
         return
@@ -112,7 +148,7 @@ def _after_commit(session: Session) -> None:
 
 
 def _after_rollback(session: Session) -> None:
-    for key in (CHANGED, RENAMED_POLLSTERS, CHANGED_RACES, OLD_SLUGS, COMMITTING):
+    for key in (CHANGED, RENAMED_POLLSTERS, CHANGED_RACES, OLD_SLUGS, COMMITTING, POLL_EVENTS):
         session.info.pop(key, None)
 
 

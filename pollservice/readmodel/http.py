@@ -116,6 +116,16 @@ def _respond(req: Request, cached: Body, etag: str, state: QuestionState, max_ag
     return response
 
 
+def conditional(response: Response, max_age_setting: str = "JSON_MAX_AGE") -> BaseResponse:
+    """For a read that depends on more than one question's version (site-wide and
+    pollster feeds, editions): an ETag of the body, ``Cache-Control`` and a 304 when the
+    client has it. The body is made each time; only the transfer is saved."""
+    response.add_etag()
+    response.cache_control.public = True
+    response.cache_control.max_age = current_app.config[max_age_setting]
+    return response.make_conditional(request)
+
+
 def versioned(max_age_setting: str = "JSON_MAX_AGE", shared: bool = False, args: tuple[str, ...] = ()):
     """``args``: the query parameters the view reads. Only they make the cache key, so
     ``?junk=1``, ``?junk=2``... (which the view ignores) share one entry instead of

@@ -1,6 +1,6 @@
 """Public pages and chart images."""
 
-from . import browse, races, routes  # noqa: F401  (their routes)
+from . import browse, feeds, races, routes  # noqa: F401  (their routes)
 from .blueprint import bp
 
 __all__ = ["bp"]
