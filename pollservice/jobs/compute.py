@@ -28,7 +28,6 @@ import numpy as np
 import pandas as pd
 from flask import Flask, current_app
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from .. import stats
@@ -38,6 +37,7 @@ from ..readmodel import QuestionView, read_model
 from ..readmodel.frames import poll_frames
 from ..readmodel.series import Payloads, StaleRead
 from ..readmodel.versions import QuestionState, states_from_database
+from ..services.bulk import insert_ignoring_conflicts
 from ..services.charts import DEFAULT_VARIANTS, ChartVariant, alt_text_key
 from . import charts, queue
 
@@ -97,14 +97,6 @@ def compute_payloads(frame: pd.DataFrame, method: str,
 def compute_payload(frame: pd.DataFrame, method: str, realtime: bool) -> dict[str, Any]:
     """The payload of one trend line (see ``compute_payloads``)."""
     return compute_payloads(frame, method, (realtime,))[realtime]
-
-
-def _insert_ignoring_duplicates(session: SessionArg, model, rows: list[dict]) -> None:
-    """Insert rows; a row already stored (the same version computed twice) is kept."""
-    if not rows:
-        return
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(insert(model).values(rows).on_conflict_do_nothing())
 
 
 class Results:
@@ -182,8 +174,8 @@ def store_results(session: SessionArg, results: Results, token: str | None) -> N
     question_id = results.question.id
     previous = session.scalar(select(Question.computed_version).where(Question.id == question_id)) or 0
     if previous < results.version:
-        _insert_ignoring_duplicates(session, ComputedSeries, results.series_rows())
-        _insert_ignoring_duplicates(session, StoredChart, results.chart_rows())
+        insert_ignoring_conflicts(session, ComputedSeries, results.series_rows())
+        insert_ignoring_conflicts(session, StoredChart, results.chart_rows())
         session.execute(update(Question).where(Question.id == question_id,
                                                Question.computed_version < results.version)
                         .values(computed_version=results.version, computed_at=utcnow())
@@ -274,7 +266,7 @@ class Engine:
                 image = charts.draw_chart(view, chosen)
             except StaleRead:
                 return  # the version was replaced twice meanwhile: nobody waits for it
-            _insert_ignoring_duplicates(session, StoredChart, [dict(
+            insert_ignoring_conflicts(session, StoredChart, [dict(
                 question_id=question_id, data_version=version, variant=variant,
                 mimetype=chosen.mimetype, content=image)])
             session.commit()
