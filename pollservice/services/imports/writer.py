@@ -155,7 +155,7 @@ def _pollster_ids(plan: list[Planned]) -> dict[str, int]:
         for chunk in chunks([m["slug"] for m in missing]):
             ids.update((slug, pid) for pid, slug in db.session.execute(
                 select(Pollster.id, Pollster.slug).where(Pollster.slug.in_(chunk))))
-    unstored = sorted(m["name"] for m in missing if m["slug"] not in ids)
+    unstored = sorted(str(m["name"]) for m in missing if m["slug"] not in ids)
     if unstored:  # another pollster holds the 538 id these rows give
         raise Conflict(f"Pollster {unstored[0]!r}: its 538 pollster_id belongs to another pollster.")
     given = [{"b_id": ids[slug], "b_fte": fte_id} for slug, (_name, fte_id) in wanted.items()
