@@ -3,6 +3,8 @@ control characters, inputs that gave a 500, and names that break export or ident
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import threading
 
 import pytest
@@ -75,3 +77,62 @@ def test_a_unique_violation_other_than_the_source_id_is_not_reported_as_one(demo
             assert violated_constraint(exc) == "uq_pollster_name"
         else:
             raise AssertionError("the insert should have failed")
+
+
+def _future(days: int) -> str:
+    return (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=days)).isoformat()
+
+
+IMPLAUSIBLE_DATES = [
+    ({"start_date": "2017-04-10", "end_date": "9999-12-30"}, "end_date", "future"),
+    ({"start_date": "0001-01-01"}, "start_date", "1936"),
+    ({"start_date": "1700-01-01", "end_date": "1700-01-03"}, "start_date", "1936"),
+    ({"start_date": "2017-04-10", "end_date": "__future3"}, "end_date", "future"),
+]
+
+
+def _dates(change: dict) -> dict:
+    return {key: _future(3) if value == "__future3" else value for key, value in change.items()}
+
+
+@pytest.mark.parametrize("change, field, words", IMPLAUSIBLE_DATES)
+def test_api_refuses_implausible_field_dates_naming_the_field(demo_app, client, auth, change, field, words):
+    created = client.post(POLLS_URL, json=POLL, headers=auth).get_json()
+    response = client.post(POLLS_URL, json={**POLL, **_dates(change)}, headers=auth)
+    assert response.status_code == 422, response.get_json()
+    assert words in response.get_json()["error"]["fields"][field]
+    patched = client.patch(f"/api/v1/polls/{created['id']}", json=_dates(change), headers=auth)
+    assert patched.status_code == 422 and field in patched.get_json()["error"]["fields"]
+    assert client.get(f"/api/v1/polls/{created['id']}").get_json()["end_date"] == POLL["end_date"]
+
+
+def test_an_end_date_of_tomorrow_utc_is_accepted(demo_app, client, auth):
+    body = {**POLL, "start_date": _future(-2), "end_date": _future(1)}
+    assert client.post(POLLS_URL, json=body, headers=auth).status_code == 201
+
+
+def test_admin_form_refuses_a_year_9999_end_date_next_to_the_field(demo_app, logged_in):
+    from test_admin import GOOD_POLL
+
+    page = logged_in.post("/admin/polls/new", data={**GOOD_POLL, "end_date": "9999-12-30"})
+    assert page.status_code == 200
+    assert re.search(r'<p id="end_date-error" class="error" role="alert">[^<]*future',
+                     page.get_data(as_text=True))
+
+
+HEADER = "question,pollster,start_date,end_date,sample_size,population,Support,Oppose\n"
+
+
+def test_import_refuses_implausible_dates_with_file_line_and_field(demo_app, runner, tmp_path):
+    path = tmp_path / "dates.csv"
+    path.write_text(HEADER + "calexit,Good Pollster,2017-05-01,2017-05-03,800,a,30,60\n"
+                    + "calexit,Typo Pollster,2017-05-01,9999-12-30,800,a,30,60\n"
+                    + "calexit,Old Pollster,1700-01-01,1700-01-03,800,a,30,60\n")
+    with demo_app.app_context():
+        before = db.session.execute(db.select(db.func.count(Poll.id))).scalar_one()
+    result = runner.invoke(args=["import-polls", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:3: end_date: must not be in the future" in result.output
+    assert f"{path}:4: start_date: must be in 1936 or later" in result.output
+    with demo_app.app_context():
+        assert db.session.execute(db.select(db.func.count(Poll.id))).scalar_one() == before

@@ -5,7 +5,7 @@ are all made from ``POLL_FIELDS``, so a rule written here holds everywhere.
 ``kind`` says how a value is read and checked:
 
 - ``text``: stripped text, at most ``max_length`` characters ("" when absent);
-- ``date``: an ISO date ``YYYY-MM-DD``;
+- ``date``: an ISO date ``YYYY-MM-DD`` from ``EARLIEST_FIELD_YEAR`` to tomorrow (UTC);
 - ``count``: a whole number from 1 to ``MAX_SAMPLE_SIZE``, or empty when unknown;
 - ``population``: one of ``POPULATIONS``;
 - ``url``: an http(s) address;
@@ -23,6 +23,11 @@ POPULATIONS = {
     "v": "Voters",
 }
 MAX_SAMPLE_SIZE = 10_000_000
+# Field dates a poll may have: none before 1936 (the first scientific polls of a US
+# election, Gallup's) and none after tomorrow in UTC (a poll ending "today" somewhere east
+# of UTC). Anything else is a typo that would stretch every daily average over centuries.
+EARLIEST_FIELD_YEAR = 1936
+FUTURE_TOLERANCE_DAYS = 1
 # Results of one poll may add up to a little over 100 because each is rounded.
 ROUNDING_ALLOWANCE = 1.0
 

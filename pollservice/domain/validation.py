@@ -15,7 +15,9 @@ from slugify import slugify
 
 from .errors import ValidationFailed
 from .poll_fields import (
+    EARLIEST_FIELD_YEAR,
     EDITABLE_FIELDS,
+    FUTURE_TOLERANCE_DAYS,
     MAX_SAMPLE_SIZE,
     POPULATIONS,
     ROUNDING_ALLOWANCE,
@@ -68,6 +70,18 @@ def parse_date(value: Any) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def parse_field_date(value: Any) -> dt.date:
+    """A poll's field date: ``parse_date``, in ``EARLIEST_FIELD_YEAR`` or later and at most
+    ``FUTURE_TOLERANCE_DAYS`` after today in UTC."""
+    date = parse_date(value)
+    if date.year < EARLIEST_FIELD_YEAR:
+        raise ValueError(f"must be in {EARLIEST_FIELD_YEAR} or later")
+    latest = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=FUTURE_TOLERANCE_DAYS)
+    if date > latest:
+        raise ValueError(f"must not be in the future (at most {latest.isoformat()}, tomorrow in UTC)")
+    return date
 
 
 def parse_number(value: Any) -> float:
@@ -127,7 +141,7 @@ def _url(value: Any, field: PollField) -> str:
 
 READERS: dict[str, Callable[[Any, PollField], Any]] = {
     "text": _text,
-    "date": lambda value, _field: parse_date(value),
+    "date": lambda value, _field: parse_field_date(value),
     "count": _count,
     "population": _population,
     "url": _url,
