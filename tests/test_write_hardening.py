@@ -136,3 +136,103 @@ def test_import_refuses_implausible_dates_with_file_line_and_field(demo_app, run
     assert f"{path}:4: start_date: must be in 1936 or later" in result.output
     with demo_app.app_context():
         assert db.session.execute(db.select(db.func.count(Poll.id))).scalar_one() == before
+
+
+@pytest.mark.parametrize("url", [
+    "/questions/%00", "/?q=%00", "/api/v1/questions?q=%00", "/api/v1/questions/%00",
+    "/api/v1/questions/%00/trend", "/pollsters/%00", "/questions?q=a%00b", "/embed/%00",
+    "/api/v1/polls?q=%01",
+])
+def test_a_nul_in_the_path_or_query_is_a_4xx_not_a_500(demo_app, client, url):
+    response = client.get(url)
+    assert response.status_code in (400, 404), (url, response.status_code)
+
+
+@pytest.mark.parametrize("field, value", [
+    ("pollster", "Nul\x00Research"), ("sponsor", "A\x00B"), ("notes", "line\x00"),
+    ("mode", "Online\x07"), ("pollster", "Evil\u202eTxet"), ("sponsor", "x\x1b[31m"),
+])
+def test_api_refuses_control_characters_in_text_naming_the_field(demo_app, client, auth, field, value):
+    response = client.post(POLLS_URL, json={**POLL, field: value}, headers=auth)
+    assert response.status_code == 422, response.get_json()
+    assert "character" in response.get_json()["error"]["fields"][field]
+
+
+def test_notes_may_hold_tabs_and_newlines(demo_app, client, auth):
+    response = client.post(POLLS_URL, json={**POLL, "notes": "first\tline\nsecond"}, headers=auth)
+    assert response.status_code == 201
+    assert response.get_json()["notes"] == "first\tline\nsecond"
+
+
+def test_admin_form_refuses_a_nul_in_the_pollster_next_to_the_field(demo_app, logged_in):
+    from test_admin import GOOD_POLL
+
+    page = logged_in.post("/admin/polls/new", data={**GOOD_POLL, "pollster": "Nul\x00Research"})
+    assert page.status_code == 200
+    assert re.search(r'<p id="pollster-error" class="error" role="alert">[^<]*character',
+                     page.get_data(as_text=True))
+
+
+def test_import_refuses_a_nul_with_file_line_and_field(demo_app, runner, tmp_path):
+    path = tmp_path / "nul.csv"
+    path.write_text(HEADER + "calexit,Nul\x00Pollster,2017-05-01,2017-05-03,800,a,30,60\n")
+    result = runner.invoke(args=["import-polls", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:2: pollster: must not contain the control character U+0000" in result.output
+
+
+def test_a_question_title_or_choice_with_a_control_character_is_refused(demo_app, logged_in):
+    from pollservice.domain.errors import ValidationFailed
+    from pollservice.services.questions import create_question
+
+    with demo_app.app_context():
+        with pytest.raises(ValidationFailed) as title:
+            create_question("Nul\x00 question", ["Yes", "No"])
+        assert "title" in title.value.fields
+        with pytest.raises(ValidationFailed) as choice:
+            create_question("A fine question", ["Yes\u202e", "No"])
+        assert "choices" in choice.value.fields
+
+
+@pytest.mark.parametrize("name", ["notes", "source_id", "actual:Yes", "weight_kalman:Yes", "question"])
+def test_a_choice_named_like_a_canonical_csv_column_is_refused(demo_app, name):
+    """Such a choice's column would be read back as that column: the export would not re-import."""
+    from pollservice.domain.errors import ValidationFailed
+    from pollservice.services.questions import ChoiceEdit, create_question, update_question
+
+    with demo_app.app_context():
+        with pytest.raises(ValidationFailed) as created:
+            create_question("A fine question", [name, "No"])
+        assert "CSV column" in created.value.fields["choices"]
+        with pytest.raises(ValidationFailed) as edited:
+            update_question("calexit", "Calexit", [ChoiceEdit(id=None, name=name)])
+        assert "CSV column" in edited.value.fields["choices.0"]
+
+
+def test_an_admin_pollster_name_with_a_bidi_override_is_refused(demo_app):
+    from pollservice.domain.errors import ValidationFailed
+    from pollservice.services.pollsters import add_pollster
+
+    with demo_app.app_context(), pytest.raises(ValidationFailed) as refused:
+        add_pollster("Evil\u202eTxet")
+    assert "bidirectional" in refused.value.fields["name"]
+
+
+def test_an_upload_file_name_loses_its_control_and_bidi_characters(demo_app, logged_in, tmp_path):
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    body = (HEADER + "calexit,Good Pollster,2017-05-01,2017-05-03,800,a,30,60\n").encode()
+    page = logged_in.post("/admin/uploads/new", data={
+        "file": FileStorage(io.BytesIO(body), filename="poll\u202evsc.csv"), "format": "auto",
+        "question": ""}, content_type="multipart/form-data")
+    text = page.get_data(as_text=True)
+    assert "pollvsc.csv" in text and "\u202e" not in text
+
+
+@pytest.mark.parametrize("url", ["https://[::1", "http://[zz]/", "https://:80/"])
+def test_a_malformed_source_url_is_a_422_naming_it(demo_app, client, auth, url):
+    response = client.post(POLLS_URL, json={**POLL, "source_url": url}, headers=auth)
+    assert response.status_code == 422, response.get_json()
+    assert response.get_json()["error"]["fields"] == {"source_url": "must be an http(s) URL"}

@@ -14,6 +14,7 @@ are all made from ``POLL_FIELDS``, so a rule written here holds everywhere.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 POPULATIONS = {
@@ -88,3 +89,15 @@ SCALAR_FIELDS = tuple(field.name for field in EDITABLE_FIELDS if field.name != "
 # Every field an audit entry records (old and new values), then the results.
 AUDITED_FIELDS = tuple(field.name for field in POLL_FIELDS)
 PUBLIC_FIELDS = tuple(field.name for field in POLL_FIELDS if field.public)
+
+
+# The canonical CSV's own columns (services/imports/formats/canonical_csv.py); every other
+# column is an answer choice, so no choice may be named like one of these.
+CANONICAL_COLUMNS = (
+    "question", "question_title", "question_region", "pollster", "sponsor", "start_date",
+    "end_date", "sample_size", "population", "mode", "source_url", "partisan", "internal",
+    "notes", "source", "source_id", "election_date",
+)
+ACTUAL_PREFIX = "actual:"  # actual:<choice>, the choice's share in the election
+# Export-only columns: the poll's weight and house adjustment by some method, per choice.
+DERIVED_COLUMN = re.compile(r"^(weight|house_adjustment)_[a-z]+:")
