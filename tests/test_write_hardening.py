@@ -236,3 +236,63 @@ def test_a_malformed_source_url_is_a_422_naming_it(demo_app, client, auth, url):
     response = client.post(POLLS_URL, json={**POLL, "source_url": url}, headers=auth)
     assert response.status_code == 422, response.get_json()
     assert response.get_json()["error"]["fields"] == {"source_url": "must be an http(s) URL"}
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize("body", [DEEP, '{"pollster": ' + DEEP + "}", '{"sample_size": ' + "9" * 5000 + "}"])
+def test_an_api_body_nested_too_deep_or_with_a_huge_integer_is_a_400(demo_app, client, auth, body):
+    response = client.post(POLLS_URL, data=body, content_type="application/json", headers=auth)
+    assert response.status_code == 400, response.get_json()
+    assert response.get_json()["error"]["code"] == "bad_request"
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"questions": ' + DEEP + "}", "nested too deeply"),
+    ('{"questions": [{"slug": "calexit", "polls": [{"sample_size": ' + "9" * 5000 + "}]}]}",
+     "integer"),
+])
+def test_a_json_import_nested_too_deep_or_with_a_huge_integer_names_the_file(demo_app, runner, tmp_path,
+                                                                             text, message):
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    result = runner.invoke(args=["import-polls", str(path)])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert f"{path}:1: file: not valid JSON" in result.output and message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_csv_with_cr_only_line_endings_imports(demo_app, runner, tmp_path):
+    path = tmp_path / "mac.csv"
+    path.write_bytes((HEADER + "calexit,CR Pollster,2017-05-01,2017-05-03,800,a,30,60\n").replace("\n", "\r")
+                     .encode())
+    result = runner.invoke(args=["import-polls", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"added": 1' in result.output
+
+
+def test_csv_source_and_source_id_over_200_characters_are_named_with_the_line(demo_app, runner, tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text(HEADER.replace("\n", ",source,source_id\n")
+                    + "calexit,Long Pollster,2017-05-01,2017-05-03,800,a,30,60," + "s" * 201 + ",x\n"
+                    + "calexit,Long Pollster,2017-05-01,2017-05-03,800,a,30,60,s," + "i" * 201 + "\n")
+    result = runner.invoke(args=["import-polls", str(path)])
+    assert result.exit_code == 1 and result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"{path}:2: source: must be at most 200 characters" in result.output
+    assert f"{path}:3: source_id: must be at most 200 characters" in result.output
+
+
+@pytest.mark.parametrize("pct", ["sNaN", "NaN", "inf", "1e999", "-0x1p3"])
+def test_a_form_percent_that_is_not_a_finite_number_is_named(demo_app, logged_in, pct):
+    from test_admin import GOOD_POLL
+
+    page = logged_in.post("/admin/polls/new", data={**GOOD_POLL, "pct_0": pct})
+    assert page.status_code == 200
+    assert 'id="pct_0-error"' in page.get_data(as_text=True)
+
+
+def test_an_admin_page_number_too_large_is_not_a_500(demo_app, logged_in):
+    response = logged_in.get("/admin/polls?page=99999999999999999999")
+    assert response.status_code in (200, 400, 404)
