@@ -296,3 +296,14 @@ def test_a_form_percent_that_is_not_a_finite_number_is_named(demo_app, logged_in
 def test_an_admin_page_number_too_large_is_not_a_500(demo_app, logged_in):
     response = logged_in.get("/admin/polls?page=99999999999999999999")
     assert response.status_code in (200, 400, 404)
+
+
+def test_a_patch_naming_source_id_is_a_422_and_changes_nothing(demo_app, client, auth):
+    created = client.post(POLLS_URL, json={**POLL, "source_id": "keep-me"}, headers=auth).get_json()
+    response = client.patch(f"/api/v1/polls/{created['id']}",
+                            json={"source_id": "other", "sample_size": 1000}, headers=auth)
+    assert response.status_code == 422, response.get_json()
+    assert "source_id" in response.get_json()["error"]["fields"]
+    with demo_app.app_context():
+        stored = db.session.get(Poll, created["id"])
+        assert (stored.source_id, stored.sample_size) == ("keep-me", 900)
