@@ -307,3 +307,17 @@ def test_a_patch_naming_source_id_is_a_422_and_changes_nothing(demo_app, client,
     with demo_app.app_context():
         stored = db.session.get(Poll, created["id"])
         assert (stored.source_id, stored.sample_size) == ("keep-me", 900)
+
+
+@pytest.mark.parametrize("name", ["R\u0435uters/Ipsos", "Reuters/\u0406psos", "\u039fpinion Research"])
+def test_a_look_alike_pollster_name_mixing_scripts_is_refused_not_merged(demo_app, client, auth, name):
+    """"Rеuters/Ipsos" with a Cyrillic е slugs to reuters-ipsos: it was filed silently
+    under Reuters/Ipsos (or became a second pollster that looks the same)."""
+    response = client.post(POLLS_URL, json={**POLL, "pollster": name}, headers=auth)
+    assert response.status_code == 422, response.get_json()
+    assert "script" in response.get_json()["error"]["fields"]["pollster"]
+
+
+def test_a_name_in_one_script_is_accepted(demo_app, client, auth):
+    for name in ("\u0412\u0426\u0418\u041e\u041c", "Ipsos MORI", "Ελληνική Έρευνα"):  # ВЦИОМ
+        assert client.post(POLLS_URL, json={**POLL, "pollster": name}, headers=auth).status_code == 201

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -126,6 +127,24 @@ def text_problem(text: str, multiline: bool = False) -> str | None:
     return None
 
 
+# Scripts whose letters look alike ("Rеuters" with a Cyrillic е): a name mixing them is a
+# look-alike of another name, not a name of its own.
+CONFUSABLE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+
+
+def name_problem(name: str) -> str | None:
+    """Why a pollster's name may not be stored: a control character, or letters of more
+    than one of ``CONFUSABLE_SCRIPTS`` (a name in one script, Cyrillic or Greek, is fine)."""
+    problem = text_problem(name)
+    if problem:
+        return problem
+    scripts = {unicodedata.name(char, "").split(" ")[0] for char in name if char.isalpha()}
+    mixed = [script.title() for script in CONFUSABLE_SCRIPTS if script in scripts]
+    if len(mixed) > 1:
+        return f"mixes {' and '.join(mixed)} letters (a look-alike of another name); write it in one script"
+    return None
+
+
 def choice_name_problem(name: str) -> str | None:
     """Why an answer choice may not have this name, or None: a control character, or a
     name the canonical CSV reads as one of its own columns (``notes``, ``actual:X``), which
@@ -220,6 +239,8 @@ def validate_poll(choice_names: Sequence[str], raw: Mapping[str, Any]) -> PollIn
             errors[field.name] = str(exc)
     if "pollster" in values and not pollster_slug(values["pollster"]):
         errors["pollster"] = "must contain at least one letter or digit"
+    elif "pollster" in values and name_problem(values["pollster"]):
+        errors["pollster"] = str(name_problem(values["pollster"]))
     if "start_date" in values and "end_date" in values and values["end_date"] < values["start_date"]:
         errors["end_date"] = "must be on or after the start date"
     values["results"] = _validate_results(choice_names, raw.get("results"), errors)
