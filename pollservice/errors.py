@@ -8,7 +8,8 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from .domain.errors import NotReady, ServiceError
+from .domain.errors import BadRequest, NotReady, ServiceError
+from .domain.validation import text_problem
 
 
 def wants_json() -> bool:
@@ -79,7 +80,26 @@ def http_error(error: HTTPException):
     return render_template("error.html", status=error.code, message=error.description), error.code
 
 
+def refuse_control_characters() -> None:
+    """Before every request: a path or query string holding a control character (``%00``)
+    is a 400 naming where, instead of reaching a query (PostgreSQL refuses NUL in text:
+    a 500) or matching nothing by chance. Most requests pass the first test."""
+    path, query = request.path, request.query_string
+    plain_query = not query or (b"%" not in query and query.isascii() and query.decode().isprintable())
+    if path.isprintable() and plain_query:
+        return
+    problem = text_problem(path)
+    if problem:
+        raise BadRequest(f"The address {problem}.", fields={"path": problem})
+    for name, value in request.args.items(multi=True):
+        problem = text_problem(name + value)
+        if problem:
+            raise BadRequest(f"The query parameter {name!r} {problem}.", fields={name: problem})
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_control_characters)
+
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
         headers = {"Retry-After": str(error.retry_after)} if isinstance(error, NotReady) else {}

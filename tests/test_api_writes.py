@@ -161,9 +161,12 @@ def test_without_a_token_a_bad_body_is_401_not_422(demo_app, client):
 
 
 def test_pagination_links_are_percent_encoded(demo_app, client):
-    response = client.get("/api/v1/questions/trump-approval/polls?page_size=1&note=AT%26T%0A")
+    response = client.get("/api/v1/questions/trump-approval/polls?page_size=1&note=AT%26T%20%3Cx%3E")
     assert response.status_code == 200
-    assert "\n" not in response.headers.get("Link", "") and "AT%26T" in response.headers.get("Link", "")
+    assert "<x>" not in response.headers.get("Link", "") and "AT%26T" in response.headers.get("Link", "")
+    # a raw newline (header splitting) is refused before any view runs (issue 18)
+    newline = client.get("/api/v1/questions/trump-approval/polls?page_size=1&note=AT%26T%0A")
+    assert newline.status_code == 400 and "note" in newline.get_json()["error"]["fields"]
 
 
 def test_a_body_that_is_not_json_or_not_an_object_is_named_as_the_body(demo_app, client, token):

@@ -25,7 +25,7 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, StopValidation
 
 from ..domain.poll_fields import EDITABLE_FIELDS, POPULATIONS, SCALAR_FIELDS, PollField
 from ..domain.vocabulary import PARTIES, STATUSES
@@ -82,6 +82,13 @@ for _field in EDITABLE_FIELDS:
 PollForm.submit = SubmitField("Save poll")
 
 
+def finite_number(_form, field) -> None:
+    """A percent must be a finite number: ``NaN``, ``sNaN`` (on which NumberRange's own
+    ``isnan`` raises) and ``Infinity`` parse as Decimals."""
+    if isinstance(field.data, Decimal) and not field.data.is_finite():
+        raise StopValidation("Enter a number.")
+
+
 def poll_form_for(chosen: Question, **kwargs) -> PollForm:
     """A ``PollForm`` with one percent field per answer choice of the ``chosen`` question."""
 
@@ -97,7 +104,8 @@ def poll_form_for(chosen: Question, **kwargs) -> PollForm:
             DecimalField(
                 f"{choice.name} (%)",
                 places=None,
-                validators=[Optional(), NumberRange(0, 100, message="Must be between 0 and 100.")],
+                validators=[Optional(), finite_number,
+                            NumberRange(0, 100, message="Must be between 0 and 100.")],
             ),
         )
         names.append((field_name, choice.name))

@@ -25,6 +25,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..domain.errors import ServiceError
+from ..domain.validation import strip_controls
 from ..services.imports import formats, import_text
 from ..services.imports.rows import ImportRejected, ImportSummary
 from ..services.recomputes import recompute_progress, recompute_targets
@@ -150,7 +151,8 @@ def new_upload():
     form = UploadForm()
     if form.validate_on_submit():
         upload = form.file.data
-        filename = Path(upload.filename or "upload.csv").name[:200]
+        # control and bidi characters would disguise the name in lists and audit entries
+        filename = strip_controls(Path(upload.filename or "upload.csv").name)[:200] or "upload.csv"
         data = upload.read()
         meta = {"filename": filename, "format": form.format.data,
                 "question": (form.question.data or "").strip(),

@@ -7,9 +7,25 @@ from urllib.parse import urlencode
 from flask import Blueprint as FlaskBlueprint
 from flask import current_app, request, send_from_directory
 from flask_smorest import Blueprint
+from webargs.flaskparser import FlaskParser
+
+from ..domain.json_input import decode_json
 
 
-class PagedBlueprint(Blueprint):
+class JsonBodyParser(FlaskParser):
+    """webargs' parser, with every way a body can fail to decode (nested 100,000 deep,
+    a 5,000-digit integer) reported as invalid JSON (a 400), not a 500."""
+
+    def _raw_load_json(self, req):
+        # a non-empty document: webargs takes an empty one for "no body" (missing)
+        return decode_json(lambda: super(JsonBodyParser, self)._raw_load_json(req), "(body)")
+
+
+class ApiBlueprint(Blueprint):
+    ARGUMENTS_PARSER = JsonBodyParser()
+
+
+class PagedBlueprint(ApiBlueprint):
     """Pagination metadata as plain headers: ``X-Total-Count`` (an integer) and an RFC 8288
     ``Link`` header with ``next``/``prev``/``first``/``last``. (flask-smorest's own
     ``X-Pagination`` header is a JSON string that OpenAPI 3.0 cannot describe as such.)"""
@@ -43,7 +59,7 @@ class PagedBlueprint(Blueprint):
 
 bp = PagedBlueprint("api", __name__, url_prefix="/api/v1",
                description="Questions, polls, averages, trends and house effects.")
-service_bp = Blueprint("service", __name__, url_prefix="",
+service_bp = ApiBlueprint("service", __name__, url_prefix="",
                        description="Service health and API documentation.")
 
 # Not part of the OpenAPI document: the page that renders it.

@@ -5,7 +5,7 @@ are all made from ``POLL_FIELDS``, so a rule written here holds everywhere.
 ``kind`` says how a value is read and checked:
 
 - ``text``: stripped text, at most ``max_length`` characters ("" when absent);
-- ``date``: an ISO date ``YYYY-MM-DD``;
+- ``date``: an ISO date ``YYYY-MM-DD`` from ``EARLIEST_FIELD_YEAR`` to tomorrow (UTC);
 - ``count``: a whole number from 1 to ``MAX_SAMPLE_SIZE``, or empty when unknown;
 - ``population``: one of ``POPULATIONS``;
 - ``url``: an http(s) address;
@@ -14,6 +14,7 @@ are all made from ``POLL_FIELDS``, so a rule written here holds everywhere.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 POPULATIONS = {
@@ -23,6 +24,11 @@ POPULATIONS = {
     "v": "Voters",
 }
 MAX_SAMPLE_SIZE = 10_000_000
+# Field dates a poll may have: none before 1936 (the first scientific polls of a US
+# election, Gallup's) and none after tomorrow in UTC (a poll ending "today" somewhere east
+# of UTC). Anything else is a typo that would stretch every daily average over centuries.
+EARLIEST_FIELD_YEAR = 1936
+FUTURE_TOLERANCE_DAYS = 1
 # Results of one poll may add up to a little over 100 because each is rounded.
 ROUNDING_ALLOWANCE = 1.0
 
@@ -83,3 +89,15 @@ SCALAR_FIELDS = tuple(field.name for field in EDITABLE_FIELDS if field.name != "
 # Every field an audit entry records (old and new values), then the results.
 AUDITED_FIELDS = tuple(field.name for field in POLL_FIELDS)
 PUBLIC_FIELDS = tuple(field.name for field in POLL_FIELDS if field.public)
+
+
+# The canonical CSV's own columns (services/imports/formats/canonical_csv.py); every other
+# column is an answer choice, so no choice may be named like one of these.
+CANONICAL_COLUMNS = (
+    "question", "question_title", "question_region", "pollster", "sponsor", "start_date",
+    "end_date", "sample_size", "population", "mode", "source_url", "partisan", "internal",
+    "notes", "source", "source_id", "election_date",
+)
+ACTUAL_PREFIX = "actual:"  # actual:<choice>, the choice's share in the election
+# Export-only columns: the poll's weight and house adjustment by some method, per choice.
+DERIVED_COLUMN = re.compile(r"^(weight|house_adjustment)_[a-z]+:")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from .poll_fields import EDITABLE_FIELDS, MAX_SAMPLE_SIZE, POLL_FIELDS, POPULATIONS, PollField
 
@@ -86,8 +86,17 @@ PollInputSchema.__doc__ = "A poll to store: the shape of a poll in ``GET .../pol
 
 
 class PollPatchSchema(PollInputSchema):  # type: ignore[misc,valid-type]
-    """Some of a poll's values; the rest stay as they are."""
+    """Some of a poll's values; the rest stay as they are. ``source_id`` is the poll's
+    identity and is not among them: a body naming it is refused (422), not ignored."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("partial", True)
+        kwargs.setdefault("exclude", ("source_id",))
         super().__init__(*args, **kwargs)
+
+    @pre_load
+    def _identity_stays(self, data: Any, **_kwargs) -> Any:
+        if isinstance(data, dict) and "source_id" in data:
+            raise ValidationError("cannot be changed: it identifies the poll (delete the poll "
+                                  "and add it again)", field_name="source_id")
+        return data

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,12 @@ from slugify import slugify
 
 from .errors import ValidationFailed
 from .poll_fields import (
+    ACTUAL_PREFIX,
+    CANONICAL_COLUMNS,
+    DERIVED_COLUMN,
+    EARLIEST_FIELD_YEAR,
     EDITABLE_FIELDS,
+    FUTURE_TOLERANCE_DAYS,
     MAX_SAMPLE_SIZE,
     POPULATIONS,
     ROUNDING_ALLOWANCE,
@@ -70,6 +76,18 @@ def parse_date(value: Any) -> dt.date:
         raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
 
 
+def parse_field_date(value: Any) -> dt.date:
+    """A poll's field date: ``parse_date``, in ``EARLIEST_FIELD_YEAR`` or later and at most
+    ``FUTURE_TOLERANCE_DAYS`` after today in UTC."""
+    date = parse_date(value)
+    if date.year < EARLIEST_FIELD_YEAR:
+        raise ValueError(f"must be in {EARLIEST_FIELD_YEAR} or later")
+    latest = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=FUTURE_TOLERANCE_DAYS)
+    if date > latest:
+        raise ValueError(f"must not be in the future (at most {latest.isoformat()}, tomorrow in UTC)")
+    return date
+
+
 def parse_number(value: Any) -> float:
     """A finite number from a number or a text (a trailing ``%`` is allowed)."""
     if isinstance(value, bool):
@@ -87,8 +105,71 @@ def parse_number(value: Any) -> float:
     return number
 
 
+# C0 control characters and DEL: PostgreSQL refuses NUL in text and the others are never
+# meant (a terminal escape, a bell). Free text (notes) may hold tabs and line breaks.
+CONTROL_CHARACTERS = frozenset(chr(code) for code in (*range(0x20), 0x7F))
+LINE_CHARACTERS = frozenset("\t\n\r")
+# Bidirectional controls (right-to-left override and friends) reorder how a name is shown:
+# "Evil\u202eTxet" displays as another name (CVE-2021-42574's "trojan source").
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                          "\u2066\u2067\u2068\u2069")
+MULTILINE_FIELDS = frozenset({"notes", "description"})
+
+
+def text_problem(text: str, multiline: bool = False) -> str | None:
+    """Why a text may not be stored (a control or bidi character), or None when it may.
+    The one check of every text field: poll fields, names, titles, file names."""
+    allowed = LINE_CHARACTERS if multiline else frozenset()
+    for char in text:
+        if (char in CONTROL_CHARACTERS and char not in allowed) or char in BIDI_CONTROLS:
+            kind = "control" if char in CONTROL_CHARACTERS else "bidirectional control"
+            return f"must not contain the {kind} character U+{ord(char):04X}"
+    return None
+
+
+# Scripts whose letters look alike ("Rеuters" with a Cyrillic е): a name mixing them is a
+# look-alike of another name, not a name of its own.
+CONFUSABLE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+
+
+def name_problem(name: str) -> str | None:
+    """Why a pollster's name may not be stored: a control character, or letters of more
+    than one of ``CONFUSABLE_SCRIPTS`` (a name in one script, Cyrillic or Greek, is fine)."""
+    problem = text_problem(name)
+    if problem:
+        return problem
+    scripts = {unicodedata.name(char, "").split(" ")[0] for char in name if char.isalpha()}
+    mixed = [script.title() for script in CONFUSABLE_SCRIPTS if script in scripts]
+    if len(mixed) > 1:
+        return f"mixes {' and '.join(mixed)} letters (a look-alike of another name); write it in one script"
+    return None
+
+
+def choice_name_problem(name: str) -> str | None:
+    """Why an answer choice may not have this name, or None: a control character, or a
+    name the canonical CSV reads as one of its own columns (``notes``, ``actual:X``), which
+    would break the export's re-import."""
+    if name in CANONICAL_COLUMNS or name.startswith(ACTUAL_PREFIX) or DERIVED_COLUMN.match(name):
+        return f"“{name}” is a canonical CSV column name; choose another name"
+    return text_problem(name)
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without its control and bidi characters (for names the user does not type,
+    such as an uploaded file's name)."""
+    return "".join(char for char in text if char not in CONTROL_CHARACTERS and char not in BIDI_CONTROLS)
+
+
+def check_text(text: str, multiline: bool = False) -> str:
+    """``text`` unchanged, or ``ValueError`` naming the character it may not hold."""
+    problem = text_problem(text, multiline)
+    if problem:
+        raise ValueError(problem)
+    return text
+
+
 def _text(value: Any, field: PollField) -> str:
-    text = "" if value is None else str(value).strip()
+    text = check_text("" if value is None else str(value).strip(), field.name in MULTILINE_FIELDS)
     if field.max_length is not None and len(text) > field.max_length:
         raise ValueError(f"must be at most {field.max_length} characters")
     if field.required and not text:
@@ -118,16 +199,20 @@ def _population(value: Any, _field: PollField) -> str:
 
 
 def _url(value: Any, field: PollField) -> str:
-    text = _text(value, field)
-    parsed = urlparse(text)
-    if text and (parsed.scheme not in ("http", "https") or not parsed.netloc):
+    text = "" if value is None else str(value).strip()
+    try:
+        parsed = urlparse(text)
+        valid = parsed.scheme in ("http", "https") and bool(parsed.hostname)
+    except ValueError:  # a bracketed host that is no IP address: "https://[::1", "http://[zz]/"
+        valid = False
+    if text and (not valid or text_problem(text)):
         raise ValueError("must be an http(s) URL")
-    return text
+    return _text(text, field)
 
 
 READERS: dict[str, Callable[[Any, PollField], Any]] = {
     "text": _text,
-    "date": lambda value, _field: parse_date(value),
+    "date": lambda value, _field: parse_field_date(value),
     "count": _count,
     "population": _population,
     "url": _url,
@@ -154,15 +239,24 @@ def validate_poll(choice_names: Sequence[str], raw: Mapping[str, Any]) -> PollIn
             errors[field.name] = str(exc)
     if "pollster" in values and not pollster_slug(values["pollster"]):
         errors["pollster"] = "must contain at least one letter or digit"
+    elif "pollster" in values and name_problem(values["pollster"]):
+        errors["pollster"] = str(name_problem(values["pollster"]))
     if "start_date" in values and "end_date" in values and values["end_date"] < values["start_date"]:
         errors["end_date"] = "must be on or after the start date"
     values["results"] = _validate_results(choice_names, raw.get("results"), errors)
     source_id = (str(raw["source_id"]).strip() or None) if raw.get("source_id") else None
     if source_id is not None and len(source_id) > 200:
         errors["source_id"] = "must be at most 200 characters"
+    elif source_id is not None and text_problem(source_id):
+        errors["source_id"] = str(text_problem(source_id))
+    source = str(raw.get("source") or "form")
+    if len(source) > 200:
+        errors["source"] = "must be at most 200 characters"
+    elif text_problem(source):
+        errors["source"] = str(text_problem(source))
     if errors:
         raise ValidationFailed("The poll has invalid fields.", fields=errors)
-    return PollInput(source=str(raw.get("source") or "form"), source_id=source_id, **values)
+    return PollInput(source=source, source_id=source_id, **values)
 
 
 def _validate_results(choice_names: Sequence[str], results: Any, errors: dict[str, str]) -> dict[str, float]:

@@ -28,7 +28,6 @@ import numpy as np
 import pandas as pd
 from flask import Flask, current_app
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 from threadpoolctl import threadpool_limits
 
@@ -40,6 +39,7 @@ from ..readmodel import QuestionView, read_model
 from ..readmodel.frames import poll_frames
 from ..readmodel.series import Payloads, StaleRead
 from ..readmodel.versions import QuestionState, states_from_database
+from ..services.bulk import insert_ignoring_conflicts
 from ..services.charts import DEFAULT_VARIANTS, ChartVariant, alt_text_key
 from ..services.editions import record_edition
 from . import charts, queue, webhooks
@@ -150,14 +150,6 @@ def compute_payload(frame: pd.DataFrame, method: str, realtime: bool) -> dict[st
     return compute_payloads(frame, method, (realtime,))[realtime]
 
 
-def _insert_ignoring_duplicates(session: SessionArg, model, rows: list[dict]) -> None:
-    """Insert rows; a row already stored (the same version computed twice) is kept."""
-    if not rows:
-        return
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(insert(model).values(rows).on_conflict_do_nothing())
-
-
 class Results:
     """One question's results for one data version, computed in memory."""
 
@@ -238,8 +230,8 @@ def store_results(session: SessionArg, results: Results, token: str | None) -> N
     question_id = results.question.id
     previous = session.scalar(select(Question.computed_version).where(Question.id == question_id)) or 0
     if previous < results.version:
-        _insert_ignoring_duplicates(session, ComputedSeries, results.series_rows())
-        _insert_ignoring_duplicates(session, StoredChart, results.chart_rows())
+        insert_ignoring_conflicts(session, ComputedSeries, results.series_rows())
+        insert_ignoring_conflicts(session, StoredChart, results.chart_rows())
         session.execute(update(Question).where(Question.id == question_id,
                                                Question.computed_version < results.version)
                         .values(computed_version=results.version, computed_at=utcnow())
@@ -337,7 +329,7 @@ class Engine:
                 image = charts.draw_chart(view, chosen)
             except StaleRead:
                 return  # the version was replaced twice meanwhile: nobody waits for it
-            _insert_ignoring_duplicates(session, StoredChart, [dict(
+            insert_ignoring_conflicts(session, StoredChart, [dict(
                 question_id=question_id, data_version=version, variant=variant,
                 mimetype=chosen.mimetype, content=image)])
             session.commit()

@@ -19,11 +19,13 @@ from ..domain.validation import PollInput, pollster_alias_key, pollster_slug
 from ..extensions import db
 from ..models import Poll, Pollster, PollsterAlias, Question, Result, utcnow
 from . import audit
+from .bulk import insert_ignoring_conflicts, violated_constraint
 from .poll_versions import recount_versions
 from .questions import get_question
 from .transaction import transaction
 
 POLL_SCHEMA = PollSchema()
+POLL_SOURCE_KEY = "uq_poll_question_id_source_source_id"  # (question, source, source_id)
 
 
 def validate_poll(question: Question, raw: Mapping[str, Any]) -> PollInput:
@@ -33,17 +35,19 @@ def validate_poll(question: Question, raw: Mapping[str, Any]) -> PollInput:
 
 def get_or_create_pollster(name: str) -> Pollster:
     """The pollster of this name (by slug, else by alias: a merged pollster's name leads
-    to the one it was merged into), created if there is none."""
+    to the one it was merged into), created if there is none. Race-free: the insert does
+    nothing when a concurrent write created the same pollster first, and the row is read
+    back (a unique violation would abort the poll's whole transaction)."""
     slug = pollster_slug(name)
-    pollster = db.session.execute(select(Pollster).where(Pollster.slug == slug)).scalar_one_or_none()
+    by_slug = select(Pollster).where(Pollster.slug == slug)
+    pollster = db.session.execute(by_slug).scalar_one_or_none()
     if pollster is None:
         pollster = db.session.execute(
             select(Pollster).join(PollsterAlias, PollsterAlias.pollster_id == Pollster.id)
             .where(PollsterAlias.key == pollster_alias_key(name))).scalars().first()
     if pollster is None:
-        pollster = Pollster(name=name, slug=slug)
-        db.session.add(pollster)
-        db.session.flush()
+        insert_ignoring_conflicts(db.session, Pollster, [{"name": name, "slug": slug}])
+        pollster = db.session.execute(by_slug).scalar_one()
     return pollster
 
 
@@ -62,25 +66,32 @@ def choice_names_of(question: Question) -> dict[int, str]:
     return {choice.id: choice.name for choice in question.choices}
 
 
+def _source_id_taken(source_id: str | None) -> Conflict:
+    return Conflict(f"A poll with source id {source_id!r} exists for this question.",
+                    fields={"source_id": "already used"})
+
+
 def add_poll(question_slug: str, raw: Mapping[str, Any], source: str = "form",
              actor: str = "cli") -> Poll:
-    """Validate and store one poll in its own transaction, with its audit entry."""
+    """Validate and store one poll in its own transaction, with its audit entry. A 409
+    names ``source_id`` only when that poll exists (its unique constraint failed)."""
     question = get_question(question_slug)
     data = validate_poll(question, {**raw, "source": source})
     if data.source_id and db.session.execute(
         select(Poll.id).where(Poll.question_id == question.id, Poll.source == data.source,
                               Poll.source_id == data.source_id)
     ).first():
-        raise Conflict(f"A poll with source id {data.source_id!r} exists for this question.",
-                       fields={"source_id": "already used"})
+        raise _source_id_taken(data.source_id)
     try:
         with transaction():
             poll = build_poll(question, data)
             db.session.flush()
             audit.record(poll, "create", actor, None, audit.poll_snapshot(poll, choice_names_of(question)))
-    except IntegrityError:  # a concurrent request stored the same source id first
-        raise Conflict(f"A poll with source id {data.source_id!r} exists for this question.",
-                       fields={"source_id": "already used"}) from None
+    except IntegrityError as exc:
+        if violated_constraint(exc) == POLL_SOURCE_KEY:  # a concurrent request stored it first
+            raise _source_id_taken(data.source_id) from None
+        raise Conflict("A concurrent write changed the same rows; the poll was not stored. "
+                       "Try again.") from None
     return poll
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..domain.errors import NotFound, ValidationFailed
+from ..domain.validation import name_problem
 from ..extensions import db
 from ..models import Poll, Pollster, PollsterAlias, Question, Result
 from ..readmodel import question_view
@@ -118,6 +119,8 @@ def _check_name(name: str, ignore_id: int | None = None) -> tuple[str, str]:
         problem = f"must be at most {MAX_NAME} characters"
     elif not slug:
         problem = "must contain at least one letter or digit"
+    elif name_problem(name):
+        problem = name_problem(name)
     else:
         clash = db.session.execute(
             select(Pollster).where(

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..domain.errors import Conflict, NotFound, ValidationFailed
+from ..domain.validation import choice_name_problem, text_problem
 from ..domain.vocabulary import PARTIES, STATUSES
 from ..extensions import db
 from ..models import Choice, Question, Result
@@ -108,6 +109,10 @@ def create_question(
     _check_length(errors, "region", region.strip(), MAX_REGION)
     for name in choices:
         _check_length(errors, "choices", (name or "").strip(), MAX_CHOICE)
+        if "choices" not in errors and choice_name_problem((name or "").strip()):
+            errors["choices"] = str(choice_name_problem((name or "").strip()))
+    if text_problem(description, multiline=True):
+        errors["description"] = str(text_problem(description, multiline=True))
     title = title.strip()
     slug = slugify(slug or title, max_length=120, word_boundary=True)
     names = [name.strip() for name in choices if name and name.strip()]
@@ -130,8 +135,11 @@ def create_question(
 
 
 def _check_length(errors: dict[str, str], key: str, value: str, limit: int) -> None:
+    """A text field's length and characters (no control or bidi characters)."""
     if len(value) > limit:
         errors[key] = f"must be at most {limit} characters"
+    elif text_problem(value):
+        errors[key] = str(text_problem(value))
 
 
 def add_question(
@@ -255,6 +263,8 @@ def _kept_choices(existing: dict[int, Choice], counts: dict[int, int], choices: 
             errors[key] = "needs a name (tick Remove to remove the choice)"
         elif len(name) > MAX_CHOICE:
             errors[key] = f"must be at most {MAX_CHOICE} characters"
+        elif choice_name_problem(name):
+            errors[key] = str(choice_name_problem(name))
         else:
             kept.append((edit.id, name, edit))
     for choice_id, choice in existing.items():

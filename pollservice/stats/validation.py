@@ -33,6 +33,8 @@ import pandas as pd
 
 __all__ = [
     "POPULATIONS",
+    "DATE_RANGE",
+    "MAX_SPAN_DAYS",
     "REQUIRED_COLUMNS",
     "UNKNOWN_SAMPLE_SIZE",
     "PollTable",
@@ -54,6 +56,12 @@ UNKNOWN_SAMPLE_SIZE = 600.0
 _PCT_VARIANCE_CLIP = (1.0, 99.0)
 
 _EPOCH = np.datetime64("1970-01-01", "D")
+
+#: The dates a poll (or a requested day) may have: anything outside is a typo or a
+#: corrupt row, and would make every daily grid span centuries.
+DATE_RANGE = (np.datetime64("1900-01-01", "D"), np.datetime64("2199-12-31", "D"))
+#: The longest span of field dates one fit accepts (days): a century of daily points at most.
+MAX_SPAN_DAYS = 36_525
 
 
 @dataclass(frozen=True)
@@ -147,11 +155,11 @@ def _date_column(frame: pd.DataFrame, column: str) -> np.ndarray:
         # instead of guessing one format from the first value, which warns.
         stamps = pd.to_datetime(raw, format="mixed")
     except (TypeError, ValueError, OverflowError) as exc:
-        raise ValueError(f"column {column!r} holds values that are not dates") from exc
+        raise ValueError(f"column {column!r} holds values that are not dates, or dates outside "
+                         f"{DATE_RANGE[0]}..{DATE_RANGE[1]}") from exc
     if stamps.isna().any():
         raise ValueError(f"column {column!r} has missing dates in {int(stamps.isna().sum())} rows")
-    arr = np.asarray(stamps, dtype="datetime64[ns]").astype("datetime64[D]")
-    return (arr - _EPOCH).astype(np.int64)
+    return _days(stamps.to_numpy(), repr(column))
 
 
 def validate_polls(polls: pd.DataFrame) -> PollTable:
@@ -171,7 +179,8 @@ def validate_polls(polls: pd.DataFrame) -> PollTable:
     ------
     ValueError
         If a column is missing, the frame is empty, a date is missing or not a date,
-        ``end_date`` is before ``start_date``, a population is unknown, a sample size is
+        ``end_date`` is before ``start_date``, a date is outside :data:`DATE_RANGE`, the
+        field dates span more than :data:`MAX_SPAN_DAYS`, a population is unknown, a sample size is
         not positive, or ``pct`` is missing or outside 0-100. The message names the problem.
     """
     _check_frame(polls)
@@ -182,6 +191,9 @@ def validate_polls(polls: pd.DataFrame) -> PollTable:
         raise ValueError(
             f"end_date before start_date in {int((end < start).sum())} rows"
         )
+    if int(end.max() - start.min()) > MAX_SPAN_DAYS:
+        raise ValueError(f"the polls' field dates span {int(end.max() - start.min())} days, "
+                         f"more than {MAX_SPAN_DAYS}")
     pct = _pct_column(polls)
     size = _sample_size_column(polls)
     pop = _population_column(polls)
@@ -311,8 +323,18 @@ def validate_dates(dates: Iterable | None) -> np.ndarray | None:
         raise ValueError("dates holds missing values")
     if stamps.dt.tz is not None:
         stamps = stamps.dt.tz_localize(None)
-    arr = np.asarray(stamps, dtype="datetime64[ns]").astype("datetime64[D]")
-    return np.unique((arr - _EPOCH).astype(np.int64))
+    return np.unique(_days(stamps.to_numpy(), "dates"))
+
+
+def _days(stamps: np.ndarray, name: str) -> np.ndarray:
+    """Datetimes (any resolution: converted straight to days, never through nanoseconds,
+    which wrap outside 1677-2262) as integer days, all within :data:`DATE_RANGE`."""
+    days = stamps.astype("datetime64[D]")
+    outside = (days < DATE_RANGE[0]) | (days > DATE_RANGE[1])
+    if outside.any():
+        raise ValueError(f"{name} has dates outside {DATE_RANGE[0]}..{DATE_RANGE[1]} "
+                         f"(e.g. {days[outside][0]}) in {int(outside.sum())} rows")
+    return (days - _EPOCH).astype(np.int64)
 
 
 def validate_as_of(as_of) -> int | None:

@@ -84,3 +84,27 @@ def test_extra_columns_are_ignored():
 def test_methods_and_default_are_exported():
     assert stats.METHODS == ("kalman", "weighted", "latest", "lowess")
     assert stats.DEFAULT_METHOD == "kalman"
+
+
+@pytest.mark.parametrize("start, end", [
+    (dt.date(2024, 1, 1), dt.date(9999, 12, 30)),   # a year-9999 typo
+    (dt.date(1, 1, 1), dt.date(2024, 1, 5)),        # year one
+    (dt.date(1700, 1, 1), dt.date(1700, 1, 3)),     # before any date a poll can have
+])
+@pytest.mark.parametrize("as_datetimes", [False, True])
+def test_dates_outside_the_plausible_range_are_refused_not_wrapped(start, end, as_datetimes):
+    """Issue 18: a 9999-12-30 poll made a trend start in "1816" with 73,000 daily points."""
+    frame = _polls()
+    frame.loc[0, "start_date"], frame.loc[0, "end_date"] = start, end
+    if as_datetimes:  # what readmodel.frames hands over (pd.to_datetime of the stored dates)
+        for column in ("start_date", "end_date"):
+            frame[column] = pd.Series([np.datetime64(d, "s") for d in frame[column]])
+    with pytest.raises(ValueError, match="outside|span"):
+        stats.trend(frame, method="weighted")
+
+
+def test_a_span_of_polls_longer_than_the_bound_is_refused():
+    frame = _polls()
+    frame.loc[0, "start_date"] = frame.loc[0, "end_date"] = dt.date(1901, 1, 1)
+    with pytest.raises(ValueError, match="span"):
+        stats.trend(frame, method="weighted")

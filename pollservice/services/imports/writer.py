@@ -11,11 +11,12 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
 
+from ...domain.errors import Conflict
 from ...domain.poll_fields import SCALAR_FIELDS
 from ...extensions import db
 from ...models import AuditEntry, Poll, Pollster, PollsterAlias, Result, utcnow
 from ..audit import changed_values
-from ..bulk import chunks, table_of
+from ..bulk import chunks, insert_ignoring_conflicts, table_of
 from ..poll_versions import recount_versions
 from .matching import Planned
 from .rows import ImportSummary
@@ -149,10 +150,14 @@ def _pollster_ids(plan: list[Planned]) -> dict[str, int]:
     missing = [{"slug": slug, "name": name, "fte_pollster_id": fte_id}
                for slug, (name, fte_id) in wanted.items() if slug not in ids]
     if missing:
-        db.session.execute(insert(table_of(Pollster)), missing)
+        # a concurrent import or poll may create the same pollster meanwhile: read it back
+        insert_ignoring_conflicts(db.session, Pollster, missing)
         for chunk in chunks([m["slug"] for m in missing]):
             ids.update((slug, pid) for pid, slug in db.session.execute(
                 select(Pollster.id, Pollster.slug).where(Pollster.slug.in_(chunk))))
+    unstored = sorted(str(m["name"]) for m in missing if m["slug"] not in ids)
+    if unstored:  # another pollster holds the 538 id these rows give
+        raise Conflict(f"Pollster {unstored[0]!r}: its 538 pollster_id belongs to another pollster.")
     given = [{"b_id": ids[slug], "b_fte": fte_id} for slug, (_name, fte_id) in wanted.items()
              if fte_id is not None and slug in fte_ids and fte_ids[slug] is None]
     if given:
@@ -181,5 +186,4 @@ def _write_aliases(summary: ImportSummary, pollster_ids: dict[str, int]) -> None
     new = [{"pollster_id": ids[slug], "name": name, "key": key,
             "source": summary.source_name[:200]}
            for key, (name, slug) in wanted.items() if slug in ids]
-    if new:
-        db.session.execute(insert(table_of(PollsterAlias)), new)
+    insert_ignoring_conflicts(db.session, PollsterAlias, new)

@@ -28,23 +28,16 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable, Iterator, Mapping
 
+from ....domain.poll_fields import ACTUAL_PREFIX, CANONICAL_COLUMNS, DERIVED_COLUMN
 from ....models import Poll, Question
 from ..rows import ImportRejected, ImportRow, RowProblem
 from .common import lines
 
-POLL_COLUMNS = [
-    "question", "question_title", "question_region", "pollster", "sponsor", "start_date",
-    "end_date", "sample_size", "population", "mode", "source_url", "partisan", "internal",
-    "notes", "source", "source_id", "election_date",
-]
+POLL_COLUMNS = list(CANONICAL_COLUMNS)
 REQUIRED_COLUMNS = ["question", "pollster", "start_date", "end_date", "population"]
 VALUE_COLUMNS = [c for c in POLL_COLUMNS if c not in ("question", "question_title", "question_region")]
-ACTUAL_PREFIX = "actual:"
-# Export-only columns: the poll's weight and house adjustment by some method, per choice.
-DERIVED_COLUMN = re.compile(r"^(weight|house_adjustment)_[a-z]+:")
 
 # Weights of one question: poll id -> choice -> (weight, house adjustment).
 Weights = Mapping[int, Mapping[str, tuple[float, float]]]

@@ -24,6 +24,7 @@ import json.scanner
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from ....domain.json_input import decode_json
 from ..rows import ImportRejected, ImportRow, RowProblem
 
 NAME = "canonical-json"
@@ -63,7 +64,7 @@ class _PositionDecoder(json.JSONDecoder):
 
 def read_rows(text: str, source_name: str, question: str | None = None) -> Iterator[ImportRow]:
     try:
-        document = _PositionDecoder().decode(text)
+        document = decode_json(lambda: _PositionDecoder().decode(text), text)
     except json.JSONDecodeError as error:
         raise ImportRejected(source_name, [RowProblem(error.lineno, "file",
                                                       f"not valid JSON: {error.msg}")]) from None

@@ -22,10 +22,13 @@ MONTH_ONLY = re.compile(r"^[A-Za-z]+ \d{4}$")
 
 def lines(text: str) -> Iterator[str]:
     """The text's lines with their endings, lazily: ``io.StringIO`` would hold a copy
-    four times the size of the text (it stores UCS-4)."""
+    four times the size of the text (it stores UCS-4). Lines end in LF or CRLF, or in CR
+    alone when the text has no LF."""
     start, size = 0, len(text)
+    # "\r\n" and "\n" end with "\n"; a file with CR-only endings (old Mac) has no "\n" at all
+    ending = "\n" if "\n" in text or "\r" not in text else "\r"
     while start < size:
-        end = text.find("\n", start)
+        end = text.find(ending, start)
         end = size if end < 0 else end + 1
         yield text[start:end]
         start = end
