@@ -1,0 +1,80 @@
+"""Honest answers when a dependency fails after or around a commit (issue 18)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import redis
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+
+from conftest import make_app
+from pollservice.extensions import db
+from pollservice.models import Poll
+from pollservice.readmodel import events
+from pollservice.services.tokens import create_token
+
+POLL = {
+    "pollster": "Fault Pollster", "start_date": "2017-04-10", "end_date": "2017-04-12",
+    "sample_size": 900, "population": "lv", "source_url": "https://example.org/fault",
+    "results": {"Support": 35.5, "Oppose": 55},
+}
+
+
+def polls_stored(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Poll).where(
+            Poll.source_url == POLL["source_url"]))
+
+
+def test_a_post_whose_after_commit_work_fails_is_201_and_stored_once(demo_app, client, monkeypatch):
+    with demo_app.app_context():
+        _, secret = create_token("faults")
+
+    def connection_dropped(*_args, **_kwargs):
+        raise OperationalError("SELECT", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(events, "states_from_database", connection_dropped)
+    monkeypatch.setattr(events, "request_recomputes", connection_dropped)
+    response = client.post("/api/v1/questions/calexit/polls", json=POLL,
+                           headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 201, response.get_data(as_text=True)[:500]
+    assert response.get_json()["pollster"] == "Fault Pollster"
+    assert polls_stored(demo_app) == 1
+
+
+def test_login_works_while_the_limiter_storage_refuses(database_url, tmp_path, admin):
+    app = make_app(database_url, tmp_path, RATELIMIT_ENABLED=True,
+                   RATELIMIT_STORAGE_URI="redis://127.0.0.1:1")  # nothing listens there
+    client = app.test_client()
+    response = client.post("/admin/login", data=admin)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    for _ in range(6):  # the fallback still limits, in memory
+        last = client.post("/admin/login", data={"username": "editor", "password": "wrong"})
+    assert last.status_code == 429
+
+
+def redis_or_skip() -> redis.Redis:
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_connect_timeout=0.5)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    return client
+
+
+def test_the_limiters_redis_keys_carry_the_key_prefix(database_url, tmp_path, admin):
+    store = redis_or_skip()
+    prefix = f"faults-{uuid.uuid4().hex[:8]}:"
+    app = make_app(database_url, tmp_path, RATELIMIT_ENABLED=True, REDIS_KEY_PREFIX=prefix,
+                   RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15")
+    app.test_client().post("/admin/login", data={"username": "editor", "password": "wrong"})
+    keys = [k.decode() for k in store.scan_iter(match="*")]
+    try:
+        login_keys = [key for key in keys if "admin.login" in key]
+        assert login_keys and all(key.startswith(prefix) for key in login_keys), keys
+    finally:
+        for key in keys:
+            if prefix in key:
+                store.delete(key)
