@@ -6,13 +6,16 @@ import uuid
 
 import pytest
 import redis
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
 
-from conftest import make_app
+from conftest import ON_POSTGRES, make_app
+from pollservice.api import routes as api_routes
 from pollservice.extensions import db
-from pollservice.models import Poll
+from pollservice.jobs.queue import sweep
+from pollservice.models import Poll, Question
 from pollservice.readmodel import events
+from pollservice.services import browse as browse_service
 from pollservice.services.tokens import create_token
 
 POLL = {
@@ -42,6 +45,10 @@ def test_a_post_whose_after_commit_work_fails_is_201_and_stored_once(demo_app, c
     assert response.status_code == 201, response.get_data(as_text=True)[:500]
     assert response.get_json()["pollster"] == "Fault Pollster"
     assert polls_stored(demo_app) == 1
+    monkeypatch.undo()
+    with demo_app.app_context():  # the lost recompute request: the minutely sweep queues it
+        calexit = db.session.scalar(select(Question.id).where(Question.slug == "calexit"))
+        assert calexit in sweep(db.session, demo_app)
 
 
 def test_login_works_while_the_limiter_storage_refuses(database_url, tmp_path, admin):
@@ -78,3 +85,29 @@ def test_the_limiters_redis_keys_carry_the_key_prefix(database_url, tmp_path, ad
         for key in keys:
             if prefix in key:
                 store.delete(key)
+
+
+def database_refused(*_args, **_kwargs):
+    raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+
+def test_a_refused_database_is_503_with_retry_after_not_500(app, client, monkeypatch):
+    monkeypatch.setattr(api_routes, "get_poll", database_refused)
+    monkeypatch.setattr(browse_service, "page_of_topics", database_refused)
+    api = client.get("/api/v1/polls/1")
+    assert api.status_code == 503 and api.headers["Retry-After"]
+    assert api.get_json()["error"]["code"] == "database_unavailable"
+    page = client.get("/topics")
+    assert page.status_code == 503 and page.headers["Retry-After"]
+    assert b"database" in page.data and b"Traceback" not in page.data
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL's timeouts")
+def test_postgres_connections_have_a_connect_and_a_statement_timeout(database_url, tmp_path):
+    app = make_app(database_url, tmp_path, DATABASE_STATEMENT_TIMEOUT_MS=1234)
+    with app.app_context():
+        assert db.session.scalar(text("SHOW statement_timeout")) == "1234ms"
+        assert db.engine.pool.timeout() == app.config["DATABASE_POOL_TIMEOUT"]
+        assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]["connect_timeout"] == 5
+        with pytest.raises(OperationalError, match="statement timeout"):
+            db.session.execute(text("SELECT pg_sleep(3)"))
