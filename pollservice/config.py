@@ -64,6 +64,7 @@ DEFAULTS = {
     "DATABASE_CONNECT_TIMEOUT": 5,  # seconds to open a connection (psycopg connect_timeout)
     "DATABASE_STATEMENT_TIMEOUT_MS": 30000,  # server-side statement_timeout per statement
     "DATABASE_POOL_TIMEOUT": 10,  # seconds to wait for a pooled connection
+    "HEALTH_STATEMENT_TIMEOUT_MS": 2000,  # /healthz's own bound on its queries (PostgreSQL)
     "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "JSON_SORT_KEYS": False,

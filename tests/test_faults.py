@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 import pytest
 import redis
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from conftest import ON_POSTGRES, make_app
@@ -111,3 +112,26 @@ def test_postgres_connections_have_a_connect_and_a_statement_timeout(database_ur
         assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]["connect_timeout"] == 5
         with pytest.raises(OperationalError, match="statement timeout"):
             db.session.execute(text("SELECT pg_sleep(3)"))
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL's statement timeout")
+def test_healthz_answers_503_within_its_bound_when_the_database_hangs(database_url, tmp_path):
+    """No general statement timeout: /healthz's own bound (0.5 s here) must answer it. The
+    10 s join is no timing figure, only "it answered at all" while the lock is held."""
+    app = make_app(database_url, tmp_path, HEALTH_STATEMENT_TIMEOUT_MS=500, DATABASE_STATEMENT_TIMEOUT_MS=0)
+    engine = create_engine(database_url)
+    answers: list = []
+    try:
+        with engine.connect() as blocker:  # a lock that makes the health query wait
+            blocker.execute(text("LOCK TABLE alembic_version IN ACCESS EXCLUSIVE MODE"))
+            probe = threading.Thread(target=lambda: answers.append(app.test_client().get("/healthz")))
+            probe.start()
+            probe.join(10)
+            answered_while_locked = list(answers)
+            blocker.rollback()
+        probe.join()
+    finally:
+        engine.dispose()
+    assert answered_while_locked, "/healthz still waiting on the database after 10 s"
+    assert answered_while_locked[0].status_code == 503
+    assert answered_while_locked[0].get_json()["database"].startswith("unreachable")
