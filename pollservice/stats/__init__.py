@@ -25,6 +25,10 @@ poll_contributions(polls, method="kalman", as_of=None)
     ``fit(polls, method).contributions(as_of)``.
 house_effects(polls)
     ``fit(polls, "kalman").house_effects()``.
+outcome_bounds(frame, election_date, office, kind="share", alpha=0.05, leave_out_cycle=None)
+    Any ``estimate, lower, upper`` frame (a trend, or a margin line) with ``outcome_lower`` /
+    ``outcome_upper``: the band widened by the historical systematic polling error of the office
+    and days before the election (:mod:`pollservice.stats.outcome`).
 simulate_polls(...)
     Polls and the truth behind them, for known-truth tests and benchmarks
     (:mod:`pollservice.stats.simulate`).
@@ -43,12 +47,14 @@ from .aggregate import AggregateResults, average, fit, house_effects, poll_contr
 from .kalman import KalmanParams
 from .lowess import LowessParams
 from .methods import DEFAULT_METHOD, METHODS
+from .outcome import OFFICES, outcome_bounds
 from .validation import POPULATIONS, UNKNOWN_SAMPLE_SIZE
 from .weighted import LatestParams, WeightedParams
 
 __all__ = [
     "DEFAULT_METHOD",
     "METHODS",
+    "OFFICES",
     "POPULATIONS",
     "UNKNOWN_SAMPLE_SIZE",
     "AggregateResults",
@@ -58,6 +64,7 @@ __all__ = [
     "WeightedParams",
     "average",
     "fit",
+    "outcome_bounds",
     "house_effects",
     "poll_contributions",
     "trend",
