@@ -10,7 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pollservice.jobs.compute import compute_payloads, race_election
+from pollservice.models import Race
 from pollservice.stats.outcome import OFFICES, outcome_bounds, systematic_sd
+from pollservice.stats.simulate import simulate_polls
 
 ELECTION = dt.date(2020, 11, 3)
 
@@ -73,3 +76,27 @@ def test_simulated_cycles_covered_at_nominal_rate():
     assert abs(inside.mean() - 0.95) < 0.015
     plain = (frame["lower"] <= actual.ravel()) & (actual.ravel() <= frame["upper"])
     assert plain.mean() < 0.6
+
+
+def test_compute_payload_carries_election_day_interval_up_to_the_election():
+    polls, _truth = simulate_polls(n_days=60, n_polls=40, seed=3, start_date="2020-09-10")
+    if "poll_id" not in polls.columns:
+        polls = polls.assign(poll_id=range(1, len(polls) + 1))
+    race = Race(office="president", stage="general", election_date=dt.date(2020, 10, 20))
+    election = race_election(race)
+    assert election == (dt.date(2020, 10, 20), "president")
+    trend = compute_payloads(polls, "weighted", (False,), election)[False]["trend"]
+    assert sum(v is not None for v in trend["outcome_lower"]) > 20
+    days = [dt.date.fromisoformat(d) for d in trend["date"]]
+    for day, lo, ol, up, ou in zip(days, trend["lower"], trend["outcome_lower"],
+                                   trend["upper"], trend["outcome_upper"], strict=True):
+        if day <= election[0] and lo is not None:  # (no line before the first poll)
+            assert ol is not None and 0 <= ol <= lo and up <= ou <= 100
+        else:
+            assert ol is None and ou is None
+    plain = compute_payloads(polls, "weighted", (False,))[False]["trend"]
+    assert "outcome_lower" not in plain
+    assert race_election(Race(office="mayor", stage="general",
+                              election_date=dt.date(2020, 11, 3))) is None
+    assert race_election(Race(office="senate", stage="primary",
+                              election_date=dt.date(2020, 3, 3)))[1] == "primary"

@@ -20,6 +20,7 @@ does (``install`` puts an ``Engine`` into the app's ``Jobs``).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from typing import Any
@@ -33,7 +34,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from .. import stats
 from ..extensions import SessionArg, db
-from ..models import ComputedSeries, Question, StoredChart, utcnow
+from ..models import ComputedSeries, Question, Race, StoredChart, utcnow
 from ..readmodel import QuestionView, read_model
 from ..readmodel.frames import poll_frames
 from ..readmodel.series import Payloads, StaleRead
@@ -48,21 +49,44 @@ def _rounded(values: np.ndarray) -> list[float | None]:
     return [None if np.isnan(v) else round(float(v), 4) for v in values]
 
 
-def _trend_payload(trend: pd.DataFrame) -> dict[str, list]:
-    return {
+#: Election = (election day, office of stats.outcome): the race a question's line leads to.
+Election = tuple[dt.date, str]
+_PRIMARY_STAGES = {"primary", "caucus", "jungle-primary"}
+
+
+def race_election(race: Race | None) -> Election | None:
+    """The election day and statistics office of a race with a date, else None (offices the
+    historical table does not cover, e.g. mayor, get no election-day interval)."""
+    if race is None or race.election_date is None:
+        return None
+    office = "generic" if race.office == "generic-ballot" else race.office
+    if race.stage in _PRIMARY_STAGES:
+        office = "primary"
+    return (race.election_date, office) if office in stats.OFFICES else None
+
+
+def _trend_payload(trend: pd.DataFrame, election: Election | None = None) -> dict[str, list]:
+    payload = {
         "date": [d.date().isoformat() for d in pd.to_datetime(trend["date"])],
         "estimate": _rounded(trend["estimate"].to_numpy(float)),
         "lower": _rounded(trend["lower"].to_numpy(float)),
         "upper": _rounded(trend["upper"].to_numpy(float)),
     }
+    if election is not None:  # the election-day interval, up to the election (null after)
+        bounds = stats.outcome_bounds(trend, election[0], election[1], "share")
+        payload["outcome_lower"] = _rounded(bounds["outcome_lower"].to_numpy(float))
+        payload["outcome_upper"] = _rounded(bounds["outcome_upper"].to_numpy(float))
+    return payload
 
 
 def compute_payloads(frame: pd.DataFrame, method: str,
-                     realtimes: tuple[bool, ...] = (False, True)) -> dict[bool, dict[str, Any]]:
+                     realtimes: tuple[bool, ...] = (False, True),
+                     election: Election | None = None) -> dict[bool, dict[str, Any]]:
     """Everything the views need about one choice by one method, as JSON types: one
     payload per trend line asked for (``realtime`` False, True), all from one fit of the
     choice's polls. The average, each poll's weight and the house effects do not depend
-    on the line, so they are computed once for both."""
+    on the line, so they are computed once for both. With ``election`` (see
+    :func:`race_election`) the lines carry ``outcome_lower`` / ``outcome_upper``."""
     results = stats.fit(frame, method=method)
     average = results.average()
     contributions = results.contributions()
@@ -82,7 +106,7 @@ def compute_payloads(frame: pd.DataFrame, method: str,
     }
     payloads = {}
     for realtime in realtimes:
-        payload = {"trend": _trend_payload(results.trend(realtime=realtime)), **shared}
+        payload = {"trend": _trend_payload(results.trend(realtime=realtime), election), **shared}
         if method == "kalman" and not realtime:
             payload["house_effects"] = [
                 {"pollster": row.pollster, "effect": round(float(row.effect), 3),
@@ -154,11 +178,14 @@ def compute_results(session: SessionArg, question_id: int) -> Results | None:
         return None
     version, changed_at = row  # before the polls: see the module docstring
     question = session.execute(select(Question).where(Question.id == question_id)
-                               .options(selectinload(Question.choices))).scalar_one()
+                               .options(selectinload(Question.choices),
+                                        selectinload(Question.race))).scalar_one()
     frames = poll_frames(session, question)
     results = Results(question, version, frames)
+    election = race_election(question.race)
     for method in stats.METHODS:  # one fit per method and choice serves both stored lines
-        payloads = {name: None if frame.empty else compute_payloads(frame, method)
+        payloads = {name: None if frame.empty
+                    else compute_payloads(frame, method, election=election)
                     for name, frame in frames.items()}
         for realtime in (False, True):
             results.series[(method, realtime)] = {
