@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from pollservice.jobs.compute import compute_payloads, race_election
 from pollservice.models import Race
+from pollservice.readmodel.series import trend_frame
+from pollservice.services.averages import trend_as_records
 from pollservice.stats.outcome import OFFICES, outcome_bounds, systematic_sd
 from pollservice.stats.simulate import simulate_polls
 
@@ -100,3 +102,17 @@ def test_compute_payload_carries_election_day_interval_up_to_the_election():
                               election_date=dt.date(2020, 11, 3))) is None
     assert race_election(Race(office="senate", stage="primary",
                               election_date=dt.date(2020, 3, 3)))[1] == "primary"
+
+
+def test_stored_payload_outcome_bounds_reach_trend_records():
+    polls, _truth = simulate_polls(n_days=40, n_polls=30, seed=5, start_date="2020-09-20")
+    if "poll_id" not in polls.columns:
+        polls = polls.assign(poll_id=range(1, len(polls) + 1))
+    payload = compute_payloads(polls, "weighted", (True,), (dt.date(2020, 10, 20), "senate"))[True]
+    records = trend_as_records(trend_frame(payload))
+    shown = [r for r in records if r["outcome_lower"] is not None]
+    assert shown and all(r["outcome_lower"] <= r["lower"] and r["upper"] <= r["outcome_upper"]
+                         for r in shown)
+    assert all(r["outcome_lower"] is None for r in records if r["date"] > dt.date(2020, 10, 20))
+    plain = trend_as_records(trend_frame(compute_payloads(polls, "weighted", (True,))[True]))
+    assert "outcome_lower" not in plain[0]
