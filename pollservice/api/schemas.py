@@ -176,6 +176,10 @@ class TrendPointSchema(Schema):
     estimate = fields.Float(required=True, allow_none=True)
     lower = fields.Float(required=True, allow_none=True)
     upper = fields.Float(required=True, allow_none=True)
+    # Only for a question of a race with an election date: the 95 % election-day interval
+    # (the band widened by the historical systematic polling error); null after the election.
+    outcome_lower = fields.Float(allow_none=True)
+    outcome_upper = fields.Float(allow_none=True)
 
 
 class TrendSchema(Schema):

@@ -20,6 +20,7 @@ does (``install`` puts an ``Engine`` into the app's ``Jobs``).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from typing import Any
@@ -34,7 +35,7 @@ from threadpoolctl import threadpool_limits
 from .. import stats
 from ..domain.methods import DEFAULT_METHOD
 from ..extensions import SessionArg, db
-from ..models import ComputedSeries, Question, StoredChart, utcnow
+from ..models import ComputedSeries, Question, Race, StoredChart, utcnow
 from ..readmodel import QuestionView, read_model
 from ..readmodel.frames import poll_frames
 from ..readmodel.series import Payloads, StaleRead
@@ -51,22 +52,44 @@ def _rounded(values: np.ndarray) -> list[float | None]:
     return [None if np.isnan(v) else round(float(v), 4) for v in values]
 
 
-def _trend_payload(trend: pd.DataFrame) -> dict[str, list]:
-    return {
+#: Election = (election day, office of stats.outcome): the race a question's line leads to.
+Election = tuple[dt.date, str]
+_PRIMARY_STAGES = {"primary", "caucus", "jungle-primary"}
+
+
+def race_election(race: Race | None) -> Election | None:
+    """The election day and statistics office of a race with a date, else None (offices the
+    historical table does not cover, e.g. mayor, get no election-day interval)."""
+    if race is None or race.election_date is None:
+        return None
+    office = "generic" if race.office == "generic-ballot" else race.office
+    if race.stage in _PRIMARY_STAGES:
+        office = "primary"
+    return (race.election_date, office) if office in stats.OFFICES else None
+
+
+def _trend_payload(trend: pd.DataFrame, election: Election | None = None) -> dict[str, list]:
+    payload = {
         "date": [d.date().isoformat() for d in pd.to_datetime(trend["date"])],
         "estimate": _rounded(trend["estimate"].to_numpy(float)),
         "lower": _rounded(trend["lower"].to_numpy(float)),
         "upper": _rounded(trend["upper"].to_numpy(float)),
     }
+    if election is not None:  # the election-day interval, up to the election (null after)
+        bounds = stats.outcome_bounds(trend, election[0], election[1], "share")
+        payload["outcome_lower"] = _rounded(bounds["outcome_lower"].to_numpy(float))
+        payload["outcome_upper"] = _rounded(bounds["outcome_upper"].to_numpy(float))
+    return payload
 
 
 def _payloads(results: stats.AggregateResults, frame: pd.DataFrame,
-              trends: dict[bool, pd.DataFrame], average: dict,
-              scale: float = 1.0) -> dict[bool, dict[str, Any]]:
+              trends: dict[bool, pd.DataFrame], average: dict, scale: float = 1.0,
+              election: Election | None = None) -> dict[bool, dict[str, Any]]:
     """The payloads of one choice (one per trend line in ``trends``) from its fit.
     ``scale``: the factor by which the cap to 100 scaled this choice's average; the
     poll weights take it too, so that sum(weight * (pct - house adjustment)) is still the
-    average (the weights then add up to ``scale`` instead of 1)."""
+    average (the weights then add up to ``scale`` instead of 1). With ``election`` (see
+    :func:`race_election`) the lines carry ``outcome_lower`` / ``outcome_upper``."""
     contributions = results.contributions()
     contributions["weight"] *= scale
     shared: dict[str, Any] = {
@@ -85,7 +108,7 @@ def _payloads(results: stats.AggregateResults, frame: pd.DataFrame,
     }
     payloads = {}
     for realtime, trend in trends.items():
-        payload = {"trend": _trend_payload(trend), **shared}
+        payload = {"trend": _trend_payload(trend, election), **shared}
         if results.method == "kalman" and not realtime:
             payload["house_effects"] = [
                 {"pollster": row.pollster, "effect": round(float(row.effect), 3),
@@ -98,7 +121,8 @@ def _payloads(results: stats.AggregateResults, frame: pd.DataFrame,
 
 
 def compute_payloads(frame: pd.DataFrame, method: str,
-                     realtimes: tuple[bool, ...] = (False, True)) -> dict[bool, dict[str, Any]]:
+                     realtimes: tuple[bool, ...] = (False, True),
+                     election: Election | None = None) -> dict[bool, dict[str, Any]]:
     """Everything the views need about one choice by one method, as JSON types: one
     payload per trend line asked for (``realtime`` False, True), all from one fit of the
     choice's polls. The average, each poll's weight and the house effects do not depend
@@ -106,7 +130,7 @@ def compute_payloads(frame: pd.DataFrame, method: str,
     ``compute_choices``, which also caps their total.)"""
     results = stats.fit(frame, method=method)
     trends = {realtime: results.trend(realtime=realtime) for realtime in realtimes}
-    return _payloads(results, frame, trends, results.average())
+    return _payloads(results, frame, trends, results.average(), election=election)
 
 
 def _capped_averages(averages: dict[str, dict]) -> dict[str, dict]:
@@ -120,12 +144,13 @@ def _capped_averages(averages: dict[str, dict]) -> dict[str, dict]:
             for name, a in averages.items()}
 
 
-def compute_choices(frames: dict[str, pd.DataFrame],
-                    method: str) -> dict[str, dict[bool, dict[str, Any]] | None]:
+def compute_choices(frames: dict[str, pd.DataFrame], method: str,
+                    election: Election | None = None) -> dict[str, dict[bool, dict[str, Any]] | None]:
     """``compute_payloads`` of every choice of a question (None for a choice without
     polls), with the choices' lines and averages capped to a total of 100 on every day
     (``stats.cap_total``): each choice is fitted on its own, so nothing else keeps five
-    candidates and "undecided" from adding up to more."""
+    candidates and "undecided" from adding up to more. The election-day interval (with
+    ``election``) widens the capped lines."""
     fitted = {name: stats.fit(frame, method=method)
               for name, frame in frames.items() if not frame.empty}
     trends = {realtime: stats.cap_total({name: results.trend(realtime=realtime)
@@ -136,7 +161,7 @@ def compute_choices(frames: dict[str, pd.DataFrame],
     return {name: None if name not in fitted else
             _payloads(fitted[name], frames[name],
                       {realtime: trends[realtime][name] for realtime in (False, True)},
-                      averages[name], _scale(averages[name], uncapped[name]))
+                      averages[name], _scale(averages[name], uncapped[name]), election)
             for name in frames}
 
 
@@ -202,11 +227,13 @@ def compute_results(session: SessionArg, question_id: int) -> Results | None:
         return None
     version, changed_at = row  # before the polls: see the module docstring
     question = session.execute(select(Question).where(Question.id == question_id)
-                               .options(selectinload(Question.choices))).scalar_one()
+                               .options(selectinload(Question.choices),
+                                        selectinload(Question.race))).scalar_one()
     frames = poll_frames(session, question)
     results = Results(question, version, frames)
+    election = race_election(question.race)
     for method in stats.METHODS:  # one fit per method and choice serves both stored lines
-        payloads = compute_choices(frames, method)
+        payloads = compute_choices(frames, method, election)
         for realtime in (False, True):
             results.series[(method, realtime)] = {
                 name: None if both is None else both[realtime] for name, both in payloads.items()}

@@ -28,14 +28,21 @@ class StaleRead(Exception):
     the request starts again on the current version."""
 
 
+OUTCOME_COLUMNS = ("outcome_lower", "outcome_upper")  # a race question's, up to its election
+
+
 def trend_frame(payload: dict) -> pd.DataFrame:
     trend = payload["trend"]
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         "date": pd.to_datetime(trend["date"]),
         "estimate": np.array(trend["estimate"], dtype=float),
         "lower": np.array(trend["lower"], dtype=float),
         "upper": np.array(trend["upper"], dtype=float),
     })
+    for column in OUTCOME_COLUMNS:
+        if column in trend:
+            frame[column] = np.array(trend[column], dtype=float)
+    return frame
 
 
 class StoredSeries:

@@ -175,12 +175,17 @@ def _question_trend(view: QuestionView, method: str, start: dt.date | None, end:
 
 
 def trend_as_records(trend: pd.DataFrame) -> list[dict[str, Any]]:
+    """The line's days; a race question's also carry ``outcome_lower`` / ``outcome_upper``
+    (the election-day interval, null after the election)."""
+    outcome = "outcome_lower" in trend.columns
     return [
         {
             "date": pd.Timestamp(row.date).date(),
             "estimate": _clean(row.estimate),
             "lower": _clean(row.lower),
             "upper": _clean(row.upper),
+            **({"outcome_lower": _clean(row.outcome_lower),
+                "outcome_upper": _clean(row.outcome_upper)} if outcome else {}),
         }
         for row in trend.itertuples(index=False)
     ]

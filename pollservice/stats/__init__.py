@@ -28,6 +28,10 @@ house_effects(polls)
 cap_total(lines)
     Per-choice lines (``{choice: trend frame}``) scaled down on any day whose estimates
     add up to more than 100 (:mod:`pollservice.stats.joint`).
+outcome_bounds(frame, election_date, office, kind="share", alpha=0.05, leave_out_cycle=None)
+    Any ``estimate, lower, upper`` frame (a trend, or a margin line) with ``outcome_lower`` /
+    ``outcome_upper``: the band widened by the historical systematic polling error of the office
+    and days before the election (:mod:`pollservice.stats.outcome`).
 simulate_polls(...)
     Polls and the truth behind them, for known-truth tests and benchmarks
     (:mod:`pollservice.stats.simulate`).
@@ -47,12 +51,14 @@ from .joint import cap_total
 from .kalman import KalmanParams
 from .lowess import LowessParams
 from .methods import DEFAULT_METHOD, METHODS
+from .outcome import OFFICES, outcome_bounds
 from .validation import POPULATIONS, UNKNOWN_SAMPLE_SIZE
 from .weighted import LatestParams, WeightedParams
 
 __all__ = [
     "DEFAULT_METHOD",
     "METHODS",
+    "OFFICES",
     "POPULATIONS",
     "UNKNOWN_SAMPLE_SIZE",
     "AggregateResults",
@@ -63,6 +69,7 @@ __all__ = [
     "average",
     "cap_total",
     "fit",
+    "outcome_bounds",
     "house_effects",
     "poll_contributions",
     "trend",
