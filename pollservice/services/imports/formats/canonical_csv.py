@@ -127,9 +127,17 @@ def write_polls(questions: Iterable[tuple[Question, list[Poll]]],
     ``actual:<choice>`` columns appear when a poll carries an election result.
     """
     questions = list(questions)
-    choice_columns = choice_column_order([[c.name for c in q.choices] for q, _polls in questions])
     has_actual = any(r.actual_pct is not None
                      for _question, polls in questions for poll in polls for r in poll.results)
+    return "".join(iter_csv(questions, weights, method, has_actual))
+
+
+def iter_csv(questions: Iterable[tuple[Question, Iterable[Poll]]],
+             weights: Mapping[int, Weights] | None, method: str, has_actual: bool) -> Iterator[str]:
+    """``write_polls`` one line at a time, reading each question's polls as it goes (an
+    export streams them); ``has_actual``: whether to write the ``actual:`` columns."""
+    questions = list(questions)
+    choice_columns = choice_column_order([[c.name for c in q.choices] for q, _polls in questions])
     actual_columns = [ACTUAL_PREFIX + name for name in choice_columns] if has_actual else []
     weight_columns = []
     if weights is not None:
@@ -137,36 +145,46 @@ def write_polls(questions: Iterable[tuple[Question, list[Poll]]],
                           + [f"house_adjustment_{method}:{name}" for name in choice_columns])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([quote_text(name) for name in
-                     POLL_COLUMNS + choice_columns + actual_columns + weight_columns])
+
+    def line(row: list) -> str:
+        out.seek(0)
+        out.truncate()
+        writer.writerow(row)
+        return out.getvalue()
+
+    yield line([quote_text(name) for name in
+                POLL_COLUMNS + choice_columns + actual_columns + weight_columns])
     for question, polls in questions:
         names = {choice.id: choice.name for choice in question.choices}
         question_weights = (weights or {}).get(question.id, {})
         for poll in polls:
-            results = {names[r.choice_id]: r for r in poll.results}
-            text = quote_text
-            row = [
-                text(question.slug), text(question.title), text(question.region),
-                text(poll.pollster.name), text(poll.sponsor), poll.start_date.isoformat(),
-                poll.end_date.isoformat(), "" if poll.sample_size is None else poll.sample_size,
-                text(poll.population), text(poll.mode), text(poll.source_url),
-                "yes" if poll.partisan else "no", "yes" if poll.internal else "no",
-                text(poll.notes), text(poll.source), text(poll.source_id or ""),
-                poll.election_date.isoformat() if poll.election_date else "",
-                *[_format_pct(results[name].pct if name in results else None)
-                  for name in choice_columns],
-            ]
-            if actual_columns:
-                row.extend(_format_pct(results[name].actual_pct if name in results else None)
-                           for name in choice_columns)
-            if weight_columns:
-                poll_weights = question_weights.get(poll.id, {})
-                row.extend(_format_number(poll_weights[name][0] if name in poll_weights else None)
-                           for name in choice_columns)
-                row.extend(_format_number(poll_weights[name][1] if name in poll_weights else None)
-                           for name in choice_columns)
-            writer.writerow(row)
-    return out.getvalue()
+            yield line(_poll_row(question, names, poll, choice_columns, has_actual,
+                                 question_weights.get(poll.id, {}) if weight_columns else None))
+
+
+def _poll_row(question: Question, names: Mapping[int, str], poll: Poll, choice_columns: list[str],
+              has_actual: bool, poll_weights: Mapping[str, tuple[float, float]] | None) -> list:
+    results = {names[r.choice_id]: r for r in poll.results}
+    text = quote_text
+    row = [
+        text(question.slug), text(question.title), text(question.region),
+        text(poll.pollster.name), text(poll.sponsor), poll.start_date.isoformat(),
+        poll.end_date.isoformat(), "" if poll.sample_size is None else poll.sample_size,
+        text(poll.population), text(poll.mode), text(poll.source_url),
+        "yes" if poll.partisan else "no", "yes" if poll.internal else "no",
+        text(poll.notes), text(poll.source), text(poll.source_id or ""),
+        poll.election_date.isoformat() if poll.election_date else "",
+        *[_format_pct(results[name].pct if name in results else None) for name in choice_columns],
+    ]
+    if has_actual:
+        row.extend(_format_pct(results[name].actual_pct if name in results else None)
+                   for name in choice_columns)
+    if poll_weights is not None:
+        row.extend(_format_number(poll_weights[name][0] if name in poll_weights else None)
+                   for name in choice_columns)
+        row.extend(_format_number(poll_weights[name][1] if name in poll_weights else None)
+                   for name in choice_columns)
+    return row
 
 
 def choice_column_order(orders: Iterable[list[str]]) -> list[str]:
