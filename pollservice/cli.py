@@ -14,7 +14,7 @@ from flask.cli import with_appcontext
 
 from .domain.errors import ServiceError
 from .services.demo import DEMO_SETS, database_is_empty, load_demo
-from .services.exporting import dumps, export_csv, export_json
+from .services.exporting import iter_csv, iter_json
 from .services.imports import formats, import_text, read_text
 from .services.imports.rows import ImportRejected
 from .services.pollster_identity import merge_pollsters, resolve_pollsters
@@ -181,12 +181,19 @@ def _import_report(summary, would_fail: bool) -> str:
 def export_polls_command(fmt: str, slug: str | None, output: Path | None) -> None:
     """Write polls (deleted ones left out) as canonical CSV or JSON, each with its weight
     and house-effect adjustment in the current kalman average."""
-    text = dumps(export_json(slug)) if fmt == "json" else export_csv(slug)
+    chunks = iter_json(slug) if fmt == "json" else iter_csv(slug)  # streamed, in batches
     if output is None:
-        click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"Wrote {output}.", err=True)
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
+        return
+    partial = output.with_name(output.name + ".partial")  # a failed export leaves no file
+    try:
+        with partial.open("w", encoding="utf-8") as file:
+            file.writelines(chunks)
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
+    click.echo(f"Wrote {output}.", err=True)
 
 
 def _summary_line(summary: dict) -> str:

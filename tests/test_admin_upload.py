@@ -189,14 +189,20 @@ def test_discard_forgets_the_upload(trump, logged_in):
     assert store_counts(trump) == counts
 
 
-def test_another_admin_cannot_confirm_an_upload(trump, logged_in):
+def another_admin(app):
+    """A second admin, signed in: a test client."""
     from pollservice.services.users import create_admin
 
-    with trump.app_context():
+    with app.app_context():
         create_admin("other", "another long password")
-    token = TOKEN.search(upload(logged_in, TRUMP_2021).get_data(as_text=True)).group(1)
-    other = trump.test_client()
+    other = app.test_client()
     other.post("/admin/login", data={"username": "other", "password": "another long password"})
+    return other
+
+
+def test_another_admin_cannot_confirm_an_upload(trump, logged_in):
+    token = TOKEN.search(upload(logged_in, TRUMP_2021).get_data(as_text=True)).group(1)
+    other = another_admin(trump)
     counts = store_counts(trump)
     response = other.post("/admin/uploads/confirm", data={"upload": token}, follow_redirects=True)
     assert "That upload is no longer waiting" in response.get_data(as_text=True)
@@ -271,3 +277,32 @@ def test_preview_and_summary_list_a_bad_optional_field_as_a_warning_with_its_lin
     landing = logged_in.get(response.headers["Location"]).get_data(as_text=True)
     assert "warnings 1; line 5: url stored empty." in landing
     assert stored_polls(app, "2020-president-mi")["128293"]["source_url"] == ""
+
+
+def test_another_admin_cannot_discard_an_upload(trump, logged_in):
+    token = TOKEN.search(upload(logged_in, TRUMP_2021).get_data(as_text=True)).group(1)
+    other = another_admin(trump)
+    response = other.post("/admin/uploads/discard", data={"upload": token}, follow_redirects=True)
+    assert "That upload is no longer waiting" in response.get_data(as_text=True)
+    assert len(uploads_waiting(trump)) == 1  # still there for its owner
+    confirmed = logged_in.post("/admin/uploads/confirm", data={"upload": token})
+    assert confirmed.status_code == 302 and uploads_waiting(trump) == []
+
+
+def test_an_upload_whose_confirm_failed_unexpectedly_is_not_left_behind(trump, logged_in, monkeypatch):
+    from pollservice.admin import uploads
+
+    token = TOKEN.search(upload(logged_in, TRUMP_2021).get_data(as_text=True)).group(1)
+    assert len(uploads_waiting(trump)) == 1
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(uploads, "import_text", broken)
+    counts = store_counts(trump)
+    trump.config["PROPAGATE_EXCEPTIONS"] = False
+    response = logged_in.post("/admin/uploads/confirm", data={"upload": token})
+    assert response.status_code == 500
+    assert uploads_waiting(trump) == [] and store_counts(trump) == counts
+    assert not list((Path(trump.instance_path) / "uploads").glob(f"{token}.*"))
+

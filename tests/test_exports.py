@@ -232,3 +232,76 @@ def test_csv_choice_columns_keep_every_questions_order_where_the_orders_agree():
     # Two questions that disagree: the earliest-listed choice goes first.
     assert choice_column_order([["Trump", "Biden"], ["Biden", "Trump", "Other"]]) == [
         "Trump", "Biden", "Other"]
+
+
+# --------------------------------------------------------------- CSV formula injection
+
+FORMULA_TEXTS = {  # a text field per trigger OWASP names: = + - @ (tab and CR: see below)
+    "pollster": "=HYPERLINK(\"http://evil.example\",\"Click\")",
+    "sponsor": "+cmd|' /C calc'!A0",
+    "mode": "-2+3",
+    "notes": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "source": "'=already quoted",  # read as "=already quoted", like an export's cell
+}
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_csv(tmp_path):
+    path = tmp_path / "formulas.csv"
+    header = ["question", "question_title", "pollster", "sponsor", "start_date", "end_date",
+              "population", "mode", "notes", "source", "source_id", "Approve", "=Disapprove"]
+    rows = [["injection", "=1+1 title", FORMULA_TEXTS["pollster"], FORMULA_TEXTS["sponsor"],
+             "2020-01-01", "2020-01-03", "rv", FORMULA_TEXTS["mode"],
+             FORMULA_TEXTS["notes"] + "\tand a tab", FORMULA_TEXTS["source"], "-17", "45.5", "50"],
+            ["injection", "", "Plain Pollster", "", "2020-01-05", "2020-01-07", "lv", "online",
+             "'just a quote", "file", "2", "44", "51"]]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, *rows])
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path
+
+
+def assert_no_formula_cells(text: str) -> None:
+    """No cell of the export (header included) starts with a trigger, except numbers."""
+    for row in csv.reader(io.StringIO(text)):
+        for cell in row:
+            if cell.startswith(TRIGGERS):
+                float(cell)  # a negative number (a house adjustment) is fine; text is not
+
+
+def test_csv_exports_neutralise_formula_cells_and_round_trip(app, runner, client, tmp_path):
+    summary = import_json(runner, formula_csv(tmp_path))
+    assert summary["added"] == 2, summary
+    before = store_contents(app)
+    assert before["injection"]["title"] == "=1+1 title"
+    assert before["injection"]["choices"] == ["Approve", "=Disapprove"]
+    cli_text = export(runner, "--question", "injection")
+    http_text = client.get("/api/v1/questions/injection/polls.csv").get_data(as_text=True)
+    for text in (cli_text, http_text):
+        assert_no_formula_cells(text)
+    row = next(row for row in csv_rows(cli_text) if row["source_id"] == "'-17")
+    assert row["source"] == "'=already quoted"  # the import read the file's quote off
+    assert row["pollster"] == "'" + FORMULA_TEXTS["pollster"]
+    assert row["source_id"] == "'-17"
+    assert "'=Disapprove" in row and row["'=Disapprove"] == "50"
+    for column in ("start_date", "Approve", "weight_kalman:Approve", "house_adjustment_kalman:Approve"):
+        assert not row[column].startswith("'")  # numbers and dates are written as they are
+        float(row[column].replace("-", ""))
+    path = tmp_path / "export.csv"
+    path.write_text(cli_text, encoding="utf-8")
+    empty_the_store(app)
+    assert import_json(runner, path)["added"] == 2
+    assert store_contents(app) == before
+
+
+def test_formula_quoting_round_trips_every_text():
+    from pollservice.services.imports.formats.canonical_csv import quote_text, unquote_text
+
+    texts = ["=1+1", "+1", "-x", "@a", "\tx", "\rx", "'=x", "''x", "'", "''", "'s-Hertogenbosch",
+             "plain", "", None, "a=b"]
+    for text in texts:
+        quoted = quote_text(text)
+        assert unquote_text(quoted) == text
+        assert not (quoted or "").startswith(TRIGGERS)
+    assert quote_text("'s-Hertogenbosch") == "'s-Hertogenbosch"
+    assert quote_text("'=x") == "''=x"

@@ -209,20 +209,24 @@ def confirm_upload():
         return redirect(url_for("admin.new_upload"))
     data, meta = stored
     try:
+        return _confirm(data, meta)
+    finally:  # imported, refused or failed: the upload is not kept either way
+        discard_upload(token)
+
+
+def _confirm(data: bytes, meta: dict):
+    try:
         summary = import_text(_decode(data), meta["filename"], meta["format"],
                               meta["question"] or None, skip_invalid=meta["skip_invalid"],
                               actor=f"import:{meta['filename']} by user:{current_user.username}")
     except ImportRejected as error:
         # The store changed since the preview (or the file did not pass): nothing was written.
-        discard_upload(token)
         summary = error.summary or ImportSummary(source_name=meta["filename"],
                                                  problems=error.problems)
         return _preview(summary, meta, None, failed=True), 422
     except (ValueError, ServiceError) as error:
-        discard_upload(token)
         flash(f"Nothing was imported: {getattr(error, 'message', error)}", "error")
         return redirect(url_for("admin.new_upload"))
-    discard_upload(token)
     flash(f"Imported {meta['filename']}: added {summary.added}, updated {summary.updated}, "
           f"unchanged {summary.unchanged}, rejected {summary.rejected}, "
           f"skipped {sum(summary.skipped.values())}, warnings {len(summary.warnings)}"
@@ -266,6 +270,9 @@ def upload_progress(token: str):
 def discard():
     form = DiscardForm()
     if form.validate_on_submit():
-        discard_upload(form.upload.data)
-        flash("The upload was discarded; nothing was imported.", "info")
+        if load_upload(form.upload.data) is None:  # unknown, or another admin's upload
+            flash("That upload is no longer waiting (imported, discarded or expired).", "error")
+        else:
+            discard_upload(form.upload.data)
+            flash("The upload was discarded; nothing was imported.", "info")
     return redirect(url_for("admin.new_upload"))

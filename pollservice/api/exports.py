@@ -2,33 +2,50 @@
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, request, stream_with_context
+from werkzeug.http import quote_etag
 
+from ..readmodel import question_view
 from ..services import audit, exporting
 from ..services.polls import get_poll
 from .blueprint import bp
 from .schemas import ErrorSchema, HistoryEntrySchema
 
 
+def _streamed_export(slug: str, kind: str, mimetype: str, chunks, headers=()) -> Response:
+    """An export streamed in chunks (the polls read in batches), with an ETag of the
+    question's data version and computed version (the weights): a client that has this
+    version gets a 304 and nothing is read or built."""
+    state = question_view(slug).state  # NotFound for an unknown question
+    etag = f"{kind}-{state.id}-{state.version}-{state.computed_version}"
+    base = {"ETag": quote_etag(etag), "Cache-Control": "public, max-age=0, must-revalidate",
+            **dict(headers)}
+    if request.if_none_match.contains(etag):
+        return Response(status=304, headers=base)
+    return Response(stream_with_context(chunks(slug)), mimetype=mimetype, headers=base)
+
+
 @bp.get("/questions/<slug>/polls.csv")
 @bp.response(200, content_type="text/csv",
              description="The canonical CSV (see README), with each poll's weight and "
-                         "house adjustment per choice in the current kalman average.")
+                         "house adjustment per choice in the current kalman average. "
+                         "Streamed; its ETag follows the question's data version (304 "
+                         "to a client that has it).")
 @bp.alt_response(404, schema=ErrorSchema)
 def polls_csv(slug: str):
     """The question's polls as canonical CSV (deleted polls left out)."""
-    text = exporting.export_csv(slug)
-    return Response(text, mimetype="text/csv", headers={
+    return _streamed_export(slug, "csv", "text/csv", exporting.iter_csv, {
         "Content-Disposition": f'attachment; filename="{slug}-polls.csv"'})
 
 
 @bp.get("/questions/<slug>/export.json")
 @bp.response(200, description="The question with its polls in the canonical JSON layout "
-                              "(the canonical-json import format).")
+                              "(the canonical-json import format). Streamed; its ETag "
+                              "follows the question's data version.")
 @bp.alt_response(404, schema=ErrorSchema)
 def export_json(slug: str):
     """The question and its polls as canonical JSON (deleted polls left out)."""
-    return Response(exporting.dumps(exporting.export_json(slug)), mimetype="application/json")
+    return _streamed_export(slug, "json", "application/json", exporting.iter_json)
 
 
 @bp.get("/polls/<int:poll_id>/history")

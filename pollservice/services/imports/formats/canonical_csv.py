@@ -22,6 +22,14 @@ Columns (a header row names them; order does not matter; README.md documents the
   export (the poll's weight and house-effect adjustment in the current average by that
   method); ignored on import.
 - Every other column is an answer choice, holding a percent (0 to 100) or nothing.
+
+Formula injection (OWASP "CSV Injection"): the export writes a text cell (and a header
+cell) that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return with a
+single quote before it, so a spreadsheet shows it as text instead of running it; the
+importer takes that quote off again. To keep the round trip exact, a text that itself
+starts with a quote followed by one of those characters or by another quote gets one more
+quote; any other leading quote (``'s-Hertogenbosch``) is left alone both ways. Numbers
+and dates are written as they are (``-3.5`` stays a number).
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping
+from typing import overload
 
 from ....domain.poll_fields import ACTUAL_PREFIX, CANONICAL_COLUMNS, DERIVED_COLUMN
 from ....models import Poll, Question
@@ -38,6 +47,9 @@ from .common import lines
 POLL_COLUMNS = list(CANONICAL_COLUMNS)
 REQUIRED_COLUMNS = ["question", "pollster", "start_date", "end_date", "population"]
 VALUE_COLUMNS = [c for c in POLL_COLUMNS if c not in ("question", "question_title", "question_region")]
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_QUOTED = (*FORMULA_TRIGGERS, "'")
 
 # Weights of one question: poll id -> choice -> (weight, house adjustment).
 Weights = Mapping[int, Mapping[str, tuple[float, float]]]
@@ -51,7 +63,7 @@ def read_rows(stream: Iterable[str], source_name: str,
               question: str | None = None) -> Iterator[ImportRow]:
     """Parse a canonical CSV; a missing required column rejects the whole file at once."""
     reader = csv.DictReader(stream)
-    header = [name.strip() for name in (reader.fieldnames or [])]
+    header = [unquote_text(name.strip()) for name in (reader.fieldnames or [])]
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
         raise ImportRejected(
@@ -76,6 +88,7 @@ def _rows(reader: csv.DictReader, choice_columns: list[str],
             yield ImportRow(line=line, question=slug, values={},
                             problems=[("row", "has more cells than the header")])
             continue
+        record = {name: unquote_text(value) for name, value in record.items()}
         values = {name: record.get(name) for name in VALUE_COLUMNS if name in record}
         values = {k: v for k, v in values.items() if not (k in ("source", "source_id") and not v)}
         values["results"] = {
@@ -107,9 +120,17 @@ def write_polls(questions: Iterable[tuple[Question, list[Poll]]],
     ``actual:<choice>`` columns appear when a poll carries an election result.
     """
     questions = list(questions)
-    choice_columns = choice_column_order([[c.name for c in q.choices] for q, _polls in questions])
     has_actual = any(r.actual_pct is not None
                      for _question, polls in questions for poll in polls for r in poll.results)
+    return "".join(iter_csv(questions, weights, method, has_actual))
+
+
+def iter_csv(questions: Iterable[tuple[Question, Iterable[Poll]]],
+             weights: Mapping[int, Weights] | None, method: str, has_actual: bool) -> Iterator[str]:
+    """``write_polls`` one line at a time, reading each question's polls as it goes (an
+    export streams them); ``has_actual``: whether to write the ``actual:`` columns."""
+    questions = list(questions)
+    choice_columns = choice_column_order([[c.name for c in q.choices] for q, _polls in questions])
     actual_columns = [ACTUAL_PREFIX + name for name in choice_columns] if has_actual else []
     weight_columns = []
     if weights is not None:
@@ -117,33 +138,46 @@ def write_polls(questions: Iterable[tuple[Question, list[Poll]]],
                           + [f"house_adjustment_{method}:{name}" for name in choice_columns])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(POLL_COLUMNS + choice_columns + actual_columns + weight_columns)
+
+    def line(row: list) -> str:
+        out.seek(0)
+        out.truncate()
+        writer.writerow(row)
+        return out.getvalue()
+
+    yield line([quote_text(name) for name in
+                POLL_COLUMNS + choice_columns + actual_columns + weight_columns])
     for question, polls in questions:
         names = {choice.id: choice.name for choice in question.choices}
         question_weights = (weights or {}).get(question.id, {})
         for poll in polls:
-            results = {names[r.choice_id]: r for r in poll.results}
-            row = [
-                question.slug, question.title, question.region, poll.pollster.name,
-                poll.sponsor, poll.start_date.isoformat(), poll.end_date.isoformat(),
-                "" if poll.sample_size is None else poll.sample_size, poll.population,
-                poll.mode, poll.source_url, "yes" if poll.partisan else "no",
-                "yes" if poll.internal else "no", poll.notes, poll.source, poll.source_id or "",
-                poll.election_date.isoformat() if poll.election_date else "",
-                *[_format_pct(results[name].pct if name in results else None)
-                  for name in choice_columns],
-            ]
-            if actual_columns:
-                row.extend(_format_pct(results[name].actual_pct if name in results else None)
-                           for name in choice_columns)
-            if weight_columns:
-                poll_weights = question_weights.get(poll.id, {})
-                row.extend(_format_number(poll_weights[name][0] if name in poll_weights else None)
-                           for name in choice_columns)
-                row.extend(_format_number(poll_weights[name][1] if name in poll_weights else None)
-                           for name in choice_columns)
-            writer.writerow(row)
-    return out.getvalue()
+            yield line(_poll_row(question, names, poll, choice_columns, has_actual,
+                                 question_weights.get(poll.id, {}) if weight_columns else None))
+
+
+def _poll_row(question: Question, names: Mapping[int, str], poll: Poll, choice_columns: list[str],
+              has_actual: bool, poll_weights: Mapping[str, tuple[float, float]] | None) -> list:
+    results = {names[r.choice_id]: r for r in poll.results}
+    text = quote_text
+    row = [
+        text(question.slug), text(question.title), text(question.region),
+        text(poll.pollster.name), text(poll.sponsor), poll.start_date.isoformat(),
+        poll.end_date.isoformat(), "" if poll.sample_size is None else poll.sample_size,
+        text(poll.population), text(poll.mode), text(poll.source_url),
+        "yes" if poll.partisan else "no", "yes" if poll.internal else "no",
+        text(poll.notes), text(poll.source), text(poll.source_id or ""),
+        poll.election_date.isoformat() if poll.election_date else "",
+        *[_format_pct(results[name].pct if name in results else None) for name in choice_columns],
+    ]
+    if has_actual:
+        row.extend(_format_pct(results[name].actual_pct if name in results else None)
+                   for name in choice_columns)
+    if poll_weights is not None:
+        row.extend(_format_number(poll_weights[name][0] if name in poll_weights else None)
+                   for name in choice_columns)
+        row.extend(_format_number(poll_weights[name][1] if name in poll_weights else None)
+                   for name in choice_columns)
+    return row
 
 
 def choice_column_order(orders: Iterable[list[str]]) -> list[str]:
@@ -179,6 +213,29 @@ def choice_column_order(orders: Iterable[list[str]]) -> list[str]:
         for follower in after[name]:
             waiting[follower] -= 1
     return columns
+
+
+@overload
+def quote_text(value: str) -> str: ...
+@overload
+def quote_text(value: None) -> None: ...
+def quote_text(value: str | None) -> str | None:
+    """A text cell a spreadsheet will not run as a formula (see the module docstring)."""
+    if value and (value.startswith(FORMULA_TRIGGERS)
+                  or (value.startswith("'") and value[1:2] and value[1:2] in _QUOTED)):
+        return "'" + value
+    return value
+
+
+@overload
+def unquote_text(value: str) -> str: ...
+@overload
+def unquote_text(value: None) -> None: ...
+def unquote_text(value: str | None) -> str | None:
+    """The text ``quote_text`` quoted (any other cell as it is)."""
+    if value and value.startswith("'") and value[1:2] and value[1:2] in _QUOTED:
+        return value[1:]
+    return value
 
 
 def _format_pct(value: float | None) -> str:
