@@ -82,7 +82,6 @@ def configure(app: Flask, test_config: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = config.normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
-    config.configure_postgres_timeouts(app.config)
     # Flask 3 no longer reads the setting; app.json is Flask's DefaultJSONProvider here.
     cast(DefaultJSONProvider, app.json).sort_keys = app.config["JSON_SORT_KEYS"]
     Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -104,7 +103,6 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
-    _configure_limiter(app)
     limiter.init_app(app)
     _configure_shared_cache(app)
     shared_cache.init_app(app)
@@ -122,17 +120,6 @@ def register_extensions(app: Flask) -> None:
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _configure_sqlite(app)
-
-
-def _configure_limiter(app: Flask) -> None:
-    """The login limit's counters: their Redis keys carry ``REDIS_KEY_PREFIX``; with the
-    storage down Flask-Limiter counts in this process's memory (the login still answers)
-    and goes back to the storage when it answers again."""
-    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
-    if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://", "unix://")):
-        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {  # limits' RedisStorage options
-            "key_prefix": app.config["REDIS_KEY_PREFIX"] + "limits",
-            "socket_timeout": 0.5, "socket_connect_timeout": 0.5})
 
 
 def _configure_shared_cache(app: Flask) -> None:

@@ -65,12 +65,6 @@ DEFAULTS = {
     "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
                            "application/json", "image/svg+xml", "text/csv"],
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-    # PostgreSQL only (configure_postgres_timeouts): a database that does not answer
-    # costs a request seconds, not a hung worker.
-    "DATABASE_CONNECT_TIMEOUT": 5,  # seconds to open a connection (psycopg connect_timeout)
-    "DATABASE_STATEMENT_TIMEOUT_MS": 30000,  # server-side statement_timeout per statement
-    "DATABASE_POOL_TIMEOUT": 10,  # seconds to wait for a pooled connection
-    "HEALTH_STATEMENT_TIMEOUT_MS": 2000,  # /healthz's own bound on its queries (PostgreSQL)
     "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "JSON_SORT_KEYS": False,
@@ -165,17 +159,3 @@ def resolve_secret_key(settings: dict, instance_path: str) -> str:
         finally:
             os.unlink(temporary)
     return key_file.read_text().strip()
-
-
-def configure_postgres_timeouts(settings) -> None:
-    """Add the connect, statement and pool timeouts to ``SQLALCHEMY_ENGINE_OPTIONS`` of a
-    PostgreSQL app (options already set there win)."""
-    if not settings["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        return
-    options = dict(settings.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    connect_args = {"connect_timeout": settings["DATABASE_CONNECT_TIMEOUT"],
-                    "options": f"-c statement_timeout={settings['DATABASE_STATEMENT_TIMEOUT_MS']}",
-                    **options.get("connect_args", {})}
-    options["connect_args"] = connect_args
-    options.setdefault("pool_timeout", settings["DATABASE_POOL_TIMEOUT"])
-    settings["SQLALCHEMY_ENGINE_OPTIONS"] = options

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from .domain.errors import BadRequest, NotReady, ServiceError
@@ -99,26 +97,8 @@ def refuse_control_characters() -> None:
             raise BadRequest(f"The query parameter {name!r} {problem}.", fields={name: problem})
 
 
-#: Seconds a client is asked to wait when the database does not answer.
-DATABASE_RETRY_AFTER = 5
-
-
-def database_unavailable(error: OperationalError):
-    """The database refused, dropped or timed out (psycopg and sqlite3 raise these as
-    OperationalError): a 503 with Retry-After, logged without the client seeing a trace."""
-    request_ = f"{request.method} {request.path}"
-    logging.getLogger(__name__).warning("database unavailable on %s: %s", request_, error.orig)
-    message = "The database is not answering; try again in a few seconds."
-    headers = {"Retry-After": str(DATABASE_RETRY_AFTER)}
-    if wants_json():
-        body = {"error": {"code": "database_unavailable", "message": message, "fields": {}}}
-        return jsonify(body), 503, headers
-    return render_template("error.html", status=503, message=message), 503, headers
-
-
 def init_app(app: Flask) -> None:
     app.before_request(refuse_control_characters)
-    app.register_error_handler(OperationalError, database_unavailable)
 
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):

@@ -120,10 +120,6 @@ class Limiter(flask_limiter.Limiter):
         return super().context
 
     def init_app(self, app: Flask) -> None:
-        # One limiter serves every app a process makes (tests make many): Flask-Limiter
-        # keeps the first app's key prefix and a dead storage's mark unless they are reset.
-        self._key_prefix = ""
-        self._storage_dead = False
         super().init_app(app)
         for hooks in (app.after_request_funcs[None], app.teardown_request_funcs[None]):
             hooks[:] = [self._only_after_a_check(hook) if self._is_own_hook(hook) else hook

@@ -137,13 +137,10 @@ def _after_commit(session: Session) -> None:
     if not (changed or old_slugs):
         return
     model = read_model(current_app)
-    try:  # the write stands whatever fails now: reads notice new versions within their staleness
-        with Session(bind=session.get_bind()) as own:
-            model.versions.publish(states_from_database(own, ids=changed))
-        for slug in old_slugs:
-            model.versions.forget(slug)
-    except Exception:
-        log.exception("publishing the versions of questions %s after their commit failed", sorted(changed))
+    with Session(bind=session.get_bind()) as own:
+        model.versions.publish(states_from_database(own, ids=changed))
+    for slug in old_slugs:
+        model.versions.forget(slug)
     try:
         request_recomputes(session.get_bind(), changed)
     except Exception:  # the write stands; the workers' sweep queues what is behind
