@@ -42,6 +42,10 @@ DEFAULTS = {
     },
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Redis down costs the shared counters, never a request: each process then counts in its
+    # memory (Flask-Limiter's fallback), and a storage error is logged, not raised.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
     "LOGIN_RATE_LIMIT": "5 per minute",
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,  # admin sessions expire after 8 hours
     # Read caching (see readmodel/versions.py and readmodel/http.py)
