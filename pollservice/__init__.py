@@ -82,6 +82,9 @@ def configure(app: Flask, test_config: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = config.normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config.engine_options(app.config)
+    # The limiter's Redis keys live under this deployment's prefix too.
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", app.config["REDIS_KEY_PREFIX"] + "limiter")
     # Flask 3 no longer reads the setting; app.json is Flask's DefaultJSONProvider here.
     cast(DefaultJSONProvider, app.json).sort_keys = app.config["JSON_SORT_KEYS"]
     Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
 
 from .domain.errors import ServiceError
 from .services.demo import DEMO_SETS, database_is_empty, load_demo
@@ -134,7 +135,12 @@ def import_polls_command(file: Path, fmt: str, question: str | None, dry_run: bo
     if would_fail:
         sys.exit(1)
     if not dry_run and (terminal if wait is None else wait):
-        wait_for_recomputes(summary.question_ids)
+        try:
+            wait_for_recomputes(summary.question_ids)
+        except SQLAlchemyError as error:  # the import is committed: say so, do not fail
+            click.echo(f"warning: the import is committed, but the database stopped answering "
+                       f"({type(error).__name__}); the workers' sweep will queue the recomputes "
+                       "within a minute.", err=True)
 
 
 def _echo_problems(file: Path, problems, kind: str = "") -> None:

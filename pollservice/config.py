@@ -42,6 +42,10 @@ DEFAULTS = {
     },
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Redis down costs the shared counters, never a request: each process then counts in its
+    # memory (Flask-Limiter's fallback), and a storage error is logged, not raised.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
     "LOGIN_RATE_LIMIT": "5 per minute",
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,  # admin sessions expire after 8 hours
     # Read caching (see readmodel/versions.py and readmodel/http.py)
@@ -65,6 +69,13 @@ DEFAULTS = {
     "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
                            "application/json", "image/svg+xml", "text/csv"],
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # A database that refuses or never answers gives a 503 in bounded time, not a hang
+    # (engine_options below; seconds, 0 for none): connecting (PostgreSQL), one statement
+    # (PostgreSQL's statement_timeout, enforced by the server), waiting for a pooled connection.
+    "DATABASE_CONNECT_TIMEOUT": 5,
+    "DATABASE_STATEMENT_TIMEOUT": 60,
+    "DATABASE_POOL_TIMEOUT": 10,
+    "HEALTH_TIMEOUT": 3,  # /healthz answers 503 when its database check takes longer
     "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "JSON_SORT_KEYS": False,
@@ -109,6 +120,23 @@ def from_environment() -> dict:
     if os.environ.get("REDIS_KEY_PREFIX"):
         settings["REDIS_KEY_PREFIX"] = os.environ["REDIS_KEY_PREFIX"]
     return settings
+
+
+def engine_options(settings) -> dict:
+    """``SQLALCHEMY_ENGINE_OPTIONS`` with the timeouts above (options set explicitly win)."""
+    options = dict(settings.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if not str(settings.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
+        return options  # SQLite: no server to wait for (and an in-memory pool takes no timeout)
+    if settings.get("DATABASE_POOL_TIMEOUT"):
+        options.setdefault("pool_timeout", settings["DATABASE_POOL_TIMEOUT"])
+    connect_args = dict(options.get("connect_args") or {})
+    if settings.get("DATABASE_CONNECT_TIMEOUT"):
+        connect_args.setdefault("connect_timeout", max(int(settings["DATABASE_CONNECT_TIMEOUT"]), 1))
+    if settings.get("DATABASE_STATEMENT_TIMEOUT"):
+        milliseconds = int(float(settings["DATABASE_STATEMENT_TIMEOUT"]) * 1000)
+        connect_args.setdefault("options", f"-c statement_timeout={milliseconds}")
+    options["connect_args"] = connect_args
+    return options
 
 
 def normalise_database_url(url: str) -> str:

@@ -6,6 +6,9 @@ from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from .domain.errors import BadRequest, NotReady, ServiceError
@@ -97,6 +100,26 @@ def refuse_control_characters() -> None:
             raise BadRequest(f"The query parameter {name!r} {problem}.", fields={name: problem})
 
 
+# The database refused, did not answer in time, or dropped the connection: try again soon.
+DATABASE_RETRY_AFTER = 5  # seconds
+DATABASE_DOWN_PAGE = ("<!doctype html><html lang=en><meta charset=utf-8><title>503 Service Unavailable"
+                      "</title><h1>Service unavailable</h1><p>{message}</p></html>")
+
+
+def database_down():
+    """A 503 with ``Retry-After``. The page is plain HTML, not the site's template: that
+    would load the signed-in user from the database that just failed. A write that failed
+    so may or may not be stored (the connection may have dropped during its commit)."""
+    message = ("The database is not answering; nothing is lost, try again in a few seconds. "
+               "A write sent just now may or may not have been stored: look before sending it again.")
+    headers = {"Retry-After": str(DATABASE_RETRY_AFTER)}
+    if wants_json():
+        body = {"error": {"code": "database_unavailable", "message": message, "fields": {}}}
+        return jsonify(body), 503, headers
+    page = DATABASE_DOWN_PAGE.format(message=escape(message))
+    return page, 503, {**headers, "Content-Type": "text/html; charset=utf-8"}
+
+
 def init_app(app: Flask) -> None:
     app.before_request(refuse_control_characters)
 
@@ -117,6 +140,14 @@ def init_app(app: Flask) -> None:
         return render_template("error.html", status=400, message=message), 400
 
     app.register_error_handler(HTTPException, http_error)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeout)
+    def database_error(error: Exception):
+        app.logger.warning("The database failed on %s %s: %s", request.method, request.path,
+                           str(error).splitlines()[0] if str(error) else type(error).__name__)
+        return database_down()
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -120,6 +120,12 @@ class Limiter(flask_limiter.Limiter):
         return super().context
 
     def init_app(self, app: Flask) -> None:
+        # One Limiter serves every app of a test process: Flask-Limiter keeps the first app's
+        # key prefix, fallback and dead storage otherwise (it reads them only when unset).
+        self._storage_dead = False
+        self._key_prefix = app.config.get("RATELIMIT_KEY_PREFIX", "")
+        self._in_memory_fallback_enabled = bool(app.config.get("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"))
+        self._swallow_errors = None
         super().init_app(app)
         for hooks in (app.after_request_funcs[None], app.teardown_request_funcs[None]):
             hooks[:] = [self._only_after_a_check(hook) if self._is_own_hook(hook) else hook
@@ -143,7 +149,8 @@ class Limiter(flask_limiter.Limiter):
 
 
 # Limits are declared where they apply (login); storage is Redis when REDIS_URL is set
-# (shared by all workers), else per process.
+# (shared by all workers), else per process (see README: the limit is then per worker);
+# with Redis down each process counts in its memory until Redis answers again.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 # Rendered bodies shared by all workers (charts): Redis when REDIS_URL is set, else off,
 # and each worker keeps its own copies (readmodel/bodies.py). Configured in create_app.

@@ -10,6 +10,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -67,7 +68,7 @@ def served(request, database_url, tmp_path, app):
         yield from serve(database_url, tmp_path, app, with_redis)
 
 
-def serve(database_url, tmp_path, app, with_redis: bool):
+def serve(database_url, tmp_path, app, with_redis: bool, workers: str | None = None):
     """Start gunicorn, yield (base URL, API token, with_redis), stop it."""
     from pollservice.services.demo import DATA_DIR
     from pollservice.services.imports import import_rows
@@ -79,7 +80,7 @@ def serve(database_url, tmp_path, app, with_redis: bool):
             import_rows(canonical_csv.read_rows(handle, "seed"), "seed")
         _, token = create_token("load")
     port = free_port()
-    workers = "4" if ON_POSTGRES else "2"
+    workers = workers or ("4" if ON_POSTGRES else "2")
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "s" * 32,
            "MPLCONFIGDIR": str(tmp_path / "mpl"), "PYTHONPATH": str(ROOT),
            "POLLSERVICE_JOBS_SQLITE_FILE": json.dumps(str(tmp_path / "jobs.sqlite3"))}
@@ -195,3 +196,35 @@ def test_concurrent_writes_are_stored_once_and_the_averages_stay_exact(served, a
             assert got["n_polls"] == expected["n_polls"]
             assert got["estimate"] == pytest.approx(expected["estimate"], abs=1e-3)
             assert got["lower"] == pytest.approx(expected["lower"], abs=1e-3)
+
+
+CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+@pytest.mark.parametrize("with_redis", [False, True], ids=["without-redis", "with-redis"])
+def test_thirty_wrong_passwords_against_several_workers_are_limited_as_documented(
+        with_redis, database_url, tmp_path, app, admin):
+    """Issue 18, Medium 7 (README, "Rate limits"): with Redis the login limit (5 a minute
+    per address and per account) is shared by all workers; without it each worker counts
+    its own, so at most workers x 5 wrong passwords a minute get an answer other than 429."""
+    if with_redis and not redis_running() and os.environ.get("CI") != "true":
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    workers = 3
+    with LOCK.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for base, _token, _ in serve(database_url, tmp_path, app, with_redis, workers=str(workers)):
+            answers = []
+            for _ in range(30):
+                form = requests.get(base + "/admin/login", timeout=30)
+                # The session cookie is Secure: sent by hand over the test's plain http.
+                cookie = {"Cookie": f"session={form.cookies['session']}"}
+                wrong = {"csrf_token": CSRF_FIELD.search(form.text).group(1),
+                         "username": admin["username"], "password": "wrong-password"}
+                answers.append(requests.post(base + "/admin/login", data=wrong, headers=cookie,
+                                             timeout=30).status_code)
+    assert set(answers) <= {200, 429}, answers  # a wrong password re-shows the form; never a 500
+    let_through = answers.count(200)
+    if with_redis:
+        assert let_through == 5, answers
+    else:
+        assert 5 <= let_through <= workers * 5, answers

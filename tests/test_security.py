@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 from markupsafe import escape
 
 from conftest import make_app
+from pollservice.extensions import limiter
 
 
 def test_every_response_carries_the_security_headers(demo_app, client):
@@ -217,3 +220,32 @@ def test_the_task_queue_file_is_readable_by_its_owner_only(database_url, tmp_pat
     app = make_app(database_url, tmp_path, JOBS_IN_PROCESS=False, JOBS_SQLITE_FILE=str(path))
     jobs(app).huey.pending_count()  # opens (creates) the queue's database
     assert Path(path).stat().st_mode & 0o077 == 0
+
+
+def test_with_the_limiters_redis_down_login_still_works_and_is_still_limited(
+        database_url, tmp_path, admin, caplog):
+    """Issue 18, Medium 7: Redis down costs the shared counters, never the login: the
+    limiter falls back to counting in this process's memory."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = f"redis://127.0.0.1:{probe.getsockname()[1]}/0"  # closed again: refused
+    app = make_app(database_url, tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=dead)
+    client = app.test_client()
+    right = client.post("/admin/login", data=admin)
+    assert right.status_code == 302, right.get_data(as_text=True)[:500]
+    client.post("/admin/logout")
+    for _ in range(4):
+        wrong = client.post("/admin/login", data={"username": "editor", "password": "wrong-one"})
+        assert wrong.status_code == 200
+    assert client.post("/admin/login", data=admin).status_code == 429
+
+
+def test_the_limiters_redis_keys_carry_the_deployments_prefix(database_url, tmp_path, admin):
+    app = make_app(database_url, tmp_path, RATELIMIT_ENABLED=True, REDIS_KEY_PREFIX="deploy-7:",
+                   RATELIMIT_STORAGE_URI="memory://")
+    assert app.config["RATELIMIT_KEY_PREFIX"] == "deploy-7:limiter"
+    client = app.test_client()
+    client.post("/admin/login", data={"username": "editor", "password": "wrong-one"})
+    storage = limiter.storage  # memory:// keeps the keys it was given
+    keys = [*storage.storage, *storage.events]
+    assert keys and all("deploy-7:limiter/" in key for key in keys), keys

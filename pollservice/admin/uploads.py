@@ -28,7 +28,7 @@ from ..domain.errors import ServiceError
 from ..domain.validation import strip_controls
 from ..services.imports import formats, import_text
 from ..services.imports.rows import ImportRejected, ImportSummary
-from ..services.recomputes import recompute_progress, recompute_targets
+from ..services.recomputes import recompute_progress, recompute_targets_if_reachable
 from .blueprint import bp
 
 # Under the app's MAX_CONTENT_LENGTH (16 MiB), which refuses a larger request outright
@@ -232,8 +232,12 @@ def _confirm(data: bytes, meta: dict):
           f"skipped {sum(summary.skipped.values())}, warnings {len(summary.warnings)}"
           + "".join(f"; line {w.location}: {w.field} stored empty" for w in summary.warnings[:5])
           + ".", "success")
-    progress = store_progress(meta["filename"], sorted(summary.questions),
-                              recompute_targets(summary.question_ids))
+    targets = recompute_targets_if_reachable(summary.question_ids)
+    if targets is None:  # committed: the flash says what was stored; no progress to show
+        flash("The database stopped answering after the import was committed: its progress "
+              "cannot be shown; the workers' sweep will queue the recomputes within a minute.", "info")
+        return redirect(url_for("admin.new_upload"))
+    progress = store_progress(meta["filename"], sorted(summary.questions), targets)
     return redirect(url_for("admin.upload_progress", token=progress))
 
 

@@ -3,7 +3,7 @@ it gives; the response schema dumps it to JSON."""
 
 from __future__ import annotations
 
-from flask import Response, g
+from flask import Response, current_app, g
 
 from ..readmodel import question_view
 from ..readmodel.http import versioned
@@ -125,7 +125,7 @@ def poll(poll_id: int):
 @service_bp.alt_response(503, schema=HealthSchema)
 def healthz():
     """Database reachability and the migration version it is at."""
-    report = health.check()
+    report = health.check_within(current_app.config["HEALTH_TIMEOUT"])
     return report, (200 if report["status"] == "ok" else 503)
 
 

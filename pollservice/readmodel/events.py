@@ -15,6 +15,11 @@ commit, so no service has to remember to.
   serve the last complete results, labelled as updating, until a worker has computed
   them. A renamed question's old slug is forgotten everywhere. The polls created,
   changed or deleted are sent to the webhooks (``jobs.webhooks.queue_events``).
+  The write is committed by
+  then: a failure here (the database gone right after the commit) is logged and never
+  raised, and the workers' sweep (``jobs.queue.sweep``, each minute) queues the recompute
+  of a question whose results are behind its data; other workers see the new version
+  once their view of the versions expires (``READ_STALENESS_SECONDS``) or Redis tells them.
 """
 
 from __future__ import annotations
@@ -119,6 +124,7 @@ def _before_commit(session: Session) -> None:
             .execution_options(synchronize_session=False)
         )
         refresh_catalogue(session, changed)
+        _reload_changed_columns(session, changed)
     session.info[COMMITTING] = (changed, session.info.pop(OLD_SLUGS, set()))
 
 
@@ -131,20 +137,36 @@ def _send_poll_events(session: Session) -> None:
         log.exception("queueing the webhooks of polls %s failed", sorted(events))
 
 
+# What the statements above change on a question without the ORM seeing it.
+SQL_CHANGED_COLUMNS = ("data_version", "data_changed_at", "poll_count", "last_poll_end", "search_document")
+
+
+def _reload_changed_columns(session: Session, changed: set[int]) -> None:
+    """The loaded questions get the columns just changed by SQL, so that they hold what is
+    committed when the commit keeps their values (``services.transaction``)."""
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Question) and obj.id in changed:
+            session.refresh(obj, SQL_CHANGED_COLUMNS)
+
+
 def _after_commit(session: Session) -> None:
     _send_poll_events(session)
     changed, old_slugs = session.info.pop(COMMITTING, (set(), set()))
     if not (changed or old_slugs):
         return
     model = read_model(current_app)
-    with Session(bind=session.get_bind()) as own:
-        model.versions.publish(states_from_database(own, ids=changed))
+    try:
+        with Session(bind=session.get_bind()) as own:
+            model.versions.publish(states_from_database(own, ids=changed))
+    except Exception:  # committed: other workers see the version when their view expires
+        log.exception("publishing the versions of questions %s after the commit failed", sorted(changed))
     for slug in old_slugs:
         model.versions.forget(slug)
     try:
         request_recomputes(session.get_bind(), changed)
     except Exception:  # the write stands; the workers' sweep queues what is behind
-        log.exception("queueing the recompute of questions %s failed", sorted(changed))
+        log.exception("queueing the recompute of questions %s after the commit failed; "
+                      "the workers' sweep will queue it", sorted(changed))
 
 
 def _after_rollback(session: Session) -> None:

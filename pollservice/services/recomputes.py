@@ -3,15 +3,19 @@ import is waiting for, how far it has got, and the queue's health."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 from ..jobs import queue
 from ..models import Question
+
+log = logging.getLogger(__name__)
 
 
 def run_queued_here() -> None:
@@ -29,6 +33,16 @@ def recompute_targets(question_ids: Iterable[int]) -> dict[int, int]:
             select(Question.id, Question.data_version).where(Question.id.in_(ids[start:start + 500]))).all())
     db.session.rollback()  # end the read: the next look sees the workers' commits
     return targets
+
+
+def recompute_targets_if_reachable(question_ids: Iterable[int]) -> dict[int, int] | None:
+    """``recompute_targets`` after a commit: ``None`` when the database no longer answers
+    (logged; the write is committed and the workers' sweep queues what is behind)."""
+    try:
+        return recompute_targets(question_ids)
+    except SQLAlchemyError:
+        log.exception("reading the recompute targets after a commit failed")
+        return None
 
 
 def recompute_progress(targets: dict[int, int]) -> tuple[int, int]:

@@ -5,6 +5,13 @@ Not ``with db.session.begin()``: by the time a service writes, the session has n
 always begun a transaction already (the reads that found the question, or Flask-Login
 loading the user), and ``begin()`` refuses to start a second one. The version bump,
 recompute and publish that follow a commit are session events (``readmodel.events``).
+
+After the commit the session's objects keep the values just committed instead of being
+expired (``expire_on_commit`` off for this commit; ``readmodel.events`` reloads, before the
+commit, the question columns it changes by SQL): the answer to a write is built from what
+was stored without asking the database again, so a connection lost right after the commit
+cannot turn a stored write into a reported failure (issue 18). Whatever runs after the
+commit catches and logs its own failures.
 """
 
 from __future__ import annotations
@@ -23,7 +30,17 @@ def transaction() -> Iterator[scoped_session[Session]]:
     session = db.session
     try:
         yield session
-        session.commit()
+        _commit_keeping_values(session)
     except BaseException:
         session.rollback()
         raise
+
+
+def _commit_keeping_values(scoped: scoped_session[Session]) -> None:
+    session = scoped()  # the request's Session (the proxy has no expire_on_commit)
+    expiring = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expiring
