@@ -14,10 +14,9 @@ commit, so no service has to remember to.
   queued), in a session of its own (the committing one can no longer emit SQL). Reads
   serve the last complete results, labelled as updating, until a worker has computed
   them. A renamed question's old slug is forgotten everywhere. The polls created,
-  changed or deleted are sent to the webhooks (``jobs.webhooks.queue_events``).
-  The write is committed by
-  then: a failure here (the database gone right after the commit) is logged and never
-  raised, and the workers' sweep (``jobs.queue.sweep``, each minute) queues the recompute
+  changed or deleted are sent to the webhooks (``jobs.webhooks.queue_events``). The
+  write is committed by then: a failure here (the database gone right after the commit) is
+  logged and never raised, and the workers' sweep (``jobs.queue.sweep``, each minute) queues the recompute
   of a question whose results are behind its data; other workers see the new version
   once their view of the versions expires (``READ_STALENESS_SECONDS``) or Redis tells them.
 """
