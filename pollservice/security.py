@@ -8,8 +8,12 @@ redirect to it; a response to a request that came over HTTPS carries HSTS.
 
 from __future__ import annotations
 
+import json
+import tempfile
+
 from flask import Flask, g
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.wsgi import ClosingIterator
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -65,6 +69,58 @@ class SecurityHeaders:
         return self.wsgi_app(environ, start_with_security_headers)
 
 
+class ChunkedBodyLimit:
+    """WSGI middleware holding a chunked request body (no ``Content-Length``) to
+    ``MAX_CONTENT_LENGTH`` as werkzeug holds a declared one: 413 when it is longer.
+
+    Werkzeug refuses a declared length over the limit before reading, but a chunked body
+    is only cut off where its parsers stop reading, so a form or JSON body over 16 MB came
+    out empty or truncated (a 400 naming something else). The body is read here, at most
+    the limit plus one byte, into a temporary file (in memory up to 1 MB, on disk beyond),
+    and handed on with its length.
+    """
+
+    SPOOL_BYTES = 1024 * 1024
+    CHUNK_BYTES = 64 * 1024
+
+    def __init__(self, wsgi_app, max_bytes: int):
+        self.wsgi_app, self.max_bytes = wsgi_app, max_bytes
+
+    def __call__(self, environ, start_response):
+        if environ.get("CONTENT_LENGTH") or not (
+                environ.get("wsgi.input_terminated")
+                or "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()):
+            return self.wsgi_app(environ, start_response)
+        body = tempfile.SpooledTemporaryFile(max_size=self.SPOOL_BYTES)  # noqa: SIM115 (closed with the response)
+        size, source = 0, environ["wsgi.input"]
+        while size <= self.max_bytes:
+            chunk = source.read(min(self.CHUNK_BYTES, self.max_bytes + 1 - size))
+            if not chunk:
+                break
+            body.write(chunk)
+            size += len(chunk)
+        if size > self.max_bytes:
+            body.close()
+            return self.too_large(environ, start_response)
+        body.seek(0)
+        environ.update({"wsgi.input": body, "CONTENT_LENGTH": str(size)})
+        return ClosingIterator(self.wsgi_app(environ, start_response), body.close)
+
+    def too_large(self, environ, start_response):
+        message = f"The request body is larger than {self.max_bytes // (1024 * 1024)} MB."
+        if environ.get("PATH_INFO", "").startswith("/api/"):
+            payload = json.dumps({"error": {"code": "request_entity_too_large", "message": message,
+                                            "fields": {}}}).encode()
+            content_type = "application/json"
+        else:
+            payload = f"<!doctype html><title>413</title><h1>Too large</h1><p>{message}</p>".encode()
+            content_type = "text/html; charset=utf-8"
+        start_response("413 Request Entity Too Large",
+                       [("Content-Type", content_type), ("Content-Length", str(len(payload))),
+                        ("Connection", "close")])
+        return [payload]
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, except that a response marked cookie-independent
     (the publicly cacheable API reads and charts, see readmodel/http.py) neither refreshes the
@@ -100,4 +156,5 @@ def init_app(app: Flask) -> None:
     app.config["REMEMBER_COOKIE_SECURE"] = secure
 
     # Wrapping wsgi_app in middleware is how Flask documents it; mypy sees a method.
-    app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = SecurityHeaders(  # type: ignore[method-assign]
+        ChunkedBodyLimit(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"]))

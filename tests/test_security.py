@@ -249,3 +249,29 @@ def test_the_limiters_redis_keys_carry_the_deployments_prefix(database_url, tmp_
     storage = limiter.storage  # memory:// keeps the keys it was given
     keys = [*storage.storage, *storage.events]
     assert keys and all("deploy-7:limiter/" in key for key in keys), keys
+
+
+def chunked(app, path: str, body: bytes, content_type: str) -> tuple[int, bytes]:
+    """POST ``body`` as gunicorn hands a chunked request to the app: no Content-Length,
+    ``wsgi.input_terminated`` set (the test client always sends a Content-Length)."""
+    import io
+
+    from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+    environ = EnvironBuilder(path=path, method="POST", content_type=content_type).get_environ()
+    environ.pop("CONTENT_LENGTH", None)
+    environ.update({"wsgi.input": io.BytesIO(body), "wsgi.input_terminated": True,
+                    "HTTP_TRANSFER_ENCODING": "chunked"})
+    app_iter, status, _headers = run_wsgi_app(app, environ, buffered=True)
+    return int(status.split()[0]), b"".join(app_iter)
+
+
+def test_a_chunked_body_over_the_limit_is_413_and_one_under_it_is_read(app, admin):
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    status, body = chunked(app, "/admin/login", b"a" * (limit + 1), "application/x-www-form-urlencoded")
+    assert status == 413, body[:300]
+    status, body = chunked(app, "/api/v1/questions/calexit/polls", b"{" * (limit + 1), "application/json")
+    assert status == 413 and b"request_entity_too_large" in body
+    form = f"username={admin['username']}&password={admin['password'].replace(' ', '+')}".encode()
+    status, _body = chunked(app, "/admin/login", form, "application/x-www-form-urlencoded")
+    assert status == 302  # signed in: the body was read whole
