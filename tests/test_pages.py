@@ -37,6 +37,9 @@ def test_methodology_page_explains_each_method(client):
     text = page.replace("<var>", "").replace("</var>", "")
     assert f"n + {stats.KalmanParams().centre_half_count:.0f})" in text
     assert "Jackman, S. (2005)" in page and "Cleveland, W. S. (1979)" in page
+    # the election-day interval: its source, how it is kept honest, its measured coverage
+    assert 'id="election-day"' in page and "raw-polls.csv" in page and "leave one cycle out" in page
+    assert "<code>outcome_lower</code>" in page
 
 
 def poll_rows(page: str) -> list[str]:
