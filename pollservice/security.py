@@ -83,13 +83,14 @@ class ChunkedBodyLimit:
     SPOOL_BYTES = 1024 * 1024
     CHUNK_BYTES = 64 * 1024
 
-    def __init__(self, wsgi_app, max_bytes: int):
+    def __init__(self, wsgi_app, max_bytes: int | None):
         self.wsgi_app, self.max_bytes = wsgi_app, max_bytes
 
     def __call__(self, environ, start_response):
-        if environ.get("CONTENT_LENGTH") or not (
-                environ.get("wsgi.input_terminated")
-                or "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()):
+        # Only a chunked body: gunicorn sets ``wsgi.input_terminated`` on every request,
+        # and a request without a body (every GET) must pass straight through.
+        if (self.max_bytes is None or environ.get("CONTENT_LENGTH")
+                or "chunked" not in environ.get("HTTP_TRANSFER_ENCODING", "").lower()):
             return self.wsgi_app(environ, start_response)
         body = tempfile.SpooledTemporaryFile(max_size=self.SPOOL_BYTES)  # noqa: SIM115 (closed with the response)
         size, source = 0, environ["wsgi.input"]
