@@ -19,6 +19,7 @@ from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.model import Model as _FlaskSQLAlchemyModel
 from sqlalchemy import MetaData
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
 # Every constraint gets a predictable name from the first migration on, so that
@@ -47,6 +48,15 @@ db = SQLAlchemy(model_class=Base)
 #: A session argument: an ORM Session, or ``db.session`` (Flask-SQLAlchemy's scoped proxy,
 #: which has the Session's methods but is no Session subclass to a type checker).
 SessionArg: TypeAlias = Session | scoped_session[Any]
+
+
+def upsert_insert(session: SessionArg, target) -> Any:
+    """``INSERT`` into ``target`` (a model or table) in the session's dialect, PostgreSQL's
+    or SQLite's: both have ``on_conflict_do_nothing`` / ``on_conflict_do_update``."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(target)
+
+
 # The full-text index is made by hand in migration 0003 (an FTS5 table and its shadow
 # tables on SQLite, an expression index on PostgreSQL); autogenerate leaves it alone.
 SEARCH_INDEX_OBJECTS = ("question_fts", "ix_question_search")

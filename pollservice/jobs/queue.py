@@ -43,11 +43,10 @@ from typing import Any, Protocol
 from flask import Flask, current_app
 from huey import Huey, MemoryHuey, PriorityRedisHuey, SqliteHuey, crontab
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..config import restrict_to_owner
-from ..extensions import SessionArg
+from ..extensions import SessionArg, upsert_insert
 from ..models import AverageEdition, Question, RecomputeJob, utcnow
 
 log = logging.getLogger(__name__)
@@ -183,10 +182,8 @@ def _bind():
 def _upsert_queued(session: SessionArg, question_ids: list[int]):
     """Insert or re-queue the job rows of these questions unless they are queued already;
     returns the ids whose row became queued (those need a message)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     now = utcnow()
-    rows = insert(RecomputeJob).values(
+    rows = upsert_insert(session, RecomputeJob).values(
         [{"question_id": q, "state": "queued", "queued_at": now, "attempts": 0, "error": "", "token": ""}
          for q in question_ids])
     statement = rows.on_conflict_do_update(

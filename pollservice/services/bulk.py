@@ -6,10 +6,9 @@ from collections.abc import Iterator
 from typing import cast
 
 from sqlalchemy import Table, UniqueConstraint
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import Base, SessionArg
+from ..extensions import Base, SessionArg, upsert_insert
 
 CHUNK = 500  # ids per IN (...) list
 
@@ -31,8 +30,7 @@ def insert_ignoring_conflicts(session: SessionArg, target: type[Base] | Table, r
     if not rows:
         return
     table = target if isinstance(target, Table) else table_of(target)
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(insert(table).values(rows).on_conflict_do_nothing())
+    session.execute(upsert_insert(session, table).values(rows).on_conflict_do_nothing())
 
 
 def violated_constraint(error: IntegrityError) -> str:

@@ -16,11 +16,10 @@ import io
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..domain.errors import BadRequest, NotFound
 from ..domain.methods import DEFAULT_METHOD
-from ..extensions import SessionArg, db
+from ..extensions import SessionArg, db, upsert_insert
 from ..models import AverageEdition, Question, utcnow
 from ..readmodel import question_view
 from .averages import exclusions, question_trend, trend_as_records
@@ -47,8 +46,7 @@ def record_edition(session: SessionArg, question: Question, version: int,
              for name, avg in averages.items()}
     values = dict(question_id=question.id, day=day or today(), data_version=version,
                   method=DEFAULT_METHOD, published_at=utcnow(), final=False, averages=shown)
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(AverageEdition).values(values)
+    statement = upsert_insert(session, AverageEdition).values(values)
     session.execute(statement.on_conflict_do_update(
         index_elements=["question_id", "day"],
         set_={key: statement.excluded[key] for key in ("data_version", "published_at", "averages")},
