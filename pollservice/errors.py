@@ -11,7 +11,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from .domain.errors import BadRequest, NotReady, ServiceError
+from .domain.errors import BadRequest, NotReady, ServiceError, error_body
 from .domain.validation import text_problem
 
 
@@ -60,7 +60,7 @@ def argument_error(error: HTTPException, messages: dict):
     else:
         status, code, text = 422, "validation_failed", "The request body has invalid fields."
     detail = "; ".join(f"{name}: {problem}" for name, problem in fields.items())
-    body = {"error": {"code": code, "message": f"{text} {detail}".strip(), "fields": fields}}
+    body = error_body(code, f"{text} {detail}".strip(), fields)
     if wants_json():
         return jsonify(body), status
     return render_template("error.html", status=status, message=body["error"]["message"]), status
@@ -68,7 +68,7 @@ def argument_error(error: HTTPException, messages: dict):
 
 def http_error(error: HTTPException):
     if isinstance(error, SecurityError):  # a Host not in TRUSTED_HOSTS: no URL can be built
-        return jsonify({"error": {"code": "bad_request", "message": error.description, "fields": {}}}), 400
+        return jsonify(error_body("bad_request", error.description)), 400
     messages = (getattr(error, "data", None) or {}).get("messages")
     if messages is not None:  # webargs could not parse a query string or JSON body
         return argument_error(error, messages)
@@ -76,7 +76,7 @@ def http_error(error: HTTPException):
         error.description = f"Too many attempts ({error.description}); wait and try again."
     if wants_json():
         code = (error.name or "error").lower().replace(" ", "_")
-        body: dict[str, Any] = {"error": {"code": code, "message": error.description, "fields": {}}}
+        body: dict[str, Any] = error_body(code, error.description)
         response = jsonify(body)
         response.status_code = error.code or 500
         return response
@@ -114,7 +114,7 @@ def database_down():
                "A write sent just now may or may not have been stored: look before sending it again.")
     headers = {"Retry-After": str(DATABASE_RETRY_AFTER)}
     if wants_json():
-        body = {"error": {"code": "database_unavailable", "message": message, "fields": {}}}
+        body = error_body("database_unavailable", message)
         return jsonify(body), 503, headers
     page = DATABASE_DOWN_PAGE.format(message=escape(message))
     return page, 503, {**headers, "Content-Type": "text/html; charset=utf-8"}
@@ -135,7 +135,7 @@ def init_app(app: Flask) -> None:
     def csrf_error(error: CSRFError):
         message = f"The form has expired or was not sent from this site ({error.description})."
         if wants_json():
-            body = {"error": {"code": "csrf_failed", "message": message, "fields": {}}}
+            body = error_body("csrf_failed", message)
             return jsonify(body), 400
         return render_template("error.html", status=400, message=message), 400
 
@@ -156,5 +156,5 @@ def init_app(app: Flask) -> None:
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         message = "Something went wrong on our side; the error has been logged."
         if wants_json():
-            return jsonify({"error": {"code": "internal_error", "message": message, "fields": {}}}), 500
+            return jsonify(error_body("internal_error", message)), 500
         return render_template("error.html", status=500, message=message), 500

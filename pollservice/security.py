@@ -15,6 +15,8 @@ from flask import Flask, g
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.wsgi import ClosingIterator
 
+from .domain.errors import error_body
+
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -110,8 +112,7 @@ class ChunkedBodyLimit:
     def too_large(self, environ, start_response):
         message = f"The request body is larger than {self.max_bytes // (1024 * 1024)} MB."
         if environ.get("PATH_INFO", "").startswith("/api/"):
-            payload = json.dumps({"error": {"code": "request_entity_too_large", "message": message,
-                                            "fields": {}}}).encode()
+            payload = json.dumps(error_body("request_entity_too_large", message)).encode()
             content_type = "application/json"
         else:
             payload = f"<!doctype html><title>413</title><h1>Too large</h1><p>{message}</p>".encode()

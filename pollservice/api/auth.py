@@ -6,11 +6,12 @@ from functools import wraps
 
 from flask import g, jsonify, request
 
+from ..domain.errors import error_body
 from ..services.tokens import authenticate_token
 
 
 def unauthorized(message: str):
-    body = {"error": {"code": "unauthorized", "message": message, "fields": {"Authorization": message}}}
+    body = error_body("unauthorized", message, {"Authorization": message})
     response = jsonify(body)
     response.status_code = 401
     response.headers["WWW-Authenticate"] = 'Bearer realm="pollservice"'

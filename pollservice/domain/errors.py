@@ -5,6 +5,11 @@ CLI prints them."""
 from __future__ import annotations
 
 
+def error_body(code: str, message: str | None, fields: dict[str, str] | None = None) -> dict:
+    """The JSON body of every API error: ``{"error": {"code", "message", "fields"}}``."""
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
 class ServiceError(Exception):
     """Base class. ``status`` is the HTTP status the web layers answer with."""
 
@@ -17,7 +22,7 @@ class ServiceError(Exception):
         self.fields = fields or {}
 
     def to_dict(self) -> dict:
-        return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
+        return error_body(self.code, self.message, self.fields)
 
 
 class NotFound(ServiceError):
