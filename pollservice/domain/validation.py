@@ -239,21 +239,21 @@ def validate_poll(choice_names: Sequence[str], raw: Mapping[str, Any]) -> PollIn
             errors[field.name] = str(exc)
     if "pollster" in values and not pollster_slug(values["pollster"]):
         errors["pollster"] = "must contain at least one letter or digit"
-    elif "pollster" in values and name_problem(values["pollster"]):
-        errors["pollster"] = str(name_problem(values["pollster"]))
+    elif "pollster" in values and (problem := name_problem(values["pollster"])):
+        errors["pollster"] = problem
     if "start_date" in values and "end_date" in values and values["end_date"] < values["start_date"]:
         errors["end_date"] = "must be on or after the start date"
     values["results"] = _validate_results(choice_names, raw.get("results"), errors)
     source_id = (str(raw["source_id"]).strip() or None) if raw.get("source_id") else None
     if source_id is not None and len(source_id) > 200:
         errors["source_id"] = "must be at most 200 characters"
-    elif source_id is not None and text_problem(source_id):
-        errors["source_id"] = str(text_problem(source_id))
+    elif source_id is not None and (problem := text_problem(source_id)):
+        errors["source_id"] = problem
     source = str(raw.get("source") or "form")
     if len(source) > 200:
         errors["source"] = "must be at most 200 characters"
-    elif text_problem(source):
-        errors["source"] = str(text_problem(source))
+    elif problem := text_problem(source):
+        errors["source"] = problem
     if errors:
         raise ValidationFailed("The poll has invalid fields.", fields=errors)
     return PollInput(source=source, source_id=source_id, **values)
