@@ -14,10 +14,11 @@ import matplotlib.image as mpimg
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib import dates as mdates
 
 import pollservice.render
 from pollservice.render import PALETTE, ChoiceSeries, chart_description, render_trend_chart
-from pollservice.render.inputs import _prepare
+from pollservice.render.inputs import _prepare, _prepare_all
 from pollservice.render.labels import _spread
 from pollservice.render.layout import _draw
 
@@ -352,3 +353,72 @@ def test_renderer_imports_only_matplotlib_numpy_pandas_stdlib_and_itself():
                 continue
             for module in modules:
                 assert module.split(".")[0] in allowed, f"{path.name} imports {module}"
+
+
+# ------------------------------------------------------------------ legibility
+
+
+def drawn_axes(series, width=8.0, height=4.5):
+    figure = _draw("Title", _prepare_all(series), METHOD, SOURCE,
+                   width, height, 100)
+    figure.canvas.draw()
+    return figure.axes[0]
+
+
+def y_ticks_in_view(axes) -> np.ndarray:
+    low, high = axes.get_ylim()
+    ticks = np.asarray(axes.get_yticks())
+    return ticks[(ticks >= low - 1e-9) & (ticks <= high + 1e-9)]
+
+
+def x_labels(axes) -> list[str]:
+    low, high = axes.get_xlim()
+    return [t.get_text() for t in axes.get_xticklabels()
+            if low <= t.get_position()[0] <= high and t.get_text()]
+
+
+@pytest.mark.parametrize(("levels", "spread"), [((32.0, 68.0), 3.0), ((45.0, 47.0), 1.0),
+                                                 ((12.0, 81.0), 6.0), ((3.0, 9.0), 1.5)])
+def test_y_ticks_are_5_or_10_points_apart_and_the_data_lie_inside_the_labelled_range(
+        levels, spread):
+    series = make_series(levels=levels)
+    for s in series:
+        s.polls["pct"] = s.trend["estimate"].iloc[-1] + np.linspace(-spread, spread, len(s.polls))
+    axes = drawn_axes(series)
+    ticks = y_ticks_in_view(axes)
+    steps = set(np.round(np.diff(ticks), 6))
+    assert len(steps) == 1 and steps <= {5.0, 10.0}, ticks
+    values = np.clip(np.concatenate([
+        np.concatenate([s.polls["pct"], s.trend["lower"], s.trend["upper"]]) for s in series
+    ]), 0, 100)  # the axis never goes below 0
+    assert ticks[0] <= values.min() and ticks[-1] >= values.max(), (ticks, values.min(),
+                                                                    values.max())
+    assert len(ticks) >= 3
+
+
+@pytest.mark.parametrize(("end", "days", "months"), [
+    ("2020-11-03", 25, ("Oct", "Nov")),  # October days, then November
+    ("2021-01-20", 60, ("Dec", "Jan")),  # across a year
+    ("2020-11-03", 400, ()),  # months
+])
+def test_date_labels_name_the_month_of_every_day_number_across_boundaries(end, days, months):
+    axes = drawn_axes(make_series(end=end, days=days))
+    labels = x_labels(axes)
+    assert len(labels) >= 3, labels
+    month_names = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                   "Dec")
+    # The first label names its month (and year); a bare day number only follows a label
+    # of the same month, so no reader takes October's days for November's.
+    assert any(m in labels[0] for m in month_names), labels
+    assert any(ch.isdigit() and len(w) == 4 for w in labels[0].split() for ch in w[:1]), labels
+    for name in months:
+        assert any(name in label for label in labels), (name, labels)
+    positions = [mdates.num2date(t.get_position()[0]) for t in axes.get_xticklabels()
+                 if t.get_text()]
+    shown = [t.get_text() for t in axes.get_xticklabels() if t.get_text()]
+    for before, after, text in zip(positions, positions[1:], shown[1:], strict=False):
+        if after.month != before.month:
+            assert month_names[after.month - 1] in text, (text, shown)
+        if after.year != before.year:
+            assert str(after.year) in text, (text, shown)
+    assert not axes.xaxis.get_offset_text().get_text()

@@ -59,8 +59,8 @@ def _draw_top_block(figure, title, method_label, prepared, has_data, renderer) -
     dpi = figure.dpi
     inner_width = width - 2 * _PAD_IN
     top = height - _PAD_IN
-    top -= _text_block(figure, title, top, "top", renderer, fontsize=13, fontweight="bold",
-                       color=_INK) + 0.05
+    top -= _text_block(figure, title, top, "top", renderer, max_lines=3, fontsize=13,
+                       fontweight="bold", color=_INK) + 0.05
     if method_label:
         top -= _text_block(figure, method_label, top, "top", renderer, fontsize=9, color=_MUTED) + 0.06
     if has_data and prepared:
@@ -71,12 +71,15 @@ def _draw_top_block(figure, title, method_label, prepared, has_data, renderer) -
     return top
 
 
-def _text_block(figure, text: str, y_in: float, va: str, renderer, **style) -> float:
-    """A left-aligned text of at most two lines at ``y_in`` inches (its top or bottom edge,
-    by ``va``), wrapped to the figure's inner width; returns its height in inches."""
+def _text_block(figure, text: str, y_in: float, va: str, renderer, max_lines: int = 2,
+                **style) -> float:
+    """A left-aligned text of at most ``max_lines`` lines at ``y_in`` inches (its top or
+    bottom edge, by ``va``), wrapped to the figure's inner width; returns its height in
+    inches."""
     width, height = figure.get_figwidth(), figure.get_figheight()
     artist = figure.text(_PAD_IN / width, y_in / height, "", ha="left", va=va, **style)
-    _fit_lines(artist, _drawable(text), width - 2 * _PAD_IN, renderer, figure.dpi, max_lines=2)
+    _fit_lines(artist, _drawable(text), width - 2 * _PAD_IN, renderer, figure.dpi,
+               max_lines=max_lines)
     return _inches(artist, renderer, figure.dpi)[1]
 
 

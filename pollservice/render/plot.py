@@ -30,11 +30,43 @@ def _style_axes(axes, axes_width_in: float) -> None:
     axes.tick_params(axis="x", color="#999999", labelcolor=_MUTED, labelsize=9)
     locator = mdates.AutoDateLocator(minticks=3, maxticks=max(4, int(axes_width_in * 1.1)))
     axes.xaxis.set_major_locator(locator)
-    formatter = mdates.ConciseDateFormatter(locator)
-    axes.xaxis.set_major_formatter(formatter)
-    axes.xaxis.get_offset_text().set_color(_MUTED)
-    axes.yaxis.set_major_locator(mticker.MaxNLocator(nbins=5, steps=[1, 2, 5, 10], integer=True))
+    axes.xaxis.set_major_formatter(DateLabels())
     axes.yaxis.set_major_formatter(mticker.PercentFormatter(xmax=100, decimals=0))
+
+
+class DateLabels(mticker.Formatter):
+    """Date tick labels that say which month and year each day number belongs to.
+
+    The first label and every label that starts a new month name the month ("Oct 13",
+    then "17", "21", ..., then "Nov 2"); the first and every new year add the year on a
+    second line. Ticks on the first of each month are labelled by month ("Oct"), ticks on
+    the first of January of every year by year. Nothing goes to an offset text, which a
+    reader misses (matplotlib's concise formatter labelled October's days "13 17 21 25 29"
+    and then "Nov", with "2020-Oct" off at the corner).
+    """
+
+    def __call__(self, x, pos=None) -> str:
+        return self.format_ticks([x])[0]
+
+    def format_ticks(self, values) -> list[str]:
+        days = [mdates.num2date(value) for value in values]
+        yearly = all(day.month == 1 and day.day == 1 for day in days) and len(days) > 1
+        monthly = all(day.day == 1 for day in days) and len(days) > 1
+        labels = []
+        for index, day in enumerate(days):
+            before = days[index - 1] if index else None
+            new_year = before is None or before.year != day.year
+            if yearly:
+                labels.append(f"{day.year}")
+            elif monthly:
+                labels.append(f"{day:%b}\n{day.year}" if new_year else f"{day:%b}")
+            elif new_year:
+                labels.append(f"{day:%b} {day.day}\n{day.year}")
+            elif before is not None and before.month != day.month:
+                labels.append(f"{day:%b} {day.day}")
+            else:
+                labels.append(f"{day.day}")
+        return labels
 
 
 def _draw_empty(axes) -> None:
@@ -153,5 +185,16 @@ def _set_limits(axes, prepared) -> tuple[float, float]:
         y_low, y_high = 0.0, min(100.0, y_high - y_low)
     if y_high > 100:
         y_low, y_high = max(0.0, y_low - (y_high - 100.0)), 100.0
+    y_low, y_high, step = _labelled_range(y_low, y_high)
+    axes.yaxis.set_major_locator(mticker.MultipleLocator(step))
     axes.set_ylim(y_low, y_high)
     return y_low, y_high
+
+
+def _labelled_range(y_low: float, y_high: float) -> tuple[float, float, float]:
+    """The range widened to whole ticks 5 points apart (10 past a 40-point span), so
+    that every dot, line and band lies between two labelled ticks."""
+    step = 5.0 if y_high - y_low <= 40 else 10.0
+    low = max(0.0, math.floor(y_low / step) * step)
+    high = min(100.0, math.ceil(y_high / step) * step)
+    return low, high, step
