@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib import dates as mdates
+from matplotlib.text import Text
 
 import pollservice.render
 from pollservice.render import PALETTE, ChoiceSeries, chart_description, render_trend_chart
@@ -422,3 +423,47 @@ def test_date_labels_name_the_month_of_every_day_number_across_boundaries(end, d
         if after.year != before.year:
             assert str(after.year) in text, (text, shown)
     assert not axes.xaxis.get_offset_text().get_text()
+
+
+PRIMARY = (("Joe Biden", 28.0), ("Bernie Sanders", 24.0), ("Elizabeth Warren", 14.0),
+           ("Pete Buttigieg", 9.0), ("Michael Bloomberg", 10.0), ("Amy Klobuchar", 5.0),
+           ("Tulsi Gabbard", 2.0), ("Tom Steyer", 2.5), ("Andrew Yang", 3.0))
+
+
+def test_with_many_candidates_the_leaders_are_drawn_and_the_rest_listed_with_their_values():
+    series = make_series(names=[n for n, _ in PRIMARY], levels=[v for _, v in PRIMARY])
+    figure = _draw("Primary", _prepare_all(series), METHOD, SOURCE, 8.0, 4.5, 100)
+    figure.canvas.draw()
+    legend_names = [t.get_text() for t in figure.legends[0].get_texts()]
+    leaders = ["Joe Biden", "Bernie Sanders", "Elizabeth Warren", "Michael Bloomberg",
+               "Pete Buttigieg"]
+    assert sorted(n for n in legend_names if n != "Poll (larger = more weight)") == sorted(leaders)
+    others = [t for t in figure.texts if t.get_text().startswith("Also polled:")]
+    assert len(others) == 1
+    assert others[0].get_text() == ("Also polled: Amy Klobuchar 5.0%, Andrew Yang 3.0%, "
+                                    "Tom Steyer 2.5%, Tulsi Gabbard 2.0%")
+    lines = figure.axes[0].get_lines()
+    drawn_colours = {tuple(line.get_color()) if not isinstance(line.get_color(), str)
+                     else line.get_color() for line in lines}
+    assert len(drawn_colours) == len(leaders)  # one colour per drawn line, none repeated
+
+
+def test_end_labels_never_overlap_when_drawn():
+    series = make_series(names=("A", "B", "C", "D", "E", "F"), levels=(30.0, 29.5, 29.0, 12.0,
+                                                                        11.8, 11.6))
+    figure = _draw("Close", _prepare_all(series), METHOD, SOURCE, 8.0, 4.5, 100)
+    renderer = figure.canvas.get_renderer()
+    figure.canvas.draw()
+    # The text's own box (an annotation's extent also holds its leader line).
+    boxes = [Text.get_window_extent(t, renderer) for t in figure.axes[0].texts]
+    assert len(boxes) == 6
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b), (a, b)
+
+
+def test_a_range_near_zero_is_not_stretched_upward_by_the_clip():
+    series = make_series(names=("Small",), levels=(3.0,))
+    axes = drawn_axes(series)
+    low, high = axes.get_ylim()
+    assert low == 0 and high <= 15, (low, high)

@@ -17,7 +17,10 @@ from .inputs import _has_data, _Prepared
 from .labels import _add_end_labels, _end_label
 from .plot import _draw_empty, _draw_series, _set_limits, _style_axes
 from .style import _INK, _LABEL_GAP_IN, _MUTED, _PAD_IN
-from .text import _drawable, _fit_lines, _inches, _shorten
+
+# Past this many choices, the leaders are drawn and the rest listed (see _leaders).
+_MAX_DRAWN = 6
+from .text import _drawable, _fit_lines, _inches, _percent, _shorten
 
 
 def _draw(title, prepared, method_label, source_line, width, height, dpi) -> Figure:
@@ -28,7 +31,11 @@ def _draw(title, prepared, method_label, source_line, width, height, dpi) -> Fig
     # figure later, and text extents in inches do not depend on the canvas.
     renderer = FigureCanvasAgg(figure).get_renderer()
     has_data = _has_data(prepared)
+    prepared, others = _leaders(prepared)
     top = _draw_top_block(figure, title, method_label, prepared, has_data, renderer)
+    if others:
+        top -= _text_block(figure, _drawable(_others_line(others)), top, "top", renderer,
+                           fontsize=9, color=_MUTED) + 0.12
     bottom = _draw_bottom_block(figure, source_line, has_data, renderer)
 
     labels = [(p, _drawable(_end_label(p, prepared))) for p in prepared if p.latest is not None]
@@ -50,6 +57,24 @@ def _draw(title, prepared, method_label, source_line, width, height, dpi) -> Fig
         return figure
     _draw_plot(axes, prepared, labels, label_height, width - left - right, max(top - bottom, 0.3))
     return figure
+
+
+def _leaders(prepared: Sequence[_Prepared]) -> tuple[list[_Prepared], list[_Prepared]]:
+    """The series drawn and the series only listed: past ``_MAX_DRAWN`` choices, the
+    ``_MAX_DRAWN - 1`` highest latest estimates are drawn (in their order in the question)
+    and the rest are named with their values in one line, so that minor candidates neither
+    crowd the end labels nor stretch the axis that the leaders' gap is read on."""
+    if len(prepared) <= _MAX_DRAWN:
+        return list(prepared), []
+    ranked = sorted(prepared, key=lambda p: -p.latest.estimate if p.latest else np.inf)
+    drawn = {id(p) for p in ranked[: _MAX_DRAWN - 1]}
+    return [p for p in prepared if id(p) in drawn], [p for p in ranked if id(p) not in drawn]
+
+
+def _others_line(others: Sequence[_Prepared]) -> str:
+    named = [f"{_shorten(p.name)} {_percent(p.latest.estimate)}" if p.latest else _shorten(p.name)
+             for p in others]
+    return "Also polled: " + ", ".join(named)
 
 
 def _draw_top_block(figure, title, method_label, prepared, has_data, renderer) -> float:

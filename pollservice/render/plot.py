@@ -180,11 +180,12 @@ def _set_limits(axes, prepared) -> tuple[float, float]:
     if y_high - y_low < _MIN_Y_SPAN:
         middle = (y_low + y_high) / 2
         y_low, y_high = middle - _MIN_Y_SPAN / 2, middle + _MIN_Y_SPAN / 2
-    # Clip to 0-100 by shifting the window, keeping its span where possible.
+    # Clip to 0-100; a window cut by the clip grows on its other side only up to the
+    # minimum span (a band reaching below 0 must not stretch the chart upward).
     if y_low < 0:
-        y_low, y_high = 0.0, min(100.0, y_high - y_low)
+        y_low, y_high = 0.0, min(100.0, max(y_high, _MIN_Y_SPAN))
     if y_high > 100:
-        y_low, y_high = max(0.0, y_low - (y_high - 100.0)), 100.0
+        y_low, y_high = max(0.0, min(y_low, 100.0 - _MIN_Y_SPAN)), 100.0
     y_low, y_high, step = _labelled_range(y_low, y_high)
     axes.yaxis.set_major_locator(mticker.MultipleLocator(step))
     axes.set_ylim(y_low, y_high)
