@@ -17,10 +17,10 @@ from .inputs import _has_data, _Prepared
 from .labels import _add_end_labels, _end_label
 from .plot import _draw_empty, _draw_series, _set_limits, _style_axes
 from .style import _INK, _LABEL_GAP_IN, _MUTED, _PAD_IN
+from .text import _drawable, _fit_lines, _inches, _percent, _shorten
 
 # Past this many choices, the leaders are drawn and the rest listed (see _leaders).
 _MAX_DRAWN = 6
-from .text import _drawable, _fit_lines, _inches, _percent, _shorten
 
 
 def _draw(title, prepared, method_label, source_line, width, height, dpi) -> Figure:
