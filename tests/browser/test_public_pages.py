@@ -125,8 +125,8 @@ def test_pollster_and_poll_pages_link_up(page):
 
 def test_question_page_fits_a_phone_screen(phone_page):
     phone_page.goto("/questions/calexit")
-    overflow = phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0
+    # Against 390 px, not innerWidth: a mobile layout viewport widens to its content.
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     assert image_width(phone_page, "figure.chart img") > 0
     source = phone_page.locator("figure.chart img").evaluate("img => img.currentSrc")
     assert "size=small" in source and "scale=2" in source  # the narrow layout, sharp on a 2x screen
