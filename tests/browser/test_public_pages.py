@@ -131,3 +131,17 @@ def test_question_page_fits_a_phone_screen(phone_page):
     source = phone_page.locator("figure.chart img").evaluate("img => img.currentSrc")
     assert "size=small" in source and "scale=2" in source  # the narrow layout, sharp on a 2x screen
     screenshot(phone_page, "question-phone")
+
+
+def test_poll_tables_keep_their_numbers_on_a_phone(phone_page):
+    phone_page.goto("/questions/calexit#polls")
+    table = phone_page.locator("#poll-table")
+    headers = [h for h in table.locator("thead th").all() if h.is_visible()]
+    names = [h.inner_text().strip() for h in headers]
+    assert names[:2] == ["Pollster", "Field dates"] and "Support" in names and "Oppose" in names
+    for header in headers:  # every visible column fits on the screen without scrolling
+        box = header.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 390, (header.inner_text(), box)
+    dates = " ".join(table.locator("tbody tr td:nth-child(2)").all_inner_texts())
+    assert re.search(r"n=[\d,]+ · (LV|RV|A|V)\b", dates), dates  # sample and population stay
+    screenshot(phone_page, "question-poll-table-phone", full_page=False)
