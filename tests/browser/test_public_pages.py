@@ -145,3 +145,27 @@ def test_poll_tables_keep_their_numbers_on_a_phone(phone_page):
     dates = " ".join(table.locator("tbody tr td:nth-child(2)").all_inner_texts())
     assert re.search(r"n=[\d,]+ · (LV|RV|A|V)\b", dates), dates  # sample and population stay
     screenshot(phone_page, "question-poll-table-phone", full_page=False)
+
+
+@pytest.mark.parametrize("container", [360, 1000])
+def test_the_embed_snippet_scales_to_its_container(page, base_url, container):
+    page.goto("/questions/calexit")
+    snippet = page.locator("#embed-code").input_value()
+    host = page.context.new_page()
+    host.set_content(f'<body style="margin:0"><div style="width:{container}px">{snippet}</div></body>')
+    frame = host.locator("iframe")
+    frame.wait_for()
+    box = frame.bounding_box()
+    width = min(container, 800)
+    assert box is not None and abs(box["width"] - width) < 1, box
+    assert abs(box["height"] - width * 520 / 800) < 2, box  # keeps the chart's shape
+    inner = host.frame_locator("iframe").locator("figure.chart img")
+    inner.wait_for()
+    image = inner.bounding_box()
+    assert image is not None and image["width"] <= width + 0.5, image
+    caption = host.frame_locator("iframe").locator("figcaption").bounding_box()
+    assert caption is not None and caption["y"] + caption["height"] <= box["height"] + 0.5, caption
+    inner.evaluate("img => img.complete || new Promise(done => img.addEventListener('load', done))")
+    assert inner.evaluate("img => img.naturalWidth") > 0
+    screenshot(host, f"embed-in-{container}px", full_page=False)
+    host.close()
