@@ -169,3 +169,12 @@ def test_the_embed_snippet_scales_to_its_container(page, base_url, container):
     assert inner.evaluate("img => img.naturalWidth") > 0
     screenshot(host, f"embed-in-{container}px", full_page=False)
     host.close()
+
+
+def test_the_first_cards_thumbnails_load_without_scrolling(phone_page):
+    phone_page.goto("/")
+    phone_page.wait_for_load_state("load")  # nothing scrolled: lazy images below stay unloaded
+    loaded = phone_page.locator(".question-card .thumb img").evaluate_all(
+        "imgs => imgs.slice(0, 4).map(img => img.complete && img.naturalWidth > 0)")
+    assert loaded and all(loaded), loaded
+    screenshot(phone_page, "home-phone")
