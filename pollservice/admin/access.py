@@ -30,8 +30,8 @@ def requires(permission: str):
                                 f"the permission {permission}.", fields={"role": f"{permission} needed"})
             return view(*args, **kwargs)
 
-        wrapper.permission = permission  # type: ignore[attr-defined]  (read by the URL-map test)
-        return wrapper
+        wrapper.permission = permission  # type: ignore[attr-defined]
+        return wrapper  # its permission is read by the URL-map test (tests/test_roles.py)
 
     return decorator
 

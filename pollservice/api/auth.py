@@ -40,7 +40,7 @@ def token_required(permission: str):
             g.api_actor = f"token:{record.name}"
             return view(*args, **kwargs)
 
-        wrapper.permission = permission  # type: ignore[attr-defined]  (read by the URL-map test)
-        return wrapper
+        wrapper.permission = permission  # type: ignore[attr-defined]
+        return wrapper  # its permission is read by the URL-map test (tests/test_roles.py)
 
     return decorator

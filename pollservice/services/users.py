@@ -79,6 +79,13 @@ def find_user(username: str) -> User:
     return user
 
 
+def user_by_id(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"No account {user_id}.", fields={"user": "unknown account"})
+    return user
+
+
 def list_users() -> list[User]:
     return list(db.session.execute(select(User).order_by(User.username)).scalars())
 
