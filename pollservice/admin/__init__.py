@@ -5,7 +5,7 @@ from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errors import http_error, wants_json
-from . import auth, polls, pollsters, questions, uploads, users, webhooks  # noqa: F401  (their routes)
+from . import auth, polls, pollsters, questions, tokens, uploads, users, webhooks  # noqa: F401  (their routes)
 from .blueprint import bp
 
 __all__ = ["bp"]

@@ -80,6 +80,13 @@ def create_token(name: str, expires_in_days: int | None = None, *, scope: str = 
     return record, token
 
 
+def token_by_id(token_id: int) -> ApiToken:
+    record = db.session.get(ApiToken, token_id)
+    if record is None:
+        raise NotFound(f"No token {token_id}.", fields={"token": "unknown token"})
+    return record
+
+
 def list_tokens() -> list[ApiToken]:
     return list(db.session.execute(select(ApiToken).order_by(ApiToken.name)).scalars())
 
