@@ -104,3 +104,17 @@ def test_admins_create_see_and_revoke_tokens(demo_app, logged_in, client):
     with demo_app.app_context():
         actions = list(db.session.execute(select(UserAudit.action).order_by(UserAudit.id)).scalars())
     assert actions == ["token.create", "token.revoke"]
+
+
+def test_create_token_on_the_command_line_takes_scope_questions_and_account(demo_app, runner, admin, client):
+    result = runner.invoke(args=["create-token", "cli-reader", "--scope", "read", "--question", "calexit",
+                                 "--user", "editor"])
+    assert result.exit_code == 0, result.output
+    token = result.output.strip().splitlines()[-1]
+    with demo_app.app_context():
+        record = db.session.execute(select(ApiToken)).scalar_one()
+        assert (record.scope, record.user.username, len(record.question_ids)) == ("read", "editor", 1)
+    response = client.post("/api/v1/questions/calexit/polls", json=POLL, headers=auth(token))
+    assert response.status_code == 403
+    unknown = runner.invoke(args=["create-token", "x", "--user", "nobody"])
+    assert unknown.exit_code == 1 and "nobody" in unknown.output
