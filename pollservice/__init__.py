@@ -101,6 +101,7 @@ def register_extensions(app: Flask) -> None:
         readmodel,
     )
     from .extensions import api, compress, csrf, db, limiter, login_manager, migrate, shared_cache
+    from .services import users
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
@@ -117,9 +118,9 @@ def register_extensions(app: Flask) -> None:
     api.ERROR_SCHEMA = ErrorSchema  # document errors in the shape errors.py sends them
     api.init_app(app)
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(models.User, int(user_id))
+    # The session holds "<id>:<session epoch>" (models.User.get_id): a session that was
+    # ended (sign-out, an admin, a disabled account) names an old epoch and loads no one.
+    login_manager.user_loader(users.session_user)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _configure_sqlite(app)

@@ -21,14 +21,15 @@ from .services.imports.rows import ImportRejected
 from .services.pollster_identity import merge_pollsters, resolve_pollsters
 from .services.recomputes import recompute_progress, recompute_targets, run_queued_here
 from .services.tokens import create_token, revoke_token
-from .services.users import create_admin
+from .services.users import create_admin, find_user, set_role
 from .services.webhooks import EVENTS, deliveries, list_endpoints, register_endpoint
 
 
 def init_app(app: Flask) -> None:
     for command in (create_admin_command, load_demo_command, import_polls_command,
                     export_polls_command, create_token_command, revoke_token_command,
-                    merge_pollsters_command, add_webhook_command, list_webhooks_command):
+                    merge_pollsters_command, add_webhook_command, list_webhooks_command,
+                    set_role_command):
         app.cli.add_command(command)
 
 
@@ -55,6 +56,16 @@ def create_admin_command(name: str) -> None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     user = create_admin(name, password)
     click.echo(f"Created admin {user.username!r}.")
+
+
+@click.command("set-role", cls=ServiceCommand)
+@with_appcontext
+@click.argument("name")
+@click.argument("role")
+def set_role_command(name: str, role: str) -> None:
+    """Give the account NAME the ROLE admin, editor or reviewer (its sessions go on)."""
+    user = set_role(name, role, actor="cli")
+    click.echo(f"{user.username!r} is now a {user.role}.")
 
 
 @click.command("load-demo", cls=ServiceCommand)
@@ -214,11 +225,22 @@ def _summary_line(summary: dict) -> str:
 @click.argument("name")
 @click.option("--expires-in", type=click.IntRange(min=1), default=None, metavar="DAYS",
               help="Days until the token stops working (default: never).")
+@click.option("--scope", type=click.Choice(["read", "write"]), default="write", show_default=True)
+@click.option("--question", "questions", multiple=True, metavar="SLUG",
+              help="A question the token may write (repeatable; default: every question).")
+@click.option("--race", "races", multiple=True, metavar="SLUG",
+              help="A race whose questions the token may write (repeatable).")
+@click.option("--user", "username", default=None, metavar="NAME",
+              help="The account it acts for: it does no more than the account's role, and "
+                   "stops when the account is disabled (default: a service token).")
 @with_appcontext
-def create_token_command(name: str, expires_in: int | None) -> None:
-    """Create an API token NAME for writes. The token is printed once, alone on the last
-    line; only its hash is stored."""
-    record, token = create_token(name, expires_in)
+def create_token_command(name: str, expires_in: int | None, scope: str, questions: tuple[str, ...],
+                         races: tuple[str, ...], username: str | None) -> None:
+    """Create an API token NAME. The token is printed once, alone on the last line; only
+    its hash is stored."""
+    user = find_user(username) if username else None
+    record, token = create_token(name, expires_in, scope=scope, questions=questions, races=races,
+                                 user=user)
     expiry = f", expires {record.expires_at:%Y-%m-%d %H:%M} UTC" if record.expires_at else ""
     click.echo(f"Created token {record.name!r}{expiry}. Store it now; it is not shown again:")
     click.echo(token)

@@ -297,14 +297,51 @@ class Result(Base):
 
 
 class User(UserMixin, Base):
-    """An administrator who may add and edit polls. Only a password hash is stored."""
+    """A newsroom account: an ``admin``, ``editor`` or ``reviewer`` (``domain/roles.py``
+    says what each may do). Only a password hash is stored.
+
+    ``session_epoch`` is the generation of the user's sessions: the session holds it next to
+    the user id (``get_id``), the user loader accepts only the current one, and sign-out,
+    an admin's "end sessions", a password change and disabling the account bump it, so every
+    cookie issued before stops working at once, on every worker (it is one row, read on
+    each request anyway)."""
 
     __tablename__ = "user_account"
+    __table_args__ = (CheckConstraint("role IN ('admin', 'editor', 'reviewer')", name="role_kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Accounts made before roles were admins, and stay so.
+    role: Mapped[str] = mapped_column(String(20), default="admin", server_default="admin")
+    session_epoch: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Set when an admin gave a temporary password: the user must choose their own.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_epoch}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.disabled_at is None
+
+
+class UserAudit(Base):
+    """One change of an account or a token: created, disabled, enabled, role changed,
+    password reset or changed, sessions ended, token created or revoked; who did it."""
+
+    __tablename__ = "user_audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    # "user:NAME" or "cli"
+    actor: Mapped[str] = mapped_column(String(300))
+    action: Mapped[str] = mapped_column(String(40))
+    # the account or token the change was made to ("user:NAME", "token:NAME")
+    subject: Mapped[str] = mapped_column(String(200), index=True)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 class AuditEntry(Base):
@@ -395,6 +432,16 @@ class ApiToken(Base):
     expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The account the token acts for: it stops working when the account is disabled, and
+    # may do no more than the account's role. None: a service token made by the CLI.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    # "read" or "write"; tokens made before scopes could write, and still can.
+    scope: Mapped[str] = mapped_column(String(10), default="write", server_default="write")
+    # [] with race_ids []: every question; else only these questions and the races' questions.
+    question_ids: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    race_ids: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+
+    user: Mapped[User | None] = relationship()
 
 
 class AverageEdition(Base):

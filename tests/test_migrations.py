@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -54,3 +56,36 @@ def test_the_app_does_not_create_tables_by_itself(tmp_path):
         assert app.test_client().get("/methodology").status_code == 200
         assert sa.inspect(db.engine).get_table_names() == []
         db.engine.dispose()
+
+
+def test_accounts_and_tokens_made_before_roles_stay_admins_and_write_tokens(tmp_path):
+    app = fresh_app(tmp_path)
+    try:
+        with app.app_context():
+            upgrade(revision="0006")
+            with db.engine.begin() as connection:
+                connection.execute(sa.text(
+                    "INSERT INTO user_account (username, password_hash, created_at) "
+                    "VALUES ('old-admin', 'x', CURRENT_TIMESTAMP)"))
+                connection.execute(sa.text(
+                    "INSERT INTO api_token (name, token_hash, created_at) "
+                    "VALUES ('old-token', 'h', CURRENT_TIMESTAMP)"))
+            upgrade()
+            with db.engine.connect() as connection:
+                user = connection.execute(sa.text(
+                    "SELECT role, session_epoch, disabled_at FROM user_account")).one()
+                token = connection.execute(sa.text(
+                    "SELECT scope, user_id, question_ids, race_ids FROM api_token")).one()
+                connection.execute(sa.text("DELETE FROM api_token"))
+                connection.execute(sa.text("DELETE FROM user_account"))
+                connection.commit()
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+    assert tuple(user) == ("admin", 1, None)
+    assert token[0] == "write" and token[1] is None
+    assert [json_list(token[2]), json_list(token[3])] == [[], []]
+
+
+def json_list(value):
+    return json.loads(value) if isinstance(value, str) else value

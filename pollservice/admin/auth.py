@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import login_required, login_user, logout_user
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter
-from ..services.users import authenticate
+from ..services.users import authenticate, end_sessions
 from .blueprint import bp
 from .forms import LoginForm
 
@@ -44,16 +44,29 @@ def login():
         if user is None:
             form.password.errors.append("Unknown user or wrong password.")
         else:
-            session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
-            login_user(user)
+            start_session(user)
             flash(f"Signed in as {user.username}.", "success")
-            return redirect(safe_next(request.args.get("next")) or url_for("admin.new_poll"))
+            if user.must_change_password:
+                return redirect(url_for("admin.account"))
+            return redirect(safe_next(request.args.get("next")) or url_for("admin.home"))
     return render_template("admin/login.html", form=form)
+
+
+def start_session(user) -> None:
+    """A new session for ``user``: whatever the cookie held before (a CSRF token planted in
+    it, an earlier user's values) is dropped, so the CSRF token is made anew."""
+    session.clear()
+    g.pop("csrf_token", None)  # Flask-WTF's copy for this request
+    session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
+    login_user(user)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    # Ends the session on the server: a copy of this cookie no longer signs anyone in.
+    end_sessions(current_user.username, actor=f"user:{current_user.username}")
     logout_user()
+    session.clear()
     flash("Signed out.", "info")
     return redirect(url_for("web.index"))

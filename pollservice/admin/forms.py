@@ -28,14 +28,34 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, StopValidation
 
 from ..domain.poll_fields import EDITABLE_FIELDS, POPULATIONS, SCALAR_FIELDS, PollField
+from ..domain.roles import ROLES
 from ..domain.vocabulary import PARTIES, STATUSES
 from ..models import Poll, Question
+from ..services.users import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=80)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
     submit = SubmitField("Sign in")
+
+
+class NewUserForm(FlaskForm):
+    """An account an admin creates; its first password is made and shown once. The
+    service checks the name and the role (its messages go next to the fields)."""
+
+    username = StringField("Username", description="1 to 80 characters; the name they sign in with.")
+    role = SelectField("Role", choices=[SelectChoice(r, r) for r in ROLES], default="editor",
+                       validate_choice=False)
+    submit = SubmitField("Create the account")
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[Length(max=200)])
+    new_password = PasswordField("New password", validators=[Length(max=200)],
+                                 description=f"At least {MIN_PASSWORD_LENGTH} characters.")
+    confirm = PasswordField("New password again", validators=[Length(max=200)])
+    submit = SubmitField("Change the password")
 
 
 class PollForm(FlaskForm):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..domain.errors import ServiceError
 from ..models import Question
@@ -20,6 +20,7 @@ from ..services.polls import (
 )
 from ..services.questions import latest_question, question_by_slug_or_title
 from ..web.query import parse_page
+from .access import requires
 from .auth import safe_next
 from .blueprint import bp
 from .forms import ActionForm, attach_errors, poll_form_data, poll_form_for
@@ -39,13 +40,13 @@ def poll_label(poll) -> str:
 
 
 @bp.get("/")
-@login_required
+@requires("content.view")
 def home():
     return redirect(url_for("admin.polls"))
 
 
 @bp.get("/polls")
-@login_required
+@requires("content.view")
 def polls():
     text = request.args.get("q", "").strip()
     typed = request.args.get("question", "").strip()
@@ -80,7 +81,7 @@ def chosen_question() -> tuple[Question | None, str]:
 
 
 @bp.route("/polls/new", methods=["GET", "POST"])
-@login_required
+@requires("polls.write")
 def new_poll():
     question, problem = chosen_question()
     if question is None:
@@ -115,7 +116,7 @@ def new_poll():
 
 
 @bp.route("/polls/<int:poll_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires("polls.write")
 def edit_poll(poll_id: int):
     poll = get_poll(poll_id)
     question = poll.question
@@ -137,7 +138,7 @@ def edit_poll(poll_id: int):
 
 
 @bp.post("/polls/<int:poll_id>/delete", endpoint="delete_poll")
-@login_required
+@requires("polls.write")
 def delete(poll_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
@@ -150,7 +151,7 @@ def delete(poll_id: int):
 
 
 @bp.post("/polls/<int:poll_id>/restore", endpoint="restore_poll")
-@login_required
+@requires("polls.write")
 def restore(poll_id: int):
     form = ActionForm()
     if not form.validate_on_submit():

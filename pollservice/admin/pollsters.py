@@ -4,7 +4,6 @@ duplicate into the pollster that survives (search, confirm, merge)."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import login_required
 
 from ..domain.errors import ServiceError, ValidationFailed
 from ..services.pollster_duplicates import possible_duplicates
@@ -24,6 +23,7 @@ from ..services.pollsters import (
     rename_pollster,
 )
 from ..web.query import parse_page
+from .access import requires
 from .blueprint import bp
 from .forms import ActionForm, AliasForm, MergeForm, PollsterForm, attach_errors
 from .polls import actor
@@ -34,7 +34,7 @@ PAGE_SIZE = 50
 
 
 @bp.get("/pollsters")
-@login_required
+@requires("content.view")
 def pollsters():
     text = request.args.get("q", "").strip()[:200]
     page = parse_page(request.args.get("page"))
@@ -44,7 +44,7 @@ def pollsters():
 
 
 @bp.route("/pollsters/new", methods=["GET", "POST"])
-@login_required
+@requires("pollsters.write")
 def new_pollster():
     form = PollsterForm()
     if form.validate_on_submit():
@@ -65,7 +65,7 @@ def _edit_page(pollster, form, alias_form=None, status: int = 200):
 
 
 @bp.route("/pollsters/<slug>/edit", methods=["GET", "POST"])
-@login_required
+@requires("pollsters.write")
 def edit_pollster(slug: str):
     pollster = get_pollster(slug)
     form = PollsterForm(data={"name": pollster.name} if request.method == "GET" else None)
@@ -81,7 +81,7 @@ def edit_pollster(slug: str):
 
 
 @bp.post("/pollsters/<slug>/aliases")
-@login_required
+@requires("pollsters.write")
 def new_alias(slug: str):
     pollster = get_pollster(slug)
     alias_form = AliasForm()
@@ -97,7 +97,7 @@ def new_alias(slug: str):
 
 
 @bp.post("/pollsters/<slug>/aliases/<int:alias_id>/remove")
-@login_required
+@requires("pollsters.write")
 def delete_alias(slug: str, alias_id: int):
     pollster = get_pollster(slug)
     if ActionForm().validate_on_submit():
@@ -106,7 +106,7 @@ def delete_alias(slug: str, alias_id: int):
 
 
 @bp.get("/pollsters/<slug>/merge")
-@login_required
+@requires("pollsters.write")
 def merge_pollster(slug: str):
     """Search for the pollster to merge into (``q``), then confirm (``into``)."""
     pollster = get_pollster(slug)
@@ -129,7 +129,7 @@ def merge_pollster(slug: str):
 
 
 @bp.post("/pollsters/<slug>/merge")
-@login_required
+@requires("pollsters.write")
 def confirm_merge(slug: str):
     pollster = get_pollster(slug)
     form = MergeForm()
@@ -143,7 +143,7 @@ def confirm_merge(slug: str):
 
 
 @bp.get("/pollsters/duplicates")
-@login_required
+@requires("content.view")
 def duplicate_pollsters():
     """Pollsters whose names may be one pollster's, each group with a merge suggestion."""
     return render_template("admin/pollster_duplicates.html", groups=possible_duplicates())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
-from flask_login import login_required
 
 from ..domain.errors import ServiceError
 from ..services.questions import (
@@ -16,6 +15,7 @@ from ..services.questions import (
     update_question,
 )
 from ..web.query import parse_page
+from .access import requires
 from .blueprint import bp
 from .forms import QuestionEditForm, QuestionForm, attach_errors
 
@@ -23,7 +23,7 @@ PAGE_SIZE = 50
 
 
 @bp.get("/questions")
-@login_required
+@requires("content.view")
 def questions():
     text = request.args.get("q", "").strip()[:200]
     page = parse_page(request.args.get("page"))
@@ -33,7 +33,7 @@ def questions():
 
 
 @bp.get("/questions/suggest")
-@login_required
+@requires("content.view")
 def suggest_questions_json():
     """Up to 10 questions matching ``q`` as JSON: what the poll form's question field suggests."""
     text = request.args.get("q", "").strip()[:200]
@@ -41,7 +41,7 @@ def suggest_questions_json():
 
 
 @bp.route("/questions/new", methods=["GET", "POST"])
-@login_required
+@requires("questions.write")
 def new_question():
     form = QuestionForm()
     if form.validate_on_submit():
@@ -57,7 +57,7 @@ def new_question():
 
 
 @bp.route("/questions/<slug>/edit", methods=["GET", "POST"])
-@login_required
+@requires("questions.write")
 def edit_question(slug: str):
     question = get_question(slug)
     if request.method == "POST":

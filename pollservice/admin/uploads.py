@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from flask import current_app, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField
@@ -29,6 +29,7 @@ from ..domain.validation import strip_controls
 from ..services.imports import formats, import_text
 from ..services.imports.rows import ImportRejected, ImportSummary
 from ..services.recomputes import recompute_progress, recompute_targets_if_reachable
+from .access import requires
 from .blueprint import bp
 
 # Under the app's MAX_CONTENT_LENGTH (16 MiB), which refuses a larger request outright
@@ -146,7 +147,7 @@ def _file_problem_to_form(form: UploadForm, error: ImportRejected) -> None:
 
 
 @bp.route("/uploads/new", methods=["GET", "POST"])
-@login_required
+@requires("uploads.write")
 def new_upload():
     form = UploadForm()
     if form.validate_on_submit():
@@ -195,7 +196,7 @@ def _preview(summary: ImportSummary, meta: dict, token: str | None, *, failed: b
 
 
 @bp.post("/uploads/confirm")
-@login_required
+@requires("uploads.write")
 def confirm_upload():
     form = ConfirmForm()
     if not form.validate_on_submit():
@@ -252,7 +253,7 @@ def store_progress(filename: str, slugs: list[str], targets: dict[int, int]) -> 
 
 
 @bp.get("/uploads/<token>/progress")
-@login_required
+@requires("uploads.write")
 def upload_progress(token: str):
     """The workers' recomputes of an import's questions: done, failed, still to do; the
     page reloads itself until they are all done or failed."""
@@ -270,7 +271,7 @@ def upload_progress(token: str):
 
 
 @bp.post("/uploads/discard")
-@login_required
+@requires("uploads.write")
 def discard():
     form = DiscardForm()
     if form.validate_on_submit():

@@ -4,11 +4,11 @@ state (a disabled one says why, at the top of the page) and the delivery log."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import login_required
 
 from ..domain.errors import ServiceError
 from ..jobs.webhooks import EVENTS
 from ..services import webhooks
+from .access import requires
 from .blueprint import bp
 
 
@@ -21,7 +21,7 @@ def _page(status: int = 200, secret: str | None = None, errors: dict | None = No
 
 
 @bp.get("/webhooks")
-@login_required
+@requires("webhooks.manage")
 def webhooks_page():
     return _page()
 
@@ -31,7 +31,7 @@ def _slugs(text: str) -> list[str]:
 
 
 @bp.post("/webhooks")
-@login_required
+@requires("webhooks.manage")
 def new_webhook():
     form = request.form
     try:
@@ -45,7 +45,7 @@ def new_webhook():
 
 
 @bp.post("/webhooks/<int:endpoint_id>/active")
-@login_required
+@requires("webhooks.manage")
 def switch_webhook(endpoint_id: int):
     """Enable (``active=1``) or disable (``active=0``) an endpoint."""
     webhooks.set_active(endpoint_id, request.form.get("active") == "1")

@@ -24,7 +24,7 @@ def failures(*codes: int):
 
 
 @bp.post("/questions/<slug>/polls")
-@token_required  # before the body is read: no token, 401, whatever the body
+@token_required("polls.write")  # before the body is read: no token, 401, whatever the body
 @bp.arguments(PollInputSchema)
 @bp.response(201, PollSchema)
 @bp.doc(security=SECURITY)
@@ -35,7 +35,7 @@ def create_poll(data: dict, slug: str):
 
 
 @bp.patch("/polls/<int:poll_id>")
-@token_required  # before the body is read: no token, 401, whatever the body
+@token_required("polls.write")  # before the body is read: no token, 401, whatever the body
 @bp.arguments(PollPatchSchema)
 @bp.response(200, PollSchema)
 @bp.doc(security=SECURITY)
@@ -48,7 +48,7 @@ def patch_poll(data: dict, poll_id: int):
 
 
 @bp.delete("/polls/<int:poll_id>")
-@token_required  # before the body is read: no token, 401, whatever the body
+@token_required("polls.write")  # before the body is read: no token, 401, whatever the body
 @bp.response(204)
 @bp.doc(security=SECURITY)
 @failures(400, 401, 404, 422)
@@ -59,7 +59,7 @@ def remove_poll(poll_id: int):
 
 
 @bp.post("/polls/<int:poll_id>/restore")
-@token_required  # before the body is read: no token, 401, whatever the body
+@token_required("polls.write")  # before the body is read: no token, 401, whatever the body
 @bp.response(200, PollSchema)
 @bp.doc(security=SECURITY)
 @failures(400, 401, 404, 422)

@@ -44,6 +44,13 @@ class ValidationFailed(ServiceError):
     code = "validation_failed"
 
 
+class Forbidden(ServiceError):
+    """Signed in (or a valid token), but the role or the token's scope does not allow it."""
+
+    status = 403
+    code = "forbidden"
+
+
 class Conflict(ServiceError):
     status = 409
     code = "conflict"

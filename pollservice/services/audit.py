@@ -1,5 +1,6 @@
-"""The audit trail: every create, update, delete and restore of a poll, with who did it
-and the values before and after."""
+"""The audit trails: every create, update, delete and restore of a poll, with who did it
+and the values before and after; and every change of an account or an API token (its
+own table, ``user_audit``: an account is not a poll), shown to admins."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy import select
 
 from ..domain.poll_fields import AUDITED_FIELDS
 from ..extensions import db
-from ..models import AuditEntry, Poll, utcnow
+from ..models import ApiToken, AuditEntry, Poll, User, UserAudit, utcnow
 
 
 def poll_snapshot(poll: Poll, choice_names: dict[int, str]) -> dict[str, Any]:
@@ -45,3 +46,18 @@ def history(poll_id: int) -> list[dict[str, Any]]:
          "old": e.old_values, "new": e.new_values}
         for e in entries
     ]
+
+
+def record_account_change(actor: str, action: str, subject: User | ApiToken, details: dict) -> UserAudit:
+    """One change of an account (``user.*``) or a token (``token.*``), in the caller's
+    transaction."""
+    name = f"user:{subject.username}" if isinstance(subject, User) else f"token:{subject.name}"
+    entry = UserAudit(actor=actor, action=action, subject=name, at=utcnow(), details=details)
+    db.session.add(entry)
+    return entry
+
+
+def account_history(limit: int = 200) -> list[UserAudit]:
+    """The newest changes of accounts and tokens first."""
+    return list(db.session.execute(
+        select(UserAudit).order_by(UserAudit.at.desc(), UserAudit.id.desc()).limit(limit)).scalars())
