@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from pollservice.extensions import db
 from pollservice.jobs import queue
-from pollservice.jobs.webhooks import sign
+from pollservice.jobs.webhooks import TASK, sign
 from pollservice.models import WebhookDelivery, WebhookEndpoint
 from pollservice.services.polls import add_poll, delete_poll, update_poll
 from pollservice.services.webhooks import register_endpoint
@@ -129,20 +129,22 @@ def test_a_failing_delivery_is_retried_with_backoff_then_the_endpoint_disabled(h
     receiver.status = 500
     hooked_app.config.update(WEBHOOK_MAX_ATTEMPTS=3, WEBHOOK_DISABLE_AFTER=5, WEBHOOK_RETRY_DELAY=1.0)
     delays = []
-    huey = queue.jobs(hooked_app).huey
-    original = huey.add_schedule
+    # The delay each retry is scheduled with, as asked of Huey (measuring eta - now when
+    # Huey stores it failed on a loaded machine: a 1 s retry could be due by then).
+    task = queue.jobs(hooked_app).extensions[TASK]
+    original = task.schedule
 
-    def add_schedule(task):
-        delays.append(round((task.eta - dt.datetime.now(dt.UTC).replace(tzinfo=None)).total_seconds()))
-        return original(task)
+    def schedule(*args, **kwargs):
+        delays.append(kwargs["delay"])
+        return original(*args, **kwargs)
 
-    huey.add_schedule = add_schedule
+    task.schedule = schedule
     with hooked_app.app_context():
         register_endpoint(receiver.url, ["poll.created"])
         add_poll("calexit", POLL)
     run_retries(hooked_app)
     assert len(receiver.received) == 3  # one event, three attempts
-    assert delays == [1, 2]  # exponential backoff
+    assert delays == [1.0, 2.0]  # exponential backoff
     with hooked_app.app_context():
         add_poll("calexit", {**POLL, "pollster": "Hooked again"})
     run_retries(hooked_app)
