@@ -21,6 +21,13 @@ class JsonBodyParser(FlaskParser):
         return decode_json(lambda: super(JsonBodyParser, self)._raw_load_json(req), "(body)")
 
 
+class QueryParser(FlaskParser):
+    """webargs' parser for query strings: a bad value is a malformed request, a 400 (its
+    default 422 is for a body that is well-formed but invalid)."""
+
+    DEFAULT_VALIDATION_STATUS = 400
+
+
 class ApiBlueprint(Blueprint):
     ARGUMENTS_PARSER = JsonBodyParser()
 
@@ -31,6 +38,7 @@ class PagedBlueprint(ApiBlueprint):
     ``X-Pagination`` header is a JSON string that OpenAPI 3.0 cannot describe as such.)"""
 
     PAGINATION_HEADER_NAME = "X-Total-Count"
+    PAGINATION_ARGUMENTS_PARSER = QueryParser()  # page=0, page_size=5000: 400 (and so documented)
 
     def _set_pagination_metadata(self, page_params, result, headers):
         headers = dict(headers or {})

@@ -9,6 +9,7 @@ from ..readmodel import question_view
 from ..readmodel.http import versioned
 from ..services import averages, health
 from ..services.polls import count_polls, get_poll, list_polls
+from ..services.pollsters import find_pollster
 from ..services.questions import get_question, page_of_questions
 from .blueprint import bp, service_bp
 from .schemas import (
@@ -64,9 +65,11 @@ def question(slug: str):
 @bp.alt_response(404, schema=ErrorSchema)
 @bp.paginate(page_size=100, max_page_size=1000)
 def polls(slug: str, pagination_parameters, pollster=None, population=None, from_=None, to=None):
-    """The question's polls, newest first; filter by pollster, population and end date."""
+    """The question's polls, newest first; filter by pollster (slug or name, any case),
+    population and end date."""
     q = get_question(slug)
-    filters = {"pollster": pollster, "population": population, "start": from_, "end": to}
+    name = find_pollster(pollster).name if pollster else None  # 404 for an unknown one
+    filters = {"pollster": name, "population": population, "start": from_, "end": to}
     total = pagination_parameters.item_count = count_polls(q, **filters)
     if pagination_parameters.first_item >= total:
         return []  # past the last page (also keeps huge offsets out of SQL)
