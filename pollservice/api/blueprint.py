@@ -2,14 +2,19 @@
 modules import them without a cycle."""
 
 
+from functools import lru_cache
+from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Blueprint as FlaskBlueprint
-from flask import current_app, request, send_from_directory
+from flask import current_app, render_template, request, send_from_directory
 from flask_smorest import Blueprint
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 from webargs.flaskparser import FlaskParser
 
 from ..domain.json_input import decode_json
+from ..readmodel.http import cacheable_reads
 
 
 class JsonBodyParser(FlaskParser):
@@ -67,6 +72,7 @@ class PagedBlueprint(ApiBlueprint):
 
 bp = PagedBlueprint("api", __name__, url_prefix="/api/v1",
                description="Questions, polls, averages, trends and house effects.")
+bp.after_request(cacheable_reads)  # every read: ETag, Cache-Control, 304 (readmodel.http)
 service_bp = ApiBlueprint("service", __name__, url_prefix="",
                        description="Service health and API documentation.")
 
@@ -78,4 +84,19 @@ docs_bp = FlaskBlueprint("api_docs", __name__)
 def api_docs():
     """The human-readable API documentation (Swagger UI, served from static/)."""
     return send_from_directory(current_app.static_folder, "api-docs.html")
+
+
+@lru_cache(maxsize=4)
+def _changelog_html(path: Path, modified: float) -> Markup:
+    """The changelog rendered once per version of the file (CommonMark, raw HTML escaped)."""
+    del modified  # part of the cache key only
+    return Markup(MarkdownIt("commonmark", {"html": False}).render(path.read_text(encoding="utf-8")))
+
+
+@docs_bp.get("/api/changelog")
+def api_changelog():
+    """docs/API-CHANGELOG.md as a page: what each API version added or changed."""
+    path = Path(current_app.root_path).parent / "docs" / "API-CHANGELOG.md"
+    body = _changelog_html(path, path.stat().st_mtime)
+    return render_template("changelog.html", body=body, version=current_app.config["API_VERSION"])
 
