@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from race_support import RACE_SLUG, build_race
+from race_support import RACE_SLUG, SLUG, build_race
 
 ORIGIN = "https://newsroom.example"
 # Path arguments of the demo data, by the converter's argument name and the path's collection.
@@ -170,6 +170,18 @@ def test_an_unknown_pollster_filter_is_a_404_naming_it(demo_app, client):
     assert response.status_code == 404
     error = response.get_json()["error"]
     assert "Nobody Polls" in error["message"] and "pollster" in error["fields"]
+
+
+def test_the_race_filter_of_questions_takes_the_slug_in_any_case_and_404s_an_unknown_one(demo_app, client):
+    build_race(demo_app)
+    everything = client.get("/api/v1/questions").get_json()
+    assert len(everything) == 3
+    for value in (RACE_SLUG, RACE_SLUG.upper(), f" {RACE_SLUG} "):
+        found = client.get("/api/v1/questions", query_string={"race": value})
+        assert found.status_code == 200 and [q["slug"] for q in found.get_json()] == [SLUG], value
+    unknown = client.get("/api/v1/questions?race=2020-president-narnia")
+    assert unknown.status_code == 404
+    assert "race" in unknown.get_json()["error"]["fields"]
 
 
 def test_the_race_filters_take_names_in_any_case(demo_app, client):

@@ -95,6 +95,12 @@ class ChartArgs(TrendArgs):
     scale = fields.Integer(load_default=1, validate=validate.OneOf([1, 2]))
 
 
+class QuestionListArgs(QueryArgs):
+    race = fields.String(load_default=None, validate=validate.Length(min=1, max=200), metadata={
+        "description": "only the questions of this race: its slug, in any case (`2020-president-pa`); "
+                       "an unknown race is a 404"})
+
+
 class PollListArgs(DateRangeArgs):
     pollster = fields.String(load_default=None, validate=validate.Length(max=200), metadata={
         "description": "the pollster's slug (`reuters-ipsos`), name or another spelling of it, in any "
