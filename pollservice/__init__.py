@@ -113,10 +113,11 @@ def register_extensions(app: Flask) -> None:
     compress.init_app(app)
     readmodel.init_app(app)
     jobs.init_app(app)
+    from .api.openapi import MarkdownDocstrings
     from .api.schemas import ErrorSchema
 
     api.ERROR_SCHEMA = ErrorSchema  # document errors in the shape errors.py sends them
-    api.init_app(app)
+    api.init_app(app, spec_kwargs={"extra_plugins": [MarkdownDocstrings()]})
 
     # The session holds "<id>:<session epoch>" (models.User.get_id): a session that was
     # ended (sign-out, an admin, a disabled account) names an old epoch and loads no one.
@@ -168,7 +169,7 @@ def _configure_sqlite(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .api import bp as api_bp
-    from .api import docs_bp, service_bp
+    from .api import cors, docs_bp, service_bp
     from .extensions import api, csrf
     from .web import bp as web_bp
 
@@ -178,6 +179,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(docs_bp)
     # The API takes no cookies for writes (bearer tokens only), so CSRF cannot apply.
     csrf.exempt(api_bp)
+    cors.init_app(app)  # public reads from any origin; writes same-origin or token-only
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
 

@@ -32,12 +32,18 @@ from pathlib import Path
 DEFAULTS = {
     # OpenAPI document (flask-smorest); the docs page is static/api-docs.html
     "API_TITLE": "pollservice API",
-    "API_VERSION": "1.3.0",
+    "API_VERSION": "1.4.0",
     "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": "/api",
     "OPENAPI_JSON_PATH": "openapi.json",
     "API_SPEC_OPTIONS": {
-        "info": {"description": "Poll averages with honest 95% intervals. Changes: docs/API-CHANGELOG.md."},
+        "info": {"description": (
+            "Poll averages with honest 95% intervals. What each version added or changed: "
+            "[the API changelog](/api/changelog).\n\n"
+            "Every `GET` carries `ETag` and `Cache-Control` (and `Last-Modified` for a question's "
+            "reads) and answers `304` to `If-None-Match`; any origin may read it (CORS), writes "
+            "need a bearer token. A bad query parameter is a `400` naming it; parameters an "
+            "operation does not take are ignored.")},
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     },
     "RATELIMIT_STORAGE_URI": "memory://",

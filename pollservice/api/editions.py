@@ -3,10 +3,8 @@ daily averages as published or as revised (``services.editions``)."""
 
 from __future__ import annotations
 
-from flask import Response, request
-from werkzeug.wrappers import Response as BaseResponse
+from flask import Response
 
-from ..readmodel.http import conditional
 from ..services import editions
 from .blueprint import bp
 from .schemas import AveragesExportArgs, EditionArgs, EditionSchema, ErrorSchema
@@ -24,13 +22,6 @@ def edition(slug: str, date):
     return editions.edition_on(slug, date)
 
 
-@bp.after_request
-def _conditional_editions(response: Response) -> BaseResponse:
-    if request.endpoint == "api.edition" and response.status_code == 200:
-        return conditional(response)
-    return response
-
-
 @bp.get("/questions/<slug>/averages.csv")
 @bp.arguments(AveragesExportArgs, location="query", as_kwargs=True, error_status_code=400)
 @bp.response(200, content_type="text/csv",
@@ -41,5 +32,5 @@ def averages_csv(slug: str, as_: str):
     """The question's daily real-time average (default method) as published (each day's
     frozen edition) or as revised (the real-time line recomputed with every correction)."""
     text = editions.averages_csv(slug, as_)
-    return conditional(Response(text, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{slug}-averages-{as_}.csv"'}))
+    return Response(text, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{slug}-averages-{as_}.csv"'})

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Response, request, stream_with_context
-from werkzeug.http import quote_etag
+from flask import Response, stream_with_context
+from werkzeug.wrappers import Response as BaseResponse
 
-from ..readmodel import question_view
+from ..readmodel.http import versioned_stream
 from ..services import audit, exporting
 from ..services.polls import get_poll
 from .blueprint import bp
 from .schemas import ErrorSchema, HistoryEntrySchema
 
 
-def _streamed_export(slug: str, kind: str, mimetype: str, chunks, headers=()) -> Response:
-    """An export streamed in chunks (the polls read in batches), with an ETag of the
-    question's data version and computed version (the weights): a client that has this
-    version gets a 304 and nothing is read or built."""
-    state = question_view(slug).state  # NotFound for an unknown question
-    etag = f"{kind}-{state.id}-{state.version}-{state.computed_version}"
-    base = {"ETag": quote_etag(etag), "Cache-Control": "public, max-age=0, must-revalidate",
-            **dict(headers)}
-    if request.if_none_match.contains(etag):
-        return Response(status=304, headers=base)
-    return Response(stream_with_context(chunks(slug)), mimetype=mimetype, headers=base)
+def _streamed_export(slug: str, kind: str, mimetype: str, chunks, headers=()) -> BaseResponse:
+    """An export streamed in chunks (the polls read in batches), validated by the
+    question's data and computed version (the weights): a client that has this version
+    gets a 304 and nothing is read or built."""
+    return versioned_stream(slug, kind, lambda: Response(
+        stream_with_context(chunks(slug)), mimetype=mimetype, headers=dict(headers)))
 
 
 @bp.get("/questions/<slug>/polls.csv")

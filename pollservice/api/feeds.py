@@ -1,12 +1,13 @@
 """Atom feeds of new and changed polls and of each question's published averages
 (``services.feeds``). A question's feeds are cached per data version like its other reads
-(``versioned``); the site, race and pollster feeds carry an ETag of their body."""
+(``versioned``); the site, race and pollster feeds carry an ETag of their body (the
+blueprint's ``cacheable_reads``)."""
 
 from __future__ import annotations
 
 from flask import Response
 
-from ..readmodel.http import conditional, versioned
+from ..readmodel.http import versioned
 from ..services import feeds
 from .blueprint import bp
 from .schemas import ErrorSchema
@@ -22,7 +23,7 @@ def atom(body: bytes) -> Response:
 @bp.response(200, content_type=feeds.ATOM, **ATOM_DOC)
 def site_polls_feed():
     """New and changed polls of every question, newest first."""
-    return conditional(atom(feeds.site_polls_feed()))
+    return atom(feeds.site_polls_feed())
 
 
 @bp.get("/questions/<slug>/polls.atom")
@@ -49,7 +50,7 @@ def averages_feed(slug: str):
 @bp.alt_response(404, schema=ErrorSchema)
 def race_polls_feed(slug: str):
     """New and changed polls of the race's questions, newest first."""
-    return conditional(atom(feeds.race_polls_feed(slug)))
+    return atom(feeds.race_polls_feed(slug))
 
 
 @bp.get("/pollsters/<slug>/polls.atom")
@@ -57,4 +58,4 @@ def race_polls_feed(slug: str):
 @bp.alt_response(404, schema=ErrorSchema)
 def pollster_polls_feed(slug: str):
     """New and changed polls by the pollster, newest first."""
-    return conditional(atom(feeds.pollster_polls_feed(slug)))
+    return atom(feeds.pollster_polls_feed(slug))

@@ -9,7 +9,9 @@ from ..readmodel import question_view
 from ..readmodel.http import versioned
 from ..services import averages, health
 from ..services.polls import count_polls, get_poll, list_polls
+from ..services.pollsters import find_pollster
 from ..services.questions import get_question, page_of_questions
+from ..services.races import find_race
 from .blueprint import bp, service_bp
 from .schemas import (
     AverageArgs,
@@ -20,6 +22,7 @@ from .schemas import (
     LivenessSchema,
     PollListArgs,
     PollSchema,
+    QuestionListArgs,
     QuestionSchema,
     QuestionSummarySchema,
     TrendArgs,
@@ -38,12 +41,15 @@ def question_summary(question) -> dict:
 
 
 @bp.get("/questions")
+@bp.arguments(QuestionListArgs, location="query", as_kwargs=True, error_status_code=400)
 @bp.response(200, QuestionSummarySchema(many=True))
+@bp.alt_response(404, schema=ErrorSchema)
 @bp.paginate(page_size=100, max_page_size=1000)
-def questions(pagination_parameters):
-    """List the questions with each one's current average per choice."""
-    page, pagination_parameters.item_count = page_of_questions(pagination_parameters.page,
-                                                               pagination_parameters.page_size)
+def questions(pagination_parameters, race=None):
+    """List the questions with each one's current average per choice; filter by race."""
+    race_id = find_race(race).id if race else None  # 404 for an unknown race
+    page, pagination_parameters.item_count = page_of_questions(
+        pagination_parameters.page, pagination_parameters.page_size, race_id)
     views = [question_view(q.slug, q) for q in page]
     return [{**question_summary(view.question), "latest": averages.latest_averages(view),
              "computed": view.computed()} for view in views]
@@ -64,9 +70,11 @@ def question(slug: str):
 @bp.alt_response(404, schema=ErrorSchema)
 @bp.paginate(page_size=100, max_page_size=1000)
 def polls(slug: str, pagination_parameters, pollster=None, population=None, from_=None, to=None):
-    """The question's polls, newest first; filter by pollster, population and end date."""
+    """The question's polls, newest first; filter by pollster (slug or name, any case),
+    population and end date."""
     q = get_question(slug)
-    filters = {"pollster": pollster, "population": population, "start": from_, "end": to}
+    name = find_pollster(pollster).name if pollster else None  # 404 for an unknown one
+    filters = {"pollster": name, "population": population, "start": from_, "end": to}
     total = pagination_parameters.item_count = count_polls(q, **filters)
     if pagination_parameters.first_item >= total:
         return []  # past the last page (also keeps huge offsets out of SQL)

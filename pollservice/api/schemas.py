@@ -5,15 +5,27 @@ returns. The poll's own schemas are made from its field table (``domain.schemas`
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from ..domain.methods import DEFAULT_METHOD, METHODS
-from ..domain.schemas import POPULATION, PollInputSchema, PollPatchSchema, PollSchema
+from ..domain.poll_fields import POPULATIONS
+from ..domain.schemas import PollInputSchema, PollPatchSchema, PollSchema
 from ..domain.vocabulary import OFFICES, STAGES, geography_code
 
 __all__ = ["PollInputSchema", "PollPatchSchema", "PollSchema"]  # the poll's, made from its fields
 
 METHOD = validate.OneOf(list(METHODS))
+
+
+class Choice(fields.String):
+    """A query value from a fixed vocabulary, read in any case and without surrounding
+    spaces (``Kalman``, ``President``); anything else is refused naming the values allowed."""
+
+    def __init__(self, choices, **kwargs) -> None:
+        super().__init__(validate=validate.OneOf(list(choices)), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip().lower()
 
 
 class ErrorDetailSchema(Schema):
@@ -32,13 +44,27 @@ class ErrorSchema(Schema):
 # --- query strings -------------------------------------------------------------------
 
 class QueryArgs(Schema):
+    """Unknown parameters are ignored (documented in the README): caches, proxies and
+    analytics add their own (``_=1712``, ``utm_source``), and the read cache's key leaves
+    them out so that they cannot fill it."""
+
     class Meta:
         unknown = EXCLUDE
 
 
+class DateRangeArgs(QueryArgs):
+    """``from`` and ``to``: a range whose start is after its end is refused naming both."""
+
+    @validates_schema
+    def from_not_after_to(self, data, **kwargs) -> None:
+        start, end = data.get("from_"), data.get("to")
+        if start and end and start > end:
+            problem = f"from ({start.isoformat()}) is after to ({end.isoformat()})"
+            raise ValidationError({"from": [problem], "to": [problem]})
+
+
 class MethodArgs(QueryArgs):
-    method = fields.String(load_default=DEFAULT_METHOD, validate=METHOD,
-                           metadata={"description": "averaging method"})
+    method = Choice(METHODS, load_default=DEFAULT_METHOD, metadata={"description": "averaging method"})
 
 
 class AverageArgs(MethodArgs):
@@ -52,13 +78,12 @@ class EditionArgs(QueryArgs):
 
 
 class AveragesExportArgs(QueryArgs):
-    as_ = fields.String(data_key="as", load_default="published",
-                        validate=validate.OneOf(["published", "revised"]), metadata={
+    as_ = Choice(["published", "revised"], data_key="as", load_default="published", metadata={
         "description": "published: each day's edition as it was published that day (frozen); "
                        "revised: the real-time line of today's data, with every later correction"})
 
 
-class TrendArgs(MethodArgs):
+class TrendArgs(MethodArgs, DateRangeArgs):
     from_ = fields.Date(data_key="from", load_default=None, metadata={"description": "first day"})
     to = fields.Date(load_default=None, metadata={"description": "last day"})
     realtime = fields.Boolean(load_default=False, metadata={
@@ -70,9 +95,17 @@ class ChartArgs(TrendArgs):
     scale = fields.Integer(load_default=1, validate=validate.OneOf([1, 2]))
 
 
-class PollListArgs(QueryArgs):
-    pollster = fields.String(load_default=None, metadata={"description": "pollster name"})
-    population = fields.String(load_default=None, validate=POPULATION)
+class QuestionListArgs(QueryArgs):
+    race = fields.String(load_default=None, validate=validate.Length(min=1, max=200), metadata={
+        "description": "only the questions of this race: its slug, in any case (`2020-president-pa`); "
+                       "an unknown race is a 404"})
+
+
+class PollListArgs(DateRangeArgs):
+    pollster = fields.String(load_default=None, validate=validate.Length(max=200), metadata={
+        "description": "the pollster's slug (`reuters-ipsos`), name or another spelling of it, in any "
+                       "case (`gallup`, `Gallup`); an unknown pollster is a 404"})
+    population = Choice(POPULATIONS, load_default=None)
     from_ = fields.Date(data_key="from", load_default=None,
                         metadata={"description": "polls that ended on or after this day"})
     to = fields.Date(load_default=None, metadata={"description": "polls that ended on or before this day"})
@@ -337,11 +370,11 @@ class GeographyField(fields.String):
 class RaceListArgs(QueryArgs):
     cycle = fields.Integer(load_default=None, validate=validate.Range(1789, 2200),
                            metadata={"description": "election year, e.g. 2020"})
-    office = fields.String(load_default=None, validate=validate.OneOf(list(OFFICES)))
+    office = Choice(OFFICES, load_default=None)
     geography = GeographyField(load_default=None, metadata={
         "description": "US, a state (PA), a district (PA-07) or a country (GB); "
                        "a state takes in its districts"})
-    stage = fields.String(load_default=None, validate=validate.OneOf(list(STAGES)))
+    stage = Choice(STAGES, load_default=None)
 
 
 class RaceSummarySchema(Schema):

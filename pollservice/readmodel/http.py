@@ -18,6 +18,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
+from collections.abc import Callable
 from functools import lru_cache, wraps
 
 from flask import Request, Response, current_app, g, request
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 # Bodies worth compressing once, when they are cached (PNG is compressed already).
 COMPRESSIBLE = {"application/json", "image/svg+xml", "text/csv"}
 MIN_COMPRESS_BYTES = 500
+# The URL rules of reads that depend on one question (whose data version gives their time).
+QUESTION_RULE = "/questions/<slug>"
 
 
 def _shared_get(key: str) -> Body | None:
@@ -91,9 +94,13 @@ def version_headers(state: QuestionState) -> tuple[tuple[str, str], ...]:
     return _version_headers(state.computed_version, state.version, state.computed_at)
 
 
+def _last_modified(state: QuestionState):
+    return max(filter(None, (state.changed_at, state.computed_at)))
+
+
 def _respond(req: Request, cached: Body, etag: str, state: QuestionState, max_age: int) -> BaseResponse:
     body, mimetype, gzipped = cached
-    last_modified = max(filter(None, (state.changed_at, state.computed_at)))
+    last_modified = _last_modified(state)
     # The raw environ first for the headers a request usually lacks: asking the parsed
     # properties about an absent header costs more than the answer.
     environ = req.environ
@@ -117,13 +124,48 @@ def _respond(req: Request, cached: Body, etag: str, state: QuestionState, max_ag
 
 
 def conditional(response: Response, max_age_setting: str = "JSON_MAX_AGE") -> BaseResponse:
-    """For a read that depends on more than one question's version (site-wide and
-    pollster feeds, editions): an ETag of the body, ``Cache-Control`` and a 304 when the
-    client has it. The body is made each time; only the transfer is saved."""
+    """For a read that depends on more than one question's version (lists, site-wide and
+    pollster feeds, editions, a poll): an ETag of the body, ``Cache-Control`` and a 304
+    when the client has it. The body is made each time; only the transfer is saved."""
     response.add_etag()
     response.cache_control.public = True
     response.cache_control.max_age = current_app.config[max_age_setting]
     return response.make_conditional(request)
+
+
+def cacheable_reads(response: Response) -> BaseResponse:
+    """After every request of a blueprint whose reads must all be cacheable (the API): a
+    successful ``GET``/``HEAD`` that ``versioned`` or ``versioned_stream`` did not already
+    validate gets ``conditional``'s ETag of its body (and, when it reads one question, that
+    question's ``Last-Modified`` and version headers). So every read carries ``ETag``,
+    ``Cache-Control`` and answers ``304``, and a new endpoint cannot forget them."""
+    if (request.method not in ("GET", "HEAD") or response.status_code != 200 or "ETag" in response.headers
+            or response.is_streamed):
+        return response
+    rule = request.url_rule
+    if rule is not None and QUESTION_RULE in rule.rule:  # a read of one question: its time
+        state = question_view(request.view_args["slug"]).state  # type: ignore[index]
+        response.headers["Last-Modified"] = _http_date(_last_modified(state))
+        response.headers.extend(version_headers(state))
+    return conditional(response)
+
+
+def versioned_stream(slug: str, kind: str, respond: Callable[[], Response]) -> BaseResponse:
+    """A streamed read of one question (its exports): validated by the question's data
+    and computed version like ``versioned`` (ETag, ``Last-Modified``, the version
+    headers), without keeping the body. A client that has this version gets a 304 and
+    ``respond`` (which would read every poll) is never called."""
+    state = question_view(slug).state  # NotFound for an unknown question
+    etag = _etag((kind, state.id, state.version, state.computed_version, state.computed_at))
+    headers = [("ETag", quote_etag(etag)), ("Last-Modified", _http_date(_last_modified(state))),
+               # a download: kept by caches, asked again each time (the 304 is cheap)
+               ("Cache-Control", "public, max-age=0, must-revalidate"), *version_headers(state)]
+    g.cookie_independent = True
+    if request.if_none_match.contains(etag):
+        return Response(status=304, headers=headers)
+    response = respond()
+    response.headers.extend(headers)
+    return response
 
 
 def versioned(max_age_setting: str = "JSON_MAX_AGE", shared: bool = False, args: tuple[str, ...] = ()):

@@ -148,7 +148,8 @@ def question_trend(
     the first poll to the last: days outside it are not extrapolated). A withdrawn
     candidate's line ends on the day it withdrew."""
     if start and end and start > end:
-        raise BadRequest("from must be on or before to.", fields={"from": "is after to"})
+        problem = f"from ({start.isoformat()}) is after to ({end.isoformat()})"
+        raise BadRequest(f"{problem}.", fields={"from": problem, "to": problem})
     trends = _question_trend(view, method, start, end, realtime)
     ends = {c.name: pd.Timestamp(c.withdrew_on) for c in view.question.choices
             if c.status == "withdrew" and c.withdrew_on is not None}

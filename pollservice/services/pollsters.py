@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..domain.errors import NotFound, ValidationFailed
-from ..domain.validation import name_problem
+from ..domain.validation import name_problem, pollster_alias_key
 from ..extensions import db
 from ..models import Poll, Pollster, PollsterAlias, Question, Result
 from ..readmodel import question_view
@@ -25,6 +25,26 @@ def get_pollster(slug: str) -> Pollster:
     pollster = db.session.execute(select(Pollster).where(Pollster.slug == slug)).scalar_one_or_none()
     if pollster is None:
         raise NotFound(f"No pollster with slug {slug!r}.", fields={"slug": "unknown pollster"})
+    return pollster
+
+
+def find_pollster(text: str) -> Pollster:
+    """The pollster a filter names: by its slug (``reuters-ipsos``), by its name in any case
+    (``reuters/ipsos``: the slug it would make), or by another spelling of it (an alias,
+    also the name of a pollster merged into it). ``NotFound`` naming ``pollster`` otherwise."""
+    wanted = text.strip()
+    candidates = (Pollster.slug == wanted, Pollster.slug == pollster_slug(wanted),
+                  func.lower(Pollster.name) == wanted.lower())
+    for condition in candidates:
+        pollster = db.session.execute(select(Pollster).where(condition).limit(1)).scalar_one_or_none()
+        if pollster is not None:
+            return pollster
+    pollster = db.session.execute(
+        select(Pollster).join(PollsterAlias, PollsterAlias.pollster_id == Pollster.id)
+        .where(PollsterAlias.key == pollster_alias_key(wanted)).limit(1)).scalar_one_or_none()
+    if pollster is None:
+        raise NotFound(f"No pollster {wanted!r}: give its slug or its name (see /api/v1/pollsters).",
+                       fields={"pollster": f"unknown pollster {wanted!r}"})
     return pollster
 
 

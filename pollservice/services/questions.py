@@ -46,10 +46,12 @@ def list_questions() -> list[Question]:
     )
 
 
-def page_of_questions(page: int, per_page: int) -> tuple[list[Question], int]:
-    """One page of the questions by title (1-based ``page``), and how many there are in all;
-    paginated in the database."""
+def page_of_questions(page: int, per_page: int, race_id: int | None = None) -> tuple[list[Question], int]:
+    """One page of the questions by title (1-based ``page``), of one race when ``race_id``
+    is given, and how many there are in all; paginated in the database."""
     statement = select(Question).options(selectinload(Question.choices)).order_by(Question.title, Question.id)
+    if race_id is not None:
+        statement = statement.where(Question.race_id == race_id)
     return paginate(statement, page, per_page)
 
 

@@ -25,6 +25,17 @@ from ..readmodel import question_view
 from .averages import question_average
 
 
+def find_race(text: str) -> Race:
+    """The race a filter names by its slug, in any case (``2020-President-US-General``);
+    ``NotFound`` naming ``race`` otherwise."""
+    wanted = text.strip().lower()
+    race = db.session.execute(select(Race).where(Race.slug == wanted)).scalar_one_or_none()
+    if race is None:
+        raise NotFound(f"No race {text.strip()!r}: give its slug (see /api/v1/races).",
+                       fields={"race": f"unknown race {text.strip()!r}"})
+    return race
+
+
 def get_race(slug: str) -> Race:
     race = db.session.execute(
         select(Race).where(Race.slug == slug).options(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, redirect, render_template, request, url_for
+from flask import Response, current_app, redirect, render_template, request, send_from_directory, url_for
 from flask_login import current_user
 
 from ..domain import methods
@@ -35,6 +35,8 @@ from ..services.pollsters import (
 )
 from .blueprint import bp
 from .query import parse_date, parse_flag, parse_method, parse_page, parse_range, parse_size
+
+FAVICON_MAX_AGE = 86400  # seconds
 
 # Public API files of a question, built by the import/export area.
 DOWNLOADS = (("CSV", "/api/v1/questions/{slug}/polls.csv"),
@@ -186,6 +188,14 @@ def embed(slug: str):
         "embed.html", question=view.question, chart_query=chart_query(method, start, end),
         alt_text=chart_alt_text(view, method), source=source_line(view),
     )
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever a page links (feed readers, the JSON and
+    CSV answers): the site's SVG icon, kept a day."""
+    return send_from_directory(current_app.static_folder, "favicon.svg", mimetype="image/svg+xml",
+                               max_age=FAVICON_MAX_AGE)
 
 
 @bp.get("/methodology")
