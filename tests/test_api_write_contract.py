@@ -12,8 +12,7 @@ import pytest
 
 from conftest import ON_POSTGRES
 from pollservice.extensions import db
-from pollservice import models
-from pollservice.models import Poll
+from pollservice.models import IdempotencyKey, Poll
 from pollservice.services.tokens import create_token
 
 POLL = {
@@ -164,14 +163,14 @@ def test_idempotency_keys_belong_to_their_token_and_expire_after_24_hours(demo_a
     body = {**POLL, "sample_size": 1000}
     assert client.post(POLLS_URL, json=body, headers=other_desk).status_code == 201
     with demo_app.app_context():
-        for row in db.session.execute(db.select(models.IdempotencyKey)).scalars():
+        for row in db.session.execute(db.select(IdempotencyKey)).scalars():
             row.created_at -= dt.timedelta(hours=24, minutes=1)
         db.session.commit()
     later = client.post(POLLS_URL, json={**POLL, "sample_size": 1100},
                         headers={**auth, "Idempotency-Key": "shared"})
     assert later.status_code == 201  # the old key has expired: a new request
     with demo_app.app_context():
-        assert db.session.execute(db.select(db.func.count(models.IdempotencyKey.id))).scalar_one() == 1
+        assert db.session.execute(db.select(db.func.count(IdempotencyKey.id))).scalar_one() == 1
 
 
 def test_a_malformed_idempotency_key_is_a_400_naming_the_header(demo_app, client, auth):

@@ -93,9 +93,10 @@ def poll_exists(error: PollExists):
 def create_poll(data: dict, slug: str):
     """Add a poll to a question.
 
-    ``results`` maps answer choices to percents. A poll identical to a stored one (same pollster, field dates, population, sample size and
-    results), or whose ``source``/``source_id`` are taken, is a 409 whose ``Location`` is the
-    stored poll."""
+    ``results`` maps answer choices to percents. A poll identical to a stored one (same
+    pollster, field dates, population, sample size and results), or whose ``source`` /
+    ``source_id`` are taken, is a 409 whose ``Location`` is the stored poll. With an
+    ``Idempotency-Key``, a repeat of the request answers the first response."""
     key = idempotency.key_claim(request.headers.get(idempotency.HEADER), g.api_actor, request.method,
                                 request.path, request.get_json(silent=True))
     outcome = add_poll_once(slug, data, source=data.get("source") or "api", actor=g.api_actor, key=key)

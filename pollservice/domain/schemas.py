@@ -117,7 +117,8 @@ def _accepted(field: PollField, patch: bool = False) -> fields.Field:
     if field.kind == "date":
         return fields.Date(required=required, metadata=meta)
     if field.kind == "count":
-        return JsonInteger(allow_none=True, metadata=meta, validate=validate.Range(min=1, max=MAX_SAMPLE_SIZE))
+        return JsonInteger(allow_none=True, metadata=meta,
+                           validate=validate.Range(min=1, max=MAX_SAMPLE_SIZE))
     if field.kind == "flag":
         return JsonBoolean(metadata=meta)
     if field.kind == "population":

@@ -28,7 +28,8 @@ POLL_SCHEMA = PollSchema()
 POLL_SOURCE_KEY = "uq_poll_question_id_source_source_id"  # (question, source, source_id)
 
 
-def validate_poll(question: Question, raw: Mapping[str, Any], known: Mapping[str, str] | None = None) -> PollInput:
+def validate_poll(question: Question, raw: Mapping[str, Any],
+                  known: Mapping[str, str] | None = None) -> PollInput:
     """``domain.validation.validate_poll`` against this question's answer choices."""
     return validation.validate_poll([choice.name for choice in question.choices], raw, known)
 
