@@ -502,3 +502,23 @@ class WebhookDelivery(Base):
     status_code: Mapped[int | None] = mapped_column(Integer)
     ok: Mapped[bool] = mapped_column(Boolean, default=False)
     error: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class IdempotencyKey(Base):
+    """A POST's ``Idempotency-Key``, per owner (the token's actor, ``token:NAME``), kept
+    ``IDEMPOTENCY_KEY_HOURS`` (24): the fingerprint of the request it came with and the
+    response it got, inserted in the write's own transaction. The unique key makes a
+    concurrent request with the same key wait for the first and then answer what it
+    answered (``services/idempotency.py``)."""
+
+    __tablename__ = "idempotency_key"
+    __table_args__ = (UniqueConstraint("owner", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner: Mapped[str] = mapped_column(String(120))
+    key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of method, path and body
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[dict] = mapped_column(JSON)
+    poll_id: Mapped[int | None] = mapped_column(Integer)  # the poll the write made: Location
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)

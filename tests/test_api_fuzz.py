@@ -24,6 +24,9 @@ from conftest import ARTIFACTS, ON_POSTGRES, TEST_DATABASE_URL, close_connection
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
 FUZZ_SCHEMA = "test_fuzz"  # PostgreSQL: the fuzzed app's own schema
 CALLS: Counter = Counter()
+# What the changed write operations were sent (issue 15): PATCH's media types, POSTs with an
+# Idempotency-Key header.
+SENT: Counter = Counter()
 
 
 @pytest.fixture(scope="module")
@@ -98,13 +101,19 @@ def test_api_answers_every_generated_request_within_its_schema(fuzz_app):
             case.call_and_validate(app=fuzz_app, headers=headers,
                                    excluded_checks=[positive_data_acceptance])
             CALLS[f"{case.method} {case.path}"] += 1
+            if case.method == "PATCH":
+                SENT[case.media_type] += 1
+            if case.method == "POST" and "Idempotency-Key" in (case.headers or {}):
+                SENT["Idempotency-Key"] += 1
 
         run()
     assert len(CALLS) >= 10  # every documented operation was exercised
+    assert SENT["application/merge-patch+json"] and SENT["application/json"] and SENT["Idempotency-Key"], SENT
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     summary = "\n".join(f"{op}: {n}" for op, n in sorted(CALLS.items()))
     (ARTIFACTS / "fuzz-summary.txt").write_text(
-        f"{sum(CALLS.values())} fuzz cases over {len(CALLS)} operations, none failed\n{summary}\n")
+        f"{sum(CALLS.values())} fuzz cases over {len(CALLS)} operations, none failed\n{summary}\n"
+        f"sent to the writes: {dict(SENT)}\n")
 
 
 # Hostile values the OpenAPI document does not describe: control and bidi characters

@@ -37,7 +37,9 @@ def test_concurrent_polls_of_one_new_pollster_are_all_stored_without_a_409(demo_
 
     def post(number: int) -> None:
         own = demo_app.test_client()
-        body = {**POLL, "pollster": "Brand New Research", "source_id": f"race-{number}"}
+        # each its own poll (an identical one would be a 409 for being identical, issue 15)
+        body = {**POLL, "pollster": "Brand New Research", "source_id": f"race-{number}",
+                "sample_size": 900 + number}
         start.wait()
         response = own.post(POLLS_URL, json=body, headers=auth)
         statuses.append((response.status_code, response.get_json()))

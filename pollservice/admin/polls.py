@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
-from ..domain.errors import ServiceError
+from ..domain.errors import PollExists, ServiceError
 from ..models import Question
 from ..services.polls import (
     POLL_STATUSES,
@@ -102,6 +103,8 @@ def new_poll():
     if request.method == "POST" and not switching and checked(form, question):
         try:
             poll = add_poll(question.slug, form_values(form), source="form", actor=actor())
+        except PollExists as error:
+            form.form_errors.append(stored_poll_message(error))
         except ServiceError as error:
             attach_errors(form, error.fields, choice_lookup(form))
         else:
@@ -159,6 +162,14 @@ def restore(poll_id: int):
     poll = restore_poll(poll_id, actor=actor())
     flash(f"{poll_label(poll)} restored.", "success")
     return redirect(safe_next(form.next.data) or url_for("web.poll", poll_id=poll.id))
+
+
+def stored_poll_message(error: PollExists) -> Markup:
+    """The form's message for a poll stored already, with a link to the stored one."""
+    return Markup('This poll is stored already: an identical poll (same pollster, field dates, '
+                  'population, sample size and results) is <a href="{url}">poll #{id}</a>; '
+                  'nothing was saved.').format(url=url_for("web.poll", poll_id=error.poll_id),
+                                                id=error.poll_id)
 
 
 def checked(form, question) -> bool:

@@ -28,9 +28,16 @@ class Choice(fields.String):
         return super()._deserialize(value, attr, data, **kwargs).strip().lower()
 
 
+class ExistingPollSchema(Schema):
+    id = fields.Integer(required=True)
+    url = fields.Url(required=True, metadata={"format": "uri"})
+
+
 class ErrorDetailSchema(Schema):
     code = fields.String(required=True, metadata={"example": "not_found"})
     message = fields.String(required=True)
+    existing_poll = fields.Nested(ExistingPollSchema, metadata={
+        "description": "a 409 of a poll stored already: the stored poll (also in Location)"})
     # marshmallow's metaclass moves declared fields off the class, so this does not replace
     # Schema.fields at runtime; the stubs cannot know that.
     fields = fields.Dict(keys=fields.String(), values=fields.String(), required=True,  # type: ignore[assignment]

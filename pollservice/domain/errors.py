@@ -56,6 +56,21 @@ class Conflict(ServiceError):
     code = "conflict"
 
 
+class PollExists(Conflict):
+    """The poll sent is stored already: its ``source``/``source_id`` are taken, or it is
+    identical to a stored poll. ``poll_id`` is the stored poll's id: the API's body names it
+    (``existing_poll``, with its URL, also in ``Location``), the form links it."""
+
+    def __init__(self, message: str, fields: dict[str, str], poll_id: int):
+        super().__init__(message, fields)
+        self.poll_id = poll_id
+
+    def to_dict(self) -> dict:
+        body = super().to_dict()
+        body["error"]["existing_poll"] = {"id": self.poll_id}
+        return body
+
+
 class NotReady(ServiceError):
     """What was asked for is being computed by a worker; ``retry_after`` seconds."""
 

@@ -58,7 +58,7 @@ class PollField:
     max_length: int | None = None
     help: str = ""  # the admin form's help text
     description: str = ""  # the API document's description
-    editable: bool = True  # in the form and the API's input (source/source_id are not)
+    editable: bool = True  # in the form and the validator's field loop (source/source_id are not)
     public: bool = True  # in the API's poll shape and the JSON export
     multiline: bool = False  # a text area in the form
 
@@ -78,9 +78,11 @@ POLL_FIELDS: tuple[PollField, ...] = (
     PollField("partisan", "flag", "Partisan sponsor"),
     PollField("internal", "flag", "Internal poll"),
     PollField("notes", "text", "Notes", max_length=10000, multiline=True),
-    PollField("source", "text", "Source", max_length=200, editable=False, public=False),
-    PollField("source_id", "text", "Source id", max_length=200, editable=False, public=False,
-              description="your id for this poll; a second poll with the same id is refused (409)"),
+    PollField("source", "text", "Source", max_length=200, editable=False,
+              description="where the poll came from (default: api); with source_id, its identity"),
+    PollField("source_id", "text", "Source id", max_length=200, editable=False,
+              description="your id for this poll; a second poll with the same source and id is "
+                          "refused (409)"),
 )
 FIELDS_BY_NAME = {field.name: field for field in POLL_FIELDS}
 EDITABLE_FIELDS = tuple(field for field in POLL_FIELDS if field.editable)

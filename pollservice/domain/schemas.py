@@ -8,9 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
+from marshmallow import RAISE, Schema, fields, validate
 
-from .poll_fields import EDITABLE_FIELDS, MAX_SAMPLE_SIZE, POLL_FIELDS, POPULATIONS, PollField
+from .poll_fields import (
+    EDITABLE_FIELDS,
+    FIELDS_BY_NAME,
+    MAX_SAMPLE_SIZE,
+    POLL_FIELDS,
+    POPULATIONS,
+    PollField,
+)
 
 POPULATION = validate.OneOf(list(POPULATIONS))
 PERCENT = validate.Range(min=0, max=100)
@@ -53,21 +60,72 @@ PollSchema = Schema.from_dict({
 }, name="PollSchema")
 
 
-def _accepted(field: PollField) -> fields.Field:
+class JsonNumber(fields.Float):
+    """A JSON number and nothing else: ``"30"`` (a string) and ``true`` are refused, so the
+    API's input has one type per field whatever the field (the form and CSV readers, which
+    only ever see text, parse numbers themselves)."""
+
+    default_error_messages = {"invalid": "must be a JSON number, not {kind}"}
+
+    def _validated(self, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.make_error("invalid", kind=json_kind(value))
+        return super()._validated(value)
+
+
+class JsonInteger(fields.Integer):
+    """A whole JSON number: ``"800"``, ``true`` and ``800.5`` are refused."""
+
+    default_error_messages = {"invalid": "must be a whole JSON number, not {kind}"}
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.make_error("invalid", kind=json_kind(value))
+        return super()._validated(value)
+
+
+class JsonBoolean(fields.Boolean):
+    """``true`` or ``false``: ``"yes"``, ``1`` and ``"true"`` are refused."""
+
+    default_error_messages = {"invalid": "must be true or false, not {kind}"}
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", kind=json_kind(value))
+        return value
+
+
+def json_kind(value: Any) -> str:
+    """How a JSON value is called in an error message: ``a string ("800")``."""
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, str):
+        return f"a string ({value[:40]!r})"
+    if isinstance(value, int | float):
+        return f"a number with a fraction ({value!r})"
+    return {dict: "an object", list: "an array", type(None): "null"}.get(type(value), "another type")
+
+
+def _accepted(field: PollField, patch: bool = False) -> fields.Field:
+    """The input field of one poll field; in a patch nothing is required (a required field
+    may be left out, not set to null)."""
     meta = {"description": field.description} if field.description else {}
+    required = field.required and not patch
     if field.kind == "date":
-        return fields.Date(required=field.required, metadata=meta)
+        return fields.Date(required=required, metadata=meta)
     if field.kind == "count":
-        return fields.Integer(allow_none=True, strict=True, metadata=meta,
-                              validate=validate.Range(min=1, max=MAX_SAMPLE_SIZE))
+        return JsonInteger(allow_none=True, metadata=meta,
+                           validate=validate.Range(min=1, max=MAX_SAMPLE_SIZE))
     if field.kind == "flag":
-        return fields.Boolean(metadata=meta)
+        return JsonBoolean(metadata=meta)
     if field.kind == "population":
-        return fields.String(required=True, validate=POPULATION, metadata=meta)
+        return fields.String(required=required, validate=POPULATION, metadata=meta)
     length = validate.Length(min=1, max=field.max_length) if field.required else validate.Length(
         max=field.max_length)
-    return fields.String(required=field.required, allow_none=not field.required, validate=length,
-                         metadata=meta)
+    return fields.String(required=required, allow_none=not field.required, validate=length, metadata=meta)
 
 
 class _Strict(Schema):
@@ -75,28 +133,34 @@ class _Strict(Schema):
         unknown = RAISE
 
 
+def _identity(name: str) -> fields.Field:
+    field = FIELDS_BY_NAME[name]
+    return fields.String(validate=validate.Length(min=1, max=field.max_length),
+                         metadata={"description": field.description})
+
+
+def _results_input(nullable: bool) -> fields.Field:
+    description = ("answer choice -> percent; a choice set to null is removed, the others "
+                   "are kept (JSON Merge Patch)" if nullable else "answer choice -> percent")
+    return fields.Dict(keys=fields.String(), required=not nullable, metadata={"description": description},
+                       values=JsonNumber(validate=PERCENT, allow_nan=False, allow_none=nullable))
+
+
 PollInputSchema = _Strict.from_dict({
     **{field.name: _accepted(field) for field in EDITABLE_FIELDS},
-    "results": fields.Dict(keys=fields.String(), values=fields.Float(validate=PERCENT, allow_nan=False),
-                           required=True),
-    "source_id": fields.String(validate=validate.Length(min=1, max=200), metadata={
-        "description": "your id for this poll; a second poll with the same id is refused (409)"}),
+    "results": _results_input(nullable=False),
+    "source": _identity("source"),
+    "source_id": _identity("source_id"),
 }, name="PollInputSchema")
 PollInputSchema.__doc__ = "A poll to store: the shape of a poll in ``GET .../polls`` without ``id``."
 
-
-class PollPatchSchema(PollInputSchema):  # type: ignore[misc,valid-type]
-    """Some of a poll's values; the rest stay as they are. ``source_id`` is the poll's
-    identity and is not among them: a body naming it is refused (422), not ignored."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("partial", True)
-        kwargs.setdefault("exclude", ("source_id",))
-        super().__init__(*args, **kwargs)
-
-    @pre_load
-    def _identity_stays(self, data: Any, **_kwargs) -> Any:
-        if isinstance(data, dict) and "source_id" in data:
-            raise ValidationError("cannot be changed: it identifies the poll (delete the poll "
-                                  "and add it again)", field_name="source_id")
-        return data
+PollPatchSchema = _Strict.from_dict({
+    **{field.name: _accepted(field, patch=True) for field in EDITABLE_FIELDS},
+    "results": _results_input(nullable=True),
+    "source": _identity("source"),
+    "source_id": _identity("source_id"),
+}, name="PollPatchSchema")
+PollPatchSchema.__doc__ = (
+    "Some of a poll's values, as a JSON Merge Patch (RFC 7396): the members named replace the "
+    "stored ones, the rest stay; in ``results`` a choice set to null is removed. ``source`` "
+    "and ``source_id`` identify the poll: they may be repeated, not changed (422).")

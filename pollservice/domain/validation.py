@@ -220,9 +220,17 @@ READERS: dict[str, Callable[[Any, PollField], Any]] = {
 }
 
 
-def validate_poll(choice_names: Sequence[str], raw: Mapping[str, Any]) -> PollInput:
+def validate_poll(choice_names: Sequence[str], raw: Mapping[str, Any],
+                  known: Mapping[str, str] | None = None) -> PollInput:
     """Check one poll's raw values (strings from a form or CSV, or JSON types) against
     the rules and the question's answer choices.
+
+    Parameters
+    ----------
+    known
+        problems found already (the API's schema: ``{"sample_size": "must be a whole JSON
+        number, ..."}``): those fields are not read again, and the error lists them with
+        the validator's own, so that a client learns every problem in one response.
 
     Raises
     ------
@@ -230,9 +238,11 @@ def validate_poll(choice_names: Sequence[str], raw: Mapping[str, Any]) -> PollIn
         with one message per offending field, e.g. ``{"results.Support": "must be between
         0 and 100"}``; nothing is stored.
     """
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = dict(known or {})
     values: dict[str, Any] = {}
     for field in EDITABLE_FIELDS:
+        if field.name in errors:
+            continue
         try:
             values[field.name] = READERS[field.kind](raw.get(field.name), field)
         except ValueError as exc:
@@ -244,28 +254,36 @@ def validate_poll(choice_names: Sequence[str], raw: Mapping[str, Any]) -> PollIn
     if "start_date" in values and "end_date" in values and values["end_date"] < values["start_date"]:
         errors["end_date"] = "must be on or after the start date"
     values["results"] = _validate_results(choice_names, raw.get("results"), errors)
-    source_id = (str(raw["source_id"]).strip() or None) if raw.get("source_id") else None
-    if source_id is not None and len(source_id) > 200:
-        errors["source_id"] = "must be at most 200 characters"
-    elif source_id is not None and (problem := text_problem(source_id)):
-        errors["source_id"] = problem
-    source = str(raw.get("source") or "form")
-    if len(source) > 200:
-        errors["source"] = "must be at most 200 characters"
-    elif problem := text_problem(source):
-        errors["source"] = problem
+    source_id = _identity_text(raw, "source_id", errors)
+    source = _identity_text(raw, "source", errors) or "form"
     if errors:
         raise ValidationFailed("The poll has invalid fields.", fields=errors)
     return PollInput(source=source, source_id=source_id, **values)
 
 
+def _identity_text(raw: Mapping[str, Any], name: str, errors: dict[str, str]) -> str | None:
+    """``source`` or ``source_id``: stripped text of at most 200 characters, or None."""
+    if name in errors or not raw.get(name):
+        return None
+    text = str(raw[name]).strip() or None
+    if text is not None and len(text) > 200:
+        errors[name] = "must be at most 200 characters"
+    elif text is not None and (problem := text_problem(text)):
+        errors[name] = problem
+    return text
+
+
 def _validate_results(choice_names: Sequence[str], results: Any, errors: dict[str, str]) -> dict[str, float]:
+    if "results" in errors:  # known already (the whole map is of the wrong type)
+        return {}
     if not isinstance(results, Mapping):
         errors["results"] = "must map each answer choice to a percent"
         return {}
     valid: dict[str, float] = {}
     for name, value in results.items():
         key = f"results.{name}"
+        if key in errors:
+            continue
         if name not in choice_names:
             errors[key] = f"is not a choice of this question ({', '.join(choice_names)})"
             continue

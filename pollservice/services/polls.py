@@ -12,13 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..domain import validation
-from ..domain.errors import Conflict, NotFound
+from ..domain.errors import Conflict, NotFound, PollExists, ValidationFailed
 from ..domain.poll_fields import SCALAR_FIELDS
 from ..domain.schemas import PollSchema
 from ..domain.validation import PollInput, pollster_alias_key, pollster_slug
 from ..extensions import db
 from ..models import Poll, Pollster, PollsterAlias, Question, Result, utcnow
-from . import audit
+from . import audit, idempotency
 from .bulk import insert_ignoring_conflicts, violated_constraint
 from .poll_versions import recount_versions
 from .questions import get_question
@@ -28,33 +28,40 @@ POLL_SCHEMA = PollSchema()
 POLL_SOURCE_KEY = "uq_poll_question_id_source_source_id"  # (question, source, source_id)
 
 
-def validate_poll(question: Question, raw: Mapping[str, Any]) -> PollInput:
+def validate_poll(question: Question, raw: Mapping[str, Any],
+                  known: Mapping[str, str] | None = None) -> PollInput:
     """``domain.validation.validate_poll`` against this question's answer choices."""
-    return validation.validate_poll([choice.name for choice in question.choices], raw)
+    return validation.validate_poll([choice.name for choice in question.choices], raw, known)
 
 
-def get_or_create_pollster(name: str) -> Pollster:
-    """The pollster of this name (by slug, else by alias: a merged pollster's name leads
-    to the one it was merged into), created if there is none. Race-free: the insert does
-    nothing when a concurrent write created the same pollster first, and the row is read
-    back (a unique violation would abort the poll's whole transaction)."""
-    slug = pollster_slug(name)
-    by_slug = select(Pollster).where(Pollster.slug == slug)
-    pollster = db.session.execute(by_slug).scalar_one_or_none()
+def find_pollster(name: str) -> Pollster | None:
+    """The pollster of this name, by slug, else by alias (a merged pollster's name leads to
+    the one it was merged into); None when there is none."""
+    pollster = db.session.execute(select(Pollster).where(Pollster.slug == pollster_slug(name))
+                                  ).scalar_one_or_none()
     if pollster is None:
         pollster = db.session.execute(
             select(Pollster).join(PollsterAlias, PollsterAlias.pollster_id == Pollster.id)
             .where(PollsterAlias.key == pollster_alias_key(name))).scalars().first()
-    if pollster is None:
-        insert_ignoring_conflicts(db.session, Pollster, [{"name": name, "slug": slug}])
-        pollster = db.session.execute(by_slug).scalar_one()
     return pollster
 
 
-def build_poll(question: Question, data: PollInput) -> Poll:
+def get_or_create_pollster(name: str) -> Pollster:
+    """``find_pollster``, created if there is none. Race-free: the insert does nothing when
+    a concurrent write created the same pollster first, and the row is read back (a unique
+    violation would abort the poll's whole transaction)."""
+    pollster = find_pollster(name)
+    if pollster is None:
+        slug = pollster_slug(name)
+        insert_ignoring_conflicts(db.session, Pollster, [{"name": name, "slug": slug}])
+        pollster = db.session.execute(select(Pollster).where(Pollster.slug == slug)).scalar_one()
+    return pollster
+
+
+def build_poll(question: Question, data: PollInput, pollster: Pollster | None = None) -> Poll:
     """A new ``Poll`` (added to the session, not committed) from validated data."""
     choices = {choice.name: choice for choice in question.choices}
-    poll = Poll(question=question, pollster=get_or_create_pollster(data.pollster),
+    poll = Poll(question=question, pollster=pollster or get_or_create_pollster(data.pollster),
                 source=data.source, source_id=data.source_id,
                 **{name: getattr(data, name) for name in SCALAR_FIELDS})
     db.session.add(poll)
@@ -66,33 +73,105 @@ def choice_names_of(question: Question) -> dict[int, str]:
     return {choice.id: choice.name for choice in question.choices}
 
 
-def _source_id_taken(source_id: str | None) -> Conflict:
-    return Conflict(f"A poll with source id {source_id!r} exists for this question.",
-                    fields={"source_id": "already used"})
+def _source_id_taken(data: PollInput, poll_id: int) -> PollExists:
+    return PollExists(f"Poll {poll_id} of this question has source {data.source!r} and source id "
+                      f"{data.source_id!r}.", fields={"source_id": f"already used by poll {poll_id}"},
+                      poll_id=poll_id)
+
+
+def identical_poll(question: Question, data: PollInput, pollster: Pollster) -> int | None:
+    """The id of a live poll of the question identical to ``data``: same pollster, field
+    dates, population, sample size and results (every choice, the same percent)."""
+    candidates = db.session.execute(
+        select(Poll).where(Poll.question_id == question.id, Poll.pollster_id == pollster.id,
+                           Poll.start_date == data.start_date, Poll.end_date == data.end_date,
+                           Poll.population == data.population, Poll.deleted_at.is_(None),
+                           Poll.sample_size.is_(None) if data.sample_size is None
+                           else Poll.sample_size == data.sample_size)
+        .options(selectinload(Poll.results))).scalars()
+    choice_ids = {choice.name: choice.id for choice in question.choices}
+    wanted = {choice_ids[name]: pct for name, pct in data.results.items()}
+    for poll in candidates:
+        if {result.choice_id: result.pct for result in poll.results} == wanted:
+            return poll.id
+    return None
+
+
+def refuse_stored_poll(question: Question, data: PollInput, pollster: Pollster) -> None:
+    """``PollExists`` when the poll's source id is taken or an identical poll is stored.
+    Called under the question's row lock, so two identical polls sent at once cannot both
+    pass (PostgreSQL; SQLite runs one writer at a time)."""
+    if data.source_id:
+        taken = db.session.execute(select(Poll.id).where(
+            Poll.question_id == question.id, Poll.source == data.source,
+            Poll.source_id == data.source_id)).scalar()
+        if taken is not None:
+            raise _source_id_taken(data, taken)
+    same = identical_poll(question, data, pollster)
+    if same is not None:
+        raise PollExists(f"Poll {same} is identical (same pollster, field dates, population, sample "
+                         "size and results); it was not stored twice.",
+                         fields={"body": f"identical to poll {same}"}, poll_id=same)
 
 
 def add_poll(question_slug: str, raw: Mapping[str, Any], source: str = "form",
-             actor: str = "cli") -> Poll:
-    """Validate and store one poll in its own transaction, with its audit entry. A 409
-    names ``source_id`` only when that poll exists (its unique constraint failed)."""
+             actor: str = "cli", key: idempotency.KeyClaim | None = None) -> Poll:
+    """Validate and store one poll in its own transaction, with its audit entry; with an
+    idempotency ``key``, the key and the response (``idempotency.record``) in the same one.
+    ``PollExists`` (409) when the poll is stored already (``refuse_stored_poll``); it names
+    ``source_id`` only when that poll exists."""
     question = get_question(question_slug)
     data = validate_poll(question, {**raw, "source": source})
-    if data.source_id and db.session.execute(
-        select(Poll.id).where(Poll.question_id == question.id, Poll.source == data.source,
-                              Poll.source_id == data.source_id)
-    ).first():
-        raise _source_id_taken(data.source_id)
     try:
         with transaction():
-            poll = build_poll(question, data)
+            key_row = idempotency.claim(key) if key else None
+            pollster = get_or_create_pollster(data.pollster)
+            db.session.execute(select(Question.id).where(Question.id == question.id).with_for_update())
+            refuse_stored_poll(question, data, pollster)
+            poll = build_poll(question, data, pollster)
             db.session.flush()
             audit.record(poll, "create", actor, None, audit.poll_snapshot(poll, choice_names_of(question)))
+            if key_row is not None:
+                idempotency.record(key_row, idempotency.Outcome(201, poll_as_dict(poll), poll.id))
     except IntegrityError as exc:
-        if violated_constraint(exc) == POLL_SOURCE_KEY:  # a concurrent request stored it first
-            raise _source_id_taken(data.source_id) from None
+        constraint = violated_constraint(exc)
+        if constraint == idempotency.KEY_CONSTRAINT:
+            raise idempotency.KeyTaken() from None
+        if constraint == POLL_SOURCE_KEY:  # a concurrent request stored it first
+            raise _source_id_taken(data, _poll_with_source_id(question, data)) from None
         raise Conflict("A concurrent write changed the same rows; the poll was not stored. "
                        "Try again.") from None
     return poll
+
+
+def _poll_with_source_id(question: Question, data: PollInput) -> int:
+    return db.session.execute(select(Poll.id).where(
+        Poll.question_id == question.id, Poll.source == data.source,
+        Poll.source_id == data.source_id)).scalar_one()
+
+
+def add_poll_once(question_slug: str, raw: Mapping[str, Any], source: str, actor: str,
+                  key: idempotency.KeyClaim | None) -> idempotency.Outcome:
+    """``add_poll`` as the API's POST: with an ``Idempotency-Key`` the stored outcome of an
+    earlier request with that key is answered instead of a second write (also when that
+    request was running at the same time and committed first)."""
+    if key is not None and (stored := idempotency.stored_outcome(key)) is not None:
+        return stored
+    try:
+        poll = add_poll(question_slug, raw, source=source, actor=actor, key=key)
+    except idempotency.KeyTaken:
+        stored = idempotency.stored_outcome(key) if key else None
+        if stored is None:  # the other request's key expired in between: not in 24 hours
+            raise Conflict("A request with the same Idempotency-Key was running; try again.") from None
+        return stored
+    return idempotency.Outcome(201, poll_as_dict(poll), poll.id)
+
+
+def check_new_poll(question_slug: str, raw: Mapping[str, Any], known: Mapping[str, str]) -> None:
+    """Raise ``ValidationFailed`` with the problems ``known`` (the API's schema found them)
+    and those the rules find in the rest of ``raw``: every problem in one answer."""
+    validate_poll(get_question(question_slug), raw, known)
+    raise ValidationFailed("The poll has invalid fields.", fields=dict(known))
 
 
 MAX_ID = 2**31 - 1  # the id column is a 32-bit integer on PostgreSQL
@@ -108,18 +187,38 @@ def get_poll(poll_id: int, include_deleted: bool = False, for_update: bool = Fal
     return poll
 
 
+IDENTITY_FIELDS = ("source", "source_id")
+
+
+def merge_patch(poll: Poll, before: Mapping[str, Any], patch: Mapping[str, Any]) -> tuple[dict, dict]:
+    """The poll's values with ``patch`` applied as a JSON Merge Patch (RFC 7396): the members
+    named replace the stored ones; in ``results`` each choice named replaces that choice's
+    percent and a choice set to null is removed. ``source``/``source_id`` may be repeated,
+    not changed; returns the merged values and the problems found (those changes)."""
+    problems = {name: "cannot be changed: it identifies the poll (delete the poll and add it again)"
+                for name in IDENTITY_FIELDS if name in patch and patch[name] != getattr(poll, name)}
+    merged = {**before, **{key: value for key, value in patch.items() if key not in IDENTITY_FIELDS}}
+    results = patch.get("results")
+    if isinstance(results, Mapping):
+        merged["results"] = {name: pct for name, pct in {**before["results"], **results}.items()
+                             if pct is not None}
+    merged.update({name: getattr(poll, name) for name in IDENTITY_FIELDS})
+    return merged, problems
+
+
 def update_poll(poll_id: int, raw: Mapping[str, Any], actor: str, partial: bool = False) -> Poll:
     """Replace a poll's values (validated like a new poll); records old and new values.
-    ``partial``: ``raw`` holds only the values to change (``results``, when given,
-    replaces all of them); the rest are the poll's as stored. The poll's row is locked
-    first, so the merge and the checks see what a concurrent change committed."""
+    ``partial``: ``raw`` is a merge patch of the poll as stored (``merge_patch``). The
+    poll's row is locked first, so the merge and the checks see what a concurrent change
+    committed."""
     poll = get_poll(poll_id, for_update=True)
     question = poll.question
     names = choice_names_of(question)
     before = audit.poll_snapshot(poll, names)
+    known: dict[str, str] = {}
     if partial:
-        raw = {**before, **{key: value for key, value in raw.items() if key != "source_id"}}
-    data = validate_poll(question, {"source": poll.source, "source_id": poll.source_id, **raw})
+        raw, known = merge_patch(poll, before, raw)
+    data = validate_poll(question, {"source": poll.source, "source_id": poll.source_id, **raw}, known)
     with transaction():
         assign_poll(poll, data, get_or_create_pollster(data.pollster), question)
         poll.updated_at = utcnow()
@@ -129,6 +228,14 @@ def update_poll(poll_id: int, raw: Mapping[str, Any], actor: str, partial: bool 
             audit.record(poll, "update", actor, old, new)
         _recount(poll)
     return poll
+
+
+def check_poll_change(poll_id: int, patch: Mapping[str, Any], known: Mapping[str, str]) -> None:
+    """``check_new_poll`` for a merge patch of a stored poll (404 if there is none)."""
+    poll = get_poll(poll_id)
+    merged, problems = merge_patch(poll, audit.poll_snapshot(poll, choice_names_of(poll.question)), patch)
+    validate_poll(poll.question, merged, {**problems, **known})
+    raise ValidationFailed("The poll has invalid fields.", fields={**problems, **known})
 
 
 def _recount(poll: Poll) -> None:
