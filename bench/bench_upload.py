@@ -168,7 +168,8 @@ def main() -> None:
         child(sys.argv[2], Path(sys.argv[3]), sys.argv[4], Path(sys.argv[5]))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--megabytes", type=float, default=14.9, help="the upload's size (the form takes up to 15 MiB)")
+    parser.add_argument("--megabytes", type=float, default=14.9,
+                        help="the upload's size (the form takes up to 15 MiB)")
     parser.add_argument("--postgres", metavar="URL")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-upload-") as temp:
