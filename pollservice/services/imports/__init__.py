@@ -2,16 +2,18 @@
 
 Every file format (``imports.formats``) turns its rows into ``ImportRow``s (``imports.rows``):
 the raw values of one poll of one question, with the line they came from. An import then
-runs in two phases:
+takes the rows as a stream, ``BATCH_ROWS`` at a time, each batch in two phases:
 
 1. **Plan** (reads only): every row is validated with the rules of the admin form
    (``polls.validate_poll``), matched with the stored poll it identifies, and classed as
    added, updated, unchanged, skipped or rejected. A dry run stops here and writes nothing.
-   Rows are planned and written in batches (``BATCH_ROWS``), in the one transaction.
-2. **Write**: one transaction of bulk statements (executemany, ``INSERT ... RETURNING``)
-   for pollsters, polls, results and audit entries, then the commit (``readmodel.events``) bumps the
-   touched questions' data version, commits, and recomputes their stored averages once
-   per question (not once per row).
+2. **Write**: bulk statements (executemany, ``INSERT ... RETURNING``) for pollsters,
+   polls, results and audit entries, in the import's one transaction; the batch is then
+   let go. After the last batch, the aliases and counted versions are written and the
+   commit (``readmodel.events``) bumps the touched questions' data version and queues
+   their recomputes once per question (not once per row). Once a row is bad (without
+   ``skip_invalid``) nothing more is written, the rest is still checked so that every
+   problem is listed, and everything is rolled back.
 
 Identity (idempotence): a poll is (question, ``source``, ``source_id``). A row without a
 source id is identified by question, source, pollster, field dates, population, sample
