@@ -113,6 +113,9 @@ def register_extensions(app: Flask) -> None:
     compress.init_app(app)
     readmodel.init_app(app)
     jobs.init_app(app)
+    from .services import upload_imports
+
+    upload_imports.init_app(app)  # the admin upload's import job
     from .api.openapi import MarkdownDocstrings
     from .api.schemas import ErrorSchema
 

@@ -1,6 +1,7 @@
 """Admin upload of a poll file: login required, a dry-run preview (added, updated and
-rejected rows with their line numbers) that writes nothing, then an explicit confirmation;
-a bad file shows its errors and saves nothing; CSRF is enforced."""
+rejected rows with their line numbers) that writes nothing, then an explicit confirmation,
+which queues the import as a job and redirects to its progress; a bad file shows its
+errors and saves nothing; CSRF is enforced."""
 
 from __future__ import annotations
 
@@ -59,6 +60,25 @@ def table_rows(page: str, css_class: str) -> list[list[str]]:
 def summary_of(page: str) -> dict[str, int]:
     return {label: int(number) for label, number in re.findall(
         r'<th scope="row">([^<]+)</th><td class="num">(\d+)</td>', page)}
+
+
+def run_import_jobs(app) -> int:
+    """Run the queued upload imports as a worker would (this module's queue has no worker);
+    other messages (the recomputes the import's commit queues) are left out."""
+    from pollservice.jobs.queue import jobs
+
+    queue, ran = jobs(app), 0
+    while (task := queue.huey.dequeue()) is not None:
+        if task.name == "import_upload":
+            queue.huey.execute(task)
+            ran += 1
+    return ran
+
+
+def progress_of(client, location: str) -> dict:
+    response = client.get(location + "?format=json")
+    assert response.status_code == 200
+    return response.get_json()
 
 
 def uploads_waiting(app) -> list[Path]:
@@ -139,10 +159,10 @@ def test_confirm_imports_what_was_previewed_and_the_history_names_the_admin(
     history = logged_in.get(f"/api/v1/polls/{polls['131970']['id']}/history").get_json()
     assert history[-1]["actor"] == "import:fte_approval_trump_2021-01-20.csv by user:editor"
     assert uploads_waiting(trump) == []
-    # The upload is gone once imported: confirming it again imports nothing.
+    # The upload is gone once imported: confirming it again imports nothing (its progress).
     counts = store_counts(trump)
     again = logged_in.post("/admin/uploads/confirm", data={"upload": token})
-    assert again.status_code == 302 and again.headers["Location"].endswith("/admin/uploads/new")
+    assert again.status_code == 302 and again.headers["Location"] == response.headers["Location"]
     assert store_counts(trump) == counts
 
 
@@ -153,11 +173,16 @@ def test_a_bad_file_shows_its_errors_offers_no_confirmation_and_saves_nothing(
     assert "so the import would write nothing" in page
     assert table_rows(page, "import-problems") == [["11", "approve", "must be between 0 and 100"]]
     assert 'id="confirm-upload"' not in page and 'id="discard-upload"' in page
-    # Even a hand-made confirmation of it writes nothing.
+    # Even a hand-made confirmation of it writes nothing: its job fails with the line.
     token = TOKEN.search(page).group(1)
     response = logged_in.post("/admin/uploads/confirm", data={"upload": token})
-    assert response.status_code == 422
-    assert "Nothing was imported from fte_approval_trump_2021-01-20.csv" in response.get_data(as_text=True)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/progress")
+    assert run_import_jobs(trump) == 1
+    landing = logged_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'data-state="failed"' in landing and "Nothing was imported" in landing
+    assert ("fte_approval_trump_2021-01-20.csv: line 11: approve: must be between 0 and 100"
+            in landing)
+    assert 'http-equiv="refresh"' not in landing
     assert store_counts(trump) == before and uploads_waiting(trump) == []
 
 
@@ -274,6 +299,7 @@ def test_preview_and_summary_list_a_bad_optional_field_as_a_warning_with_its_lin
     assert (line, field) == ("5", "url") and message.startswith("must be an http(s) URL; stored empty")
     token = TOKEN.search(page).group(1)
     response = logged_in.post("/admin/uploads/confirm", data={"upload": token})
+    assert run_import_jobs(app) == 1
     landing = logged_in.get(response.headers["Location"]).get_data(as_text=True)
     assert "warnings 1; line 5: url stored empty." in landing
     assert stored_polls(app, "2020-president-mi")["128293"]["source_url"] == ""
@@ -287,10 +313,11 @@ def test_another_admin_cannot_discard_an_upload(trump, logged_in):
     assert len(uploads_waiting(trump)) == 1  # still there for its owner
     confirmed = logged_in.post("/admin/uploads/confirm", data={"upload": token})
     assert confirmed.status_code == 302 and uploads_waiting(trump) == []
+    assert other.get(confirmed.headers["Location"]).headers["Location"].endswith("/admin/uploads/new")
 
 
-def test_an_upload_whose_confirm_failed_unexpectedly_is_not_left_behind(trump, logged_in, monkeypatch):
-    from pollservice.admin import uploads
+def test_an_upload_whose_import_failed_unexpectedly_is_not_left_behind(trump, logged_in, monkeypatch):
+    from pollservice.services import upload_imports
 
     token = TOKEN.search(upload(logged_in, TRUMP_2021).get_data(as_text=True)).group(1)
     assert len(uploads_waiting(trump)) == 1
@@ -298,11 +325,50 @@ def test_an_upload_whose_confirm_failed_unexpectedly_is_not_left_behind(trump, l
     def broken(*_args, **_kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(uploads, "import_text", broken)
+    monkeypatch.setattr(upload_imports, "import_text", broken)
     counts = store_counts(trump)
-    trump.config["PROPAGATE_EXCEPTIONS"] = False
     response = logged_in.post("/admin/uploads/confirm", data={"upload": token})
-    assert response.status_code == 500
+    assert response.status_code == 302
+    assert run_import_jobs(trump) == 1
+    state = progress_of(logged_in, response.headers["Location"])
+    assert state["state"] == "failed" and state["finished"] and "nothing was imported" in state["error"]
     assert uploads_waiting(trump) == [] and store_counts(trump) == counts
-    assert not list((Path(trump.instance_path) / "uploads").glob(f"{token}.*"))
+    # only the job's state is kept (removed with the day's stale uploads)
+    assert [p.suffix for p in (Path(trump.instance_path) / "uploads").glob(f"{token}.*")] == [".json"]
+
+
+def test_confirm_answers_at_once_and_the_job_imports(trump, logged_in):
+    """The confirmation queues the import (nothing is written in the request); the
+    progress page says queued, then the job imports and the page says done."""
+    before = store_counts(trump)
+    token = TOKEN.search(upload(logged_in, TRUMP_2021).get_data(as_text=True)).group(1)
+    response = logged_in.post("/admin/uploads/confirm", data={"upload": token})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/admin/uploads/{token}/progress"
+    assert store_counts(trump) == before  # not imported in the request
+    page = logged_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'data-state="queued"' in page and 'http-equiv="refresh"' in page
+    assert progress_of(logged_in, response.headers["Location"])["state"] == "queued"
+    assert run_import_jobs(trump) == 1
+    state = progress_of(logged_in, response.headers["Location"])
+    assert state["state"] == "done" and (state["added"], state["updated"]) == (2, 4)
+    assert state["lines_done"] == state["lines_total"] > 1
+    assert state["slugs"] == ["trump-approval"] and state["recomputes"]["total"] == 1
+    assert store_counts(trump)["Poll"] == before["Poll"] + 2
+    page = logged_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'data-state="done"' in page and 'href="/questions/trump-approval"' in page
+
+
+def test_a_second_confirm_of_the_same_upload_imports_it_once(trump, logged_in):
+    before = store_counts(trump)
+    token = TOKEN.search(upload(logged_in, TRUMP_2021).get_data(as_text=True)).group(1)
+    first = logged_in.post("/admin/uploads/confirm", data={"upload": token})
+    second = logged_in.post("/admin/uploads/confirm", data={"upload": token})
+    assert first.status_code == second.status_code == 302
+    assert second.headers["Location"] == first.headers["Location"]
+    assert run_import_jobs(trump) == 1  # one job queued
+    assert store_counts(trump)["Poll"] == before["Poll"] + 2
+    third = logged_in.post("/admin/uploads/confirm", data={"upload": token})
+    assert third.headers["Location"] == first.headers["Location"] and run_import_jobs(trump) == 0
+    assert store_counts(trump)["Poll"] == before["Poll"] + 2
 

@@ -1,22 +1,19 @@
 """Admin upload of a poll file in any format ``import-polls`` reads: a dry-run preview
 first (what would be added, updated, skipped and rejected, with line numbers), then an
-explicit confirmation.
+explicit confirmation, which queues the import as a job and answers at once with a
+redirect to the import's progress page (queued, running with the lines read, done with
+the counts and the recomputes of the questions, or failed with the problems by line).
 
 Between preview and confirmation the file waits in the instance folder
-(``instance/uploads/<random>.upload``, next to a ``.json`` with its name and the chosen
-options, so the confirmation imports exactly what was previewed); it is deleted once
-imported or discarded, and uploads left waiting for a day are removed.
+(``services.upload_imports``: ``instance/uploads/<random>.upload``, next to a ``.json``
+with its name and the chosen options, so the job imports exactly what was previewed).
 """
 
 from __future__ import annotations
 
-import json
-import re
-import secrets
-import time
 from pathlib import Path
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
@@ -26,19 +23,18 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..domain.errors import ServiceError
 from ..domain.validation import strip_controls
+from ..services import upload_imports
 from ..services.imports import formats, import_text
 from ..services.imports.rows import ImportRejected, ImportSummary
-from ..services.recomputes import recompute_progress, recompute_targets_if_reachable
+from ..services.recomputes import recompute_progress
+from ..services.upload_imports import TOKEN, discard_upload, store_upload
 from .access import requires
 from .blueprint import bp
 
 # Under the app's MAX_CONTENT_LENGTH (16 MiB), which refuses a larger request outright
 # (413) before this form could say why; 538's largest poll lists are about 4 MB.
 MAX_BYTES = 15 * 1024 * 1024
-KEEP_SECONDS = 24 * 3600
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 PREVIEW_ROWS = 300  # rows of each kind listed in a preview
-MAX_LINKED = 50  # questions linked from the progress page of an import
 FORMAT_LABELS = {
     "auto": "Recognise from the file's header",
     "canonical": "pollservice CSV (canonical)",
@@ -80,49 +76,9 @@ class DiscardForm(FlaskForm):
     submit = SubmitField("Discard")
 
 
-def upload_folder() -> Path:
-    folder = Path(current_app.instance_path) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _paths(token: str) -> tuple[Path, Path]:
-    if not TOKEN.match(token):  # never a path from the request
-        raise ValueError("bad upload token")
-    folder = upload_folder()
-    return folder / f"{token}.upload", folder / f"{token}.json"
-
-
-def store_upload(data: bytes, meta: dict) -> str:
-    _remove_stale()
-    token = secrets.token_urlsafe(24)
-    data_path, meta_path = _paths(token)
-    data_path.write_bytes(data)
-    meta_path.write_text(json.dumps(meta), encoding="utf-8")
-    return token
-
-
 def load_upload(token: str) -> tuple[bytes, dict] | None:
-    data_path, meta_path = _paths(token)
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        if meta.get("user") != current_user.get_id():
-            return None  # another admin's upload
-        return data_path.read_bytes(), meta
-    except (OSError, ValueError):
-        return None
-
-
-def discard_upload(token: str) -> None:
-    for path in _paths(token):
-        path.unlink(missing_ok=True)
-
-
-def _remove_stale() -> None:
-    limit = time.time() - KEEP_SECONDS
-    for path in upload_folder().iterdir():
-        if path.suffix in (".upload", ".json") and path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
+    """The current admin's waiting upload (None: unknown, confirmed, discarded, another's)."""
+    return upload_imports.load_upload(token, current_user.get_id())
 
 
 def _decode(data: bytes) -> str:
@@ -203,71 +159,34 @@ def confirm_upload():
         flash("The upload could not be confirmed (the form expired); upload the file again.", "error")
         return redirect(url_for("admin.new_upload"))
     token = form.upload.data
-    stored = load_upload(token)
-    if stored is None:
+    state = upload_imports.confirm_import(token, current_user.get_id(), current_user.username)
+    if state == "missing":
         flash("That upload is no longer waiting (imported, discarded or expired); upload it again.",
               "error")
         return redirect(url_for("admin.new_upload"))
-    data, meta = stored
-    try:
-        return _confirm(data, meta)
-    finally:  # imported, refused or failed: the upload is not kept either way
-        discard_upload(token)
-
-
-def _confirm(data: bytes, meta: dict):
-    try:
-        summary = import_text(_decode(data), meta["filename"], meta["format"],
-                              meta["question"] or None, skip_invalid=meta["skip_invalid"],
-                              actor=f"import:{meta['filename']} by user:{current_user.username}")
-    except ImportRejected as error:
-        # The store changed since the preview (or the file did not pass): nothing was written.
-        summary = error.summary or ImportSummary(source_name=meta["filename"],
-                                                 problems=error.problems)
-        return _preview(summary, meta, None, failed=True), 422
-    except (ValueError, ServiceError) as error:
-        flash(f"Nothing was imported: {getattr(error, 'message', error)}", "error")
-        return redirect(url_for("admin.new_upload"))
-    flash(f"Imported {meta['filename']}: added {summary.added}, updated {summary.updated}, "
-          f"unchanged {summary.unchanged}, rejected {summary.rejected}, "
-          f"skipped {sum(summary.skipped.values())}, warnings {len(summary.warnings)}"
-          + "".join(f"; line {w.location}: {w.field} stored empty" for w in summary.warnings[:5])
-          + ".", "success")
-    targets = recompute_targets_if_reachable(summary.question_ids)
-    if targets is None:  # committed: the flash says what was stored; no progress to show
-        flash("The database stopped answering after the import was committed: its progress "
-              "cannot be shown; the workers' sweep will queue the recomputes within a minute.", "info")
-        return redirect(url_for("admin.new_upload"))
-    progress = store_progress(meta["filename"], sorted(summary.questions), targets)
-    return redirect(url_for("admin.upload_progress", token=progress))
-
-
-def store_progress(filename: str, slugs: list[str], targets: dict[int, int]) -> str:
-    """Keep what an import's recomputes must reach, for its progress page."""
-    token = secrets.token_urlsafe(24)
-    _paths(token)[1].write_text(json.dumps({
-        "user": current_user.get_id(), "filename": filename, "slugs": slugs[:MAX_LINKED],
-        "more": max(len(slugs) - MAX_LINKED, 0), "targets": {str(k): v for k, v in targets.items()},
-    }), encoding="utf-8")
-    return token
+    return redirect(url_for("admin.upload_progress", token=token))
 
 
 @bp.get("/uploads/<token>/progress")
 @requires("uploads.write")
 def upload_progress(token: str):
-    """The workers' recomputes of an import's questions: done, failed, still to do; the
-    page reloads itself until they are all done or failed."""
-    try:
-        kept = json.loads(_paths(token)[1].read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        kept = None
-    if not kept or kept.get("user") != current_user.get_id() or "targets" not in kept:
+    """The import job of a confirmed upload (queued, running, done, failed), then the
+    workers' recomputes of its questions; the page reloads itself until all are over.
+    ``?format=json`` (or ``Accept: application/json``) gives the same as JSON."""
+    kept = upload_imports.job_state(token, current_user.get_id()) if TOKEN.match(token) else None
+    if kept is None:
         flash("That import's progress is no longer kept.", "info")
         return redirect(url_for("admin.new_upload"))
-    targets = {int(k): v for k, v in kept["targets"].items()}
-    done, failed = recompute_progress(targets)
-    return render_template("admin/upload_progress.html", kept=kept, total=len(targets), done=done,
-                           failed=failed, finished=done + failed >= len(targets))
+    job = kept["job"]
+    targets = {int(k): v for k, v in job.get("targets", {}).items()}
+    done, failed = recompute_progress(targets) if job["state"] == "done" else (0, 0)
+    recomputed = {"total": len(targets), "done": done, "failed": failed}
+    finished = job["state"] == "failed" or (job["state"] == "done" and done + failed >= len(targets))
+    if request.args.get("format") == "json" or request.accept_mimetypes.best == "application/json":
+        return jsonify({"file": kept["filename"], **job, "recomputes": recomputed,
+                        "finished": finished})
+    return render_template("admin/upload_progress.html", kept=kept, job=job, total=len(targets),
+                           done=done, failed=failed, finished=finished)
 
 
 @bp.post("/uploads/discard")

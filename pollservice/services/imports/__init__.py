@@ -2,15 +2,18 @@
 
 Every file format (``imports.formats``) turns its rows into ``ImportRow``s (``imports.rows``):
 the raw values of one poll of one question, with the line they came from. An import then
-runs in two phases:
+takes the rows as a stream, ``BATCH_ROWS`` at a time, each batch in two phases:
 
 1. **Plan** (reads only): every row is validated with the rules of the admin form
    (``polls.validate_poll``), matched with the stored poll it identifies, and classed as
    added, updated, unchanged, skipped or rejected. A dry run stops here and writes nothing.
-2. **Write**: one transaction of bulk statements (executemany, ``INSERT ... RETURNING``)
-   for pollsters, polls, results and audit entries, then the commit (``readmodel.events``) bumps the
-   touched questions' data version, commits, and recomputes their stored averages once
-   per question (not once per row).
+2. **Write**: bulk statements (executemany, ``INSERT ... RETURNING``) for pollsters,
+   polls, results and audit entries, in the import's one transaction; the batch is then
+   let go. After the last batch, the aliases and counted versions are written and the
+   commit (``readmodel.events``) bumps the touched questions' data version and queues
+   their recomputes once per question (not once per row). Once a row is bad (without
+   ``skip_invalid``) nothing more is written, the rest is still checked so that every
+   problem is listed, and everything is rolled back.
 
 Identity (idempotence): a poll is (question, ``source``, ``source_id``). A row without a
 source id is identified by question, source, pollster, field dates, population, sample
@@ -38,7 +41,8 @@ import csv
 import resource
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
@@ -49,10 +53,11 @@ from ...readmodel import mark_changed
 from ..transaction import transaction
 from . import formats
 from .formats.common import lines
-from .matching import Planned
-from .planner import plan_rows
+from .planner import Planner
 from .rows import ImportRejected, ImportRow, ImportSummary, RowProblem
-from .writer import write_plan
+from .writer import Writes
+
+BATCH_ROWS = 2000  # rows planned and written together (one executemany per statement)
 
 
 def read_text(path: Path) -> str:
@@ -112,14 +117,22 @@ def peak_rss_mb() -> float:
 def import_rows(rows: Iterable[ImportRow], source_name: str, default_source: str = "csv",
                 actor: str = "", *, dry_run: bool = False, skip_invalid: bool = False,
                 only_question: str | None = None, on_phase: Callable[[str], None] | None = None,
-                format_name: str = "canonical") -> ImportSummary:
-    """Validate every row, then store the polls in one transaction, whose commit queues
-    one recompute per touched question for the workers (``pollservice.jobs``).
+                format_name: str = "canonical", batch_rows: int = BATCH_ROWS,
+                on_batch: Callable[[ImportSummary], None] | None = None) -> ImportSummary:
+    """Validate the rows and store the polls in one transaction, whose commit queues one
+    recompute per touched question for the workers (``pollservice.jobs``).
+
+    The rows are consumed as a stream, ``batch_rows`` at a time: each batch is planned,
+    then written with bulk statements (not committed), and let go; so an import holds one
+    batch of rows, plans and statement parameters, whatever the file's length. Once a row
+    is bad (without ``skip_invalid``) nothing more is written but the rest is still
+    checked, so that every problem is listed; then everything is rolled back.
 
     Parameters
     ----------
     rows
-        the file's rows, from a reader in ``imports.formats``.
+        the file's rows, from a reader in ``imports.formats`` (any iterable: a generator
+        is read once, lazily).
     source_name
         the file's name: for messages and the audit trail (``import:NAME``).
     default_source
@@ -133,6 +146,10 @@ def import_rows(rows: Iterable[ImportRow], source_name: str, default_source: str
         import the valid rows and report the others instead of rejecting the file.
     only_question
         import only this question's rows (the others are skipped).
+    batch_rows
+        rows planned and written together.
+    on_batch
+        called with the summary after each batch (progress: ``summary.rows`` read so far).
 
     Returns
     -------
@@ -144,17 +161,17 @@ def import_rows(rows: Iterable[ImportRow], source_name: str, default_source: str
         listing every bad row (line, field, message) when any row is invalid and neither
         ``skip_invalid`` nor ``dry_run`` is set; the database is left exactly as it was.
     """
-    started = time.perf_counter()
     summary = ImportSummary(dry_run=dry_run, source_name=source_name, format=format_name)
     phase = on_phase or (lambda _name: None)
     try:
-        plan = _read_and_plan(rows, summary, default_source, only_question, phase, started)
-        if dry_run or (summary.problems and not skip_invalid):
+        wrote = _plan_and_write(rows, summary, _Options(
+            default_source, only_question, actor or f"import:{source_name}", dry_run,
+            skip_invalid, batch_rows), phase, on_batch)
+        if not wrote:
             db.session.rollback()
             if summary.problems and not (dry_run or skip_invalid):
                 raise ImportRejected(source_name, summary.problems, summary)
             return summary
-        _write(plan, actor or f"import:{source_name}", summary, phase)
     except IntegrityError:
         db.session.rollback()  # a concurrent write stored the same poll or pollster first
         raise Conflict(f"{source_name}: another write changed the same polls meanwhile; "
@@ -166,31 +183,70 @@ def import_rows(rows: Iterable[ImportRow], source_name: str, default_source: str
     return summary
 
 
-def _read_and_plan(rows: Iterable[ImportRow], summary: ImportSummary, default_source: str,
-                   only_question: str | None, phase: Callable[[str], None],
-                   started: float) -> list[Planned]:
-    """Read the rows and plan them; the summary gets the time each phase took."""
-    kept = []
-    for row in rows:  # rows left out on purpose are only counted (538's lists are long)
+@dataclass
+class _Options:
+    default_source: str
+    only_question: str | None
+    actor: str
+    dry_run: bool
+    skip_invalid: bool
+    batch_rows: int
+
+
+def _plan_and_write(rows: Iterable[ImportRow], summary: ImportSummary, options: _Options,
+                    phase: Callable[[str], None],
+                    on_batch: Callable[[ImportSummary], None] | None) -> bool:
+    """Plan and write the rows batch by batch; whether the writes are to be committed
+    (False: a dry run, or a bad row without ``skip_invalid``)."""
+    planner = Planner(summary, options.default_source, options.only_question)
+    writes = Writes(options.actor, summary)
+    timings = summary.timings
+    for name in ("read", "plan", "write"):
+        timings[name] = 0.0
+    phase("checking")
+    mark = time.perf_counter()
+    for batch in _batches(rows, summary, options.batch_rows):
+        now = time.perf_counter()
+        timings["read"] += now - mark
+        with db.session.no_autoflush:
+            planned = planner.plan(batch)
+        mark = time.perf_counter()
+        timings["plan"] += mark - now
+        if _writing(summary, options):
+            writes.write(planned)
+            now, mark = mark, time.perf_counter()
+            timings["write"] += mark - now
+        if on_batch is not None:
+            on_batch(summary)
+    planner.finish()
+    if not _writing(summary, options):
+        return False
+    phase("writing")
+    now = time.perf_counter()
+    writes.finish()
+    timings["write"] += time.perf_counter() - now
+    return True
+
+
+def _writing(summary: ImportSummary, options: _Options) -> bool:
+    return not options.dry_run and not (summary.problems and not options.skip_invalid)
+
+
+def _batches(rows: Iterable[ImportRow], summary: ImportSummary,
+             size: int) -> Iterator[list[ImportRow]]:
+    """The rows in lists of ``size``; rows left out on purpose are only counted."""
+    batch: list[ImportRow] = []
+    for row in rows:
         summary.rows += 1  # the rows given (import_text counts a file's records instead)
         if row.skip:
             summary.skipped[row.skip] += 1
-        else:
-            kept.append(row)
-    summary.timings["read"] = time.perf_counter() - started
-    phase("checking")
-    with db.session.no_autoflush:
-        plan = plan_rows(kept, summary, default_source, only_question)
-    summary.timings["plan"] = time.perf_counter() - started - summary.timings["read"]
-    return plan
-
-
-def _write(plan: list[Planned], actor: str, summary: ImportSummary,
-           phase: Callable[[str], None]) -> None:
-    phase("writing")
-    mark = time.perf_counter()
-    write_plan(plan, actor, summary)
-    summary.timings["write"] = time.perf_counter() - mark
+            continue
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _commit(summary: ImportSummary, phase: Callable[[str], None]) -> None:

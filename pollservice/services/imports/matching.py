@@ -30,7 +30,6 @@ from .rows import ImportRow, ImportSummary, Reject, RowOutcome
 from .stored import (
     EXTRA_DEFAULTS,
     EXTRA_FIELDS,
-    PollsterIdentities,
     StoredPoll,
     load_pollster_identities,
     load_pollsters,
@@ -74,34 +73,40 @@ def _field_key(pollster_slug: str, start: dt.date, end: dt.date, population: str
     return ("fields", pollster_slug, start, end, population, sample_size, sponsor.casefold())
 
 
-def match_rows(checked: list[CheckedRow], summary: ImportSummary,
-               reject: Reject) -> list[Planned]:
-    """The rows to write, in file order; the summary counts every row's outcome."""
-    question_ids = {c.question.id for c in checked if c.question.id is not None}
-    matcher = _Matcher(summary, reject, load_stored_polls(question_ids), load_pollsters(),
-                       load_pollster_identities())
-    planned = []
-    for row in checked:
-        p = matcher.match(row)
-        if p is not None:
-            planned.append(p)
-    return planned
+class Matcher:
+    """Matches the rows of one import, batch after batch: the pollsters are read once, the
+    stored polls of each question when a batch first names it, and what the file has
+    given so far is remembered by key and line only (a repeat is rejected)."""
 
-
-class _Matcher:
-    def __init__(self, summary: ImportSummary, reject: Reject,
-                 stored_by_question: dict[int, list[StoredPoll]],
-                 pollsters: dict[str, tuple[int, str]], identities: PollsterIdentities):
+    def __init__(self, summary: ImportSummary, reject: Reject):
         self.summary = summary
-        self.identities = identities
+        self.identities = load_pollster_identities()
         self.reject = reject
-        self.pollsters = pollsters
-        self.slug_of_id = {pid: slug for slug, (pid, _name) in pollsters.items()}
-        self.name_of_id = {pid: name for _slug, (pid, name) in pollsters.items()}
-        self.index = _index_stored(stored_by_question, self.slug_of_id)
-        self.seen: dict[tuple, ImportRow] = {}  # (question, poll key) -> first row with it
+        self.pollsters = load_pollsters()
+        self.slug_of_id = {pid: slug for slug, (pid, _name) in self.pollsters.items()}
+        self.name_of_id = {pid: name for _slug, (pid, name) in self.pollsters.items()}
+        self.index: dict[int, dict[tuple, StoredPoll]] = {}
+        self.loaded: set[str] = set()  # slugs of the questions whose stored polls are read
+        self.seen: dict[tuple, int] = {}  # (question, poll key) -> the first line with it
         self.slugs: dict[str, str] = {}  # pollster name -> slug
         self.new_pollsters: dict[str, str] = {}  # slug -> the first spelling the file uses
+
+    def match_rows(self, checked: list[CheckedRow]) -> list[Planned]:
+        """The rows of one batch to write, in file order; the summary counts every row's
+        outcome. A question's stored polls are read when a batch first names it (before
+        this import wrote any poll of it)."""
+        first_seen = {c.question.slug: c.question for c in checked
+                      if c.question.slug not in self.loaded}
+        self.loaded.update(first_seen)
+        ids = {q.id for q in first_seen.values() if q.id is not None}
+        if ids:
+            self.index.update(_index_stored(load_stored_polls(ids), self.slug_of_id))
+        planned = []
+        for row in checked:
+            p = self.match(row)
+            if p is not None:
+                planned.append(p)
+        return planned
 
     def match(self, checked: CheckedRow) -> Planned | None:
         """What to write for this row (None when it changes nothing or is rejected)."""
@@ -111,16 +116,16 @@ class _Matcher:
         earlier = self.seen.get((question.slug, key))
         if earlier is not None:
             self.reject(row, "source_id" if data.source_id else "row",
-                        f"repeats the poll of line {earlier.line}")
+                        f"repeats the poll of line {earlier}")
             return None
-        self.seen[(question.slug, key)] = row
+        self.seen[(question.slug, key)] = row.line
         stored = self._stored_poll(question, data, key)
         outcome = RowOutcome(row.line, row.ref, "", question.slug, data.pollster,
                              data.end_date.isoformat(), data.source_id)
         if stored is not None and stored.deleted:
             self.summary.skipped[DELETED_REASON] += 1
             outcome.action, outcome.poll_id = "skipped", stored.id
-            self.summary.outcomes.append(outcome)
+            self.summary.keep_outcome(outcome)
             return None
         if stored is not None:
             slug = self._keep_what_the_file_lacks(checked, stored, slug)
@@ -207,7 +212,7 @@ class _Matcher:
             if old == new:
                 summary.unchanged += 1
                 outcome.action = "unchanged"
-                summary.outcomes.append(outcome)
+                summary.keep_outcome(outcome)
                 return None
             old_changed, new_changed = changed_values(old, new)
             outcome.changes = {k: (old_changed[k], new_changed[k]) for k in new_changed}
@@ -216,7 +221,7 @@ class _Matcher:
         else:
             outcome.action = "added"
             summary.added += 1
-        summary.outcomes.append(outcome)
+        summary.keep_outcome(outcome)
         summary.questions.add(question.slug)
         return Planned(checked.row, question, data, slug, election_date, results, new, old,
                        stored, outcome, extra, self.identities.fte_id_of.get(slug))

@@ -148,6 +148,12 @@ class RowOutcome:
         return f"{self.line} ({self.ref})" if self.ref else str(self.line)
 
 
+# Row outcomes a summary keeps (the first ones, in file order): a preview lists a few
+# hundred; the counts above them count every row, so a long file does not keep one
+# outcome object per row.
+OUTCOMES_KEPT = 1000
+
+
 @dataclass
 class ImportSummary:
     added: int = 0
@@ -172,6 +178,12 @@ class ImportSummary:
     peak_memory_mb: float = 0.0  # the process's peak resident set size after the import
     # Every spelling of a pollster the file used: alias key -> (spelling, pollster slug).
     pollster_spellings: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def keep_outcome(self, outcome: RowOutcome) -> None:
+        """List a row's outcome, while fewer than ``OUTCOMES_KEPT`` are listed (the counts
+        are the caller's)."""
+        if len(self.outcomes) < OUTCOMES_KEPT:
+            self.outcomes.append(outcome)
 
     @property
     def merged(self) -> int:
@@ -220,16 +232,16 @@ class Rejections:
 
     def __init__(self, summary: ImportSummary):
         self.summary = summary
-        self.rejected_rows: set[int] = set()
+        self.rejected_rows: set[tuple[int, str]] = set()  # (line, ref): rows come and go in batches
 
     def reject(self, row: ImportRow, name: str, message: str) -> None:
         column = (row.columns or {}).get(name, name)
         line = (row.field_lines or {}).get(name, row.line)
         self.summary.problems.append(RowProblem(line, column, message, row.ref))
-        if id(row) not in self.rejected_rows:
-            self.rejected_rows.add(id(row))
+        if (row.line, row.ref) not in self.rejected_rows:
+            self.rejected_rows.add((row.line, row.ref))
             self.summary.rejected += 1
-            self.summary.outcomes.append(RowOutcome(row.line, row.ref, "rejected", row.question))
+            self.summary.keep_outcome(RowOutcome(row.line, row.ref, "rejected", row.question))
 
     def warn(self, row: ImportRow) -> None:
         """List the row's warnings (optional fields stored empty) at the file's column."""

@@ -5,7 +5,12 @@ are matched, a new question or choice that no row ends up using is dropped again
 A horse-race row names its race (``rows.RaceSpec``): the race is found by its vocabulary
 key or created, and the question belongs to it; the race takes the election day and the
 result the file gives (``result_source`` names the file). A topic row gives its subject.
-Candidates' full names and parties go to their choices where these are not yet known."""
+Candidates' full names and parties go to their choices where these are not yet known.
+
+An import resolves its rows batch after batch with one ``TargetQuestions``: the questions
+and races found or created stay known (a question this import created takes the choices
+a later batch fills), and what a batch created but none of its rows uses is dropped at
+the end of that batch."""
 
 from __future__ import annotations
 
@@ -25,16 +30,25 @@ class TargetQuestions:
     def __init__(self, summary: ImportSummary, reject: Reject):
         self.summary = summary
         self.reject = reject
-        self.new_choices: list[tuple[Question, Choice]] = []  # pending in the session
-        self.new_questions: dict[str, Question] = {}
+        self.new_choices: list[tuple[Question, Choice]] = []  # pending: this batch's
+        self.new_questions: dict[str, Question] = {}  # created by this import
+        self.batch_questions: dict[str, Question] = {}  # ... by the current batch
+        self.found: dict[str, Question] = {}  # every question the import's rows named
+        self.looked_up: set[str] = set()
         self.races: dict[tuple, Race] = {}
-        self.new_races: dict[tuple, Race] = {}
+        self.new_races: dict[tuple, Race] = {}  # created by the current batch
+        self.races_looked_up: set[tuple] = set()
 
     def resolve(self, rows: list[ImportRow]) -> dict[str, Question]:
         """Slug -> question for every slug the rows name that is stored or can be created;
         the rows of the others are rejected."""
-        found = load_questions({row.question for row in rows if row.question})
-        self.races = load_races({row.race.key for row in rows if row.race is not None})
+        found = self.found
+        slugs = {row.question for row in rows if row.question} - self.looked_up
+        found.update(load_questions(slugs))
+        self.looked_up |= slugs
+        keys = {row.race.key for row in rows if row.race is not None} - self.races_looked_up
+        self.races.update(load_races(keys))
+        self.races_looked_up |= keys
         rows_of: dict[str, list[ImportRow]] = {}
         for row in rows:
             if not row.question and row.problems:  # the reader could not name it: say why
@@ -51,6 +65,8 @@ class TargetQuestions:
                 if question is None:
                     continue
                 found[slug] = question
+            elif slug in self.new_questions:  # created by an earlier batch: as one file
+                self._extend(question, its_rows, every_row=True)
             elif any(row.extend_choices for row in its_rows):
                 self._extend(question, its_rows)
             self._place(question, its_rows)
@@ -134,13 +150,13 @@ class TargetQuestions:
                 for name, message in (error.fields or {"question": error.message}).items():
                     self.reject(row, "question." + name, message)
             return None
-        self.new_questions[slug] = question
+        self.new_questions[slug] = self.batch_questions[slug] = question
         return question
 
-    def _extend(self, question: Question, rows: list[ImportRow]) -> None:
+    def _extend(self, question: Question, rows: list[ImportRow], every_row: bool = False) -> None:
         known = {choice.name.casefold() for choice in question.choices}
         position = max((choice.position for choice in question.choices), default=-1)
-        for name in _choices_for([row for row in rows if row.extend_choices]):
+        for name in _choices_for([row for row in rows if every_row or row.extend_choices]):
             if name.casefold() not in known and len(name) <= 120:
                 position += 1
                 choice = Choice(name=name, position=position, full_name="", status="running")
@@ -149,26 +165,32 @@ class TargetQuestions:
                 self.new_choices.append((question, choice))
 
     def drop_unused(self, planned: list[Planned]) -> None:
-        """Drop the new choices and questions no planned row uses; the summary lists the
-        new questions that stay."""
+        """Drop the new choices, questions and races of this batch that none of its planned
+        rows uses (a later batch creates them again if it needs them); the summary lists
+        the new questions and races that stay."""
         used = {(id(p.question), name) for p in planned for name in p.results}
         for question, choice in self.new_choices:
             if (id(question), choice.name) not in used:
                 question.choices.remove(choice)  # pending: leaves the session
+        self.new_choices = []
         wanted = {p.question.slug for p in planned}
-        for slug, question in self.new_questions.items():
+        for slug, question in self.batch_questions.items():
             if slug in wanted:
                 self.summary.created_questions.append(question.slug)
             else:
                 if question.race is not None:
                     question.race = None
                 db.session.expunge(question)
+                del self.found[slug], self.new_questions[slug]
+        self.batch_questions = {}
         used_races = {id(p.question.race) for p in planned if p.question.race is not None}
-        for race in self.new_races.values():
+        for key, race in self.new_races.items():
             if id(race) in used_races:
                 self.summary.created_races.append(race.slug)
             else:
                 db.session.expunge(race)
+                del self.races[key]
+        self.new_races = {}
 
 
 def _region_of(row: ImportRow) -> str:

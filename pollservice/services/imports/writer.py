@@ -32,26 +32,41 @@ def _stored(p: Planned) -> StoredPoll:
     return p.stored
 
 
-def write_plan(plan: list[Planned], actor: str, summary: ImportSummary) -> None:
-    """Store the plan with bulk statements in the session's transaction (not committed)."""
-    if not plan:
-        _write_aliases(summary, {})
-        return
-    now = utcnow()
-    db.session.flush()  # new questions and answer choices get their ids
-    pollster_ids = _pollster_ids(plan)
-    choice_ids = {id(p.question): {c.name: c.id for c in p.question.choices} for p in plan}
-    audit_rows: AuditRows = []
-    adds = [p for p in plan if p.stored is None]
-    if adds:
-        audit_rows += _insert_polls(adds, pollster_ids, choice_ids, actor, now)
-    updates = [p for p in plan if p.stored is not None]
-    if updates:
-        audit_rows += _update_polls(updates, pollster_ids, choice_ids, actor, now)
-    db.session.execute(insert(table_of(AuditEntry)), audit_rows)
-    summary.question_ids.update(p.question.id for p in plan)
-    _write_aliases(summary, pollster_ids)
-    recount_versions({p.question.id for p in plan if p.extra.get("version_group")})
+class Writes:
+    """The writes of one import, one batch of planned rows at a time (``write``), then
+    what spans the file (``finish``): the aliases of every pollster spelling met and the
+    counted version of each poll, once per question."""
+
+    def __init__(self, actor: str, summary: ImportSummary):
+        self.actor = actor
+        self.summary = summary
+        self.versioned: set[int] = set()  # questions with poll versions to recount
+        self.now = utcnow()
+
+    def write(self, plan: list[Planned]) -> None:
+        """Store a batch's plan with bulk statements in the session's transaction."""
+        if not plan:
+            return
+        now, actor = self.now, self.actor
+        db.session.flush()  # new questions and answer choices get their ids
+        pollster_ids = _pollster_ids(plan)
+        choice_ids = {id(p.question): {c.name: c.id for c in p.question.choices} for p in plan}
+        audit_rows: AuditRows = []
+        adds = [p for p in plan if p.stored is None]
+        if adds:
+            audit_rows += _insert_polls(adds, pollster_ids, choice_ids, actor, now)
+        updates = [p for p in plan if p.stored is not None]
+        if updates:
+            audit_rows += _update_polls(updates, pollster_ids, choice_ids, actor, now)
+        db.session.execute(insert(table_of(AuditEntry)), audit_rows)
+        self.summary.question_ids.update(p.question.id for p in plan)
+        self.versioned.update(p.question.id for p in plan if p.extra.get("version_group"))
+
+    def finish(self) -> None:
+        """The aliases and the counted versions (not committed)."""
+        db.session.flush()
+        _write_aliases(self.summary, {})
+        recount_versions(self.versioned)
 
 
 def _insert_polls(adds: list[Planned], pollster_ids: dict[str, int], choice_ids: ChoiceIds,

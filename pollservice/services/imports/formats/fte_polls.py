@@ -103,55 +103,90 @@ class _Question:
 
 
 def read_rows(text: str, source_name: str, question: str | None = None) -> Iterator[ImportRow]:
+    """The rows, lazily. A long file is read twice: first what each 538 question's race,
+    nominees and choices need (its answers and race columns, not its whole record), then
+    again, each question's row made when its first line comes by; so the reader holds a
+    few columns per question, not every record. A wide file is one row per record."""
     layout = layout_of(header_of(text))
     if layout is None:
         raise ImportRejected(source_name, [RowProblem(
             1, "header", "needs answer and pct, yes and no, or dem and rep columns")])
     reader = open_csv(text, source_name, COMMON + LAYOUTS[layout])
-    questions = _read_questions(reader, layout)
     if layout == "long":
-        _races(questions)
-    elif layout == "approval":
-        _approval(questions, question)
-    else:
-        _generic(questions)
-    return _rows(questions)
+        return _long_rows(text, source_name, reader)
+    return _wide_rows(reader, layout, question)
+
+
+# What a long file's first reading keeps of a question's record (``_races`` reads them).
+RACE_COLUMNS = ("cycle", "office_type", "stage", "state", "party", "seat_name", "election_date")
+
+
+def _long_rows(text: str, source_name: str, reader) -> Iterator[ImportRow]:
+    questions = _read_questions(reader, "long")
+    _races(questions)
+    waiting = {q.line: q for q in questions}  # first line -> question
+    questions.clear()
+    again = open_csv(text, source_name, ())
+    for record in again:
+        q = waiting.pop(again.line_num, None)
+        if q is not None:
+            q.record = record
+            yield _row(q)
+
+
+def _wide_rows(reader, layout: str, target: str | None) -> Iterator[ImportRow]:
+    for record in reader:
+        q = _Question(reader.line_num, record)
+        if not cell(record, "question_id"):
+            q.problems.append(("source_id", "is required (538's question id)"))
+        _add_line(q, record, reader.line_num, layout)
+        if layout == "approval":
+            _approval([q], target)
+        else:
+            _generic([q])
+        yield _row(q)
 
 
 def _read_questions(reader, layout: str) -> list[_Question]:
+    """A long file's questions, each with its answers and its record's race columns."""
     by_id: dict[str, _Question] = {}
     ordered: list[_Question] = []
     for record in reader:
         line = reader.line_num
         question_id = cell(record, "question_id")
-        q = by_id.get(question_id) if question_id and layout == "long" else None
+        q = by_id.get(question_id) if question_id else None
         if q is None:
-            q = _Question(line, record)
+            q = _Question(line, {name: record.get(name) for name in RACE_COLUMNS if name in record})
             ordered.append(q)
             if question_id:
                 by_id[question_id] = q
             else:
                 q.problems.append(("source_id", "is required (538's question id)"))
-        if None in record:
-            q.problems.append(("row", f"line {line} has more cells than the header"))
-        if layout == "long":
-            answer = cell(record, "answer")
-            if not answer:
-                q.problems.append(("answer", f"line {line}: is required"))
-            elif answer in q.answers:
-                q.problems.append(("answer", f"line {line}: {answer!r} appears twice"))
-            else:
-                q.answers[answer] = cell(record, "pct")
-                q.answer_lines[answer] = line
-                q.candidates[answer] = (cell(record, "candidate_name"),
-                                        vocabulary.party_code(cell(record, "candidate_party")))
-        elif layout == "approval":
-            q.answers = {"Approve": cell(record, "yes"), "Disapprove": cell(record, "no")}
-        else:
-            q.answers = {"Democrats": cell(record, "dem"), "Republicans": cell(record, "rep")}
-            if cell(record, "ind"):
-                q.answers["Independents"] = cell(record, "ind")
+        _add_line(q, record, line, layout)
     return ordered
+
+
+def _add_line(q: _Question, record: dict[str, Any], line: int, layout: str) -> None:
+    """One line's answers (and problems) to its question."""
+    if None in record:
+        q.problems.append(("row", f"line {line} has more cells than the header"))
+    if layout == "long":
+        answer = cell(record, "answer")
+        if not answer:
+            q.problems.append(("answer", f"line {line}: is required"))
+        elif answer in q.answers:
+            q.problems.append(("answer", f"line {line}: {answer!r} appears twice"))
+        else:
+            q.answers[answer] = cell(record, "pct")
+            q.answer_lines[answer] = line
+            q.candidates[answer] = (cell(record, "candidate_name"),
+                                    vocabulary.party_code(cell(record, "candidate_party")))
+    elif layout == "approval":
+        q.answers = {"Approve": cell(record, "yes"), "Disapprove": cell(record, "no")}
+    else:
+        q.answers = {"Democrats": cell(record, "dem"), "Republicans": cell(record, "rep")}
+        if cell(record, "ind"):
+            q.answers["Independents"] = cell(record, "ind")
 
 
 def _races(questions: list[_Question]) -> None:
@@ -239,14 +274,6 @@ def _generic(questions: list[_Question]) -> None:
         q.choices = ("Democrats", "Republicans")
         q.candidates = {"Democrats": ("", "DEM"), "Republicans": ("", "REP"),
                         "Independents": ("", "IND")}
-
-
-def _rows(questions: list[_Question]) -> Iterator[ImportRow]:
-    for q in questions:
-        if q.skip:
-            yield ImportRow(q.line, q.slug, {}, skip=q.skip)
-            continue
-        yield _row(q)
 
 
 def _row(q: _Question) -> ImportRow:
