@@ -44,6 +44,7 @@ from ..services.bulk import insert_ignoring_conflicts
 from ..services.charts import DEFAULT_VARIANTS, ChartVariant, alt_text_key
 from ..services.editions import record_edition
 from . import charts, queue, webhooks
+from .margins import compute_margins
 
 log = logging.getLogger(__name__)
 
@@ -237,6 +238,7 @@ def compute_results(session: SessionArg, question_id: int) -> Results | None:
         for realtime in (False, True):
             results.series[(method, realtime)] = {
                 name: None if both is None else both[realtime] for name, both in payloads.items()}
+    results.series.update(compute_margins(question, frames, results.series, election))
     view = _view(session, question, version, changed_at, results.series, frames)
     for method in stats.METHODS:
         results.charts[alt_text_key(method)] = ("text/plain", charts.alt_text(view, method).encode())
