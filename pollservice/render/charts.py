@@ -14,7 +14,7 @@ import matplotlib as mpl
 from .encode import _encode, _with_svg_text
 from .inputs import ChoiceSeries, _check_format, _check_range, _clean, _prepare_all
 from .layout import _draw, _draw_thumbnail, _thumbnail_range
-from .style import _RC
+from .style import _RC, VALUES
 
 _RENDER_LOCK = threading.Lock()
 
@@ -30,6 +30,7 @@ def render_trend_chart(
     method_label: str = "",
     source_line: str = "",
     description: str | None = None,
+    values: str = "share",
 ) -> bytes:
     """Render poll trends of one question as a PNG or SVG chart.
 
@@ -52,6 +53,10 @@ def render_trend_chart(
         Line at the bottom, e.g. ``"Data: FiveThirtyEight (ABC News), CC BY 4.0"``.
     description : str, optional
         Text of the SVG ``<desc>``; by default `chart_description` of ``series``.
+    values : {"share", "margin"}
+        What the series hold: shares in percent (0-100, the default), or margins in signed
+        points (-100 to 100: the axis reads ``+5``/``-5``, a zero line is drawn and always
+        shown, end labels read ``+7.2``; pass a ``description`` for the SVG).
 
     Returns
     -------
@@ -61,10 +66,12 @@ def render_trend_chart(
     Raises
     ------
     ValueError
-        On an unknown ``fmt``, ``scale``/``width``/``height`` out of range, a frame
-        missing a required column, or a negative poll weight.
+        On an unknown ``fmt`` or ``values``, ``scale``/``width``/``height`` out of range, a
+        frame missing a required column, or a negative poll weight.
     """
     fmt = _check_format(fmt)
+    if values not in VALUES:
+        raise ValueError(f"values must be 'share' or 'margin', not {values!r}")
     scale = _check_range("scale", scale, 1.0, 3.0)
     width = _check_range("width", width, 2.0, 16.0)
     height = _check_range("height", height, 1.5, 12.0)
@@ -74,7 +81,8 @@ def render_trend_chart(
     source_line = _clean(str(source_line))
 
     with _RENDER_LOCK, mpl.rc_context(_RC):
-        figure = _draw(title, prepared, method_label, source_line, width, height, 100.0 * scale)
+        figure = _draw(title, prepared, method_label, source_line, width, height, 100.0 * scale,
+                       VALUES[values])
         image = _encode(figure, fmt)
     if fmt == "png":
         return image

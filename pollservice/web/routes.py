@@ -11,7 +11,7 @@ from ..domain.methods import METHOD_LABELS, METHOD_PARAMS
 from ..domain.poll_fields import POPULATIONS
 from ..readmodel import question_view
 from ..readmodel.http import versioned
-from ..services import averages
+from ..services import averages, margins
 from ..services.audit import history
 from ..services.charts import (
     FORMATS,
@@ -102,6 +102,7 @@ def question(slug: str):
         alt_text=chart_alt_text(view, method),
         computed=view.computed(),
         latest=averages.latest_averages(view, method),
+        margin=margins.average_margin(view, method),
         excluded=averages.current_exclusions(view, method),
         colours=choice_colours(view),
         house_effects=averages.house_effects(view),
