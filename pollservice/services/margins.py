@@ -114,6 +114,14 @@ def _window(line: pd.DataFrame, start: dt.date | None, end: dt.date | None) -> p
     return line[keep].reset_index(drop=True)
 
 
+def margin_trend(view: QuestionView, method: str, realtime: bool = False, start: dt.date | None = None,
+                 end: dt.date | None = None) -> tuple[Pair, pd.DataFrame] | None:
+    """The stored pair and its daily margin line between ``start`` and ``end`` (None: no
+    pair)."""
+    found = stored_margin(view, method, realtime)
+    return None if found is None else (found[0], _window(trend_frame(found[1]), start, end))
+
+
 def question_margin(view: QuestionView, method: str, a: str | None = None, b: str | None = None,
                     realtime: bool = False, start: dt.date | None = None,
                     end: dt.date | None = None) -> dict[str, Any]:

@@ -34,7 +34,15 @@ from ..services.pollsters import (
     pollster_question_count,
 )
 from .blueprint import bp
-from .query import parse_date, parse_flag, parse_method, parse_page, parse_range, parse_size
+from .query import (
+    parse_date,
+    parse_flag,
+    parse_method,
+    parse_page,
+    parse_range,
+    parse_size,
+    parse_subject,
+)
 
 # Public API files of a question, built by the import/export area.
 DOWNLOADS = (("CSV", "/api/v1/questions/{slug}/polls.csv"),
@@ -197,7 +205,8 @@ def methodology():
 
 
 @bp.get("/charts/<slug>.<fmt>")
-@versioned("IMAGE_MAX_AGE", shared=True, args=("method", "from", "to", "realtime", "size", "scale"))
+@versioned("IMAGE_MAX_AGE", shared=True,
+           args=("method", "from", "to", "realtime", "size", "scale", "subject"))
 def chart(slug: str, fmt: str):
     if fmt not in FORMATS:
         raise NotFound(f"Charts come as {' or '.join(FORMATS)}.", fields={"format": "unknown"})
@@ -209,5 +218,6 @@ def chart(slug: str, fmt: str):
     scale = request.args.get("scale", "1")
     if scale not in ("1", "2"):
         raise BadRequest("scale must be 1 or 2.", fields={"scale": "must be 1 or 2"})
-    variant = ChartVariant(fmt, size, int(scale), method, start, end, realtime)
+    subject = parse_subject(request.args.get("subject"))
+    variant = ChartVariant(fmt, size, int(scale), method, start, end, realtime, subject)
     return Response(question_chart(question_view(slug), variant), mimetype=variant.mimetype)

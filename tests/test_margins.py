@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pollservice.domain.methods import METHODS
@@ -80,3 +82,33 @@ def test_margin_before_the_first_recompute_is_not_ready_and_computes_nothing(app
     response = client.get(f"/api/v1/questions/{race_support.SLUG}/margin")
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "not_ready"
+
+
+def test_question_page_reads_the_margin_and_links_its_chart(demo_app, client):
+    average = client.get("/api/v1/questions/trump-approval/average").get_json()["margin"]
+    page = client.get("/questions/trump-approval").get_data(as_text=True)
+    assert average["text"] in page  # "net -9.8, 95% interval -12.0 to -7.6"
+    assert "subject=margin" in page
+
+
+def test_race_page_reads_the_leaders_margin(app, client):
+    race_support.build_race(app)
+    page = client.get(f"/races/{race_support.RACE_SLUG}").get_data(as_text=True)
+    assert re.search(r"Biden \+\d+\.\d, 95% interval [+\u2212-]?\d+\.\d to \+\d+\.\d", page)
+
+
+@pytest.mark.parametrize("fmt", ["svg", "png"])
+def test_margin_chart_is_drawn_with_its_band_and_zero_line(demo_app, client, fmt):
+    response = client.get(f"/charts/trump-approval.{fmt}?subject=margin")
+    assert response.status_code == 200
+    assert response.mimetype == ("image/svg+xml" if fmt == "svg" else "image/png")
+    if fmt == "svg":
+        text = response.get_data(as_text=True)
+        assert "Margin chart: net " in text  # the <desc>
+        shares = client.get("/charts/trump-approval.svg").get_data(as_text=True)
+        assert text != shares
+
+
+def test_chart_subject_must_be_shares_or_margin(demo_app, client):
+    response = client.get("/charts/trump-approval.svg?subject=difference")
+    assert response.status_code == 400
