@@ -3,7 +3,8 @@
 A recompute (``Engine.recompute``, one per queued question) reads the question's data
 version, then its polls (in that order: a concurrent write can only make the results look
 older than their data, never newer), fits every method (``pollservice.stats``), real-time
-and retrospective, with house effects and each poll's weight, and writes the charts' text
+and retrospective, with house effects and each poll's weight (and the margin of the
+question's default pair by every method: ``jobs.margins``), and writes the charts' text
 alternatives (``jobs.charts``), all in memory; then, in one short transaction, stores them
 under that version, makes it the question's ``computed_version``, drops what is older than
 the previous complete version (reads that started on it may still need it) and marks the
