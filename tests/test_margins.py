@@ -112,3 +112,21 @@ def test_margin_chart_is_drawn_with_its_band_and_zero_line(demo_app, client, fmt
 def test_chart_subject_must_be_shares_or_margin(demo_app, client):
     response = client.get("/charts/trump-approval.svg?subject=difference")
     assert response.status_code == 400
+
+
+def test_the_margin_endpoint_and_field_are_in_the_openapi_document(client):
+    document = client.get("/api/openapi.json").get_json()
+    operation = document["paths"]["/api/v1/questions/{slug}/margin"]["get"]
+    assert {p["name"] for p in operation["parameters"]} >= {"a", "b", "method", "realtime", "from", "to"}
+    assert {"200", "400", "422", "503"} <= set(operation["responses"])
+    assert "margin" in document["components"]["schemas"]["Average"]["properties"]
+    assert document["info"]["version"] == "1.4.0"
+
+
+def test_average_as_of_an_earlier_day_has_that_days_real_time_margin(demo_app, client):
+    line = client.get("/api/v1/questions/trump-approval/margin?realtime=true").get_json()["trend"]
+    day = next(p for p in line[len(line) // 2:] if p["estimate"] is not None)
+    body = client.get(f"/api/v1/questions/trump-approval/average?as_of={day['date']}").get_json()
+    assert body["margin"]["as_of"] == day["date"]
+    assert body["margin"]["estimate"] == pytest.approx(day["estimate"], abs=1e-3)
+    assert body["margin"]["lower"] == pytest.approx(day["lower"], abs=1e-3)
