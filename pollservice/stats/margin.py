@@ -148,7 +148,31 @@ def fit_margin(polls: pd.DataFrame, method: str = DEFAULT_METHOD, params=None) -
         On a missing or out-of-range share, shares adding up to over 100, anything
         :func:`pollservice.stats.fit` refuses, an unknown method or wrong params.
     """
+    if _orientation(polls) < 0:  # fit b - a, and negate: see _orientation
+        swapped = polls.assign(pct_a=polls["pct_b"], pct_b=polls["pct_a"])
+        return MarginResults(fit(_margin_frame(swapped), method, params), sign=-1)
     return MarginResults(fit(_margin_frame(polls), method, params))
+
+
+def _orientation(polls: pd.DataFrame) -> int:
+    """+1 to fit ``a - b``, -1 to fit ``b - a`` and negate it, chosen from the polls alone and
+    not from which share is called ``a``: so that ``margin(a, b)`` is exactly
+    ``-margin(b, a)`` for every method (lowess's bootstrap draws, and its choice among polls
+    tied at a neighbourhood's edge, follow the canonical row order, which sorts by value).
+    The sign of the summed differences; on a tie, of the first poll's nonzero difference in
+    field-date, pollster and sample-size order (+1 if every difference is zero)."""
+    if not isinstance(polls, pd.DataFrame) or not set(MARGIN_COLUMNS) <= set(polls.columns):
+        return 1  # _margin_frame names the problem
+    difference = (pd.to_numeric(polls["pct_a"], errors="coerce")
+                  - pd.to_numeric(polls["pct_b"], errors="coerce")).to_numpy(dtype=float)
+    total = float(np.nansum(difference))
+    if abs(total) > 1e-9:
+        return 1 if total > 0 else -1
+    keys = [polls[c].astype(str).to_numpy() for c in ("sample_size", "population", "pollster",
+                                                       "start_date", "end_date") if c in polls.columns]
+    order = np.lexsort([np.abs(difference), *keys]) if keys else np.arange(difference.size)
+    nonzero = difference[order][np.abs(difference[order]) > 1e-9]
+    return 1 if nonzero.size == 0 or nonzero[0] > 0 else -1
 
 
 @dataclass(frozen=True, eq=False)
@@ -159,9 +183,12 @@ class MarginResults:
     ----------
     results : AggregateResults
         The fit on the half-margin scale (its lines and averages are in 0-100).
+    sign : int
+        +1 if ``results`` is the fit of ``a - b``, -1 if of ``b - a`` (see ``fit_margin``).
     """
 
     results: AggregateResults
+    sign: int = 1
 
     @property
     def method(self) -> str:
@@ -177,22 +204,29 @@ class MarginResults:
         :meth:`AggregateResults.trend <pollservice.stats.AggregateResults.trend>`:
         ``date, estimate, lower, upper``, every value within [-100, 100]."""
         line = self.results.trend(dates, realtime, alpha)
-        for column in ("estimate", "lower", "upper"):
-            line[column] = _to_margin(line[column])
-        return line
+        estimate, lower, upper = self._oriented(line["estimate"], line["lower"], line["upper"])
+        return line.assign(estimate=estimate, lower=lower, upper=upper)
+
+    def _oriented(self, estimate, lower, upper) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Half-margin values as margins of ``a - b`` (negated, bounds swapped, if the fit
+        was of ``b - a``)."""
+        estimate, lower, upper = (_to_margin(v) for v in (estimate, lower, upper))
+        return (estimate, lower, upper) if self.sign > 0 else (-estimate, -upper, -lower)
 
     def average(self, as_of=None, alpha: float = DEFAULT_ALPHA) -> dict:
         """The margin on one day from the polls ended by then: ``estimate``, ``lower``,
         ``upper``, ``n_polls``, ``as_of`` (as :meth:`AggregateResults.average`)."""
         point = self.results.average(as_of, alpha)
-        return {**point, **{key: float(_to_margin(point[key])) for key in ("estimate", "lower", "upper")}}
+        values = self._oriented(point["estimate"], point["lower"], point["upper"])
+        return {**point, **{key: float(value) for key, value in zip(("estimate", "lower", "upper"), values,
+                                                                    strict=True)}}
 
     def house_effects(self, alpha: float = DEFAULT_ALPHA) -> pd.DataFrame:
         """Pollster house effects on the margin (``kalman`` only), in margin points."""
         effects = self.results.house_effects(alpha)
-        for column in ("effect", "lower", "upper"):
-            effects[column] = 2.0 * effects[column]
-        return effects
+        effect, lower, upper = (2.0 * self.sign * effects[c] for c in ("effect", "lower", "upper"))
+        return effects.assign(effect=effect, lower=lower if self.sign > 0 else upper,
+                              upper=upper if self.sign > 0 else lower)
 
 
 def margin(polls: pd.DataFrame, method: str = DEFAULT_METHOD, dates: Iterable | None = None,

@@ -132,16 +132,11 @@ def test_swapping_a_and_b_negates_the_margin_and_swaps_its_bounds(method, polls,
     line = stats.margin(polls, method, realtime=realtime)
     swapped = stats.margin(polls.assign(pct_a=polls["pct_b"], pct_b=polls["pct_a"]), method,
                            realtime=realtime)
-    # Exact for kalman and the window methods. lowess picks each day's nearest polls by
-    # field midpoint; among polls tied at the edge of a neighbourhood it takes them in the
-    # canonical row order, which sorts by value last, so swapping a and b (y -> 100 - y)
-    # can swap which tied poll is in: found by hypothesis on a few polls of 0 % and 100 %.
-    half = ((line["upper"] - line["lower"]) / 2).fillna(0.0).to_numpy()
-    atol = 0.1 * half + 1e-6 if method == "lowess" else 1e-6
+    # Exact for every method: fit_margin orients the pair from the polls, not from the names.
     for column, mirror in (("estimate", "estimate"), ("lower", "upper"), ("upper", "lower")):
         diff = (swapped[column] + line[mirror]).to_numpy()
         assert np.array_equal(np.isnan(diff), np.isnan(line[mirror].to_numpy()))
-        assert (np.abs(np.nan_to_num(diff)) <= atol).all(), column
+        assert (np.abs(np.nan_to_num(diff)) <= 1e-6).all(), column
 
 
 @pytest.mark.parametrize("method", stats.METHODS)
