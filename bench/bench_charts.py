@@ -1,6 +1,7 @@
 """Time trend-chart rendering: ms per render for PNG 1x, PNG 2x and SVG.
 
-Two choices with 300 and 6,000 polls in all, over about two years of daily trend.
+Two choices with 300 and 6,000 polls in all, over about two years of daily trend; and the
+margin chart of the same polls (one series, each poll's margin, ``values="margin"``).
 Prints the median and the fastest of several renders after one warm-up render
 (the first render in a process also loads fonts).
 
@@ -52,6 +53,17 @@ def synthetic_series(total_polls: int, days: int = 730, seed: int = 0) -> list[C
     return series
 
 
+def margin_series(total_polls: int, days: int = 730, seed: int = 0) -> list[ChoiceSeries]:
+    """The margin of the two choices: one trend with its band, one dot per poll."""
+    support, oppose = synthetic_series(total_polls, days, seed)
+    estimate = support.trend["estimate"] - oppose.trend["estimate"]
+    trend = pd.DataFrame({"date": support.trend["date"], "estimate": estimate,
+                          "lower": estimate - 6.0, "upper": estimate + 6.0})
+    polls = pd.DataFrame({"date": support.polls["date"],
+                          "pct": support.polls["pct"].to_numpy() - oppose.polls["pct"].to_numpy()})
+    return [ChoiceSeries("Support \u2212 Oppose", trend, polls)]
+
+
 def time_renders(series, repeat: int, **options) -> tuple[float, float, int]:
     render_trend_chart("Benchmark", series, **options)  # warm-up
     times, size = [], 0
@@ -80,6 +92,9 @@ def main() -> None:
         for label, options in CASES.items():
             median, best, size = time_renders(series, args.repeat, **options)
             print(f"{total:>6}  {label:<7} {median:>9.1f} {best:>8.1f} {size:>9,}")
+        for label, options in CASES.items():
+            median, best, size = time_renders(margin_series(total), args.repeat, values="margin", **options)
+            print(f"{total:>6}  {'margin ' + label:<7} {median:>9.1f} {best:>8.1f} {size:>9,}")
 
 
 if __name__ == "__main__":

@@ -376,6 +376,8 @@ class ComputedSeries(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"), index=True)
     choice_id: Mapped[int] = mapped_column(ForeignKey("choice.id", ondelete="CASCADE"))
+    # A method's name, or "margin:<method>" for the margin of the question's default pair
+    # (jobs/margins.py), stored on the row of the pair's first choice.
     method: Mapped[str] = mapped_column(String(20))
     realtime: Mapped[bool] = mapped_column(Boolean, default=False)
     data_version: Mapped[int] = mapped_column(Integer)

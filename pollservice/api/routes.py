@@ -7,7 +7,7 @@ from flask import Response, current_app, g
 
 from ..readmodel import question_view
 from ..readmodel.http import versioned
-from ..services import averages, health
+from ..services import averages, health, margins
 from ..services.polls import count_polls, get_poll, list_polls
 from ..services.pollsters import find_pollster
 from ..services.questions import get_question, page_of_questions
@@ -20,9 +20,11 @@ from .schemas import (
     HealthSchema,
     HouseEffectsSchema,
     LivenessSchema,
+    MarginArgs,
     PollListArgs,
     PollSchema,
     QuestionListArgs,
+    QuestionMarginSchema,
     QuestionSchema,
     QuestionSummarySchema,
     TrendArgs,
@@ -92,7 +94,25 @@ def polls(slug: str, pagination_parameters, pollster=None, population=None, from
 def average(slug: str, method: str, as_of=None):
     """Per choice, the average with its 95% interval, using polls ended by ``as_of``."""
     view = question_view(slug)
-    return {**averages.question_average(view, method, as_of), "computed": view.computed()}
+    return {**averages.question_average(view, method, as_of), "computed": view.computed(),
+            "margin": margins.average_margin(view, method, as_of)}
+
+
+@bp.get("/questions/<slug>/margin")
+@versioned(args=("method", "from", "to", "realtime", "a", "b"))  # outermost, as above
+@bp.arguments(MarginArgs, location="query", as_kwargs=True, error_status_code=400)
+@bp.response(200, QuestionMarginSchema)
+@bp.alt_response(400, schema=ErrorSchema)
+@bp.alt_response(404, schema=ErrorSchema)
+@bp.alt_response(422, schema=ErrorSchema)
+@bp.alt_response(503, schema=ErrorSchema)
+def margin(slug: str, method: str, realtime: bool, from_=None, to=None, a=None, b=None):
+    """The margin ``a - b`` of two choices (default: the question's pair, its two leading
+    choices or approve minus disapprove) with its own 95% interval, from each poll's
+    variance of a difference of two shares of one sample: its current value and daily line.
+    The workers store the question's pair; ``a``/``b`` may name it in either order."""
+    view = question_view(slug)
+    return margins.question_margin(view, method, a, b, realtime, from_, to)
 
 
 @bp.get("/questions/<slug>/trend")

@@ -98,6 +98,13 @@ class TrendArgs(MethodArgs, DateRangeArgs):
                        "said then); default: the retrospective line"})
 
 
+class MarginArgs(TrendArgs):
+    a = fields.String(load_default=None, metadata={
+        "description": "the choice whose share comes first in a - b (default: the question's pair)"})
+    b = fields.String(load_default=None, metadata={
+        "description": "the choice subtracted; give both a and b or neither"})
+
+
 class ChartArgs(TrendArgs):
     scale = fields.Integer(load_default=1, validate=validate.OneOf([1, 2]))
 
@@ -170,6 +177,26 @@ class ExclusionSchema(Schema):
     message = fields.String(required=True, metadata={"description": "e.g. “withdrew on 2020-03-05”"})
 
 
+class MarginValueSchema(Schema):
+    a = fields.String(required=True, metadata={"description": "the choice whose share comes first"})
+    b = fields.String(required=True, metadata={"description": "the choice subtracted"})
+    net = fields.Boolean(required=True, metadata={
+        "description": "a positive minus a negative answer (approve - disapprove): a net value"})
+    label = fields.String(required=True, metadata={"example": "Biden +7.2",
+                                                   "description": "the leader and its lead, or “net +3.1”"})
+    text = fields.String(required=True, metadata={"example": "Biden +7.2, 95% interval +5.1 to +9.3"})
+    estimate = fields.Float(required=True, metadata={"description": "points of a - b, -100 to 100"})
+    lower = fields.Float(required=True, metadata={"description": "lower end of the 95% interval"})
+    upper = fields.Float(required=True, metadata={"description": "upper end of the 95% interval"})
+    n_polls = fields.Integer(metadata={"description": "polls in the current margin"})
+    as_of = fields.Date(required=True)
+
+
+MARGIN = fields.Nested(MarginValueSchema, allow_none=True, metadata={
+    "description": "the margin of the question's pair (its two leading choices, or approve - "
+                   "disapprove as a net value) with its own 95% interval; null when there is none"})
+
+
 class AverageSchema(Schema):
     computed = COMPUTED
     question = fields.String(required=True)
@@ -181,6 +208,7 @@ class AverageSchema(Schema):
     excluded = fields.Dict(keys=fields.String(), values=fields.Nested(ExclusionSchema), metadata={
         "description": "choices left out of the average and why: a withdrawn candidate, or a "
                        "race's candidate no poll included in the last 60 days of its polling"})
+    margin = MARGIN
 
 
 class EditionAverageSchema(Schema):
@@ -231,6 +259,18 @@ class TrendSchema(Schema):
     to = fields.Date(required=True, allow_none=True)
     choices = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(TrendPointSchema)),
                           required=True)
+
+
+class QuestionMarginSchema(Schema):
+    computed = COMPUTED
+    question = fields.String(required=True)
+    method = fields.String(required=True, validate=METHOD)
+    realtime = fields.Boolean(required=True)
+    from_ = fields.Date(data_key="from", required=True, allow_none=True)
+    to = fields.Date(required=True, allow_none=True)
+    average = fields.Nested(MarginValueSchema, required=True)
+    trend = fields.List(fields.Nested(TrendPointSchema), required=True, metadata={
+        "description": "the daily margin a - b with its 95% band (points, -100 to 100)"})
 
 
 class HouseEffectSchema(Schema):

@@ -10,6 +10,8 @@ from ..domain.methods import METHOD_LABELS
 from ..readmodel import QuestionView
 from ..services.averages import poll_weights, question_trend
 from ..services.charts import SIZES, ChartVariant, choice_colours, source_line
+from ..services.margins import average_margin, margin_trend
+from .margins import pair_frame
 
 
 def poll_dots(view: QuestionView, method: str) -> dict[str, pd.DataFrame]:
@@ -44,10 +46,46 @@ def chart_series(view: QuestionView, variant: ChartVariant) -> list[render.Choic
     return series
 
 
+def margin_series(view: QuestionView, variant: ChartVariant) -> list[render.ChoiceSeries]:
+    """The margin chart's one series: the pair's margin line and each poll's own margin
+    (``pct_a - pct_b``) as a dot at its field midpoint; none for a question without a pair."""
+    found = margin_trend(view, variant.method, variant.realtime, variant.start, variant.end)
+    if found is None:
+        return []
+    pair, line = found
+    polls = pair_frame(view.frames(), pair)
+    dots = pd.DataFrame({"date": (polls["start_date"] + (polls["end_date"] - polls["start_date"]) / 2)
+                         .dt.normalize(), "pct": polls["pct_a"] - polls["pct_b"]})
+    if variant.start is not None:
+        dots = dots[dots["date"] >= pd.Timestamp(variant.start)]
+    if variant.end is not None:
+        dots = dots[dots["date"] <= pd.Timestamp(variant.end)]
+    name = f"net ({pair.a} \u2212 {pair.b})" if pair.net else f"{pair.a} \u2212 {pair.b}"
+    return [render.ChoiceSeries(name=name, trend=line, polls=dots, color=choice_colours(view).get(pair.a))]
+
+
+def draw_margin_chart(view: QuestionView, variant: ChartVariant) -> bytes:
+    """The margin of the question's pair: its line, 95% band, a zero line and each poll's
+    margin; PNG or SVG (a thumbnail is drawn as a small full chart)."""
+    series = margin_series(view, variant)
+    width, height = SIZES["small" if variant.size == "thumb" else variant.size]
+    current = average_margin(view, variant.method)
+    description = "No margin yet." if current is None else f"Margin chart: {current['text']}."
+    label = (METHOD_LABELS[variant.method] + ("; real-time" if variant.realtime else "")
+             + "; margin in points, band = its own 95% interval")
+    return render.render_trend_chart(f"{view.question.title} (margin)", series, fmt=variant.fmt,
+                                     scale=variant.scale, width=width, height=height,
+                                     method_label=label, source_line=source_line(view),
+                                     description=description, values="margin")
+
+
 def draw_chart(view: QuestionView, variant: ChartVariant) -> bytes:
     """PNG or SVG bytes: poll dots (sized by their weight in the current average), the
     trend line and its 95% band, one colour per answer choice. ``size="thumb"`` gives a
-    small text-free sparkline of the same trends."""
+    small text-free sparkline of the same trends. ``subject="margin"``: the margin chart
+    (:func:`draw_margin_chart`)."""
+    if variant.subject == "margin":
+        return draw_margin_chart(view, variant)
     series = chart_series(view, variant)
     width, height = SIZES[variant.size]
     if variant.size == "thumb":

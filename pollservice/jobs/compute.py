@@ -3,7 +3,8 @@
 A recompute (``Engine.recompute``, one per queued question) reads the question's data
 version, then its polls (in that order: a concurrent write can only make the results look
 older than their data, never newer), fits every method (``pollservice.stats``), real-time
-and retrospective, with house effects and each poll's weight, and writes the charts' text
+and retrospective, with house effects and each poll's weight (and the margin of the
+question's default pair by every method: ``jobs.margins``), and writes the charts' text
 alternatives (``jobs.charts``), all in memory; then, in one short transaction, stores them
 under that version, makes it the question's ``computed_version``, drops what is older than
 the previous complete version (reads that started on it may still need it) and marks the
@@ -44,6 +45,7 @@ from ..services.bulk import insert_ignoring_conflicts
 from ..services.charts import DEFAULT_VARIANTS, ChartVariant, alt_text_key
 from ..services.editions import record_edition
 from . import charts, queue, webhooks
+from .margins import compute_margins
 
 log = logging.getLogger(__name__)
 
@@ -237,6 +239,7 @@ def compute_results(session: SessionArg, question_id: int) -> Results | None:
         for realtime in (False, True):
             results.series[(method, realtime)] = {
                 name: None if both is None else both[realtime] for name, both in payloads.items()}
+    results.series.update(compute_margins(question, frames, results.series, election))
     view = _view(session, question, version, changed_at, results.series, frames)
     for method in stats.METHODS:
         results.charts[alt_text_key(method)] = ("text/plain", charts.alt_text(view, method).encode())

@@ -14,7 +14,7 @@ import matplotlib as mpl
 from .encode import _encode, _with_svg_text
 from .inputs import ChoiceSeries, _check_format, _check_range, _clean, _prepare_all
 from .layout import _draw, _draw_thumbnail, _thumbnail_range
-from .style import _RC
+from .style import _RC, VALUES, _Values
 
 _RENDER_LOCK = threading.Lock()
 
@@ -30,6 +30,7 @@ def render_trend_chart(
     method_label: str = "",
     source_line: str = "",
     description: str | None = None,
+    values: str = "share",
 ) -> bytes:
     """Render poll trends of one question as a PNG or SVG chart.
 
@@ -52,33 +53,35 @@ def render_trend_chart(
         Line at the bottom, e.g. ``"Data: FiveThirtyEight (ABC News), CC BY 4.0"``.
     description : str, optional
         Text of the SVG ``<desc>``; by default `chart_description` of ``series``.
+    values : {"share", "margin"}
+        Shares in percent (0-100, default) or margins in signed points (-100 to 100, a zero line).
 
     Returns
     -------
     bytes
-        The encoded image.
-
-    Raises
-    ------
-    ValueError
-        On an unknown ``fmt``, ``scale``/``width``/``height`` out of range, a frame
-        missing a required column, or a negative poll weight.
+        The encoded image; ``ValueError`` on an unknown ``fmt`` or ``values``,
+        ``scale``/``width``/``height`` out of range, a frame missing a required column, or
+        a negative poll weight.
     """
     fmt = _check_format(fmt)
+    value_scale = _check_values(values)
     scale = _check_range("scale", scale, 1.0, 3.0)
     width = _check_range("width", width, 2.0, 16.0)
     height = _check_range("height", height, 1.5, 12.0)
     prepared = _prepare_all(series)
-    title = _clean(str(title))
-    method_label = _clean(str(method_label))
-    source_line = _clean(str(source_line))
-
+    title, method_label, source_line = (_clean(str(text)) for text in (title, method_label, source_line))
     with _RENDER_LOCK, mpl.rc_context(_RC):
-        figure = _draw(title, prepared, method_label, source_line, width, height, 100.0 * scale)
+        figure = _draw(title, prepared, method_label, source_line, width, height, 100.0 * scale, value_scale)
         image = _encode(figure, fmt)
     if fmt == "png":
         return image
     return _with_svg_text(image, title, description, prepared)
+
+
+def _check_values(values: str) -> _Values:
+    if values not in VALUES:
+        raise ValueError(f"values must be 'share' or 'margin', not {values!r}")
+    return VALUES[values]
 
 
 def render_thumbnail(

@@ -10,8 +10,8 @@ from matplotlib import dates as mdates
 from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
 from .inputs import _Prepared
-from .style import _LABEL_GAP_IN
-from .text import _percent, _shorten
+from .style import _LABEL_GAP_IN, VALUES, _Values
+from .text import _shorten
 
 
 def _is_stale(p: _Prepared, prepared: Sequence[_Prepared]) -> bool:
@@ -22,9 +22,9 @@ def _is_stale(p: _Prepared, prepared: Sequence[_Prepared]) -> bool:
     return (newest - p.latest.date) > pd.Timedelta(days=1)
 
 
-def _end_label(p: _Prepared, prepared: Sequence[_Prepared]) -> str:
+def _end_label(p: _Prepared, prepared: Sequence[_Prepared], values: _Values = VALUES["share"]) -> str:
     assert p.latest is not None, "only choices with an estimate get an end label"
-    text = f"{_shorten(p.name)} {_percent(p.latest.estimate)}"
+    text = f"{_shorten(p.name)} {values.text(p.latest.estimate)}"
     if _is_stale(p, prepared):
         date = p.latest.date
         text += f" ({date:%b} {date.day})"

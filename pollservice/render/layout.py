@@ -15,15 +15,16 @@ from matplotlib.patches import Patch
 
 from .inputs import _has_data, _Prepared
 from .labels import _add_end_labels, _end_label
-from .plot import _draw_empty, _draw_series, _set_limits, _style_axes
-from .style import _INK, _LABEL_GAP_IN, _MUTED, _PAD_IN
+from .plot import _draw_empty, _draw_series, _draw_zero_line, _set_limits, _style_axes
+from .style import _INK, _LABEL_GAP_IN, _MUTED, _PAD_IN, VALUES, _Values
 from .text import _drawable, _fit_lines, _inches, _percent, _shorten
 
 # Past this many choices, the leaders are drawn and the rest listed (see _leaders).
 _MAX_DRAWN = 6
 
 
-def _draw(title, prepared, method_label, source_line, width, height, dpi) -> Figure:
+def _draw(title, prepared, method_label, source_line, width, height, dpi,
+          values: _Values = VALUES["share"]) -> Figure:
     """The full chart: title block on top, source line at the bottom, the plot between,
     its y tick labels on the left and end labels on the right (all measured in inches)."""
     figure = Figure(figsize=(width, height), dpi=dpi, facecolor="white")
@@ -38,7 +39,7 @@ def _draw(title, prepared, method_label, source_line, width, height, dpi) -> Fig
                            fontsize=9, color=_MUTED) + 0.12
     bottom = _draw_bottom_block(figure, source_line, has_data, renderer)
 
-    labels = [(p, _drawable(_end_label(p, prepared))) for p in prepared if p.latest is not None]
+    labels = [(p, _drawable(_end_label(p, prepared, values))) for p in prepared if p.latest is not None]
     label_width, label_height = _measure_labels(figure, labels, renderer)
     left = _PAD_IN + (0.45 if has_data else 0.0)
     right = _PAD_IN + (label_width + _LABEL_GAP_IN + 0.04 if labels else 0.1)
@@ -55,7 +56,7 @@ def _draw(title, prepared, method_label, source_line, width, height, dpi) -> Fig
     if not has_data:
         _draw_empty(axes)
         return figure
-    _draw_plot(axes, prepared, labels, label_height, width - left - right, max(top - bottom, 0.3))
+    _draw_plot(axes, prepared, labels, label_height, width - left - right, max(top - bottom, 0.3), values)
     return figure
 
 
@@ -181,14 +182,17 @@ def _measure_labels(figure, labels, renderer) -> tuple[float, float]:
     return label_width, label_height
 
 
-def _draw_plot(axes, prepared, labels, label_height, axes_width_in, axes_height_in) -> None:
+def _draw_plot(axes, prepared, labels, label_height, axes_width_in, axes_height_in,
+               values: _Values = VALUES["share"]) -> None:
     """Styled axes, every series, the limits, then the end labels at least a label's
     height apart."""
-    _style_axes(axes, axes_width_in)
+    _style_axes(axes, axes_width_in, values)
+    if values.signed:
+        _draw_zero_line(axes)
     total_polls = sum(q.poll_x.size for q in prepared)
     for p in prepared:
         _draw_series(axes, p, total_polls=total_polls)
-    y_low, y_high = _set_limits(axes, prepared)
+    y_low, y_high = _set_limits(axes, prepared, values)
     if labels:
         gap = label_height * 1.15 * (y_high - y_low) / axes_height_in
         _add_end_labels(axes, labels, gap, y_low, y_high)

@@ -10,7 +10,7 @@ from matplotlib import dates as mdates
 from matplotlib import ticker as mticker
 
 from .inputs import _Prepared
-from .style import _GRID, _MUTED, NO_DATA_TEXT
+from .style import _GRID, _MUTED, NO_DATA_TEXT, VALUES, _Values
 
 _MIN_X_SPAN_DAYS = 7.0
 _MIN_Y_SPAN = 10.0  # percentage points
@@ -20,7 +20,7 @@ _EXACT_SIZES_MAX = 1000
 _SIZE_CLASSES = 8
 
 
-def _style_axes(axes, axes_width_in: float) -> None:
+def _style_axes(axes, axes_width_in: float, values: _Values = VALUES["share"]) -> None:
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
     axes.spines["bottom"].set_color("#999999")
@@ -31,7 +31,7 @@ def _style_axes(axes, axes_width_in: float) -> None:
     locator = mdates.AutoDateLocator(minticks=3, maxticks=max(4, int(axes_width_in * 1.1)))
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(DateLabels())
-    axes.yaxis.set_major_formatter(mticker.PercentFormatter(xmax=100, decimals=0))
+    axes.yaxis.set_major_formatter(mticker.FuncFormatter(values.tick))
 
 
 class DateLabels(mticker.Formatter):
@@ -161,7 +161,7 @@ def _draw_series(
         )
 
 
-def _set_limits(axes, prepared) -> tuple[float, float]:
+def _set_limits(axes, prepared, values: _Values = VALUES["share"]) -> tuple[float, float]:
     xs = np.concatenate([np.concatenate([p.poll_x, p.trend_x]) for p in prepared])
     x_low, x_high = float(xs.min()), float(xs.max())
     # A short history still spans a week, ending at the latest date: the newest value
@@ -174,28 +174,38 @@ def _set_limits(axes, prepared) -> tuple[float, float]:
         [np.concatenate([p.poll_pct, p.estimate, p.lower, p.upper]) for p in prepared]
     )
     ys = ys[np.isfinite(ys)]
+    if values.signed:  # a margin chart always shows its zero line
+        ys = np.append(ys, 0.0)
     y_low, y_high = float(ys.min()), float(ys.max())
     pad = max(2.0, 0.08 * (y_high - y_low))
     y_low, y_high = y_low - pad, y_high + pad
     if y_high - y_low < _MIN_Y_SPAN:
         middle = (y_low + y_high) / 2
         y_low, y_high = middle - _MIN_Y_SPAN / 2, middle + _MIN_Y_SPAN / 2
-    # Clip to 0-100; a window cut by the clip grows on its other side only up to the
-    # minimum span (a band reaching below 0 must not stretch the chart upward).
-    if y_low < 0:
-        y_low, y_high = 0.0, min(100.0, max(y_high, _MIN_Y_SPAN))
-    if y_high > 100:
-        y_low, y_high = max(0.0, min(y_low, 100.0 - _MIN_Y_SPAN)), 100.0
-    y_low, y_high, step = _labelled_range(y_low, y_high)
+    # Clip to the scale (0-100, or -100 to 100); a window cut by the clip grows on its
+    # other side only up to the minimum span (a band reaching below 0 must not stretch the
+    # chart upward).
+    low, high = values.low, values.high
+    if y_low < low:
+        y_low, y_high = low, min(high, max(y_high, low + _MIN_Y_SPAN))
+    if y_high > high:
+        y_low, y_high = max(low, min(y_low, high - _MIN_Y_SPAN)), high
+    y_low, y_high, step = _labelled_range(y_low, y_high, values)
     axes.yaxis.set_major_locator(mticker.MultipleLocator(step))
     axes.set_ylim(y_low, y_high)
     return y_low, y_high
 
 
-def _labelled_range(y_low: float, y_high: float) -> tuple[float, float, float]:
+def _labelled_range(y_low: float, y_high: float,
+                    values: _Values = VALUES["share"]) -> tuple[float, float, float]:
     """The range widened to whole ticks 5 points apart (10 past a 40-point span), so
     that every dot, line and band lies between two labelled ticks."""
     step = 5.0 if y_high - y_low <= 40 else 10.0
-    low = max(0.0, math.floor(y_low / step) * step)
-    high = min(100.0, math.ceil(y_high / step) * step)
+    low = max(values.low, math.floor(y_low / step) * step)
+    high = min(values.high, math.ceil(y_high / step) * step)
     return low, high, step
+
+
+def _draw_zero_line(axes) -> None:
+    """The margin chart's zero line: above it the first choice leads, below it the second."""
+    axes.axhline(0.0, color="#777777", linewidth=1.0, zorder=1.5)

@@ -8,6 +8,7 @@ presentations that are friendly to colorblind people. https://jfly.uni-koeln.de/
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # matplotlib.typing.RcKeyType: the rcParams names (matplotlib >= 3.9)
@@ -49,6 +50,30 @@ _RC: dict[RcKeyType, Any] = {
 _INK = "#222222"
 _MUTED = "#555555"
 _GRID = "#E6E6E6"
+
+
+
+@dataclass(frozen=True)
+class _Values:
+    """What the vertical axis holds: shares (percent, 0-100) or margins (signed points,
+    -100 to 100, with a zero line: above it, the first choice leads)."""
+
+    low: float
+    high: float
+    signed: bool
+
+    def text(self, value: float) -> str:
+        """A value as the end labels and descriptions write it (``45.2%``, ``+7.2``)."""
+        return f"{value:+.1f}".replace("-", "\u2212") if self.signed else f"{value:.1f}%"
+
+    def tick(self, value: float, _position=None) -> str:
+        if not self.signed:
+            return f"{value:.0f}%"
+        return f"{value:+.0f}".replace("-", "\u2212") if round(value) else "0"
+
+
+#: The two scales ``render_trend_chart(values=...)`` draws.
+VALUES = {"share": _Values(0.0, 100.0, signed=False), "margin": _Values(-100.0, 100.0, signed=True)}
 
 _PAD_IN = 0.14  # outer margin of the figure, inches
 _LABEL_GAP_IN = 0.10  # gap between the plot's right edge and the end labels

@@ -31,6 +31,8 @@ MIMETYPES = {"png": "image/png", "svg": "image/svg+xml"}
 SIZES = {"full": (8.0, 4.5), "small": (4.2, 3.8), "thumb": (2.4, 0.8)}
 # Date range presets of the question page, counted back from the question's last poll
 # (a series that ended years ago still shows its last month, not an empty chart).
+# What a chart shows: each choice's share, or the question's margin (its default pair).
+SUBJECTS = ("shares", "margin")
 RANGES = {"30d": ("Last 30 days", 30), "6m": ("Last 6 months", 183), "all": ("All polls", None)}
 
 
@@ -60,8 +62,9 @@ def choice_colours(view: QuestionView) -> dict[str, str]:
 @dataclass(frozen=True)
 class ChartVariant:
     """One drawing of a question's chart: format, size, pixel scale, method, date range
-    (``None``: from the first poll / to the last) and real-time line. ``key`` names it in
-    the stored charts."""
+    (``None``: from the first poll / to the last), real-time line and subject (the
+    choices' shares, or the margin of the question's pair). ``key`` names it in the stored
+    charts (a margin's key ends in ``|margin``; a shares chart's keeps its seven parts)."""
 
     fmt: str = "png"
     size: str = "full"
@@ -70,18 +73,21 @@ class ChartVariant:
     start: dt.date | None = None
     end: dt.date | None = None
     realtime: bool = False
+    subject: str = SUBJECTS[0]
 
     @property
     def key(self) -> str:
-        return "|".join((self.fmt, self.size, str(self.scale), self.method,
-                         self.start.isoformat() if self.start else "",
-                         self.end.isoformat() if self.end else "", "1" if self.realtime else "0"))
+        parts = (self.fmt, self.size, str(self.scale), self.method,
+                 self.start.isoformat() if self.start else "",
+                 self.end.isoformat() if self.end else "", "1" if self.realtime else "0")
+        return "|".join(parts if self.subject == SUBJECTS[0] else (*parts, self.subject))
 
     @classmethod
     def from_key(cls, key: str) -> ChartVariant:
-        fmt, size, scale, method, start, end, realtime = key.split("|")
+        fmt, size, scale, method, start, end, realtime, *subject = key.split("|")
         return cls(fmt, size, int(scale), method, dt.date.fromisoformat(start) if start else None,
-                   dt.date.fromisoformat(end) if end else None, realtime == "1")
+                   dt.date.fromisoformat(end) if end else None, realtime == "1",
+                   subject[0] if subject else SUBJECTS[0])
 
     @property
     def mimetype(self) -> str:
@@ -89,10 +95,12 @@ class ChartVariant:
 
 
 # Drawn by every recompute, for the data version it computes: the images the pages show
-# (the question page at 1x and 2x, phones, the sparklines of lists, the SVG download).
-DEFAULT_VARIANTS = tuple(ChartVariant(fmt, size, scale) for fmt, size, scale in (
+# (the question page at 1x and 2x, phones, the sparklines of lists, the SVG download, and
+# the margin chart the question page links to).
+DEFAULT_VARIANTS = (*(ChartVariant(fmt, size, scale) for fmt, size, scale in (
     ("png", "full", 1), ("png", "full", 2), ("png", "small", 1), ("png", "small", 2),
-    ("png", "thumb", 1), ("png", "thumb", 2), ("svg", "full", 1)))
+    ("png", "thumb", 1), ("png", "thumb", 2), ("svg", "full", 1))),
+    ChartVariant("svg", "full", 1, subject="margin"))
 # How long a reader waits for a worker to draw a chart that is not stored yet.
 CHART_WAIT_SECONDS = 10.0
 

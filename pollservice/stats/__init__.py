@@ -32,6 +32,14 @@ outcome_bounds(frame, election_date, office, kind="share", alpha=0.05, leave_out
     Any ``estimate, lower, upper`` frame (a trend, or a margin line) with ``outcome_lower`` /
     ``outcome_upper``: the band widened by the historical systematic polling error of the office
     and days before the election (:mod:`pollservice.stats.outcome`).
+margin(polls, method="kalman", dates=None, realtime=False, election_date=None, *, office="president")
+    The daily line of the margin ``pct_a - pct_b`` (a lead, or a net value such as approve
+    minus disapprove) of a frame with two share columns ``pct_a``, ``pct_b`` in place of
+    ``pct``, with its own band from each poll's variance of a difference of two shares of one
+    sample, ``(p_a + p_b - (p_a - p_b) ** 2) / n``, for every method; ``fit_margin(polls,
+    method)`` fits once and gives ``.trend``, ``.average`` and ``.house_effects``. Bounds lie
+    within [-100, 100]; with ``election_date`` also ``outcome_lower`` / ``outcome_upper``
+    (:mod:`pollservice.stats.margin`).
 simulate_polls(...)
     Polls and the truth behind them, for known-truth tests and benchmarks
     (:mod:`pollservice.stats.simulate`).
@@ -50,6 +58,7 @@ from .aggregate import AggregateResults, average, fit, house_effects, poll_contr
 from .joint import cap_total
 from .kalman import KalmanParams
 from .lowess import LowessParams
+from .margin import MarginResults, fit_margin, margin
 from .methods import DEFAULT_METHOD, METHODS
 from .outcome import OFFICES, outcome_bounds
 from .validation import POPULATIONS, UNKNOWN_SAMPLE_SIZE
@@ -65,10 +74,13 @@ __all__ = [
     "KalmanParams",
     "LatestParams",
     "LowessParams",
+    "MarginResults",
     "WeightedParams",
     "average",
     "cap_total",
     "fit",
+    "fit_margin",
+    "margin",
     "outcome_bounds",
     "house_effects",
     "poll_contributions",

@@ -21,7 +21,7 @@ import pandas as pd
 
 from .kalman import KalmanParams, centring_weights
 
-__all__ = ["simulate_polls"]
+__all__ = ["simulate_pair", "simulate_polls"]
 
 
 def simulate_polls(
@@ -168,3 +168,57 @@ def _poll_results(expected: np.ndarray, nonsampling_sd: float, unknown_size_shar
     pct = 100.0 * rng.binomial(size.astype(np.int64), p) / size
     reported_size = np.where(rng.random(n_polls) < unknown_size_share, np.nan, size)
     return pct, reported_size
+
+
+def simulate_pair(
+    n_days: int = 365, n_polls: int = 300, pollsters: Mapping[str, float] | int = 8,
+    start_a: float = 46.0, start_b: float = 42.0, swing_sd: float = 0.25,
+    others_sd: float = 0.05, nonsampling_sd: float = 1.0, unknown_size_share: float = 0.1,
+    seed: int | None = 0, *, house_sd: float = 3.0, start_date="2024-01-01",
+    centre_half_count: float = KalmanParams().centre_half_count,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Simulate polls of two answer choices of one sample, with a known true margin.
+
+    The truth is a random walk of the swing between A and B (``swing_sd`` a day: what A
+    gains, B loses, so the shares are negatively correlated) plus a smaller walk of B
+    against the other answers (``others_sd``). Each poll draws its respondents from a
+    multinomial over (A, B, other) at the mean truth of its field period plus its
+    pollster's house effect on the margin (half towards A, half away from B) and
+    non-sampling noise on the margin (sd ``nonsampling_sd``, split the same way). Field
+    periods, sample sizes, pollsters' shares and populations are drawn as by
+    :func:`simulate_polls`.
+
+    Returns
+    -------
+    polls : pandas.DataFrame
+        ``pollster, start_date, end_date, sample_size, population, pct_a, pct_b`` and
+        ``house_effect`` (the centred true house effect on the margin).
+    truth : pandas.DataFrame
+        ``date``, ``truth_a``, ``truth_b`` and ``truth`` (the margin ``truth_a - truth_b``).
+    """
+    _check_counts(n_days, n_polls, unknown_size_share)
+    rng = np.random.default_rng(seed)
+    names, effects = _pollsters(pollsters, house_sd, rng)
+    swing = _random_walk(0.0, swing_sd, n_days, rng)
+    others = _random_walk(0.0, others_sd, n_days, rng)
+    truth_a, truth_b = start_a + swing, start_b - swing + others
+    which, effects = _publishers(effects, n_polls, centre_half_count, rng)
+    start, end, field_a = _field_periods(truth_a, n_polls, rng)
+    cumulative_b = np.concatenate([[0.0], np.cumsum(truth_b)])
+    field_b = (cumulative_b[end + 1] - cumulative_b[start]) / (end - start + 1)
+    shift = (effects[which] + rng.normal(0.0, nonsampling_sd, size=n_polls)) / 2.0
+    size = np.clip(np.round(np.exp(rng.normal(np.log(800.0), 0.5, size=n_polls))), 200, 5000)
+    p_a = np.clip(field_a + shift, 0.5, 99.0) / 100.0
+    p_b = np.clip(field_b - shift, 0.5, 99.0) / 100.0
+    p_b = np.minimum(p_b, 0.995 - p_a)
+    counts = np.array([rng.multinomial(int(k), [pa, pb, 1.0 - pa - pb])
+                       for k, pa, pb in zip(size, p_a, p_b, strict=True)])
+    reported_size = np.where(rng.random(n_polls) < unknown_size_share, np.nan, size)
+    columns = {"pollster": names[which], "start_date": start, "end_date": end,
+               "sample_size": reported_size,
+               "population": rng.choice(np.array(["a", "rv", "lv", "v"]), size=n_polls),
+               "pct_a": 100.0 * counts[:, 0] / size, "pct_b": 100.0 * counts[:, 1] / size,
+               "house_effect": effects[which]}
+    polls, truth = _frames(columns, truth_a - truth_b, pd.Timestamp(start_date).normalize())
+    truth["truth_a"], truth["truth_b"] = truth_a, truth_b
+    return polls, truth[["date", "truth_a", "truth_b", "truth"]]

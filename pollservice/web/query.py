@@ -9,7 +9,7 @@ from flask import request, url_for
 
 from ..domain import methods
 from ..domain.errors import BadRequest
-from ..services.charts import RANGES, SIZES
+from ..services.charts import RANGES, SIZES, SUBJECTS
 from .blueprint import bp
 
 
@@ -31,6 +31,11 @@ def parse_range(value: str | None) -> str:
 
 def parse_size(value: str | None) -> str:
     return _one_of(value, "size", SIZES, "full")
+
+
+def parse_subject(value: str | None) -> str:
+    """What a chart shows: ``shares`` (each choice's line, the default) or ``margin``."""
+    return _one_of(value, "subject", SUBJECTS, SUBJECTS[0])
 
 
 def parse_date(value: str | None, name: str) -> dt.date | None:

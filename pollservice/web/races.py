@@ -6,7 +6,7 @@ from flask import render_template
 
 from ..domain import methods
 from ..readmodel import question_view
-from ..services import averages
+from ..services import averages, margins
 from ..services.charts import chart_alt_text, choice_colours
 from ..services.races import get_race, ordered_questions, race_detail
 from .blueprint import bp
@@ -22,6 +22,7 @@ def race(slug: str):
     return render_template(
         "race.html", race=detail, main=main,
         latest=averages.latest_averages(view) if view else {},
+        margin=margins.average_margin(view, methods.DEFAULT_METHOD) if view else None,
         excluded=averages.current_exclusions(view) if view else {},
         colours=choice_colours(view) if view else {},
         alt_text=chart_alt_text(view, methods.DEFAULT_METHOD) if view and main and main.poll_count else "",

@@ -11,7 +11,7 @@ from ..domain.methods import METHOD_LABELS, METHOD_PARAMS
 from ..domain.poll_fields import POPULATIONS
 from ..readmodel import question_view
 from ..readmodel.http import versioned
-from ..services import averages
+from ..services import averages, margins
 from ..services.audit import history
 from ..services.charts import (
     FORMATS,
@@ -34,7 +34,15 @@ from ..services.pollsters import (
     pollster_question_count,
 )
 from .blueprint import bp
-from .query import parse_date, parse_flag, parse_method, parse_page, parse_range, parse_size
+from .query import (
+    parse_date,
+    parse_flag,
+    parse_method,
+    parse_page,
+    parse_range,
+    parse_size,
+    parse_subject,
+)
 
 FAVICON_MAX_AGE = 86400  # seconds
 
@@ -104,6 +112,7 @@ def question(slug: str):
         alt_text=chart_alt_text(view, method),
         computed=view.computed(),
         latest=averages.latest_averages(view, method),
+        margin=margins.average_margin(view, method),
         excluded=averages.current_exclusions(view, method),
         colours=choice_colours(view),
         house_effects=averages.house_effects(view),
@@ -206,7 +215,8 @@ def methodology():
 
 
 @bp.get("/charts/<slug>.<fmt>")
-@versioned("IMAGE_MAX_AGE", shared=True, args=("method", "from", "to", "realtime", "size", "scale"))
+@versioned("IMAGE_MAX_AGE", shared=True,
+           args=("method", "from", "to", "realtime", "size", "scale", "subject"))
 def chart(slug: str, fmt: str):
     if fmt not in FORMATS:
         raise NotFound(f"Charts come as {' or '.join(FORMATS)}.", fields={"format": "unknown"})
@@ -218,5 +228,6 @@ def chart(slug: str, fmt: str):
     scale = request.args.get("scale", "1")
     if scale not in ("1", "2"):
         raise BadRequest("scale must be 1 or 2.", fields={"scale": "must be 1 or 2"})
-    variant = ChartVariant(fmt, size, int(scale), method, start, end, realtime)
+    subject = parse_subject(request.args.get("subject"))
+    variant = ChartVariant(fmt, size, int(scale), method, start, end, realtime, subject)
     return Response(question_chart(question_view(slug), variant), mimetype=variant.mimetype)
