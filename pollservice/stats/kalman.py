@@ -84,7 +84,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.linalg import cho_factor, cho_solve
+from scipy.linalg import block_diag, cho_factor, cho_solve
 from scipy.optimize import minimize_scalar
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from statsmodels.tsa.statespace.mlemodel import MLEModel
@@ -418,9 +418,16 @@ def _house_normal(dp: _DayPolls, walk_var: float, nonsampling_var: float):
     ``1 / tau^2`` is added to the diagonal and the centring imposed, is the GLS / BLUP
     estimate under the random walk (:func:`_house_solve`).
     """
+    normal, rhs, _ = _house_normal_state(dp, walk_var, nonsampling_var)
+    return normal, rhs
+
+
+def _house_normal_state(dp: _DayPolls, walk_var: float, nonsampling_var: float):
+    """:func:`_house_normal` and the filter's state on the last observed day: the filtered
+    mean of the daily means, each pollster's filtered share and the filtered variance."""
     w, precision, mean = _combine(dp, nonsampling_var)
     shares = _shares(dp, w, precision)
-    gain, innov_var, _ = _gains(dp.obs_day, 1.0 / precision, walk_var)
+    gain, innov_var, filt_var = _gains(dp.obs_day, 1.0 / precision, walk_var)
     columns = np.column_stack([mean, shares])
     # Filtered state of every column (the daily means and each pollster's share series)
     # with the common gains; innovations are observation minus the previous state.
@@ -435,7 +442,7 @@ def _house_normal(dp: _DayPolls, walk_var: float, nonsampling_var: float):
     rhs = np.bincount(dp.pollster, weights=w * dp.y, minlength=n_j)
     rhs -= shares.T @ (precision * mean)
     rhs += e_share.T @ e_y
-    return normal, rhs
+    return normal, rhs, (float(state[-1, 0]), state[-1, 1:].copy(), float(filt_var[-1]))
 
 
 def _house_solve(normal: np.ndarray, rhs: np.ndarray, house_var: float, centre: np.ndarray):
@@ -822,9 +829,26 @@ def _realtime(table: PollTable, days: np.ndarray, params: KalmanParams):
     return est, var
 
 
+@dataclass
+class _DayTerm:
+    """One day's addition to the house-effect normal equations, as a low-rank term
+    ``V C V'``: the day's pollsters' unit columns with the within-day contrast block
+    ``diag(b) - b b' / P`` (``b``: their inverse-variance weights, ``P`` their sum), and the
+    innovation's share vector with ``1 / F`` (absent on the first, diffuse day)."""
+
+    seen: np.ndarray
+    block: np.ndarray
+    innovation: np.ndarray | None
+    innov_var: float
+
+
 class _RunningFilter:
-    """Filter of the daily means and pollster shares, with the house-effect normal
-    equations accumulated as it goes (the augmented filter of :func:`_house_normal`)."""
+    """Filter of the daily means and pollster shares (the augmented filter of
+    :func:`_house_normal`) with the right-hand side of the house-effect normal equations.
+
+    The normal matrix itself is not kept: each :meth:`step` returns the day's low-rank
+    term of it (:class:`_DayTerm`), which :class:`_HouseInverse` folds into the inverse.
+    """
 
     def __init__(self, n_pollsters: int):
         self.started = False
@@ -832,28 +856,35 @@ class _RunningFilter:
         self.mean = 0.0
         self.share = np.zeros(n_pollsters)
         self.var = np.inf
-        self.normal = np.zeros((n_pollsters, n_pollsters))
         self.rhs = np.zeros(n_pollsters)
 
     def copy(self) -> _RunningFilter:
         other = _RunningFilter.__new__(_RunningFilter)
         other.__dict__.update(self.__dict__)
         other.share = self.share.copy()
-        other.normal = self.normal.copy()
         other.rhs = self.rhs.copy()
         return other
 
-    def step(self, day: int, y, w, pollster, walk_var: float) -> None:
+    def start_from(self, day: int, state: tuple[float, np.ndarray, float],
+                   rhs: np.ndarray) -> None:
+        """Take the state of a batch filter (:func:`_house_normal_state`) on ``day``."""
+        self.started = True
+        self.day = day
+        self.mean, self.share, self.var = state
+        self.rhs = rhs.copy()
+
+    def step(self, day: int, y, w, pollster, walk_var: float) -> _DayTerm:
         """Take in one day's polls (values, inverse-variance weights, pollster codes)."""
-        n_j = self.rhs.shape[0]
-        by_pollster = np.bincount(pollster, weights=w, minlength=n_j)
+        seen, local = np.unique(pollster, return_inverse=True)
+        by_pollster = np.bincount(local, weights=w)
         precision = float(by_pollster.sum())
-        share = by_pollster / precision
+        day_share = by_pollster / precision
         mean = float(w @ y) / precision
-        self.normal[np.diag_indices(n_j)] += by_pollster
-        self.normal -= precision * np.outer(share, share)
-        self.rhs += np.bincount(pollster, weights=w * y, minlength=n_j) - share * (
-            precision * mean)
+        block = np.diag(by_pollster) - precision * np.outer(day_share, day_share)
+        self.rhs[seen] += np.bincount(local, weights=w * y) - day_share * (precision * mean)
+        share = np.zeros_like(self.share)
+        share[seen] = day_share
+        term = _DayTerm(seen, block, None, np.inf)
         if not self.started:  # diffuse start: the first day sets the state
             self.started = True
             self.mean, self.share, self.var = mean, share, 1.0 / precision
@@ -861,13 +892,107 @@ class _RunningFilter:
             pred = self.var + walk_var * (day - self.day)
             innov_var = pred + 1.0 / precision
             e_y, e_share = mean - self.mean, share - self.share
-            self.normal += np.outer(e_share, e_share) / innov_var
             self.rhs += e_share * (e_y / innov_var)
             gain = pred / innov_var
             self.mean += gain * e_y
             self.share = self.share + gain * e_share
             self.var = pred * (1.0 - gain)
+            term = _DayTerm(seen, block, e_share, innov_var)
         self.day = day
+        return term
+
+
+class _HouseInverse:
+    """``(normal + I / tau^2)^{-1}`` of the house effects, updated by the low-rank terms
+    of new days (Woodbury identity), so a day costs ``O(J^2 k)`` for ``J`` pollsters and
+    ``k`` pollsters that day instead of a new ``O(J^3)`` factorisation."""
+
+    def __init__(self, normal: np.ndarray, house_var: float):
+        matrix = normal.copy()
+        matrix[np.diag_indices(matrix.shape[0])] += 1.0 / house_var
+        self.cov = np.linalg.inv(matrix)
+
+    def _parts(self, terms: list[_DayTerm]) -> tuple[np.ndarray, np.ndarray]:
+        """``W = cov V`` and ``X = C (I + V' cov V C)^{-1}`` of the terms' ``V C V'``."""
+        columns, rows, blocks = [], [], []
+        for term in terms:
+            columns.append(self.cov[:, term.seen])
+            blocks.append(term.block)
+            if term.innovation is not None:
+                columns.append((self.cov @ term.innovation)[:, None])
+                blocks.append(np.array([[1.0 / term.innov_var]]))
+        cov_v = np.hstack(columns)
+        for term in terms:
+            rows.append(cov_v[term.seen])
+            if term.innovation is not None:
+                rows.append((term.innovation @ cov_v)[None, :])
+        gram = np.vstack(rows)
+        c = block_diag(*blocks)
+        x = np.linalg.solve(np.eye(c.shape[0]) + c @ gram, c)
+        return cov_v, 0.5 * (x + x.T)
+
+    def add(self, terms: list[_DayTerm]) -> None:
+        """Fold the terms into the inverse."""
+        if terms:
+            cov_v, x = self._parts(terms)
+            self.cov -= (cov_v @ x) @ cov_v.T
+
+    def solve(self, rhs: np.ndarray, columns: np.ndarray,
+              terms: list[_DayTerm]) -> tuple[np.ndarray, np.ndarray]:
+        """``S rhs`` and the ``columns`` of ``S``, for ``S`` the inverse with the terms added
+        (``(normal + V C V' + I / tau^2)^{-1}``); the inverse itself is kept as it was."""
+        solved, picked = self.cov @ rhs, self.cov[:, columns]
+        if terms:
+            cov_v, x = self._parts(terms)
+            solved -= cov_v @ (x @ (cov_v.T @ rhs))
+            picked -= cov_v @ (x @ cov_v[columns].T)
+        return solved, picked
+
+
+def _house_readout(inverse: _HouseInverse, terms: list[_DayTerm], running: _RunningFilter,
+                   counts: np.ndarray, centre: np.ndarray) -> tuple[float, float]:
+    """:func:`_house_share` of the running filter (the completed days in ``inverse``, the
+    days still arriving in ``terms``) on the pollsters with an estimated effect.
+
+    Holding the effect of a pollster with too few polls at 0 is conditioning the Gaussian
+    on it: the free pollsters' inverse is ``S_ff - S_fU S_UU^{-1} S_Uf`` of the full one
+    ``S``. Pollsters without a known poll are uncoupled and have zero right-hand side,
+    share and centring weight, so they change nothing.
+    """
+    if np.count_nonzero(counts >= MIN_POLLS_FOR_HOUSE) < 2:
+        return 0.0, 0.0
+    held = np.flatnonzero((counts > 0) & (counts < MIN_POLLS_FOR_HOUSE))
+    keep = np.ones(counts.shape[0])
+    keep[held] = 0.0
+    share = running.share * keep
+    solved, to_held = inverse.solve(np.column_stack([running.rhs * keep, centre, share]),
+                                    held, terms)
+    if held.size:
+        solved = solved - to_held @ np.linalg.solve(to_held[held], solved[held])
+    m_rhs, m_c, m_s = solved[:, 0], solved[:, 1], solved[:, 2]
+    c_m_c = float(centre @ m_c)
+    delta = m_rhs - m_c * (float(centre @ m_rhs) / c_m_c)
+    return float(share @ delta), float(share @ m_s - float(share @ m_c) ** 2 / c_m_c)
+
+
+def _start_filter(sorted_mid: np.ndarray, day_starts: np.ndarray, stop: int, y, v, pollster,
+                  n_j: int, fit: KalmanFit) -> tuple[_RunningFilter, _HouseInverse]:
+    """The running filter and house inverse after the first ``stop`` poll days, in one
+    batch (:func:`_house_normal_state`) rather than day by day."""
+    complete = _RunningFilter(n_j)
+    if stop == 0:
+        return complete, _HouseInverse(np.zeros((n_j, n_j)), fit.house_sd**2)
+    end = int(day_starts[stop]) if stop < day_starts.size else sorted_mid.size
+    day = (sorted_mid[:end] - sorted_mid[0]).astype(np.int64)
+    new_day = np.r_[True, day[1:] != day[:-1]]
+    starts = day_starts[:stop]
+    dp = _DayPolls(first_day=int(sorted_mid[0]), n_days=int(day[-1]) + 1, day=day,
+                   starts=starts, obs_day=day[starts], day_of_poll=np.cumsum(new_day) - 1,
+                   y=y[:end], v=v[:end], pollster=pollster[:end], n_pollsters=n_j,
+                   rows=np.arange(end))
+    normal, rhs, state = _house_normal_state(dp, fit.walk_sd**2, fit.nonsampling_sd**2)
+    complete.start_from(int(sorted_mid[starts[-1]]), state, rhs)
+    return complete, _HouseInverse(normal, fit.house_sd**2)
 
 
 def _realtime_segment(table: PollTable, days: np.ndarray, n_known: np.ndarray,
@@ -877,11 +1002,13 @@ def _realtime_segment(table: PollTable, days: np.ndarray, n_known: np.ndarray,
     ``n_known[i]`` polls (the first rows of ``table``) ended by ``days[i]``. One filter
     pass in midpoint order over the polls known on the last day serves every day: on day
     ``d`` the days up to the earliest midpoint of a poll still to come hold all their polls
-    and are taken from the pass; the later days are filtered again with the polls known on
-    ``d`` only. House effects are solved from the normal equations of the known polls,
-    centred on the pollsters known that day.
+    and are taken from the pass (the days before the first of ``days`` in one batch, then
+    day by day, the house-effect inverse updated by each day's low-rank term); the later
+    days are filtered again with the polls known on ``d`` only and enter the house effects
+    as a low-rank correction. House effects are solved from the normal equations of the
+    known polls, centred on the pollsters known that day.
     """
-    walk_var, ns_var, house_var = fit.walk_sd**2, fit.nonsampling_sd**2, fit.house_sd**2
+    walk_var = fit.walk_sd**2
     # Midpoint of the earliest-midpoint poll among those ended after each number of polls.
     mid = table.mid_day
     pending_mid = np.r_[np.minimum.accumulate(mid[::-1])[::-1], np.iinfo(np.int64).max]
@@ -891,40 +1018,48 @@ def _realtime_segment(table: PollTable, days: np.ndarray, n_known: np.ndarray,
     use_house = params.house_effects and n_j > 1
     order = np.argsort(mid[: known_pollster.size], kind="stable")
     sorted_mid = mid[order]
-    y = table.pct[order]
-    w = 1.0 / (table.sampling_var[order] + ns_var)
+    y, v = table.pct[order], table.sampling_var[order]
+    w = 1.0 / (v + fit.nonsampling_sd**2)
     pollster = codes[order]
     day_starts = np.flatnonzero(np.r_[True, sorted_mid[1:] != sorted_mid[:-1]])
     day_ends = np.r_[day_starts[1:], sorted_mid.size]
+    day_mids = sorted_mid[day_starts]
 
-    complete = _RunningFilter(n_j)
+    def step(running: _RunningFilter, rows) -> _DayTerm:
+        return running.step(int(sorted_mid[rows[0]]), y[rows], w[rows], pollster[rows],
+                            walk_var)
+
+    complete: _RunningFilter | None = None
     next_day = 0  # first day (in day_starts) not yet taken into ``complete``
-    out_est = np.empty(days.shape[0])
-    out_var = np.empty(days.shape[0])
+    out_est, out_var = np.empty(days.shape[0]), np.empty(days.shape[0])
     counts = np.zeros(n_j, dtype=np.int64)
     last_n, estimate, variance, last_day = -1, np.nan, np.nan, 0
     for i, (day, n) in enumerate(zip(days.tolist(), n_known.tolist(), strict=True)):
         if n != last_n:  # otherwise no poll ended since the previous day: same filter
-            settled = pending_mid[n]  # days before this one hold all their polls
-            while next_day < day_starts.size and sorted_mid[day_starts[next_day]] < settled:
-                rows = slice(day_starts[next_day], day_ends[next_day])
-                complete.step(int(sorted_mid[rows.start]), y[rows], w[rows], pollster[rows],
-                              walk_var)
-                next_day += 1
-            running = complete
+            # Days before ``settled`` hold all their polls.
+            stop = int(np.searchsorted(day_mids, pending_mid[n], side="left"))
+            if complete is None:
+                complete, inverse = _start_filter(sorted_mid, day_starts, stop, y, v,
+                                                  pollster, n_j, fit)
+            else:
+                terms = [step(complete, np.arange(day_starts[d], day_ends[d]))
+                         for d in range(next_day, stop)]
+                if use_house:
+                    inverse.add(terms)
+            next_day = stop
+            running, tail_terms = complete, []
             first_tail = day_starts[next_day] if next_day < day_starts.size else y.size
             tail = first_tail + np.flatnonzero(order[first_tail:] < n)
             if tail.size:
                 running = complete.copy()
                 for same_day in np.split(tail, np.flatnonzero(np.diff(sorted_mid[tail])) + 1):
-                    running.step(int(sorted_mid[same_day[0]]), y[same_day], w[same_day],
-                                 pollster[same_day], walk_var)
+                    tail_terms.append(step(running, same_day))
             estimate, variance, last_day = running.mean, running.var, running.day
             if use_house:
                 counts += np.bincount(codes[max(last_n, 0):n], minlength=n_j)
                 centre = centring_weights(counts, params.centre_half_count)
-                shift, house_variance = _house_share(running.normal, running.rhs, house_var,
-                                                     centre, running.share)
+                shift, house_variance = _house_readout(inverse, tail_terms, running, counts,
+                                                       centre)
                 estimate, variance = estimate - shift, variance + house_variance
             last_n = n
         out_est[i] = estimate
