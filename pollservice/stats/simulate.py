@@ -10,6 +10,10 @@ the polls report no sample size.
 Sample sizes are log-normal around 800 (200 to 5,000). A pollster's share of the polls is
 drawn from a Dirichlet(0.7) distribution, so a few pollsters publish most polls, as trackers
 do. Populations are drawn at random and have no effect.
+
+A partisan pollster can be added (``partisan_share`` > 0): a pollster named "Partisan"
+whose polls, a given share of all polls chosen at random, are flagged ``partisan`` and lean
+by ``partisan_effect`` points from the centre of the other pollsters (the line's target).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ def simulate_polls(
     start_level: float = 45.0, walk_sd: float = 0.2, nonsampling_sd: float = 1.0,
     unknown_size_share: float = 0.1, seed: int | None = 0, *, house_sd: float = 2.0,
     start_date="2024-01-01", centre_half_count: float = KalmanParams().centre_half_count,
+    partisan_share: float = 0.0, partisan_effect: float = 5.0,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Simulate polls of one answer choice around a random-walk truth.
 
@@ -58,22 +63,39 @@ def simulate_polls(
         Date of the first day.
     centre_half_count : float
         Centring weight parameter, as :class:`~pollservice.stats.KalmanParams`.
+    partisan_share, partisan_effect : float
+        Share of the polls (0 <= share < 1, default 0: none) published by a partisan
+        pollster "Partisan", flagged in a ``partisan`` column, whose house effect is
+        ``partisan_effect`` points above the centre of the other pollsters, which alone
+        define it.
 
     Returns
     -------
     polls : pandas.DataFrame
         The input contract of :mod:`pollservice.stats` (``pollster``, ``start_date``,
         ``end_date``, ``sample_size``, ``population``, ``pct``) plus the extra column
-        ``house_effect`` (the centred truth), which the methods ignore.
+        ``house_effect`` (the centred truth), which the methods ignore, and with a
+        partisan pollster the column ``partisan``.
     truth : pandas.DataFrame
         ``date`` (every day of the period) and ``truth`` (percent); how sizes, pollsters'
         shares and populations are drawn is in the module docstring.
     """
     _check_counts(n_days, n_polls, unknown_size_share)
+    if not 0.0 <= partisan_share < 1.0:
+        raise ValueError("partisan_share must be at least 0 and below 1")
     rng = np.random.default_rng(seed)
     names, effects = _pollsters(pollsters, house_sd, rng)
     truth = _random_walk(start_level, walk_sd, n_days, rng)
     which, effects = _publishers(effects, n_polls, centre_half_count, rng)
+    partisan = np.zeros(n_polls, dtype=bool)
+    if partisan_share > 0:
+        partisan = rng.random(n_polls) < partisan_share
+        which = np.where(partisan, effects.size, which)
+        # The others' effects centred again on the polls left to them.
+        centre = centring_weights(np.bincount(which[~partisan], minlength=effects.size),
+                                  centre_half_count)
+        names = np.r_[names, np.array(["Partisan"], dtype=object)]
+        effects = np.r_[effects - centre @ effects, partisan_effect]
     start, end, field_truth = _field_periods(truth, n_polls, rng)
     pct, reported_size = _poll_results(field_truth + effects[which], nonsampling_sd,
                                        unknown_size_share, rng)
@@ -81,6 +103,8 @@ def simulate_polls(
                "sample_size": reported_size,
                "population": rng.choice(np.array(["a", "rv", "lv", "v"]), size=n_polls),
                "pct": pct, "house_effect": effects[which]}
+    if partisan_share > 0:
+        columns["partisan"] = partisan
     return _frames(columns, truth, pd.Timestamp(start_date).normalize())
 
 
