@@ -80,17 +80,17 @@ MacKay, D. J. C. (1992). Bayesian interpolation. Neural Computation, 4(3), 415-4
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy.linalg import block_diag, cho_factor, cho_solve
+from scipy.linalg import block_diag
 from scipy.optimize import minimize_scalar
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from statsmodels.tsa.statespace.mlemodel import MLEModel
 
 from .intervals import DEFAULT_ALPHA, PointEstimate, z_value
-from .validation import PollTable
+from .validation import PollTable, line_levels
 
 __all__ = [
     "MIN_POLLS_FOR_HOUSE",
@@ -145,7 +145,13 @@ class KalmanParams:
         Rounds of a refit that starts from the previous refit (real-time line). Default 2.
     centre_half_count : float
         House effects are centred to a weighted sum of zero with pollster weights
-        ``n / (n + centre_half_count)`` (see :func:`centring_weights`). Default 5.
+        ``n / (n + centre_half_count)`` (see :func:`centring_weights`). Default 5. ``n``
+        counts the pollster's polls that are neither partisan nor internal (the frame's
+        optional ``partisan`` / ``internal`` columns): such polls never define the centre,
+        though their pollsters' effects are estimated like any other.
+    exclude_partisan : bool
+        Leave partisan and internal polls out of the fit entirely (default False: fit
+        them, outside the centre). Their weight in an average is then 0.
     """
 
     walk_sd: float | None = None
@@ -163,6 +169,7 @@ class KalmanParams:
     realtime_refit_growth: float = 1.25
     warm_rounds: int = 2
     centre_half_count: float = 5.0
+    exclude_partisan: bool = False
 
 
 # --------------------------------------------------------------------------------------
@@ -394,7 +401,8 @@ def _shares(dp: _DayPolls, w: np.ndarray, precision: np.ndarray) -> np.ndarray:
 MIN_POLLS_FOR_HOUSE = 2
 
 
-def centring_weights(n_polls: np.ndarray, half_count: float) -> np.ndarray:
+def centring_weights(n_polls: np.ndarray, half_count: float,
+                     n_centre: np.ndarray | None = None) -> np.ndarray:
     """Weights of the pollsters in the house-effect centring, summing to one.
 
     Pollster ``j`` with ``n_j`` polls weighs ``n_j / (n_j + half_count)``: every
@@ -403,9 +411,14 @@ def centring_weights(n_polls: np.ndarray, half_count: float) -> np.ndarray:
     pollster with polls the same weight. Pollsters with fewer than
     :data:`MIN_POLLS_FOR_HOUSE` polls have no estimated effect and weigh 0 (all weights
     are 0 when no pollster has that many).
+
+    ``n_centre``, if given, counts each pollster's polls that may define the centre (not
+    partisan, not internal): the weights are those of these counts, so a pollster whose
+    polls are all partisan weighs 0 although its effect is estimated from ``n_polls``.
     """
     n_polls = np.asarray(n_polls, dtype=float)
-    weights = n_polls / (n_polls + half_count) if half_count > 0 else (n_polls > 0) * 1.0
+    counted = n_polls if n_centre is None else np.asarray(n_centre, dtype=float)
+    weights = counted / (counted + half_count) if half_count > 0 else (counted > 0) * 1.0
     weights = np.where(n_polls >= MIN_POLLS_FOR_HOUSE, weights, 0.0)
     total = weights.sum()
     return weights / total if total > 0 else weights
@@ -445,24 +458,34 @@ def _house_normal_state(dp: _DayPolls, walk_var: float, nonsampling_var: float):
     return normal, rhs, (float(state[-1, 0]), state[-1, 1:].copy(), float(filt_var[-1]))
 
 
-def _house_solve(normal: np.ndarray, rhs: np.ndarray, house_var: float, centre: np.ndarray):
+def _free(centre: np.ndarray, free: np.ndarray | None) -> np.ndarray:
+    """Positions of the pollsters with an estimated effect (default: centring weight > 0)."""
+    return np.flatnonzero(centre > 0 if free is None else free)
+
+
+def _house_solve(normal: np.ndarray, rhs: np.ndarray, house_var: float, centre: np.ndarray,
+                 free: np.ndarray | None = None):
     """House effects with ``centre @ delta = 0`` and their covariance (bordered system).
 
-    Only pollsters with a positive centring weight (enough polls,
-    :data:`MIN_POLLS_FOR_HOUSE`) have a free effect; the others' effects are 0 with
-    variance 0, which drops their rows and columns from the system.
+    Only pollsters with an estimated effect (``free``, a mask; default those with a
+    positive centring weight, i.e. enough polls, :data:`MIN_POLLS_FOR_HOUSE`) have a free
+    effect; the others' effects are 0 with variance 0, which drops their rows and columns
+    from the system. When no free pollster may define the centre (every weight 0: all
+    partisan or internal), the effects are not centred, only shrunk by the prior.
     """
     n_j = rhs.shape[0]
-    free = np.flatnonzero(centre > 0)
+    free = _free(centre, free)
     delta_all, cov_all = np.zeros(n_j), np.zeros((n_j, n_j))
     if free.size < 2:
         return delta_all, cov_all
     k = free.size
-    bordered = np.zeros((k + 1, k + 1))
+    centred = bool(np.any(centre[free] > 0))
+    bordered = np.zeros((k + 1, k + 1)) if centred else np.zeros((k, k))
     bordered[:k, :k] = normal[np.ix_(free, free)]
     bordered[np.arange(k), np.arange(k)] += 1.0 / house_var
-    bordered[:k, k] = centre[free]
-    bordered[k, :k] = centre[free]
+    if centred:
+        bordered[:k, k] = centre[free]
+        bordered[k, :k] = centre[free]
     inverse = np.linalg.inv(bordered)
     cov = inverse[:k, :k]
     cov = 0.5 * (cov + cov.T)
@@ -472,28 +495,8 @@ def _house_solve(normal: np.ndarray, rhs: np.ndarray, house_var: float, centre: 
     return delta_all, cov_all
 
 
-def _house_share(normal: np.ndarray, rhs: np.ndarray, house_var: float, centre: np.ndarray,
-                 share: np.ndarray) -> tuple[float, float]:
-    """``share @ delta`` and ``share @ Cov(delta) @ share`` of :func:`_house_solve`'s
-    solution, without its inverse: one Cholesky factor of ``normal + I / tau^2`` and the
-    centring by the Schur complement (a third of the cost of the bordered inverse, which
-    the real-time line paid on every day with new polls)."""
-    free = np.flatnonzero(centre > 0)
-    if free.size < 2:
-        return 0.0, 0.0
-    matrix = normal[np.ix_(free, free)]
-    matrix[np.diag_indices(free.size)] += 1.0 / house_var
-    c, s = centre[free], share[free]
-    factor = cho_factor(matrix, check_finite=False)
-    solved = cho_solve(factor, np.column_stack([rhs[free], c, s]), check_finite=False)
-    m_rhs, m_c, m_s = solved[:, 0], solved[:, 1], solved[:, 2]
-    c_m_c = float(c @ m_c)
-    delta = m_rhs - m_c * (float(c @ m_rhs) / c_m_c)
-    return float(s @ delta), float(s @ m_s - float(s @ m_c) ** 2 / c_m_c)
-
-
 def _house_sd(normal: np.ndarray, rhs: np.ndarray, centre: np.ndarray,
-              bounds: tuple[float, float]) -> float | None:
+              bounds: tuple[float, float], free: np.ndarray | None = None) -> float | None:
     """Prior sd of the house effects that maximises the marginal likelihood of the polls.
 
     With ``delta = B z`` for an orthonormal basis ``B`` of the effects that satisfy the
@@ -501,16 +504,18 @@ def _house_sd(normal: np.ndarray, rhs: np.ndarray, centre: np.ndarray,
     right-hand side ``b`` in their eigenvectors' coordinates, minus twice the log marginal
     likelihood is, up to a constant, ``sum(log(1 + lam tau^2) - b^2 / (lam + 1 / tau^2))``
     (MacKay 1992). It is minimised over ``log tau`` within ``bounds``. Only the pollsters
-    with a free effect (positive centring weight) inform it; None when fewer than two do.
+    with a free effect (``free``, default: positive centring weight) inform it; None when
+    fewer than two do. Without a centring (no weight), the basis is the identity.
     """
     lo, hi = bounds
     if hi <= lo:
         return float(lo)
-    free = np.flatnonzero(centre > 0)
+    free = _free(centre, free)
     if free.size < 2:
         return None
     normal, rhs, centre = normal[np.ix_(free, free)], rhs[free], centre[free]
-    basis = np.linalg.svd(centre[None, :])[2][1:].T
+    basis = (np.linalg.svd(centre[None, :])[2][1:].T if np.any(centre > 0)
+             else np.eye(free.size))
     lam, vectors = np.linalg.eigh(basis.T @ normal @ basis)
     lam = np.maximum(lam, 0.0)
     b2 = (vectors.T @ (basis.T @ rhs)) ** 2
@@ -525,10 +530,10 @@ def _house_sd(normal: np.ndarray, rhs: np.ndarray, centre: np.ndarray,
 
 
 def _house_gls(dp: _DayPolls, walk_var: float, nonsampling_var: float, house_var: float,
-               centre: np.ndarray):
+               centre: np.ndarray, free: np.ndarray | None = None):
     """House effects (``centre @ delta = 0``) and their covariance given the variances."""
     normal, rhs = _house_normal(dp, walk_var, nonsampling_var)
-    return _house_solve(normal, rhs, house_var, centre)
+    return _house_solve(normal, rhs, house_var, centre, free)
 
 
 def _filter_weights(gain: np.ndarray) -> np.ndarray:
@@ -583,7 +588,7 @@ def _mle(dp: _DayPolls, adjusted, params: KalmanParams, start) -> tuple[float, f
 
 
 def _solve_house(dp: _DayPolls, walk: float, ns: float, house_sd: float, centre: np.ndarray,
-                 params: KalmanParams, estimate_tau: bool,
+                 free: np.ndarray, params: KalmanParams, estimate_tau: bool,
                  use_house: bool) -> tuple[np.ndarray, np.ndarray, float]:
     """House effects, their covariance and tau at the variances ``walk``, ``ns`` (tau
     re-estimated if ``estimate_tau``, else ``house_sd``); zeros without house effects."""
@@ -591,9 +596,30 @@ def _solve_house(dp: _DayPolls, walk: float, ns: float, house_sd: float, centre:
     if not use_house:
         return np.zeros(n_j), np.zeros((n_j, n_j)), house_sd
     normal, rhs = _house_normal(dp, walk**2, ns**2)
-    tau = _house_sd(normal, rhs, centre, params.house_sd_bounds) if estimate_tau else None
+    tau = (_house_sd(normal, rhs, centre, params.house_sd_bounds, free) if estimate_tau
+           else None)
     tau = house_sd if tau is None else tau
-    return (*_house_solve(normal, rhs, tau**2, centre), tau)
+    return (*_house_solve(normal, rhs, tau**2, centre, free), tau)
+
+
+def _centre(table: PollTable, n_polls: np.ndarray, params: KalmanParams) -> np.ndarray:
+    """Centring weights of ``table``'s pollsters: partisan and internal polls do not count
+    towards a pollster's weight (:func:`centring_weights`)."""
+    counted = np.bincount(table.pollster[~table.flagged], minlength=n_polls.shape[0])
+    return centring_weights(n_polls, params.centre_half_count, counted)
+
+
+def _counted(table: PollTable, params: KalmanParams) -> PollTable:
+    """``table`` without its partisan and internal polls if ``params.exclude_partisan``."""
+    if not params.exclude_partisan or not table.flagged.any():
+        return table
+    if table.flagged.all():
+        raise ValueError("every poll is partisan or internal, and exclude_partisan leaves "
+                         "none to fit")
+    kept = table.take(~table.flagged)
+    # The line's level for the sampling variances from the kept polls alone, so the
+    # excluded ones leave no trace.
+    return replace(kept, line_pct=line_levels(kept.end, kept.pct))
 
 
 def fit_kalman(table: PollTable, params: KalmanParams, warm: KalmanFit | None = None) -> KalmanFit:
@@ -617,8 +643,10 @@ def fit_kalman(table: PollTable, params: KalmanParams, warm: KalmanFit | None = 
     -----
     Each round solves the house effects (and their prior spread) at the current
     variances, then the variances by maximum likelihood given the house effects; the
-    first round therefore already works on house-adjusted polls.
+    first round therefore already works on house-adjusted polls. With
+    ``params.exclude_partisan`` the partisan and internal polls are left out.
     """
+    table = _counted(table, params)
     dp = _arrange(table)
     n_j = table.n_pollsters
     walk_sd, ns_sd, house_sd = ((warm.walk_sd, warm.nonsampling_sd, warm.house_sd)
@@ -626,12 +654,14 @@ def fit_kalman(table: PollTable, params: KalmanParams, warm: KalmanFit | None = 
                                 (params.walk_sd_start, params.nonsampling_sd_start,
                                  params.house_sd_start))
     n_polls = np.bincount(table.pollster, minlength=n_j)
-    centre = centring_weights(n_polls, params.centre_half_count)
+    centre = _centre(table, n_polls, params)
+    free = n_polls >= MIN_POLLS_FOR_HOUSE
     use_house = params.house_effects and n_j > 1
     delta = np.zeros(n_j)
 
     def solve_house(walk: float, ns: float, estimate_tau: bool):
-        return _solve_house(dp, walk, ns, house_sd, centre, params, estimate_tau, use_house)
+        return _solve_house(dp, walk, ns, house_sd, centre, free, params, estimate_tau,
+                            use_house)
 
     rounds = params.max_rounds if warm is None else params.warm_rounds
     for _ in range(max(rounds, 1)):
@@ -710,11 +740,17 @@ def kalman_at(table: PollTable, day: int, params: KalmanParams | None = None,
     ``table`` if the caller has it already, else None (fitted here).
     """
     params = params or KalmanParams()
-    fit = model_fit if model_fit is not None else fit_kalman(table, params)
-    estimate, variance, weights, adjustment = _filtered(table, fit, day)
+    fitted = _counted(table, params)
+    fit = model_fit if model_fit is not None else fit_kalman(fitted, params)
+    estimate, variance, weights, adjustment = _filtered(fitted, fit, day)
+    if fitted is not table:  # excluded polls: weight and adjustment 0
+        kept = np.flatnonzero(~table.flagged)
+        full_weights, full_adjustment = np.zeros(table.n_polls), np.zeros(table.n_polls)
+        full_weights[kept], full_adjustment[kept] = weights, adjustment
+        weights, adjustment = full_weights, full_adjustment
     half = z_value(alpha) * np.sqrt(variance)
     return PointEstimate(estimate, estimate - half, estimate + half, weights, adjustment,
-                         table.n_polls)
+                         fitted.n_polls)
 
 
 def _smoothed(table: PollTable, fit: KalmanFit):
@@ -774,6 +810,7 @@ def kalman_trend(
     each day (see the module docstring) and does not.
     """
     params = params or KalmanParams()
+    table = _counted(table, params)
     if realtime:
         est, var = _realtime(table, days, params)
     else:
@@ -951,8 +988,10 @@ class _HouseInverse:
 
 def _house_readout(inverse: _HouseInverse, terms: list[_DayTerm], running: _RunningFilter,
                    counts: np.ndarray, centre: np.ndarray) -> tuple[float, float]:
-    """:func:`_house_share` of the running filter (the completed days in ``inverse``, the
-    days still arriving in ``terms``) on the pollsters with an estimated effect.
+    """``share @ delta`` and ``share @ Cov(delta) @ share`` of the house effects of the
+    running filter (the completed days in ``inverse``, the days still arriving in
+    ``terms``), solved as :func:`_house_solve` does (centred by the Schur complement of
+    ``centre``) on the pollsters with an estimated effect.
 
     Holding the effect of a pollster with too few polls at 0 is conditioning the Gaussian
     on it: the free pollsters' inverse is ``S_ff - S_fU S_UU^{-1} S_Uf`` of the full one
@@ -971,6 +1010,8 @@ def _house_readout(inverse: _HouseInverse, terms: list[_DayTerm], running: _Runn
         solved = solved - to_held @ np.linalg.solve(to_held[held], solved[held])
     m_rhs, m_c, m_s = solved[:, 0], solved[:, 1], solved[:, 2]
     c_m_c = float(centre @ m_c)
+    if c_m_c <= 0:  # no pollster may define the centre: the prior alone anchors
+        return float(share @ m_rhs), float(share @ m_s)
     delta = m_rhs - m_c * (float(centre @ m_rhs) / c_m_c)
     return float(share @ delta), float(share @ m_s - float(share @ m_c) ** 2 / c_m_c)
 
@@ -1033,6 +1074,8 @@ def _realtime_segment(table: PollTable, days: np.ndarray, n_known: np.ndarray,
     next_day = 0  # first day (in day_starts) not yet taken into ``complete``
     out_est, out_var = np.empty(days.shape[0]), np.empty(days.shape[0])
     counts = np.zeros(n_j, dtype=np.int64)
+    counted = np.zeros(n_j, dtype=np.int64)  # polls that may define the centre
+    centre_codes = np.where(table.flagged[: codes.size], -1, codes)
     last_n, estimate, variance, last_day = -1, np.nan, np.nan, 0
     for i, (day, n) in enumerate(zip(days.tolist(), n_known.tolist(), strict=True)):
         if n != last_n:  # otherwise no poll ended since the previous day: same filter
@@ -1057,7 +1100,9 @@ def _realtime_segment(table: PollTable, days: np.ndarray, n_known: np.ndarray,
             estimate, variance, last_day = running.mean, running.var, running.day
             if use_house:
                 counts += np.bincount(codes[max(last_n, 0):n], minlength=n_j)
-                centre = centring_weights(counts, params.centre_half_count)
+                new_codes = centre_codes[max(last_n, 0):n]
+                counted += np.bincount(new_codes[new_codes >= 0], minlength=n_j)
+                centre = centring_weights(counts, params.centre_half_count, counted)
                 shift, house_variance = _house_readout(inverse, tail_terms, running, counts,
                                                        centre)
                 estimate, variance = estimate - shift, variance + house_variance
@@ -1073,7 +1118,7 @@ def kalman_house_effects(table: PollTable, params: KalmanParams | None = None,
     """House effects with ``1 - alpha`` intervals from a fit on all polls of ``table``
     (``model_fit`` if the caller has it, else fitted here)."""
     params = params or KalmanParams()
-    fit = model_fit if model_fit is not None else fit_kalman(table, params)
+    fit = model_fit if model_fit is not None else fit_kalman(_counted(table, params), params)
     sd = np.sqrt(np.clip(np.diag(fit.delta_cov), 0.0, None))
     # A pollster with too few polls has no estimated effect (0): its interval is the
     # prior's, as for any pollster about whom the polls say nothing.
