@@ -15,7 +15,8 @@ POLL_COLUMNS = ["poll_id", "pollster", "start_date", "end_date", "sample_size", 
 def poll_frames(session: SessionArg, question: Question) -> dict[str, pd.DataFrame]:
     """One frame per answer choice, in the column contract of ``pollservice.stats``
     (plus ``poll_id``; with the optional ``partisan`` / ``internal`` flags, which keep such
-    polls out of the centre of the house effects), in choice order. A choice no poll reported gets an empty frame.
+    polls out of the centre of the house effects), in choice order. A choice no poll
+    reported gets an empty frame.
     Deleted polls, the versions of a poll that are not counted and, for a race with an
     election date, polls that ended after Election Day are left out."""
     conditions = [Poll.question_id == question.id, Poll.deleted_at.is_(None), Poll.counted.is_(True)]
