@@ -14,8 +14,11 @@ with the binomial sampling variance in percent units (unknown sizes: the stand-i
 :math:`\\sigma_{ns}`. House effects :math:`\\delta_j \\sim N(0, \\tau^2)` are centred:
 :math:`\\sum_j c_j \\delta_j = 0` with :math:`c_j \\propto n_j / (n_j + 5)` for a pollster with
 :math:`n_j` polls (:func:`centring_weights`), so every established pollster counts once and
-a one-off poll hardly moves the centre. The line is the opinion the *average pollster*
-would measure, not the truth, which polls cannot identify.
+a one-off poll hardly moves the centre. Partisan and internal polls (the frame's optional
+``partisan`` / ``internal`` columns) never define the centre: :math:`n_j` counts the
+pollster's other polls only (``KalmanParams.exclude_partisan`` drops them altogether). The
+line is the opinion the *average pollster* would measure, not the truth, which polls cannot
+identify.
 
 Computation
 -----------
@@ -54,10 +57,15 @@ since the last refit, so there are few refits and their cost, like the rest, gro
 linearly with the number of polls. Between refits one filter pass gives every day: the
 filter over the days whose polls are all known is shared, and its running normal
 equations of the house effects are extended by the few recent days whose polls are still
-arriving (a poll is dated at its field midpoint but known only at its end). The real-time
-line is centred on the pollsters known that day, so when a pollster that differs from the
-rest appears later, the retrospective line (centred on all pollsters) moves by its share of
-the centre.
+arriving (a poll is dated at its field midpoint but known only at its end). The house
+effects' system is not factorised anew each day: its inverse starts from one batch of the
+days before a segment and takes each later day in as a low-rank update (a day adds the
+within-day contrasts of its ``k`` pollsters and one innovation, rank ``k + 1``; Woodbury
+identity), the days still arriving as a low-rank correction at the solve, and pollsters
+with too few polls are held at 0 by conditioning; a day costs ``O(J^2 k)`` for ``J``
+pollsters, not ``O(J^3)``. The real-time line is centred on the pollsters known that
+day, so when a pollster that differs from the rest appears later, the retrospective line
+(centred on all pollsters) moves by its share of the centre.
 
 Fits are not remembered here: :func:`pollservice.stats.fit` fits once and its results
 object hands the :class:`KalmanFit` of all polls to the trend, the average, the
