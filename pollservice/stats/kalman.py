@@ -1135,32 +1135,31 @@ def _start_filter(sorted_mid: np.ndarray, day_starts: np.ndarray, stop: int, y, 
     return complete, _HouseInverse(normal, fit.house_sd**2)
 
 
+def _segment_polls(table: PollTable, n_known: np.ndarray):
+    """The polls a segment knows by its last day, in midpoint order: the midpoint of the
+    earliest-midpoint poll among those ended after each number of polls, pollster codes
+    (in table order), the order, and the sorted midpoints, values, variances, codes."""
+    mid = table.mid_day
+    pending_mid = np.r_[np.minimum.accumulate(mid[::-1])[::-1], np.iinfo(np.int64).max]
+    codes = np.unique(table.pollster[: int(n_known.max())], return_inverse=True)[1]
+    order = np.argsort(mid[: codes.size], kind="stable")
+    return (pending_mid, codes, order, mid[order], table.pct[order],
+            table.sampling_var[order], codes[order])
+
+
 def _realtime_segment(table: PollTable, days: np.ndarray, n_known: np.ndarray,
                       fit: _Variances, params: KalmanParams):
     """Real-time values on ``days`` (ascending) with the variances of ``fit``.
 
-    ``n_known[i]`` polls (the first rows of ``table``) ended by ``days[i]``. One filter
-    pass in midpoint order over the polls known on the last day serves every day: on day
-    ``d`` the days up to the earliest midpoint of a poll still to come hold all their polls
-    and are taken from the pass (the days before the first of ``days`` in one batch, then
-    day by day, the house-effect inverse updated by each day's low-rank term); the later
-    days are filtered again with the polls known on ``d`` only and enter the house effects
-    as a low-rank correction. House effects are solved from the normal equations of the
-    known polls, centred on the pollsters known that day.
+    ``n_known[i]`` polls (the first rows of ``table``) ended by ``days[i]``. One filter pass
+    in midpoint order serves every day: the days whose polls are all known come from the
+    pass (low-rank updates of the house inverse), the later ones are filtered again with the
+    polls known that day (a low-rank correction); see the module docstring.
     """
     walk_var = fit.walk_sd**2
-    # Midpoint of the earliest-midpoint poll among those ended after each number of polls.
-    mid = table.mid_day
-    pending_mid = np.r_[np.minimum.accumulate(mid[::-1])[::-1], np.iinfo(np.int64).max]
-    known_pollster = table.pollster[: int(n_known.max())]
-    names, codes = np.unique(known_pollster, return_inverse=True)
-    n_j = names.size
-    use_house = params.house_effects and n_j > 1
-    order = np.argsort(mid[: known_pollster.size], kind="stable")
-    sorted_mid = mid[order]
-    y, v = table.pct[order], table.sampling_var[order]
+    pending_mid, codes, order, sorted_mid, y, v, pollster = _segment_polls(table, n_known)
+    n_j = int(codes.max()) + 1
     w = 1.0 / (v + fit.nonsampling_sd**2)
-    pollster = codes[order]
     day_starts = np.flatnonzero(np.r_[True, sorted_mid[1:] != sorted_mid[:-1]])
     day_ends = np.r_[day_starts[1:], sorted_mid.size]
     day_mids = sorted_mid[day_starts]
@@ -1172,8 +1171,7 @@ def _realtime_segment(table: PollTable, days: np.ndarray, n_known: np.ndarray,
     complete: _RunningFilter | None = None
     next_day = 0  # first day (in day_starts) not yet taken into ``complete``
     out_est, out_var = np.empty(days.shape[0]), np.empty(days.shape[0])
-    counts = np.zeros(n_j, dtype=np.int64)
-    counted = np.zeros(n_j, dtype=np.int64)  # polls that may define the centre
+    counts, counted = np.zeros(n_j, dtype=np.int64), np.zeros(n_j, dtype=np.int64)
     centre_codes = np.where(table.flagged[: codes.size], -1, codes)
     last_n, estimate, variance, last_day = -1, np.nan, np.nan, 0
     for i, (day, n) in enumerate(zip(days.tolist(), n_known.tolist(), strict=True)):
@@ -1186,7 +1184,7 @@ def _realtime_segment(table: PollTable, days: np.ndarray, n_known: np.ndarray,
             else:
                 terms = [step(complete, np.arange(day_starts[d], day_ends[d]))
                          for d in range(next_day, stop)]
-                if use_house:
+                if params.house_effects and n_j > 1:
                     inverse.add(terms)
             next_day = stop
             running, tail_terms = complete, []
@@ -1197,7 +1195,7 @@ def _realtime_segment(table: PollTable, days: np.ndarray, n_known: np.ndarray,
                 for same_day in np.split(tail, np.flatnonzero(np.diff(sorted_mid[tail])) + 1):
                     tail_terms.append(step(running, same_day))
             estimate, variance, last_day = running.mean, running.var, running.day
-            if use_house:
+            if params.house_effects and n_j > 1:  # (counted: polls that may define the centre)
                 counts += np.bincount(codes[max(last_n, 0):n], minlength=n_j)
                 new_codes = centre_codes[max(last_n, 0):n]
                 counted += np.bincount(new_codes[new_codes >= 0], minlength=n_j)
