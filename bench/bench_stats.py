@@ -11,6 +11,12 @@ Accuracy on real polls
     ../shared/data/SOURCES.md; one version per poll), and 538's published daily average from
     the same model run: mean absolute difference between the ``realtime=True`` ``kalman``
     approve line and 538's approve estimate, over the days 538 published.
+Partisan polls (issue 12, item 5)
+    ``simulate_polls`` series with a partisan pollster (+5 points from the others' centre)
+    publishing 40 % of the polls: mean error of the kalman line against the truth and its
+    95 % band coverage, with the ``partisan`` flags ignored (the frame without the column:
+    the behaviour before item 5), honoured (outside the centre; the default), and with
+    ``KalmanParams(exclude_partisan=True)``.
 Speed
     Median and best wall-clock time of several runs (the first, warm-up run not counted),
     each from a new ``stats.fit()`` (nothing is remembered between runs): a fit and trend
@@ -20,8 +26,13 @@ Speed
     recompute of a two-choice 6,000-poll question after one new poll
     (``jobs.compute.compute_payload`` per choice, from one ``fit()``: the statistics
     of a write, without the database round trip).
+Real-time curve (issue 12, item 8)
+    The real-time kalman line (``trend(realtime=True)`` of one ``fit()``, the fit not
+    timed) of simulated series over four years: 1k, 3k, 10k and 30k polls from 50 and 500
+    pollsters, one BLAS thread as the worker runs (``threadpoolctl``).
 
     .venv/bin/python bench/bench_stats.py [--data-dir ../shared/data] [--seeds 30] [--repeat 5]
+        [--skip sim|fte|speed|partisan|curve]
 
 Data: FiveThirtyEight (ABC News), CC BY 4.0, https://github.com/fivethirtyeight/data
 """
@@ -37,6 +48,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -294,13 +306,77 @@ def report_speed(report: Report, polls: pd.DataFrame, repeat: int) -> None:
                seconds(median, best), f"< {RECOMPUTE_MAX_S:g} s", median < RECOMPUTE_MAX_S)
 
 
+# --------------------------------------------------------------------------------------
+# Partisan polls and the real-time curve (issue 12, items 5 and 8)
+# --------------------------------------------------------------------------------------
+
+PARTISAN_BIAS_MAX = 0.15
+PARTISAN_COVERAGE_MIN = 0.92
+REALTIME_30K_MAX_S = 5.0
+
+
+def partisan_scores(seeds: int, variant: str, realtime: bool) -> tuple[float, float]:
+    """Mean error and band coverage over all days of ``seeds`` partisan series."""
+    errors, covered = [], []
+    params = stats.KalmanParams(exclude_partisan=variant == "excluded")
+    for seed in range(seeds):
+        polls, truth = simulate_polls(seed=seed, partisan_share=0.4, partisan_effect=5.0)
+        if variant == "ignored":
+            polls = polls.drop(columns="partisan")
+        line = stats.fit(polls, "kalman", params).trend(truth["date"], realtime=realtime)
+        t = truth["truth"].to_numpy()
+        ok = line["estimate"].notna().to_numpy()
+        errors.append(line["estimate"].to_numpy()[ok] - t[ok])
+        inside = (line["lower"].to_numpy() <= t) & (t <= line["upper"].to_numpy())
+        covered.append(inside[ok])
+    return float(np.mean(np.concatenate(errors))), float(np.mean(np.concatenate(covered)))
+
+
+def report_partisan(report: Report, seeds: int) -> None:
+    report.section(f"Partisan pollster at +5 publishing 40 % of polls ({seeds} seeds; 365 "
+                   "days, 300 polls, 8 other pollsters)")
+    for variant, label in (("ignored", "flags ignored (before item 5)"),
+                           ("honoured", "flags honoured (default)"),
+                           ("excluded", "exclude_partisan=True")):
+        for realtime in (False, True):
+            bias, coverage = partisan_scores(seeds, variant, realtime)
+            line = "real-time" if realtime else "retrospective"
+            target = variant != "ignored" and not realtime
+            report.add(f"{label}, {line}: mean error | coverage",
+                       f"{bias:+.3f} | {coverage:.1%}",
+                       f"|e| < {PARTISAN_BIAS_MAX}, >= {PARTISAN_COVERAGE_MIN:.0%}"
+                       if target else "",
+                       abs(bias) < PARTISAN_BIAS_MAX and coverage >= PARTISAN_COVERAGE_MIN
+                       if target else None)
+
+
+def report_realtime_curve(report: Report) -> None:
+    report.section("Real-time kalman line, polls x pollsters over 4 years (1 BLAS thread; "
+                   "wall | CPU seconds)")
+    with threadpool_limits(limits=1, user_api="blas"):
+        for n_pollsters in (50, 500):
+            for n_polls in (1_000, 3_000, 10_000, 30_000):
+                polls, _ = simulate_polls(n_days=1460, n_polls=n_polls, pollsters=n_pollsters,
+                                          seed=0)
+                results = stats.fit(polls)
+                wall, cpu = time.perf_counter(), time.process_time()
+                results.trend(realtime=True)
+                wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+                big = n_polls == 30_000 and n_pollsters == 500
+                report.add(f"{n_polls:,} polls x {n_pollsters} pollsters",
+                           f"{wall:.2f} | {cpu:.2f} s",
+                           f"< {REALTIME_30K_MAX_S:g} s" if big else "",
+                           wall < REALTIME_30K_MAX_S if big else None)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data",
                         help="folder of the shared poll data (default: ../shared/data)")
     parser.add_argument("--seeds", type=int, default=30, help="simulated series (default 30)")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs (default 5)")
-    parser.add_argument("--skip", choices=("sim", "fte", "speed"), action="append", default=[],
+    parser.add_argument("--skip", choices=("sim", "fte", "speed", "partisan", "curve"),
+                        action="append", default=[],
                         help="leave out a part (repeatable)")
     args = parser.parse_args()
 
@@ -314,6 +390,10 @@ def main() -> None:
             report_fte(report, polls, topline)
         if "speed" not in args.skip:
             report_speed(report, polls, args.repeat)
+    if "partisan" not in args.skip:
+        report_partisan(report, args.seeds)
+    if "curve" not in args.skip:
+        report_realtime_curve(report)
     report.print()
     print(f"\n(bench ran {time.perf_counter() - started:.0f} s)")
 

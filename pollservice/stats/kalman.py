@@ -14,8 +14,11 @@ with the binomial sampling variance in percent units (unknown sizes: the stand-i
 :math:`\\sigma_{ns}`. House effects :math:`\\delta_j \\sim N(0, \\tau^2)` are centred:
 :math:`\\sum_j c_j \\delta_j = 0` with :math:`c_j \\propto n_j / (n_j + 5)` for a pollster with
 :math:`n_j` polls (:func:`centring_weights`), so every established pollster counts once and
-a one-off poll hardly moves the centre. The line is the opinion the *average pollster*
-would measure, not the truth, which polls cannot identify.
+a one-off poll hardly moves the centre. Partisan and internal polls (the frame's optional
+``partisan`` / ``internal`` columns) never define the centre: :math:`n_j` counts the
+pollster's other polls only (``KalmanParams.exclude_partisan`` drops them altogether). The
+line is the opinion the *average pollster* would measure, not the truth, which polls cannot
+identify.
 
 Computation
 -----------
@@ -54,10 +57,15 @@ since the last refit, so there are few refits and their cost, like the rest, gro
 linearly with the number of polls. Between refits one filter pass gives every day: the
 filter over the days whose polls are all known is shared, and its running normal
 equations of the house effects are extended by the few recent days whose polls are still
-arriving (a poll is dated at its field midpoint but known only at its end). The real-time
-line is centred on the pollsters known that day, so when a pollster that differs from the
-rest appears later, the retrospective line (centred on all pollsters) moves by its share of
-the centre.
+arriving (a poll is dated at its field midpoint but known only at its end). The house
+effects' system is not factorised anew each day: its inverse starts from one batch of the
+days before a segment and takes each later day in as a low-rank update (a day adds the
+within-day contrasts of its ``k`` pollsters and one innovation, rank ``k + 1``; Woodbury
+identity), the days still arriving as a low-rank correction at the solve, and pollsters
+with too few polls are held at 0 by conditioning; a day costs ``O(J^2 k)`` for ``J``
+pollsters, not ``O(J^3)``. The real-time line is centred on the pollsters known that
+day, so when a pollster that differs from the rest appears later, the retrospective line
+(centred on all pollsters) moves by its share of the centre.
 
 Fits are not remembered here: :func:`pollservice.stats.fit` fits once and its results
 object hands the :class:`KalmanFit` of all polls to the trend, the average, the
@@ -80,17 +88,17 @@ MacKay, D. J. C. (1992). Bayesian interpolation. Neural Computation, 4(3), 415-4
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy.linalg import cho_factor, cho_solve
+from scipy.linalg import block_diag, cho_factor, cho_solve
 from scipy.optimize import minimize_scalar
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from statsmodels.tsa.statespace.mlemodel import MLEModel
 
 from .intervals import DEFAULT_ALPHA, PointEstimate, z_value
-from .validation import PollTable
+from .validation import PollTable, line_levels
 
 __all__ = [
     "MIN_POLLS_FOR_HOUSE",
@@ -145,7 +153,13 @@ class KalmanParams:
         Rounds of a refit that starts from the previous refit (real-time line). Default 2.
     centre_half_count : float
         House effects are centred to a weighted sum of zero with pollster weights
-        ``n / (n + centre_half_count)`` (see :func:`centring_weights`). Default 5.
+        ``n / (n + centre_half_count)`` (see :func:`centring_weights`). Default 5. ``n``
+        counts the pollster's polls that are neither partisan nor internal (the frame's
+        optional ``partisan`` / ``internal`` columns): such polls never define the centre,
+        though their pollsters' effects are estimated like any other.
+    exclude_partisan : bool
+        Leave partisan and internal polls out of the fit entirely (default False: fit
+        them, outside the centre). Their weight in an average is then 0.
     """
 
     walk_sd: float | None = None
@@ -163,6 +177,7 @@ class KalmanParams:
     realtime_refit_growth: float = 1.25
     warm_rounds: int = 2
     centre_half_count: float = 5.0
+    exclude_partisan: bool = False
 
 
 # --------------------------------------------------------------------------------------
@@ -394,7 +409,8 @@ def _shares(dp: _DayPolls, w: np.ndarray, precision: np.ndarray) -> np.ndarray:
 MIN_POLLS_FOR_HOUSE = 2
 
 
-def centring_weights(n_polls: np.ndarray, half_count: float) -> np.ndarray:
+def centring_weights(n_polls: np.ndarray, half_count: float,
+                     n_centre: np.ndarray | None = None) -> np.ndarray:
     """Weights of the pollsters in the house-effect centring, summing to one.
 
     Pollster ``j`` with ``n_j`` polls weighs ``n_j / (n_j + half_count)``: every
@@ -403,9 +419,14 @@ def centring_weights(n_polls: np.ndarray, half_count: float) -> np.ndarray:
     pollster with polls the same weight. Pollsters with fewer than
     :data:`MIN_POLLS_FOR_HOUSE` polls have no estimated effect and weigh 0 (all weights
     are 0 when no pollster has that many).
+
+    ``n_centre``, if given, counts each pollster's polls that may define the centre (not
+    partisan, not internal): the weights are those of these counts, so a pollster whose
+    polls are all partisan weighs 0 although its effect is estimated from ``n_polls``.
     """
     n_polls = np.asarray(n_polls, dtype=float)
-    weights = n_polls / (n_polls + half_count) if half_count > 0 else (n_polls > 0) * 1.0
+    counted = n_polls if n_centre is None else np.asarray(n_centre, dtype=float)
+    weights = counted / (counted + half_count) if half_count > 0 else (counted > 0) * 1.0
     weights = np.where(n_polls >= MIN_POLLS_FOR_HOUSE, weights, 0.0)
     total = weights.sum()
     return weights / total if total > 0 else weights
@@ -418,9 +439,16 @@ def _house_normal(dp: _DayPolls, walk_var: float, nonsampling_var: float):
     ``1 / tau^2`` is added to the diagonal and the centring imposed, is the GLS / BLUP
     estimate under the random walk (:func:`_house_solve`).
     """
+    normal, rhs, _ = _house_normal_state(dp, walk_var, nonsampling_var)
+    return normal, rhs
+
+
+def _house_normal_state(dp: _DayPolls, walk_var: float, nonsampling_var: float):
+    """:func:`_house_normal` and the filter's state on the last observed day: the filtered
+    mean of the daily means, each pollster's filtered share and the filtered variance."""
     w, precision, mean = _combine(dp, nonsampling_var)
     shares = _shares(dp, w, precision)
-    gain, innov_var, _ = _gains(dp.obs_day, 1.0 / precision, walk_var)
+    gain, innov_var, filt_var = _gains(dp.obs_day, 1.0 / precision, walk_var)
     columns = np.column_stack([mean, shares])
     # Filtered state of every column (the daily means and each pollster's share series)
     # with the common gains; innovations are observation minus the previous state.
@@ -435,27 +463,37 @@ def _house_normal(dp: _DayPolls, walk_var: float, nonsampling_var: float):
     rhs = np.bincount(dp.pollster, weights=w * dp.y, minlength=n_j)
     rhs -= shares.T @ (precision * mean)
     rhs += e_share.T @ e_y
-    return normal, rhs
+    return normal, rhs, (float(state[-1, 0]), state[-1, 1:].copy(), float(filt_var[-1]))
 
 
-def _house_solve(normal: np.ndarray, rhs: np.ndarray, house_var: float, centre: np.ndarray):
+def _free(centre: np.ndarray, free: np.ndarray | None) -> np.ndarray:
+    """Positions of the pollsters with an estimated effect (default: centring weight > 0)."""
+    return np.flatnonzero(centre > 0 if free is None else free)
+
+
+def _house_solve(normal: np.ndarray, rhs: np.ndarray, house_var: float, centre: np.ndarray,
+                 free: np.ndarray | None = None):
     """House effects with ``centre @ delta = 0`` and their covariance (bordered system).
 
-    Only pollsters with a positive centring weight (enough polls,
-    :data:`MIN_POLLS_FOR_HOUSE`) have a free effect; the others' effects are 0 with
-    variance 0, which drops their rows and columns from the system.
+    Only pollsters with an estimated effect (``free``, a mask; default those with a
+    positive centring weight, i.e. enough polls, :data:`MIN_POLLS_FOR_HOUSE`) have a free
+    effect; the others' effects are 0 with variance 0, which drops their rows and columns
+    from the system. When no free pollster may define the centre (every weight 0: all
+    partisan or internal), the effects are not centred, only shrunk by the prior.
     """
     n_j = rhs.shape[0]
-    free = np.flatnonzero(centre > 0)
+    free = _free(centre, free)
     delta_all, cov_all = np.zeros(n_j), np.zeros((n_j, n_j))
     if free.size < 2:
         return delta_all, cov_all
     k = free.size
-    bordered = np.zeros((k + 1, k + 1))
+    centred = bool(np.any(centre[free] > 0))
+    bordered = np.zeros((k + 1, k + 1)) if centred else np.zeros((k, k))
     bordered[:k, :k] = normal[np.ix_(free, free)]
     bordered[np.arange(k), np.arange(k)] += 1.0 / house_var
-    bordered[:k, k] = centre[free]
-    bordered[k, :k] = centre[free]
+    if centred:
+        bordered[:k, k] = centre[free]
+        bordered[k, :k] = centre[free]
     inverse = np.linalg.inv(bordered)
     cov = inverse[:k, :k]
     cov = 0.5 * (cov + cov.T)
@@ -465,28 +503,8 @@ def _house_solve(normal: np.ndarray, rhs: np.ndarray, house_var: float, centre: 
     return delta_all, cov_all
 
 
-def _house_share(normal: np.ndarray, rhs: np.ndarray, house_var: float, centre: np.ndarray,
-                 share: np.ndarray) -> tuple[float, float]:
-    """``share @ delta`` and ``share @ Cov(delta) @ share`` of :func:`_house_solve`'s
-    solution, without its inverse: one Cholesky factor of ``normal + I / tau^2`` and the
-    centring by the Schur complement (a third of the cost of the bordered inverse, which
-    the real-time line paid on every day with new polls)."""
-    free = np.flatnonzero(centre > 0)
-    if free.size < 2:
-        return 0.0, 0.0
-    matrix = normal[np.ix_(free, free)]
-    matrix[np.diag_indices(free.size)] += 1.0 / house_var
-    c, s = centre[free], share[free]
-    factor = cho_factor(matrix, check_finite=False)
-    solved = cho_solve(factor, np.column_stack([rhs[free], c, s]), check_finite=False)
-    m_rhs, m_c, m_s = solved[:, 0], solved[:, 1], solved[:, 2]
-    c_m_c = float(c @ m_c)
-    delta = m_rhs - m_c * (float(c @ m_rhs) / c_m_c)
-    return float(s @ delta), float(s @ m_s - float(s @ m_c) ** 2 / c_m_c)
-
-
 def _house_sd(normal: np.ndarray, rhs: np.ndarray, centre: np.ndarray,
-              bounds: tuple[float, float]) -> float | None:
+              bounds: tuple[float, float], free: np.ndarray | None = None) -> float | None:
     """Prior sd of the house effects that maximises the marginal likelihood of the polls.
 
     With ``delta = B z`` for an orthonormal basis ``B`` of the effects that satisfy the
@@ -494,19 +512,30 @@ def _house_sd(normal: np.ndarray, rhs: np.ndarray, centre: np.ndarray,
     right-hand side ``b`` in their eigenvectors' coordinates, minus twice the log marginal
     likelihood is, up to a constant, ``sum(log(1 + lam tau^2) - b^2 / (lam + 1 / tau^2))``
     (MacKay 1992). It is minimised over ``log tau`` within ``bounds``. Only the pollsters
-    with a free effect (positive centring weight) inform it; None when fewer than two do.
+    with a free effect (``free``, default: positive centring weight) inform it; None when
+    fewer than two do. Without a centring (no weight), the basis is the identity.
     """
     lo, hi = bounds
     if hi <= lo:
         return float(lo)
-    free = np.flatnonzero(centre > 0)
+    free = _free(centre, free)
     if free.size < 2:
         return None
     normal, rhs, centre = normal[np.ix_(free, free)], rhs[free], centre[free]
-    basis = np.linalg.svd(centre[None, :])[2][1:].T
-    lam, vectors = np.linalg.eigh(basis.T @ normal @ basis)
+    if np.any(centre > 0):
+        # The projection P = I - u u' (u = centre / |centre|) in place of the basis B:
+        # P normal P has the eigenvalues of B' normal B and one 0 (eigenvector u, along
+        # which P rhs has no component, so it adds nothing), at O(J^2) instead of O(J^3).
+        u = centre / np.linalg.norm(centre)
+        normal_u = normal @ u
+        projected = (normal - np.outer(u, normal_u) - np.outer(normal_u, u)
+                     + float(u @ normal_u) * np.outer(u, u))
+        rhs = rhs - u * float(u @ rhs)
+    else:
+        projected = normal
+    lam, vectors = np.linalg.eigh(0.5 * (projected + projected.T))
     lam = np.maximum(lam, 0.0)
-    b2 = (vectors.T @ (basis.T @ rhs)) ** 2
+    b2 = (vectors.T @ rhs) ** 2
 
     def objective(log_sd: float) -> float:
         tau2 = np.exp(2.0 * log_sd)
@@ -518,10 +547,10 @@ def _house_sd(normal: np.ndarray, rhs: np.ndarray, centre: np.ndarray,
 
 
 def _house_gls(dp: _DayPolls, walk_var: float, nonsampling_var: float, house_var: float,
-               centre: np.ndarray):
+               centre: np.ndarray, free: np.ndarray | None = None):
     """House effects (``centre @ delta = 0``) and their covariance given the variances."""
     normal, rhs = _house_normal(dp, walk_var, nonsampling_var)
-    return _house_solve(normal, rhs, house_var, centre)
+    return _house_solve(normal, rhs, house_var, centre, free)
 
 
 def _filter_weights(gain: np.ndarray) -> np.ndarray:
@@ -575,21 +604,68 @@ def _mle(dp: _DayPolls, adjusted, params: KalmanParams, start) -> tuple[float, f
     return float(result[0]), float(result[1])
 
 
+def _house_delta(normal: np.ndarray, rhs: np.ndarray, house_var: float, centre: np.ndarray,
+                 free: np.ndarray) -> np.ndarray:
+    """The effects of :func:`_house_solve` without their covariance: one Cholesky factor of
+    ``normal + I / tau^2`` and the centring by its Schur complement."""
+    delta_all = np.zeros(rhs.shape[0])
+    free = _free(centre, free)
+    if free.size < 2:
+        return delta_all
+    matrix = normal[np.ix_(free, free)]
+    matrix[np.diag_indices(free.size)] += 1.0 / house_var
+    c = centre[free]
+    solved = cho_solve(cho_factor(matrix, check_finite=False),
+                       np.column_stack([rhs[free], c]), check_finite=False)
+    delta = solved[:, 0]
+    if np.any(c > 0):
+        delta = delta - solved[:, 1] * (float(c @ delta) / float(c @ solved[:, 1]))
+    delta_all[free] = delta - c @ delta
+    return delta_all
+
+
 def _solve_house(dp: _DayPolls, walk: float, ns: float, house_sd: float, centre: np.ndarray,
-                 params: KalmanParams, estimate_tau: bool,
-                 use_house: bool) -> tuple[np.ndarray, np.ndarray, float]:
+                 free: np.ndarray, params: KalmanParams, estimate_tau: bool,
+                 use_house: bool, want: str = "cov"):
     """House effects, their covariance and tau at the variances ``walk``, ``ns`` (tau
-    re-estimated if ``estimate_tau``, else ``house_sd``); zeros without house effects."""
+    re-estimated if ``estimate_tau``, else ``house_sd``); zeros without house effects.
+    ``want="effects"`` leaves out the covariance (None), ``"tau"`` the effects too."""
     n_j = dp.n_pollsters
     if not use_house:
         return np.zeros(n_j), np.zeros((n_j, n_j)), house_sd
     normal, rhs = _house_normal(dp, walk**2, ns**2)
-    tau = _house_sd(normal, rhs, centre, params.house_sd_bounds) if estimate_tau else None
+    tau = (_house_sd(normal, rhs, centre, params.house_sd_bounds, free) if estimate_tau
+           else None)
     tau = house_sd if tau is None else tau
-    return (*_house_solve(normal, rhs, tau**2, centre), tau)
+    if want == "tau":
+        return None, None, tau
+    if want == "effects":
+        return _house_delta(normal, rhs, tau**2, centre, free), None, tau
+    return (*_house_solve(normal, rhs, tau**2, centre, free), tau)
 
 
-def fit_kalman(table: PollTable, params: KalmanParams, warm: KalmanFit | None = None) -> KalmanFit:
+def _centre(table: PollTable, n_polls: np.ndarray, params: KalmanParams) -> np.ndarray:
+    """Centring weights of ``table``'s pollsters: partisan and internal polls do not count
+    towards a pollster's weight (:func:`centring_weights`)."""
+    counted = np.bincount(table.pollster[~table.flagged], minlength=n_polls.shape[0])
+    return centring_weights(n_polls, params.centre_half_count, counted)
+
+
+def _counted(table: PollTable, params: KalmanParams) -> PollTable:
+    """``table`` without its partisan and internal polls if ``params.exclude_partisan``."""
+    if not params.exclude_partisan or not table.flagged.any():
+        return table
+    if table.flagged.all():
+        raise ValueError("every poll is partisan or internal, and exclude_partisan leaves "
+                         "none to fit")
+    kept = table.take(~table.flagged)
+    # The line's level for the sampling variances from the kept polls alone, so the
+    # excluded ones leave no trace.
+    return replace(kept, line_pct=line_levels(kept.end, kept.pct))
+
+
+def fit_kalman(table: PollTable, params: KalmanParams,
+               warm: KalmanFit | _Variances | None = None) -> KalmanFit:
     """Estimate variances and house effects on all polls of ``table``.
 
     Parameters
@@ -599,7 +675,8 @@ def fit_kalman(table: PollTable, params: KalmanParams, warm: KalmanFit | None = 
     params : KalmanParams
         Settings.
     warm : KalmanFit, optional
-        An earlier fit (e.g. on fewer polls) whose variances start the search.
+        An earlier fit (e.g. on fewer polls) whose variances start the search (or the
+        real-time line's variances, :func:`_fit_variances`).
 
     Returns
     -------
@@ -610,34 +687,14 @@ def fit_kalman(table: PollTable, params: KalmanParams, warm: KalmanFit | None = 
     -----
     Each round solves the house effects (and their prior spread) at the current
     variances, then the variances by maximum likelihood given the house effects; the
-    first round therefore already works on house-adjusted polls.
+    first round therefore already works on house-adjusted polls. With
+    ``params.exclude_partisan`` the partisan and internal polls are left out.
     """
-    dp = _arrange(table)
-    n_j = table.n_pollsters
-    walk_sd, ns_sd, house_sd = ((warm.walk_sd, warm.nonsampling_sd, warm.house_sd)
-                                if warm is not None else
-                                (params.walk_sd_start, params.nonsampling_sd_start,
-                                 params.house_sd_start))
-    n_polls = np.bincount(table.pollster, minlength=n_j)
-    centre = centring_weights(n_polls, params.centre_half_count)
-    use_house = params.house_effects and n_j > 1
-    delta = np.zeros(n_j)
-
-    def solve_house(walk: float, ns: float, estimate_tau: bool):
-        return _solve_house(dp, walk, ns, house_sd, centre, params, estimate_tau, use_house)
-
-    rounds = params.max_rounds if warm is None else params.warm_rounds
-    for _ in range(max(rounds, 1)):
-        # A warm refit (the real-time line's) keeps tau through its rounds and estimates
-        # it once, at the end (an eigendecomposition, cubic in the number of pollsters).
-        new_delta, cov, house_sd = solve_house(walk_sd, ns_sd, warm is None)
-        new_walk, new_ns = _mle(dp, dp.y - new_delta[dp.pollster], params, (walk_sd, ns_sd))
-        change = max(abs(new_walk - walk_sd), abs(new_ns - ns_sd),
-                     float(np.max(np.abs(new_delta - delta))) if n_j else 0.0)
-        walk_sd, ns_sd, delta = new_walk, new_ns, new_delta
-        if change < params.tolerance:
-            break
-    delta, cov, house_sd = solve_house(walk_sd, ns_sd, True)
+    table = _counted(table, params)
+    dp, n_polls, centre, free, use_house, (walk_sd, ns_sd, house_sd) = _fit_rounds(
+        table, params, warm)
+    delta, cov, house_sd = _solve_house(dp, walk_sd, ns_sd, house_sd, centre, free, params,
+                                        True, use_house)
     return KalmanFit(
         walk_sd=walk_sd,
         nonsampling_sd=ns_sd,
@@ -647,6 +704,56 @@ def fit_kalman(table: PollTable, params: KalmanParams, warm: KalmanFit | None = 
         delta_cov=cov,
         n_polls=n_polls,
     )
+
+
+@dataclass(frozen=True)
+class _Variances:
+    """The variances of a fit without its house effects (what the real-time line needs)."""
+
+    walk_sd: float
+    nonsampling_sd: float
+    house_sd: float
+
+
+def _fit_variances(table: PollTable, params: KalmanParams,
+                   warm: KalmanFit | _Variances | None) -> _Variances:
+    """The variances of :func:`fit_kalman` (the same rounds), without solving the final
+    house effects and their covariance: only their spread tau is estimated at the end."""
+    dp, _, centre, free, use_house, (walk_sd, ns_sd, house_sd) = _fit_rounds(
+        table, params, warm)
+    _, _, house_sd = _solve_house(dp, walk_sd, ns_sd, house_sd, centre, free, params, True,
+                                  use_house, want="tau")
+    return _Variances(walk_sd, ns_sd, house_sd)
+
+
+def _fit_rounds(table: PollTable, params: KalmanParams,
+                warm: KalmanFit | _Variances | None):
+    """The alternation of :func:`fit_kalman`: house effects at the current variances, then
+    the variances by maximum likelihood given them, until they settle."""
+    dp = _arrange(table)
+    n_j = table.n_pollsters
+    walk_sd, ns_sd, house_sd = ((warm.walk_sd, warm.nonsampling_sd, warm.house_sd)
+                                if warm is not None else
+                                (params.walk_sd_start, params.nonsampling_sd_start,
+                                 params.house_sd_start))
+    n_polls = np.bincount(table.pollster, minlength=n_j)
+    centre = _centre(table, n_polls, params)
+    free = n_polls >= MIN_POLLS_FOR_HOUSE
+    use_house = params.house_effects and n_j > 1
+    delta = np.zeros(n_j)
+    rounds = params.max_rounds if warm is None else params.warm_rounds
+    for _ in range(max(rounds, 1)):
+        # A warm refit (the real-time line's) keeps tau through its rounds and estimates
+        # it once, at the end (an eigendecomposition, cubic in the number of pollsters).
+        new_delta, _, house_sd = _solve_house(dp, walk_sd, ns_sd, house_sd, centre, free,
+                                              params, warm is None, use_house, "effects")
+        new_walk, new_ns = _mle(dp, dp.y - new_delta[dp.pollster], params, (walk_sd, ns_sd))
+        change = max(abs(new_walk - walk_sd), abs(new_ns - ns_sd),
+                     float(np.max(np.abs(new_delta - delta))) if n_j else 0.0)
+        walk_sd, ns_sd, delta = new_walk, new_ns, new_delta
+        if change < params.tolerance:
+            break
+    return dp, n_polls, centre, free, use_house, (walk_sd, ns_sd, house_sd)
 
 
 def _align(fit: KalmanFit, table: PollTable) -> tuple[np.ndarray, np.ndarray]:
@@ -703,11 +810,17 @@ def kalman_at(table: PollTable, day: int, params: KalmanParams | None = None,
     ``table`` if the caller has it already, else None (fitted here).
     """
     params = params or KalmanParams()
-    fit = model_fit if model_fit is not None else fit_kalman(table, params)
-    estimate, variance, weights, adjustment = _filtered(table, fit, day)
+    fitted = _counted(table, params)
+    fit = model_fit if model_fit is not None else fit_kalman(fitted, params)
+    estimate, variance, weights, adjustment = _filtered(fitted, fit, day)
+    if fitted is not table:  # excluded polls: weight and adjustment 0
+        kept = np.flatnonzero(~table.flagged)
+        full_weights, full_adjustment = np.zeros(table.n_polls), np.zeros(table.n_polls)
+        full_weights[kept], full_adjustment[kept] = weights, adjustment
+        weights, adjustment = full_weights, full_adjustment
     half = z_value(alpha) * np.sqrt(variance)
     return PointEstimate(estimate, estimate - half, estimate + half, weights, adjustment,
-                         table.n_polls)
+                         fitted.n_polls)
 
 
 def _smoothed(table: PollTable, fit: KalmanFit):
@@ -767,6 +880,7 @@ def kalman_trend(
     each day (see the module docstring) and does not.
     """
     params = params or KalmanParams()
+    table = _counted(table, params)
     if realtime:
         est, var = _realtime(table, days, params)
     else:
@@ -810,11 +924,11 @@ def _realtime(table: PollTable, days: np.ndarray, params: KalmanParams):
     n_known = np.searchsorted(table.end, days, side="right")
     refits = _refit_counts(table, params.realtime_refit_growth)
     segment = np.searchsorted(refits, n_known, side="right") - 1
-    fit: KalmanFit | None = None
+    fit: _Variances | None = None
     for k in range(int(segment.max()) + 1):
         # Every refit up to the last needed one, whichever days were asked for: each
         # starts from the one before, so the line does not depend on the days requested.
-        fit = fit_kalman(table.take(np.arange(refits[k])), params, warm=fit)
+        fit = _fit_variances(table.take(np.arange(refits[k])), params, fit)
         rows = np.flatnonzero(segment == k)
         if rows.size:
             est[rows], var[rows] = _realtime_segment(table, days[rows], n_known[rows], fit,
@@ -822,9 +936,26 @@ def _realtime(table: PollTable, days: np.ndarray, params: KalmanParams):
     return est, var
 
 
+@dataclass
+class _DayTerm:
+    """One day's addition to the house-effect normal equations, as a low-rank term
+    ``V C V'``: the day's pollsters' unit columns with the within-day contrast block
+    ``diag(b) - b b' / P`` (``b``: their inverse-variance weights, ``P`` their sum), and the
+    innovation's share vector with ``1 / F`` (absent on the first, diffuse day)."""
+
+    seen: np.ndarray
+    block: np.ndarray
+    innovation: np.ndarray | None
+    innov_var: float
+
+
 class _RunningFilter:
-    """Filter of the daily means and pollster shares, with the house-effect normal
-    equations accumulated as it goes (the augmented filter of :func:`_house_normal`)."""
+    """Filter of the daily means and pollster shares (the augmented filter of
+    :func:`_house_normal`) with the right-hand side of the house-effect normal equations.
+
+    The normal matrix itself is not kept: each :meth:`step` returns the day's low-rank
+    term of it (:class:`_DayTerm`), which :class:`_HouseInverse` folds into the inverse.
+    """
 
     def __init__(self, n_pollsters: int):
         self.started = False
@@ -832,28 +963,35 @@ class _RunningFilter:
         self.mean = 0.0
         self.share = np.zeros(n_pollsters)
         self.var = np.inf
-        self.normal = np.zeros((n_pollsters, n_pollsters))
         self.rhs = np.zeros(n_pollsters)
 
     def copy(self) -> _RunningFilter:
         other = _RunningFilter.__new__(_RunningFilter)
         other.__dict__.update(self.__dict__)
         other.share = self.share.copy()
-        other.normal = self.normal.copy()
         other.rhs = self.rhs.copy()
         return other
 
-    def step(self, day: int, y, w, pollster, walk_var: float) -> None:
+    def start_from(self, day: int, state: tuple[float, np.ndarray, float],
+                   rhs: np.ndarray) -> None:
+        """Take the state of a batch filter (:func:`_house_normal_state`) on ``day``."""
+        self.started = True
+        self.day = day
+        self.mean, self.share, self.var = state
+        self.rhs = rhs.copy()
+
+    def step(self, day: int, y, w, pollster, walk_var: float) -> _DayTerm:
         """Take in one day's polls (values, inverse-variance weights, pollster codes)."""
-        n_j = self.rhs.shape[0]
-        by_pollster = np.bincount(pollster, weights=w, minlength=n_j)
+        seen, local = np.unique(pollster, return_inverse=True)
+        by_pollster = np.bincount(local, weights=w)
         precision = float(by_pollster.sum())
-        share = by_pollster / precision
+        day_share = by_pollster / precision
         mean = float(w @ y) / precision
-        self.normal[np.diag_indices(n_j)] += by_pollster
-        self.normal -= precision * np.outer(share, share)
-        self.rhs += np.bincount(pollster, weights=w * y, minlength=n_j) - share * (
-            precision * mean)
+        block = np.diag(by_pollster) - precision * np.outer(day_share, day_share)
+        self.rhs[seen] += np.bincount(local, weights=w * y) - day_share * (precision * mean)
+        share = np.zeros_like(self.share)
+        share[seen] = day_share
+        term = _DayTerm(seen, block, None, np.inf)
         if not self.started:  # diffuse start: the first day sets the state
             self.started = True
             self.mean, self.share, self.var = mean, share, 1.0 / precision
@@ -861,70 +999,209 @@ class _RunningFilter:
             pred = self.var + walk_var * (day - self.day)
             innov_var = pred + 1.0 / precision
             e_y, e_share = mean - self.mean, share - self.share
-            self.normal += np.outer(e_share, e_share) / innov_var
             self.rhs += e_share * (e_y / innov_var)
             gain = pred / innov_var
             self.mean += gain * e_y
             self.share = self.share + gain * e_share
             self.var = pred * (1.0 - gain)
+            term = _DayTerm(seen, block, e_share, innov_var)
         self.day = day
+        return term
+
+
+class _HouseInverse:
+    """``(normal + I / tau^2)^{-1}`` of the house effects with the low-rank terms of new
+    days (Woodbury identity), so a day costs ``O(J^2 k)`` for ``J`` pollsters and ``k``
+    pollsters that day instead of a new ``O(J^3)`` factorisation.
+
+    New days' terms could wait in ``pending`` (applied through the identity at each
+    solve) until their rank passes :attr:`FOLD_RANK`; measured at 30,000 polls from 500
+    pollsters, the larger small systems of every solve cost more than the passes over the
+    ``J x J`` inverse they save, so every day is folded in at once (rank 0).
+    """
+
+    FOLD_RANK = 0
+
+    def __init__(self, normal: np.ndarray, house_var: float):
+        matrix = normal.copy()
+        matrix[np.diag_indices(matrix.shape[0])] += 1.0 / house_var
+        self.cov = np.linalg.inv(matrix)
+        self.pending: list[_DayTerm] = []
+        self.rank = 0
+
+    def _parts(self, terms: list[_DayTerm], cov_innovations: np.ndarray):
+        """``W = cov V`` and ``X = C (I + V' cov V C)^{-1}`` of the terms' ``V C V'``;
+        ``cov_innovations`` is ``cov`` times the terms' innovation vectors, in order."""
+        columns, blocks, sources = [], [], []
+        innovations: list[np.ndarray] = []
+        for term in terms:
+            columns.append(self.cov[:, term.seen])
+            blocks.append(term.block)
+            sources.append(term.seen)
+            if term.innovation is not None:
+                columns.append(cov_innovations[:, [len(innovations)]])
+                blocks.append(np.array([[1.0 / term.innov_var]]))
+                sources.append(np.array([-1 - len(innovations)]))
+                innovations.append(term.innovation)
+        cov_v = np.hstack(columns)
+        source = np.concatenate(sources)
+        gram = np.empty((source.size, source.size))
+        picked = source >= 0
+        gram[picked] = cov_v[source[picked]]
+        if innovations:
+            gram[~picked] = np.vstack(innovations)[-1 - source[~picked]] @ cov_v
+        c = block_diag(*blocks)
+        x = np.linalg.solve(np.eye(c.shape[0]) + c @ gram, c)
+        return cov_v, 0.5 * (x + x.T)
+
+    @staticmethod
+    def _innovations(terms: list[_DayTerm]) -> list[np.ndarray]:
+        return [term.innovation for term in terms if term.innovation is not None]
+
+    def add(self, terms: list[_DayTerm]) -> None:
+        """Take in the terms of completed days (folded in once enough have gathered)."""
+        self.pending.extend(terms)
+        self.rank += sum(term.seen.size + 1 for term in terms)
+        if self.rank > self.FOLD_RANK:
+            innovations = self._innovations(self.pending)
+            cov_innovations = (self.cov @ np.column_stack(innovations) if innovations
+                               else np.empty((self.cov.shape[0], 0)))
+            cov_v, x = self._parts(self.pending, cov_innovations)
+            self.cov -= (cov_v @ x) @ cov_v.T
+            self.pending, self.rank = [], 0
+
+    def solve(self, rhs: np.ndarray, columns: np.ndarray,
+              terms: list[_DayTerm]) -> tuple[np.ndarray, np.ndarray]:
+        """``S rhs`` and the ``columns`` of ``S``, for ``S`` the inverse with the pending
+        terms and ``terms`` added; neither is kept."""
+        terms = self.pending + terms
+        innovations = self._innovations(terms)
+        product = self.cov @ np.column_stack([rhs, *innovations])
+        solved, picked = product[:, : rhs.shape[1]], self.cov[:, columns]
+        if terms:
+            cov_v, x = self._parts(terms, product[:, rhs.shape[1]:])
+            solved -= cov_v @ (x @ (cov_v.T @ rhs))
+            picked -= cov_v @ (x @ cov_v[columns].T)
+        return solved, picked
+
+
+def _house_readout(inverse: _HouseInverse, terms: list[_DayTerm], running: _RunningFilter,
+                   counts: np.ndarray, centre: np.ndarray) -> tuple[float, float]:
+    """``share @ delta`` and ``share @ Cov(delta) @ share`` of the house effects of the
+    running filter (the completed days in ``inverse``, the days still arriving in
+    ``terms``), solved as :func:`_house_solve` does (centred by the Schur complement of
+    ``centre``) on the pollsters with an estimated effect.
+
+    Holding the effect of a pollster with too few polls at 0 is conditioning the Gaussian
+    on it: the free pollsters' inverse is ``S_ff - S_fU S_UU^{-1} S_Uf`` of the full one
+    ``S``. Pollsters without a known poll are uncoupled and have zero right-hand side,
+    share and centring weight, so they change nothing.
+    """
+    if np.count_nonzero(counts >= MIN_POLLS_FOR_HOUSE) < 2:
+        return 0.0, 0.0
+    held = np.flatnonzero((counts > 0) & (counts < MIN_POLLS_FOR_HOUSE))
+    keep = np.ones(counts.shape[0])
+    keep[held] = 0.0
+    share = running.share * keep
+    solved, to_held = inverse.solve(np.column_stack([running.rhs * keep, centre, share]),
+                                    held, terms)
+    if held.size:
+        solved = solved - to_held @ np.linalg.solve(to_held[held], solved[held])
+    m_rhs, m_c, m_s = solved[:, 0], solved[:, 1], solved[:, 2]
+    c_m_c = float(centre @ m_c)
+    if c_m_c <= 0:  # no pollster may define the centre: the prior alone anchors
+        return float(share @ m_rhs), float(share @ m_s)
+    delta = m_rhs - m_c * (float(centre @ m_rhs) / c_m_c)
+    return float(share @ delta), float(share @ m_s - float(share @ m_c) ** 2 / c_m_c)
+
+
+def _start_filter(sorted_mid: np.ndarray, day_starts: np.ndarray, stop: int, y, v, pollster,
+                  n_j: int, fit: _Variances) -> tuple[_RunningFilter, _HouseInverse]:
+    """The running filter and house inverse after the first ``stop`` poll days, in one
+    batch (:func:`_house_normal_state`) rather than day by day."""
+    complete = _RunningFilter(n_j)
+    if stop == 0:
+        return complete, _HouseInverse(np.zeros((n_j, n_j)), fit.house_sd**2)
+    end = int(day_starts[stop]) if stop < day_starts.size else sorted_mid.size
+    day = (sorted_mid[:end] - sorted_mid[0]).astype(np.int64)
+    new_day = np.r_[True, day[1:] != day[:-1]]
+    starts = day_starts[:stop]
+    dp = _DayPolls(first_day=int(sorted_mid[0]), n_days=int(day[-1]) + 1, day=day,
+                   starts=starts, obs_day=day[starts], day_of_poll=np.cumsum(new_day) - 1,
+                   y=y[:end], v=v[:end], pollster=pollster[:end], n_pollsters=n_j,
+                   rows=np.arange(end))
+    normal, rhs, state = _house_normal_state(dp, fit.walk_sd**2, fit.nonsampling_sd**2)
+    complete.start_from(int(sorted_mid[starts[-1]]), state, rhs)
+    return complete, _HouseInverse(normal, fit.house_sd**2)
+
+
+def _segment_polls(table: PollTable, n_known: np.ndarray):
+    """The polls a segment knows by its last day, in midpoint order: the midpoint of the
+    earliest-midpoint poll among those ended after each number of polls, pollster codes
+    (in table order), the order, and the sorted midpoints, values, variances, codes."""
+    mid = table.mid_day
+    pending_mid = np.r_[np.minimum.accumulate(mid[::-1])[::-1], np.iinfo(np.int64).max]
+    codes = np.unique(table.pollster[: int(n_known.max())], return_inverse=True)[1]
+    order = np.argsort(mid[: codes.size], kind="stable")
+    return (pending_mid, codes, order, mid[order], table.pct[order],
+            table.sampling_var[order], codes[order])
 
 
 def _realtime_segment(table: PollTable, days: np.ndarray, n_known: np.ndarray,
-                      fit: KalmanFit, params: KalmanParams):
+                      fit: _Variances, params: KalmanParams):
     """Real-time values on ``days`` (ascending) with the variances of ``fit``.
 
-    ``n_known[i]`` polls (the first rows of ``table``) ended by ``days[i]``. One filter
-    pass in midpoint order over the polls known on the last day serves every day: on day
-    ``d`` the days up to the earliest midpoint of a poll still to come hold all their polls
-    and are taken from the pass; the later days are filtered again with the polls known on
-    ``d`` only. House effects are solved from the normal equations of the known polls,
-    centred on the pollsters known that day.
+    ``n_known[i]`` polls (the first rows of ``table``) ended by ``days[i]``. One filter pass
+    in midpoint order serves every day: the days whose polls are all known come from the
+    pass (low-rank updates of the house inverse), the later ones are filtered again with the
+    polls known that day (a low-rank correction); see the module docstring.
     """
-    walk_var, ns_var, house_var = fit.walk_sd**2, fit.nonsampling_sd**2, fit.house_sd**2
-    # Midpoint of the earliest-midpoint poll among those ended after each number of polls.
-    mid = table.mid_day
-    pending_mid = np.r_[np.minimum.accumulate(mid[::-1])[::-1], np.iinfo(np.int64).max]
-    known_pollster = table.pollster[: int(n_known.max())]
-    names, codes = np.unique(known_pollster, return_inverse=True)
-    n_j = names.size
-    use_house = params.house_effects and n_j > 1
-    order = np.argsort(mid[: known_pollster.size], kind="stable")
-    sorted_mid = mid[order]
-    y = table.pct[order]
-    w = 1.0 / (table.sampling_var[order] + ns_var)
-    pollster = codes[order]
+    walk_var = fit.walk_sd**2
+    pending_mid, codes, order, sorted_mid, y, v, pollster = _segment_polls(table, n_known)
+    n_j = int(codes.max()) + 1
+    w = 1.0 / (v + fit.nonsampling_sd**2)
     day_starts = np.flatnonzero(np.r_[True, sorted_mid[1:] != sorted_mid[:-1]])
     day_ends = np.r_[day_starts[1:], sorted_mid.size]
+    day_mids = sorted_mid[day_starts]
 
-    complete = _RunningFilter(n_j)
+    def step(running: _RunningFilter, rows) -> _DayTerm:
+        return running.step(int(sorted_mid[rows[0]]), y[rows], w[rows], pollster[rows],
+                            walk_var)
+
+    complete: _RunningFilter | None = None
     next_day = 0  # first day (in day_starts) not yet taken into ``complete``
-    out_est = np.empty(days.shape[0])
-    out_var = np.empty(days.shape[0])
-    counts = np.zeros(n_j, dtype=np.int64)
+    out_est, out_var = np.empty(days.shape[0]), np.empty(days.shape[0])
+    counts, counted = np.zeros(n_j, dtype=np.int64), np.zeros(n_j, dtype=np.int64)
+    centre_codes = np.where(table.flagged[: codes.size], -1, codes)
     last_n, estimate, variance, last_day = -1, np.nan, np.nan, 0
     for i, (day, n) in enumerate(zip(days.tolist(), n_known.tolist(), strict=True)):
         if n != last_n:  # otherwise no poll ended since the previous day: same filter
-            settled = pending_mid[n]  # days before this one hold all their polls
-            while next_day < day_starts.size and sorted_mid[day_starts[next_day]] < settled:
-                rows = slice(day_starts[next_day], day_ends[next_day])
-                complete.step(int(sorted_mid[rows.start]), y[rows], w[rows], pollster[rows],
-                              walk_var)
-                next_day += 1
-            running = complete
+            # Days before ``settled`` hold all their polls.
+            stop = int(np.searchsorted(day_mids, pending_mid[n], side="left"))
+            if complete is None:
+                complete, inverse = _start_filter(sorted_mid, day_starts, stop, y, v,
+                                                  pollster, n_j, fit)
+            else:
+                terms = [step(complete, np.arange(day_starts[d], day_ends[d]))
+                         for d in range(next_day, stop)]
+                if params.house_effects and n_j > 1:
+                    inverse.add(terms)
+            next_day = stop
+            running, tail_terms = complete, []
             first_tail = day_starts[next_day] if next_day < day_starts.size else y.size
             tail = first_tail + np.flatnonzero(order[first_tail:] < n)
             if tail.size:
                 running = complete.copy()
                 for same_day in np.split(tail, np.flatnonzero(np.diff(sorted_mid[tail])) + 1):
-                    running.step(int(sorted_mid[same_day[0]]), y[same_day], w[same_day],
-                                 pollster[same_day], walk_var)
+                    tail_terms.append(step(running, same_day))
             estimate, variance, last_day = running.mean, running.var, running.day
-            if use_house:
+            if params.house_effects and n_j > 1:  # (counted: polls that may define the centre)
                 counts += np.bincount(codes[max(last_n, 0):n], minlength=n_j)
-                centre = centring_weights(counts, params.centre_half_count)
-                shift, house_variance = _house_share(running.normal, running.rhs, house_var,
-                                                     centre, running.share)
+                new_codes = centre_codes[max(last_n, 0):n]
+                counted += np.bincount(new_codes[new_codes >= 0], minlength=n_j)
+                centre = centring_weights(counts, params.centre_half_count, counted)
+                shift, house_variance = _house_readout(inverse, tail_terms, running, counts,
+                                                       centre)
                 estimate, variance = estimate - shift, variance + house_variance
             last_n = n
         out_est[i] = estimate
@@ -938,7 +1215,7 @@ def kalman_house_effects(table: PollTable, params: KalmanParams | None = None,
     """House effects with ``1 - alpha`` intervals from a fit on all polls of ``table``
     (``model_fit`` if the caller has it, else fitted here)."""
     params = params or KalmanParams()
-    fit = model_fit if model_fit is not None else fit_kalman(table, params)
+    fit = model_fit if model_fit is not None else fit_kalman(_counted(table, params), params)
     sd = np.sqrt(np.clip(np.diag(fit.delta_cov), 0.0, None))
     # A pollster with too few polls has no estimated effect (0): its interval is the
     # prior's, as for any pollster about whom the polls say nothing.

@@ -10,6 +10,10 @@ the polls report no sample size.
 Sample sizes are log-normal around 800 (200 to 5,000). A pollster's share of the polls is
 drawn from a Dirichlet(0.7) distribution, so a few pollsters publish most polls, as trackers
 do. Populations are drawn at random and have no effect.
+
+A partisan pollster can be added (``partisan_share`` > 0): a pollster named "Partisan"
+whose polls, a given share of all polls chosen at random, are flagged ``partisan`` and lean
+by ``partisan_effect`` points from the centre of the other pollsters (the line's target).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ def simulate_polls(
     start_level: float = 45.0, walk_sd: float = 0.2, nonsampling_sd: float = 1.0,
     unknown_size_share: float = 0.1, seed: int | None = 0, *, house_sd: float = 2.0,
     start_date="2024-01-01", centre_half_count: float = KalmanParams().centre_half_count,
+    partisan_share: float = 0.0, partisan_effect: float = 5.0,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Simulate polls of one answer choice around a random-walk truth.
 
@@ -42,53 +47,60 @@ def simulate_polls(
         are re-centred by the convention of :func:`pollservice.stats.house_effects`
         (weighted sum zero over the pollsters that publish, weights
         ``n / (n + centre_half_count)``), so the truth is comparable with the estimates.
-    start_level : float
-        True opinion on the first day, percent.
+    start_level : float (true opinion on the first day, percent)
     walk_sd, nonsampling_sd : float
-        Standard deviations of the daily random-walk step and of each poll's non-sampling
-        error, percentage points.
+        Sd of the daily random-walk step and of each poll's non-sampling error (points).
     unknown_size_share : float
-        Share of polls whose ``sample_size`` is reported as NaN (they were still
-        sampled with a real size).
-    seed : int or None
-        Seed of ``numpy.random.default_rng``.
+        Share of polls whose ``sample_size`` is reported as NaN (still sampled).
+    seed : int or None (seed of ``numpy.random.default_rng``)
     house_sd : float
         Spread of drawn house effects when ``pollsters`` is an int.
     start_date : date-like
         Date of the first day.
     centre_half_count : float
-        Centring weight parameter, as :class:`~pollservice.stats.KalmanParams`.
+        As :class:`~pollservice.stats.KalmanParams`.
+    partisan_share, partisan_effect : float
+        Share of the polls (default 0) of a pollster "Partisan" leaning this many points
+        from the others' centre; see the module docstring.
 
     Returns
     -------
     polls : pandas.DataFrame
         The input contract of :mod:`pollservice.stats` (``pollster``, ``start_date``,
         ``end_date``, ``sample_size``, ``population``, ``pct``) plus the extra column
-        ``house_effect`` (the centred truth), which the methods ignore.
+        ``house_effect`` (the centred truth), which the methods ignore (and ``partisan``).
     truth : pandas.DataFrame
-        ``date`` (every day of the period) and ``truth`` (percent); how sizes, pollsters'
-        shares and populations are drawn is in the module docstring.
+        ``date`` (every day of the period) and ``truth`` (percent). The module docstring
+        says how sizes, shares and populations are drawn.
     """
-    _check_counts(n_days, n_polls, unknown_size_share)
+    _check_counts(n_days, n_polls, unknown_size_share, partisan_share)
     rng = np.random.default_rng(seed)
     names, effects = _pollsters(pollsters, house_sd, rng)
     truth = _random_walk(start_level, walk_sd, n_days, rng)
     which, effects = _publishers(effects, n_polls, centre_half_count, rng)
+    names, effects, which, partisan = _partisan(names, effects, which, partisan_share,
+                                                partisan_effect, centre_half_count, rng)
     start, end, field_truth = _field_periods(truth, n_polls, rng)
     pct, reported_size = _poll_results(field_truth + effects[which], nonsampling_sd,
                                        unknown_size_share, rng)
     columns = {"pollster": names[which], "start_date": start, "end_date": end,
-               "sample_size": reported_size,
-               "population": rng.choice(np.array(["a", "rv", "lv", "v"]), size=n_polls),
-               "pct": pct, "house_effect": effects[which]}
+               "sample_size": reported_size, "population": rng.choice(POPULATIONS, n_polls),
+               "pct": pct, "house_effect": effects[which],
+               **({"partisan": partisan} if partisan_share > 0 else {})}
     return _frames(columns, truth, pd.Timestamp(start_date).normalize())
 
 
-def _check_counts(n_days: int, n_polls: int, unknown_size_share: float) -> None:
+POPULATIONS = np.array(["a", "rv", "lv", "v"])
+
+
+def _check_counts(n_days: int, n_polls: int, unknown_size_share: float,
+                  partisan_share: float) -> None:
     if n_days < 1 or n_polls < 1:
         raise ValueError("n_days and n_polls must be at least 1")
     if not 0.0 <= unknown_size_share <= 1.0:
         raise ValueError("unknown_size_share must be between 0 and 1")
+    if not 0.0 <= partisan_share < 1.0:
+        raise ValueError("partisan_share must be at least 0 and below 1")
 
 
 def _frames(columns: dict, truth: np.ndarray, first: pd.Timestamp):
@@ -144,6 +156,21 @@ def _publishers(effects: np.ndarray, n_polls: int, centre_half_count: float,
     # a pollster without polls is invisible to any estimator.
     centre = centring_weights(np.bincount(which, minlength=effects.size), centre_half_count)
     return which, effects - centre @ effects
+
+
+def _partisan(names: np.ndarray, effects: np.ndarray, which: np.ndarray, share: float,
+              effect: float, centre_half_count: float, rng: np.random.Generator):
+    """Give a share of the polls to a partisan pollster leaning ``effect`` from the others'
+    centre; the others' effects are centred again on the polls left to them. No share:
+    nothing changes (and nothing is drawn)."""
+    if share <= 0:
+        return names, effects, which, np.zeros(which.size, dtype=bool)
+    partisan = rng.random(which.size) < share
+    which = np.where(partisan, effects.size, which)
+    centre = centring_weights(np.bincount(which[~partisan], minlength=effects.size),
+                              centre_half_count)
+    names = np.r_[names, np.array(["Partisan"], dtype=object)]
+    return names, np.r_[effects - centre @ effects, effect], which, partisan
 
 
 def _field_periods(truth: np.ndarray, n_polls: int, rng: np.random.Generator):

@@ -17,9 +17,13 @@ Input frame contract (one row per poll, for one answer choice):
 ``population``  one of ``"a"`` (adults), ``"rv"`` (registered voters), ``"lv"`` (likely
                 voters), ``"v"`` (voters)
 ``pct``         share for the answer choice in percent, 0-100
+``partisan``    optional bool: the poll was sponsored by a party or partisan group
+                (default False; missing values are False)
+``internal``    optional bool: a campaign's internal poll (default False)
 ==============  ==========================================================================
 
-Extra columns are ignored.
+Partisan and internal polls are fitted like any other, but never define the centre of the
+house effects (:mod:`pollservice.stats.kalman`). Other extra columns are ignored.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import pandas as pd
 __all__ = [
     "POPULATIONS",
     "DATE_RANGE",
+    "FLAG_COLUMNS",
     "MAX_SPAN_DAYS",
     "REQUIRED_COLUMNS",
     "UNKNOWN_SAMPLE_SIZE",
@@ -44,6 +49,8 @@ __all__ = [
 ]
 
 REQUIRED_COLUMNS = ("pollster", "start_date", "end_date", "sample_size", "population", "pct")
+#: Optional boolean columns (default False): polls that must not define the house centre.
+FLAG_COLUMNS = ("partisan", "internal")
 POPULATIONS = ("a", "rv", "lv", "v")
 
 #: Sample size assumed for a poll whose size is unknown. 600 is what FiveThirtyEight's
@@ -82,6 +89,13 @@ class PollTable:
     sample_size: np.ndarray
     pct: np.ndarray
     line_pct: np.ndarray  # the line's level at each poll, for its sampling variance
+    partisan: np.ndarray  # bool
+    internal: np.ndarray  # bool
+
+    @property
+    def flagged(self) -> np.ndarray:
+        """Partisan or internal polls: they never define the centre of house effects."""
+        return self.partisan | self.internal
 
     @property
     def n_polls(self) -> int:
@@ -132,6 +146,8 @@ class PollTable:
             sample_size=self.sample_size[rows],
             pct=self.pct[rows],
             line_pct=self.line_pct[rows],
+            partisan=self.partisan[rows],
+            internal=self.internal[rows],
         )
 
     def ended_by(self, day: int) -> PollTable:
@@ -197,7 +213,26 @@ def validate_polls(polls: pd.DataFrame) -> PollTable:
     pct = _pct_column(polls)
     size = _sample_size_column(polls)
     pop = _population_column(polls)
-    return _canonical_table(polls.index, pollster, start, end, pop, size, pct)
+    flags = {name: _flag_column(polls, name) for name in FLAG_COLUMNS}
+    return _canonical_table(polls.index, pollster, start, end, pop, size, pct, flags)
+
+
+def _flag_column(polls: pd.DataFrame, column: str) -> np.ndarray:
+    """An optional yes/no column as booleans: True/False, 1/0; missing (or no column) is
+    False."""
+    if column not in polls.columns:
+        return np.zeros(len(polls), dtype=bool)
+    raw = polls[column]
+    known = raw.notna().to_numpy()
+    values = raw[known].tolist()
+    bad = [v for v in values if not (isinstance(v, bool | np.bool_)
+                                     or (isinstance(v, int | float | np.number) and v in (0, 1)))]
+    if bad:
+        raise ValueError(f"column {column!r} must hold booleans (True/False or 1/0), "
+                         f"not e.g. {bad[0]!r}, in {len(bad)} rows")
+    flags = np.zeros(len(polls), dtype=bool)
+    flags[known] = np.asarray(values, dtype=bool)
+    return flags
 
 
 def _check_frame(polls) -> None:
@@ -257,7 +292,7 @@ def _population_column(polls: pd.DataFrame) -> pd.Series:
 
 def _canonical_table(index: pd.Index, pollster: pd.Series, start: np.ndarray,
                      end: np.ndarray, pop: pd.Series, size: np.ndarray,
-                     pct: np.ndarray) -> PollTable:
+                     pct: np.ndarray, flags: dict[str, np.ndarray]) -> PollTable:
     """The checked columns as a :class:`PollTable` in canonical row order."""
     names, codes = np.unique(pollster.to_numpy(dtype=str), return_inverse=True)
     pop_codes = np.searchsorted(np.array(sorted(POPULATIONS)), pop.to_numpy(dtype=str))
@@ -276,6 +311,8 @@ def _canonical_table(index: pd.Index, pollster: pd.Series, start: np.ndarray,
         sample_size=size[order],
         pct=pct[order],
         line_pct=line_levels(end[order], pct[order]),
+        partisan=flags["partisan"][order],
+        internal=flags["internal"][order],
     )
 
 
