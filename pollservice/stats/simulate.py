@@ -94,7 +94,7 @@ POPULATIONS = np.array(["a", "rv", "lv", "v"])
 
 
 def _check_counts(n_days: int, n_polls: int, unknown_size_share: float,
-                  partisan_share: float) -> None:
+                  partisan_share: float = 0.0) -> None:
     if n_days < 1 or n_polls < 1:
         raise ValueError("n_days and n_polls must be at least 1")
     if not 0.0 <= unknown_size_share <= 1.0:
