@@ -122,17 +122,12 @@ def import_rows(rows: Iterable[ImportRow], source_name: str, default_source: str
     """Validate the rows and store the polls in one transaction, whose commit queues one
     recompute per touched question for the workers (``pollservice.jobs``).
 
-    The rows are consumed as a stream, ``batch_rows`` at a time: each batch is planned,
-    then written with bulk statements (not committed), and let go; so an import holds one
-    batch of rows, plans and statement parameters, whatever the file's length. Once a row
-    is bad (without ``skip_invalid``) nothing more is written but the rest is still
-    checked, so that every problem is listed; then everything is rolled back.
+    The rows are consumed as a stream, ``batch_rows`` at a time (see the module docstring).
 
     Parameters
     ----------
     rows
-        the file's rows, from a reader in ``imports.formats`` (any iterable: a generator
-        is read once, lazily).
+        the file's rows, from a reader in ``imports.formats`` (read once, lazily).
     source_name
         the file's name: for messages and the audit trail (``import:NAME``).
     default_source
@@ -146,10 +141,8 @@ def import_rows(rows: Iterable[ImportRow], source_name: str, default_source: str
         import the valid rows and report the others instead of rejecting the file.
     only_question
         import only this question's rows (the others are skipped).
-    batch_rows
-        rows planned and written together.
-    on_batch
-        called with the summary after each batch (progress: ``summary.rows`` read so far).
+    batch_rows, on_batch
+        rows planned and written together; a callable given the summary after each batch.
 
     Returns
     -------
