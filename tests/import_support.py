@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from pollservice.extensions import db
+from pollservice.jobs.queue import jobs
 from pollservice.models import AuditEntry, Choice, Poll, Pollster, Question, Result
 
 DATA = Path(__file__).parent / "data"
@@ -80,3 +81,14 @@ def edit_line(path: Path, line: int, old: str, new: str) -> Path:
     lines[line - 1] = lines[line - 1].replace(old, new, 1)
     path.write_text("".join(lines), encoding="utf-8")
     return path
+
+
+def run_import_jobs(app) -> int:
+    """Run the queued upload imports as a worker would (the test queues have no worker);
+    other messages (the recomputes the import's commit queues) are left out."""
+    queue, ran = jobs(app), 0
+    while (task := queue.huey.dequeue()) is not None:
+        if task.name == "import_upload":
+            queue.huey.execute(task)
+            ran += 1
+    return ran

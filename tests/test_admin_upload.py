@@ -17,6 +17,7 @@ from import_support import (
     copy_data,
     edit_line,
     import_json,
+    run_import_jobs,
     store_counts,
     stored_polls,
 )
@@ -60,19 +61,6 @@ def table_rows(page: str, css_class: str) -> list[list[str]]:
 def summary_of(page: str) -> dict[str, int]:
     return {label: int(number) for label, number in re.findall(
         r'<th scope="row">([^<]+)</th><td class="num">(\d+)</td>', page)}
-
-
-def run_import_jobs(app) -> int:
-    """Run the queued upload imports as a worker would (this module's queue has no worker);
-    other messages (the recomputes the import's commit queues) are left out."""
-    from pollservice.jobs.queue import jobs
-
-    queue, ran = jobs(app), 0
-    while (task := queue.huey.dequeue()) is not None:
-        if task.name == "import_upload":
-            queue.huey.execute(task)
-            ran += 1
-    return ran
 
 
 def progress_of(client, location: str) -> dict:

@@ -32,7 +32,7 @@ from ..domain.errors import ServiceError
 from ..jobs import queue
 from .imports import import_text
 from .imports.rows import ImportRejected, ImportRow, ImportSummary
-from .recomputes import recompute_targets
+from .recomputes import recompute_targets_if_reachable
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +205,16 @@ def _outcome(summary: ImportSummary) -> dict[str, Any]:
             "warnings": [w.as_dict() | {"location": w.location} for w in summary.warnings[:5]],
             "warning_count": len(summary.warnings), "slugs": slugs[:MAX_LINKED],
             "more": max(len(slugs) - MAX_LINKED, 0),
-            "targets": {str(k): v for k, v in recompute_targets(summary.question_ids).items()}}
+            **_targets(summary.question_ids)}
+
+
+def _targets(question_ids) -> dict[str, Any]:
+    """The recomputes to follow; after the commit a database that stopped answering must
+    not turn the committed import into a failure (the sweep queues what is behind)."""
+    targets = recompute_targets_if_reachable(question_ids)
+    if targets is None:
+        return {"targets": {}, "targets_unknown": True}
+    return {"targets": {str(k): v for k, v in targets.items()}}
 
 
 def init_app(app: Flask) -> None:
