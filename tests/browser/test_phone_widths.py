@@ -86,6 +86,8 @@ def test_no_page_is_wider_than_a_phone(browser, base_url, with_race, admin_state
                 continue
             response = page.goto(url)
             assert response is not None and response.status == 200, (url, response and response.status)
+            if not response.headers.get("content-type", "").startswith("text/html"):
+                continue  # e.g. /favicon.ico: not a page
             page.wait_for_load_state("load")
             # Against the device's 390 px, not window.innerWidth: a mobile browser widens its
             # layout viewport to the content, so innerWidth grows with the overflow.
