@@ -1,0 +1,119 @@
+"""Dark charts: the renderer's ``theme="dark"``, the ``?theme=dark`` variant the chart
+route serves, and the ``<picture>`` sources that hand it to dark-mode readers."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from io import BytesIO
+
+import matplotlib.image as mpimg
+import numpy as np
+import pytest
+
+from pollservice.render import render_thumbnail, render_trend_chart
+from pollservice.render.style import DARK_BACKGROUND, THEMES
+from pollservice.services.charts import DEFAULT_VARIANTS, ChartVariant
+
+from test_charts import make_series
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def rgb_at(png: bytes, row: int, column: int) -> str:
+    pixel = mpimg.imread(BytesIO(png), format="png")[row, column, :3]
+    return "#" + "".join(f"{round(float(v) * 255):02x}" for v in pixel)
+
+
+def test_the_dark_background_is_the_sites_dark_bg():
+    assert DARK_BACKGROUND == "#14171c"
+    assert THEMES["dark"].background == DARK_BACKGROUND
+
+
+def test_a_dark_png_has_the_dark_background_and_a_light_one_stays_white():
+    series = make_series()
+    assert rgb_at(render_trend_chart("Dark", series, theme="dark"), 2, 2) == DARK_BACKGROUND
+    assert rgb_at(render_trend_chart("Light", series), 2, 2) == "#ffffff"
+
+
+def test_a_dark_png_draws_the_palette_brightened_where_it_is_too_dark():
+    # The sixth colour is black (invisible on #14171c): on dark it is the site's --c6.
+    names = tuple(f"C{i}" for i in range(7))
+    series = make_series(names=names, levels=tuple(10.0 + 10 * i for i in range(7)))
+    pixels = mpimg.imread(BytesIO(render_trend_chart("Seven", series, theme="dark")))
+    rgb = {"#" + "".join(f"{round(float(v) * 255):02x}" for v in px) for px in pixels[..., :3].reshape(-1, 3)[::7]}
+    assert "#000000" not in rgb
+
+
+def test_a_dark_svg_has_the_dark_background_and_light_text():
+    svg = render_trend_chart("Dark", make_series(), fmt="svg", theme="dark").decode()
+    first_patch = re.search(r'<g id="patch_1">\s*<path [^>]*style="([^"]*)"', svg)
+    assert first_patch is not None and "fill: #14171c" in first_patch.group(1)
+    assert "fill: #14171c" not in render_trend_chart("Light", make_series(), fmt="svg").decode()
+
+
+def test_svg_text_is_kept_as_text():
+    root = ET.fromstring(render_trend_chart("Kept as text", make_series(), fmt="svg"))
+    texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+    assert any("Kept as text" in t for t in texts)
+    assert any("Support" in t for t in texts)
+
+
+def test_a_dark_thumbnail_stays_transparent_but_brightens_the_palette():
+    png = render_thumbnail(make_series(), theme="dark")
+    assert mpimg.imread(BytesIO(png))[0, 0, 3] == 0.0
+    assert png != render_thumbnail(make_series())
+
+
+def test_an_unknown_theme_is_a_value_error():
+    with pytest.raises(ValueError, match="theme"):
+        render_trend_chart("x", make_series(), theme="sepia")
+    with pytest.raises(ValueError, match="theme"):
+        render_thumbnail(make_series(), theme="sepia")
+
+
+def test_the_variant_key_keeps_light_keys_and_round_trips_dark_ones():
+    assert ChartVariant().key == "png|full|1|kalman|||0"
+    for variant in (ChartVariant(theme="dark"), ChartVariant(subject="margin", theme="dark"),
+                    ChartVariant(subject="margin")):
+        assert ChartVariant.from_key(variant.key) == variant
+
+
+def test_the_recompute_predraws_the_dark_images_the_pages_show():
+    dark = {(v.fmt, v.size, v.scale) for v in DEFAULT_VARIANTS if v.theme == "dark"}
+    assert dark == {("png", size, scale) for size in ("full", "small", "thumb") for scale in (1, 2)}
+
+
+def test_the_dark_chart_route_serves_a_dark_png(demo_app, client):
+    response = client.get("/charts/calexit.png?theme=dark")
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    assert rgb_at(response.data, 2, 2) == DARK_BACKGROUND
+    assert rgb_at(client.get("/charts/calexit.png?theme=light").data, 2, 2) == "#ffffff"
+
+
+def test_an_unknown_theme_is_a_400_naming_theme(demo_app, client):
+    response = client.get("/charts/calexit.png?theme=sepia")
+    assert response.status_code == 400
+    assert "theme" in response.get_json()["error"]["fields"]
+
+
+def test_the_question_page_offers_the_dark_chart_before_the_light_ones(demo_app, client):
+    html = client.get("/questions/calexit").get_data(as_text=True)
+    picture = html[html.index("<picture>"): html.index("</picture>")]
+    medias = re.findall(r'<source media="([^"]+)"', picture)
+    assert medias == ["(prefers-color-scheme: dark) and (max-width: 600px)",
+                      "(prefers-color-scheme: dark)", "(max-width: 600px)"]
+    dark_sources = re.findall(r'<source media="\(prefers-color-scheme: dark\)[^>]*>', picture, re.S)
+    assert all("theme=dark" in s for s in dark_sources) and len(dark_sources) == 2
+    assert "theme=dark" not in picture[picture.index("<img"):]
+
+
+def test_the_home_pages_thumbnails_have_a_dark_source(demo_app, client):
+    html = client.get("/").get_data(as_text=True)
+    assert re.search(r'<source media="\(prefers-color-scheme: dark\)"\s+srcset="[^"]*size=thumb[^"]*theme=dark', html)
+
+
+def test_charts_get_no_white_card_in_dark_mode():
+    from pathlib import Path
+    css = (Path(__file__).parents[1] / "static" / "style.css").read_text()
+    assert not re.search(r"\.chart img\s*\{[^}]*background:\s*#fff", css)
