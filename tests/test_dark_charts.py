@@ -34,6 +34,10 @@ def test_a_dark_png_has_the_dark_background_and_a_light_one_stays_white():
     series = make_series()
     assert rgb_at(render_trend_chart("Dark", series, theme="dark"), 2, 2) == DARK_BACKGROUND
     assert rgb_at(render_trend_chart("Light", series), 2, 2) == "#ffffff"
+    # Inside the plot too (the axes have a background of their own): the middle of the
+    # plot, between the lines, is the dark colour or a grid line's, never white.
+    pixels = mpimg.imread(BytesIO(render_trend_chart("Dark", series, theme="dark")))[..., :3]
+    assert not np.all(pixels[150:300, 150:500] > 0.95, axis=-1).any()
 
 
 def test_a_dark_png_draws_the_palette_brightened_where_it_is_too_dark():

@@ -24,6 +24,7 @@ def _style_axes(axes, axes_width_in: float, values: _Values = VALUES["share"],
                 theme: _Theme = THEMES["light"]) -> None:
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
+    axes.set_facecolor(theme.background)
     axes.spines["bottom"].set_color(theme.axis)
     axes.grid(axis="y", color=theme.grid, linewidth=0.8)
     axes.set_axisbelow(True)
