@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from io import BytesIO
 
 import matplotlib.image as mpimg
 import numpy as np
 import pytest
+from test_charts import make_series
 
 from pollservice.render import render_thumbnail, render_trend_chart
 from pollservice.render.style import DARK_BACKGROUND, THEMES
 from pollservice.services.charts import DEFAULT_VARIANTS, ChartVariant
-
-from test_charts import make_series
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -41,12 +41,14 @@ def test_a_dark_png_has_the_dark_background_and_a_light_one_stays_white():
 
 
 def test_a_dark_png_draws_the_palette_brightened_where_it_is_too_dark():
-    # The sixth colour is black (invisible on #14171c): on dark it is the site's --c6.
-    names = tuple(f"C{i}" for i in range(7))
-    series = make_series(names=names, levels=tuple(10.0 + 10 * i for i in range(7)))
-    pixels = mpimg.imread(BytesIO(render_trend_chart("Seven", series, theme="dark")))
-    rgb = {"#" + "".join(f"{round(float(v) * 255):02x}" for v in px) for px in pixels[..., :3].reshape(-1, 3)[::7]}
-    assert "#000000" not in rgb
+    # Okabe-Ito black (the seventh colour) is invisible on #14171c: on dark it is --c6.
+    assert THEMES["dark"].colour("#000000") == "#D0D0D0"
+    assert THEMES["dark"].colour("#0072b2") == "#3D9BE0"  # --c0, in any case
+    assert THEMES["light"].colour("#000000") == "#000000"
+    black = [replace(s, color="#000000") for s in make_series(names=("Only",), levels=(40.0,))]
+    pixels = mpimg.imread(BytesIO(render_trend_chart("Black", black, theme="dark")))[..., :3]
+    colours = {tuple(px) for px in np.round(pixels.reshape(-1, 3) * 255).astype(int)}
+    assert (0xD0, 0xD0, 0xD0) in colours and (0, 0, 0) not in colours
 
 
 def test_a_dark_svg_has_the_dark_background_and_light_text():
@@ -115,7 +117,8 @@ def test_the_question_page_offers_the_dark_chart_before_the_light_ones(demo_app,
 
 def test_the_home_pages_thumbnails_have_a_dark_source(demo_app, client):
     html = client.get("/").get_data(as_text=True)
-    assert re.search(r'<source media="\(prefers-color-scheme: dark\)"\s+srcset="[^"]*size=thumb[^"]*theme=dark', html)
+    dark_thumb = r'<source media="\(prefers-color-scheme: dark\)"\s+srcset="[^"]*size=thumb[^"]*theme=dark'
+    assert re.search(dark_thumb, html)
 
 
 def test_charts_get_no_white_card_in_dark_mode():
