@@ -117,7 +117,7 @@ def _text_block(figure, text: str, y_in: float, va: str, renderer, max_lines: in
 
 
 def _add_legend(figure, prepared, top, inner_width, renderer, dpi, theme: _Theme = THEMES["light"]):
-    handles = [
+    handles: list[tuple[Patch, Line2D] | Line2D] = [
         (
             Patch(facecolor=p.color, alpha=0.2, linewidth=0),
             Line2D([], [], color=p.color, linewidth=2.2),
