@@ -44,8 +44,7 @@ def render_trend_chart(
     fmt : {"png", "svg"}
         Output format.
     scale : float
-        PNG pixel density, 1 to 3 (``dpi = 100 * scale``; 2 for high-density screens).
-        SVG ignores it.
+        PNG pixel density, 1 to 3 (``dpi = 100 * scale``); SVG ignores it.
     width, height : float
         Size in inches (2-16 wide, 1.5-12 high); a PNG is ``width * dpi`` x ``height * dpi`` px.
     method_label : str
@@ -57,8 +56,7 @@ def render_trend_chart(
     values : {"share", "margin"}
         Shares in percent (0-100, default) or margins in signed points (-100 to 100, a zero line).
     theme : {"light", "dark"}
-        White background (default), or the site's dark background (#14171c) with light
-        text and grid and the palette's too-dark colours brightened (`style.THEMES`).
+        White (default), or the site's dark page with light text (`style.THEMES`).
 
     Returns
     -------
@@ -69,8 +67,7 @@ def render_trend_chart(
     """
     fmt = _check_format(fmt)
     value_scale = _check_values(values)
-    palette = _check_theme(theme)
-    scale = _check_range("scale", scale, 1.0, 3.0)
+    palette, scale = _check_theme(theme), _check_range("scale", scale, 1.0, 3.0)
     width = _check_range("width", width, 2.0, 16.0)
     height = _check_range("height", height, 1.5, 12.0)
     prepared = _prepare_all(series)
