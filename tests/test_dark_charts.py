@@ -11,9 +11,11 @@ from io import BytesIO
 import matplotlib.image as mpimg
 import numpy as np
 import pytest
+from matplotlib.colors import to_rgb
 from test_charts import make_series
 
-from pollservice.render import render_thumbnail, render_trend_chart
+from pollservice.domain.vocabulary import PARTIES
+from pollservice.render import PALETTE, render_thumbnail, render_trend_chart
 from pollservice.render.style import DARK_BACKGROUND, THEMES
 from pollservice.services.charts import DEFAULT_VARIANTS, ChartVariant
 
@@ -49,6 +51,17 @@ def test_a_dark_png_draws_the_palette_brightened_where_it_is_too_dark():
     pixels = mpimg.imread(BytesIO(render_trend_chart("Black", black, theme="dark")))[..., :3]
     colours = {tuple(px) for px in np.round(pixels.reshape(-1, 3) * 255).astype(int)}
     assert (0xD0, 0xD0, 0xD0) in colours and (0, 0, 0) not in colours
+
+
+def test_every_dark_colour_stands_out_from_the_dark_background():
+    def luminance(colour: str) -> float:
+        channels = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(colour)]
+        return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+    background = luminance(DARK_BACKGROUND)
+    for colour in (*PALETTE, *(party.colour for party in PARTIES.values())):
+        drawn = THEMES["dark"].colour(colour)
+        assert (luminance(drawn) + 0.05) / (background + 0.05) >= 3.0, (colour, drawn)
 
 
 def test_a_dark_svg_has_the_dark_background_and_light_text():

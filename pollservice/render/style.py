@@ -76,13 +76,22 @@ class _Theme:
         return dict(self.recolour).get(colour.upper(), colour)
 
 
+#: Colours too dark on #14171c (under 3:1) and what the dark theme draws instead: the
+#: site's dark --c0, --c6 and --c7 for the Okabe-Ito blue, black and grey, and the next
+#: lighter ColorBrewer step for the party colours (``vocabulary.PARTIES``; static/style.css
+#: gives the dark page's swatches the same).
+_DARK_RECOLOUR = (
+    ("#0072B2", "#3D9BE0"), ("#000000", "#D0D0D0"), ("#7F7F7F", "#A0A0A0"),
+    ("#2166AC", "#4393C3"), ("#B2182B", "#D6604D"), ("#1B7837", "#5AAE61"),
+    ("#762A83", "#9970AB"), ("#666666", "#999999"),
+)
+
 #: ``theme=`` of the renderers. Dark follows the site's dark mode: its --bg behind the
-#: chart, light text and grid, and its brighter --c0, --c6 and --c7 for the Okabe-Ito blue,
-#: the black and the grey (too dark on #14171c).
+#: chart, light text and grid, and the colours of ``_DARK_RECOLOUR`` brightened.
 THEMES = {
     "light": _Theme("white", _INK, _MUTED, _GRID, "#999999", "#888888", "#777777"),
     "dark": _Theme(DARK_BACKGROUND, "#E6E9EF", "#A7AFBD", "#2C323C", "#5C6470", "#8A93A3", "#8A93A3",
-                   (("#0072B2", "#3D9BE0"), ("#000000", "#D0D0D0"), ("#7F7F7F", "#A0A0A0"))),
+                   _DARK_RECOLOUR),
 }
 
 
