@@ -1,4 +1,4 @@
-"""Time trend-chart rendering: ms per render for PNG 1x, PNG 2x and SVG.
+"""Time trend-chart rendering: ms per render for PNG 1x, PNG 2x and SVG, light and dark.
 
 Two choices with 300 and 6,000 polls in all, over about two years of daily trend; and the
 margin chart of the same polls (one series, each poll's margin, ``values="margin"``).
@@ -27,6 +27,8 @@ CASES = {
     "PNG 1x": {"fmt": "png", "scale": 1},
     "PNG 2x": {"fmt": "png", "scale": 2},
     "SVG": {"fmt": "svg"},
+    "dark PNG 1x": {"fmt": "png", "scale": 1, "theme": "dark"},
+    "dark PNG 2x": {"fmt": "png", "scale": 2, "theme": "dark"},
 }
 
 
@@ -86,15 +88,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    print(f"{'polls':>6}  {'output':<7} {'median ms':>9} {'best ms':>8} {'bytes':>9}")
+    print(f"{'polls':>6}  {'output':<11} {'median ms':>9} {'best ms':>8} {'bytes':>9}")
     for total in (300, 6000):
         series = synthetic_series(total)
         for label, options in CASES.items():
             median, best, size = time_renders(series, args.repeat, **options)
-            print(f"{total:>6}  {label:<7} {median:>9.1f} {best:>8.1f} {size:>9,}")
+            print(f"{total:>6}  {label:<11} {median:>9.1f} {best:>8.1f} {size:>9,}")
         for label, options in CASES.items():
             median, best, size = time_renders(margin_series(total), args.repeat, values="margin", **options)
-            print(f"{total:>6}  {'margin ' + label:<7} {median:>9.1f} {best:>8.1f} {size:>9,}")
+            print(f"{total:>6}  {'margin ' + label:<11} {median:>9.1f} {best:>8.1f} {size:>9,}")
 
 
 if __name__ == "__main__":

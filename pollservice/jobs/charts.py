@@ -76,7 +76,7 @@ def draw_margin_chart(view: QuestionView, variant: ChartVariant) -> bytes:
     return render.render_trend_chart(f"{view.question.title} (margin)", series, fmt=variant.fmt,
                                      scale=variant.scale, width=width, height=height,
                                      method_label=label, source_line=source_line(view),
-                                     description=description, values="margin")
+                                     description=description, values="margin", theme=variant.theme)
 
 
 def draw_chart(view: QuestionView, variant: ChartVariant) -> bytes:
@@ -90,12 +90,12 @@ def draw_chart(view: QuestionView, variant: ChartVariant) -> bytes:
     width, height = SIZES[variant.size]
     if variant.size == "thumb":
         return render.render_thumbnail(series, fmt=variant.fmt, scale=variant.scale, width=width,
-                                       height=height, title=view.question.title)
+                                       height=height, title=view.question.title, theme=variant.theme)
     label = (METHOD_LABELS[variant.method] + ("; real-time" if variant.realtime else "")
              + "; band = 95% interval")
     return render.render_trend_chart(view.question.title, series, fmt=variant.fmt, scale=variant.scale,
                                      width=width, height=height, method_label=label,
-                                     source_line=source_line(view))
+                                     source_line=source_line(view), theme=variant.theme)
 
 
 def alt_text(view: QuestionView, method: str) -> str:

@@ -14,7 +14,7 @@ import matplotlib as mpl
 from .encode import _encode, _with_svg_text
 from .inputs import ChoiceSeries, _check_format, _check_range, _clean, _prepare_all
 from .layout import _draw, _draw_thumbnail, _thumbnail_range
-from .style import _RC, VALUES, _Values
+from .style import _RC, THEMES, VALUES, _Theme, _Values
 
 _RENDER_LOCK = threading.Lock()
 
@@ -31,6 +31,7 @@ def render_trend_chart(
     source_line: str = "",
     description: str | None = None,
     values: str = "share",
+    theme: str = "light",
 ) -> bytes:
     """Render poll trends of one question as a PNG or SVG chart.
 
@@ -43,8 +44,7 @@ def render_trend_chart(
     fmt : {"png", "svg"}
         Output format.
     scale : float
-        PNG pixel density, 1 to 3 (``dpi = 100 * scale``; 2 for high-density screens).
-        SVG ignores it.
+        PNG pixel density, 1 to 3 (``dpi = 100 * scale``); SVG ignores it.
     width, height : float
         Size in inches (2-16 wide, 1.5-12 high); a PNG is ``width * dpi`` x ``height * dpi`` px.
     method_label : str
@@ -55,23 +55,26 @@ def render_trend_chart(
         Text of the SVG ``<desc>``; by default `chart_description` of ``series``.
     values : {"share", "margin"}
         Shares in percent (0-100, default) or margins in signed points (-100 to 100, a zero line).
+    theme : {"light", "dark"}
+        White (default), or the site's dark page with light text (`style.THEMES`).
 
     Returns
     -------
     bytes
-        The encoded image; ``ValueError`` on an unknown ``fmt`` or ``values``,
+        The encoded image; ``ValueError`` on an unknown ``fmt``, ``values`` or ``theme``,
         ``scale``/``width``/``height`` out of range, a frame missing a required column, or
         a negative poll weight.
     """
     fmt = _check_format(fmt)
     value_scale = _check_values(values)
-    scale = _check_range("scale", scale, 1.0, 3.0)
+    palette, scale = _check_theme(theme), _check_range("scale", scale, 1.0, 3.0)
     width = _check_range("width", width, 2.0, 16.0)
     height = _check_range("height", height, 1.5, 12.0)
     prepared = _prepare_all(series)
     title, method_label, source_line = (_clean(str(text)) for text in (title, method_label, source_line))
     with _RENDER_LOCK, mpl.rc_context(_RC):
-        figure = _draw(title, prepared, method_label, source_line, width, height, 100.0 * scale, value_scale)
+        figure = _draw(title, prepared, method_label, source_line, width, height, 100.0 * scale,
+                       value_scale, palette)
         image = _encode(figure, fmt)
     if fmt == "png":
         return image
@@ -84,6 +87,12 @@ def _check_values(values: str) -> _Values:
     return VALUES[values]
 
 
+def _check_theme(theme: str) -> _Theme:
+    if theme not in THEMES:
+        raise ValueError(f"theme must be 'light' or 'dark', not {theme!r}")
+    return THEMES[theme]
+
+
 def render_thumbnail(
     series: Sequence[ChoiceSeries],
     *,
@@ -93,6 +102,7 @@ def render_thumbnail(
     height: float = 0.8,
     title: str = "",
     description: str | None = None,
+    theme: str = "light",
 ) -> bytes:
     """Render a sparkline: each choice's trend line and 95% band, its latest point
     marked, no text, axes or poll dots, on a transparent background.
@@ -111,6 +121,9 @@ def render_thumbnail(
     title, description : str
         The SVG ``<title>`` and ``<desc>``; the description defaults to
         `chart_description` of ``series``.
+    theme : {"light", "dark"}
+        The page the sparkline sits on: the background stays transparent; on dark, the
+        palette's too-dark colours are brightened.
 
     Returns
     -------
@@ -118,12 +131,13 @@ def render_thumbnail(
         The encoded image; an empty transparent image when there is nothing to draw.
     """
     fmt = _check_format(fmt)
+    palette = _check_theme(theme)
     scale = _check_range("scale", scale, 1.0, 3.0)
     width = _check_range("width", width, 1.0, 6.0)
     height = _check_range("height", height, 0.4, 3.0)
     prepared = _prepare_all(series)
     with _RENDER_LOCK, mpl.rc_context(_RC):
-        figure = _draw_thumbnail(prepared, width, height, 100.0 * scale)
+        figure = _draw_thumbnail(prepared, width, height, 100.0 * scale, palette)
         image = _encode(figure, fmt)
     if fmt == "png":
         return image

@@ -16,7 +16,7 @@ from matplotlib.patches import Patch
 from .inputs import _has_data, _Prepared
 from .labels import _add_end_labels, _end_label
 from .plot import _draw_empty, _draw_series, _draw_zero_line, _set_limits, _style_axes
-from .style import _INK, _LABEL_GAP_IN, _MUTED, _PAD_IN, VALUES, _Values
+from .style import _LABEL_GAP_IN, _PAD_IN, THEMES, VALUES, _Theme, _Values
 from .text import _drawable, _fit_lines, _inches, _percent, _shorten
 
 # Past this many choices, the leaders are drawn and the rest listed (see _leaders).
@@ -24,20 +24,20 @@ _MAX_DRAWN = 6
 
 
 def _draw(title, prepared, method_label, source_line, width, height, dpi,
-          values: _Values = VALUES["share"]) -> Figure:
+          values: _Values = VALUES["share"], theme: _Theme = THEMES["light"]) -> Figure:
     """The full chart: title block on top, source line at the bottom, the plot between,
     its y tick labels on the left and end labels on the right (all measured in inches)."""
-    figure = Figure(figsize=(width, height), dpi=dpi, facecolor="white")
+    figure = Figure(figsize=(width, height), dpi=dpi, facecolor=theme.background)
     # An Agg renderer measures text for the layout; the SVG canvas lays out the same
     # figure later, and text extents in inches do not depend on the canvas.
     renderer = FigureCanvasAgg(figure).get_renderer()
     has_data = _has_data(prepared)
-    prepared, others = _leaders(prepared)
-    top = _draw_top_block(figure, title, method_label, prepared, has_data, renderer)
+    prepared, others = _leaders(_recoloured(prepared, theme))
+    top = _draw_top_block(figure, title, method_label, prepared, has_data, renderer, theme)
     if others:
         top -= _text_block(figure, _drawable(_others_line(others)), top, "top", renderer,
-                           fontsize=9, color=_MUTED) + 0.12
-    bottom = _draw_bottom_block(figure, source_line, has_data, renderer)
+                           fontsize=9, color=theme.muted) + 0.12
+    bottom = _draw_bottom_block(figure, source_line, has_data, renderer, theme)
 
     labels = [(p, _drawable(_end_label(p, prepared, values))) for p in prepared if p.latest is not None]
     label_width, label_height = _measure_labels(figure, labels, renderer)
@@ -54,10 +54,16 @@ def _draw(title, prepared, method_label, source_line, width, height, dpi,
         )
     )
     if not has_data:
-        _draw_empty(axes)
+        _draw_empty(axes, theme)
         return figure
-    _draw_plot(axes, prepared, labels, label_height, width - left - right, max(top - bottom, 0.3), values)
+    _draw_plot(axes, prepared, labels, label_height, width - left - right, max(top - bottom, 0.3),
+               values, theme)
     return figure
+
+
+def _recoloured(prepared: Sequence[_Prepared], theme: _Theme) -> list[_Prepared]:
+    """Each series in its colour as drawn on ``theme`` (the dark theme brightens some)."""
+    return [replace(p, color=theme.colour(p.color)) for p in prepared]
 
 
 def _leaders(prepared: Sequence[_Prepared]) -> tuple[list[_Prepared], list[_Prepared]]:
@@ -78,7 +84,8 @@ def _others_line(others: Sequence[_Prepared]) -> str:
     return "Also polled: " + ", ".join(named)
 
 
-def _draw_top_block(figure, title, method_label, prepared, has_data, renderer) -> float:
+def _draw_top_block(figure, title, method_label, prepared, has_data, renderer,
+                    theme: _Theme = THEMES["light"]) -> float:
     """Title, method line and legend, stacked down from the top; returns the height (in
     inches from the bottom) left for the plot's top edge."""
     width, height = figure.get_figwidth(), figure.get_figheight()
@@ -86,11 +93,11 @@ def _draw_top_block(figure, title, method_label, prepared, has_data, renderer) -
     inner_width = width - 2 * _PAD_IN
     top = height - _PAD_IN
     top -= _text_block(figure, title, top, "top", renderer, max_lines=3, fontsize=13,
-                       fontweight="bold", color=_INK) + 0.05
+                       fontweight="bold", color=theme.ink) + 0.05
     if method_label:
-        top -= _text_block(figure, method_label, top, "top", renderer, fontsize=9, color=_MUTED) + 0.06
+        top -= _text_block(figure, method_label, top, "top", renderer, fontsize=9, color=theme.muted) + 0.06
     if has_data and prepared:
-        legend = _add_legend(figure, prepared, top, inner_width, renderer, dpi)
+        legend = _add_legend(figure, prepared, top, inner_width, renderer, dpi, theme)
         top -= _inches(legend, renderer, dpi)[1] + 0.16
     else:
         top -= 0.06
@@ -109,8 +116,8 @@ def _text_block(figure, text: str, y_in: float, va: str, renderer, max_lines: in
     return _inches(artist, renderer, figure.dpi)[1]
 
 
-def _add_legend(figure, prepared, top, inner_width, renderer, dpi):
-    handles = [
+def _add_legend(figure, prepared, top, inner_width, renderer, dpi, theme: _Theme = THEMES["light"]):
+    handles: list[tuple[Patch, Line2D] | Line2D] = [
         (
             Patch(facecolor=p.color, alpha=0.2, linewidth=0),
             Line2D([], [], color=p.color, linewidth=2.2),
@@ -121,7 +128,7 @@ def _add_legend(figure, prepared, top, inner_width, renderer, dpi):
     weights = np.concatenate([p.poll_weight for p in prepared])
     if weights.size:
         handles.append(
-            Line2D([], [], linestyle="none", marker="o", markersize=5, color="#888888", alpha=0.6)
+            Line2D([], [], linestyle="none", marker="o", markersize=5, color=theme.faint, alpha=0.6)
         )
         finite = weights[np.isfinite(weights)]
         varied = finite.size and finite.max() > finite.min()
@@ -150,7 +157,7 @@ def _add_legend(figure, prepared, top, inner_width, renderer, dpi):
             handlelength=1.8,
             handletextpad=0.5,
             columnspacing=1.4,
-            labelcolor=_INK,
+            labelcolor=theme.ink,
         )
         if columns == 1 or _inches(legend, renderer, dpi)[0] <= inner_width:
             return legend
@@ -158,13 +165,14 @@ def _add_legend(figure, prepared, top, inner_width, renderer, dpi):
         columns -= 1
 
 
-def _draw_bottom_block(figure, source_line, has_data, renderer) -> float:
+def _draw_bottom_block(figure, source_line, has_data, renderer,
+                       theme: _Theme = THEMES["light"]) -> float:
     """The source line at the bottom, then room for the date ticks and the concise-date
     offset; returns the height (inches) of the plot's bottom edge."""
     bottom = _PAD_IN
     if source_line:
         bottom += _text_block(figure, source_line, bottom, "bottom", renderer, fontsize=8,
-                              color=_MUTED) + 0.08
+                              color=theme.muted) + 0.08
     if has_data:
         bottom += 0.42
     return bottom
@@ -183,12 +191,12 @@ def _measure_labels(figure, labels, renderer) -> tuple[float, float]:
 
 
 def _draw_plot(axes, prepared, labels, label_height, axes_width_in, axes_height_in,
-               values: _Values = VALUES["share"]) -> None:
+               values: _Values = VALUES["share"], theme: _Theme = THEMES["light"]) -> None:
     """Styled axes, every series, the limits, then the end labels at least a label's
     height apart."""
-    _style_axes(axes, axes_width_in, values)
+    _style_axes(axes, axes_width_in, values, theme)
     if values.signed:
-        _draw_zero_line(axes)
+        _draw_zero_line(axes, theme)
     total_polls = sum(q.poll_x.size for q in prepared)
     for p in prepared:
         _draw_series(axes, p, total_polls=total_polls)
@@ -198,8 +206,10 @@ def _draw_plot(axes, prepared, labels, label_height, axes_width_in, axes_height_
         _add_end_labels(axes, labels, gap, y_low, y_high)
 
 
-def _draw_thumbnail(prepared, width, height, dpi) -> Figure:
-    """The sparkline: trend lines, bands and latest points on a transparent figure."""
+def _draw_thumbnail(prepared, width, height, dpi, theme: _Theme = THEMES["light"]) -> Figure:
+    """The sparkline: trend lines, bands and latest points on a transparent figure (the
+    palette as drawn on ``theme``'s background)."""
+    prepared = _recoloured(prepared, theme)
     figure = Figure(figsize=(width, height), dpi=dpi, facecolor="none")
     axes = figure.add_axes((0.02, 0.08, 0.96, 0.84))
     axes.set_axis_off()

@@ -10,7 +10,7 @@ from matplotlib import dates as mdates
 from matplotlib import ticker as mticker
 
 from .inputs import _Prepared
-from .style import _GRID, _MUTED, NO_DATA_TEXT, VALUES, _Values
+from .style import NO_DATA_TEXT, THEMES, VALUES, _Theme, _Values
 
 _MIN_X_SPAN_DAYS = 7.0
 _MIN_Y_SPAN = 10.0  # percentage points
@@ -20,14 +20,16 @@ _EXACT_SIZES_MAX = 1000
 _SIZE_CLASSES = 8
 
 
-def _style_axes(axes, axes_width_in: float, values: _Values = VALUES["share"]) -> None:
+def _style_axes(axes, axes_width_in: float, values: _Values = VALUES["share"],
+                theme: _Theme = THEMES["light"]) -> None:
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
-    axes.spines["bottom"].set_color("#999999")
-    axes.grid(axis="y", color=_GRID, linewidth=0.8)
+    axes.set_facecolor(theme.background)
+    axes.spines["bottom"].set_color(theme.axis)
+    axes.grid(axis="y", color=theme.grid, linewidth=0.8)
     axes.set_axisbelow(True)
-    axes.tick_params(axis="y", length=0, labelcolor=_MUTED, labelsize=9, pad=4)
-    axes.tick_params(axis="x", color="#999999", labelcolor=_MUTED, labelsize=9)
+    axes.tick_params(axis="y", length=0, labelcolor=theme.muted, labelsize=9, pad=4)
+    axes.tick_params(axis="x", color=theme.axis, labelcolor=theme.muted, labelsize=9)
     locator = mdates.AutoDateLocator(minticks=3, maxticks=max(4, int(axes_width_in * 1.1)))
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(DateLabels())
@@ -69,7 +71,7 @@ class DateLabels(mticker.Formatter):
         return labels
 
 
-def _draw_empty(axes) -> None:
+def _draw_empty(axes, theme: _Theme = THEMES["light"]) -> None:
     axes.set_axis_off()
     axes.text(
         0.5,
@@ -79,7 +81,7 @@ def _draw_empty(axes) -> None:
         ha="center",
         va="center",
         fontsize=16,
-        color="#888888",
+        color=theme.faint,
     )
 
 
@@ -206,6 +208,6 @@ def _labelled_range(y_low: float, y_high: float,
     return low, high, step
 
 
-def _draw_zero_line(axes) -> None:
+def _draw_zero_line(axes, theme: _Theme = THEMES["light"]) -> None:
     """The margin chart's zero line: above it the first choice leads, below it the second."""
-    axes.axhline(0.0, color="#777777", linewidth=1.0, zorder=1.5)
+    axes.axhline(0.0, color=theme.zero, linewidth=1.0, zorder=1.5)

@@ -38,7 +38,9 @@ _RC: dict[RcKeyType, Any] = {
     "font.size": 9.0,
     "text.parse_math": False,  # "$5 or $10" is a poll question, not TeX
     "text.usetex": False,
-    "svg.fonttype": "path",  # text as outlines: identical in every browser
+    # Text as <text> (not outlines): selectable, searchable, read by screen readers and
+    # smaller; a browser without DejaVu Sans draws it in its own sans-serif.
+    "svg.fonttype": "none",
     # Stable ids -> deterministic SVG. The salt keeps the renderer's old module name:
     # another salt would change every SVG's ids, and with them the bytes.
     "svg.hashsalt": "pollservice.charts",
@@ -50,6 +52,47 @@ _RC: dict[RcKeyType, Any] = {
 _INK = "#222222"
 _MUTED = "#555555"
 _GRID = "#E6E6E6"
+
+#: The site's dark-mode page background (``--bg`` in static/style.css).
+DARK_BACKGROUND = "#14171c"
+
+
+@dataclass(frozen=True)
+class _Theme:
+    """The colours of a chart's page: background, text, grid and axis lines, and the
+    palette colours swapped for brighter ones (``recolour``) where they are too dark on it."""
+
+    background: str
+    ink: str
+    muted: str
+    grid: str
+    axis: str  # the date axis line and ticks
+    faint: str  # the legend's poll dot and "No polls yet"
+    zero: str  # the margin chart's zero line
+    recolour: tuple[tuple[str, str], ...] = ()
+
+    def colour(self, colour: str) -> str:
+        """``colour`` as drawn on this theme (case-insensitive lookup in ``recolour``)."""
+        return dict(self.recolour).get(colour.upper(), colour)
+
+
+#: Colours too dark on #14171c (under 3:1) and what the dark theme draws instead: the
+#: site's dark --c0, --c6 and --c7 for the Okabe-Ito blue, black and grey, and the next
+#: lighter ColorBrewer step for the party colours (``vocabulary.PARTIES``; static/style.css
+#: gives the dark page's swatches the same).
+_DARK_RECOLOUR = (
+    ("#0072B2", "#3D9BE0"), ("#000000", "#D0D0D0"), ("#7F7F7F", "#A0A0A0"),
+    ("#2166AC", "#4393C3"), ("#B2182B", "#D6604D"), ("#1B7837", "#5AAE61"),
+    ("#762A83", "#9970AB"), ("#666666", "#999999"),
+)
+
+#: ``theme=`` of the renderers. Dark follows the site's dark mode: its --bg behind the
+#: chart, light text and grid, and the colours of ``_DARK_RECOLOUR`` brightened.
+THEMES = {
+    "light": _Theme("white", _INK, _MUTED, _GRID, "#999999", "#888888", "#777777"),
+    "dark": _Theme(DARK_BACKGROUND, "#E6E9EF", "#A7AFBD", "#2C323C", "#5C6470", "#8A93A3", "#8A93A3",
+                   _DARK_RECOLOUR),
+}
 
 
 

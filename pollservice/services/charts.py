@@ -33,6 +33,8 @@ SIZES = {"full": (8.0, 4.5), "small": (4.2, 3.8), "thumb": (2.4, 0.8)}
 # (a series that ended years ago still shows its last month, not an empty chart).
 # What a chart shows: each choice's share, or the question's margin (its default pair).
 SUBJECTS = ("shares", "margin")
+# The page a chart is drawn for: the light (default) or the dark colour scheme.
+THEMES = ("light", "dark")
 RANGES = {"30d": ("Last 30 days", 30), "6m": ("Last 6 months", 183), "all": ("All polls", None)}
 
 
@@ -62,9 +64,10 @@ def choice_colours(view: QuestionView) -> dict[str, str]:
 @dataclass(frozen=True)
 class ChartVariant:
     """One drawing of a question's chart: format, size, pixel scale, method, date range
-    (``None``: from the first poll / to the last), real-time line and subject (the
-    choices' shares, or the margin of the question's pair). ``key`` names it in the stored
-    charts (a margin's key ends in ``|margin``; a shares chart's keeps its seven parts)."""
+    (``None``: from the first poll / to the last), real-time line, subject (the choices'
+    shares, or the margin of the question's pair) and theme (light or dark page). ``key``
+    names it in the stored charts: a light shares chart's keeps its seven parts, a margin's
+    adds ``|margin``, a dark one's adds the subject and ``|dark``."""
 
     fmt: str = "png"
     size: str = "full"
@@ -74,20 +77,26 @@ class ChartVariant:
     end: dt.date | None = None
     realtime: bool = False
     subject: str = SUBJECTS[0]
+    theme: str = THEMES[0]
 
     @property
     def key(self) -> str:
-        parts = (self.fmt, self.size, str(self.scale), self.method,
-                 self.start.isoformat() if self.start else "",
-                 self.end.isoformat() if self.end else "", "1" if self.realtime else "0")
-        return "|".join(parts if self.subject == SUBJECTS[0] else (*parts, self.subject))
+        parts: tuple[str, ...] = (self.fmt, self.size, str(self.scale), self.method,
+                                  self.start.isoformat() if self.start else "",
+                                  self.end.isoformat() if self.end else "",
+                                  "1" if self.realtime else "0")
+        if self.theme != THEMES[0]:
+            parts = (*parts, self.subject, self.theme)
+        elif self.subject != SUBJECTS[0]:
+            parts = (*parts, self.subject)
+        return "|".join(parts)
 
     @classmethod
     def from_key(cls, key: str) -> ChartVariant:
-        fmt, size, scale, method, start, end, realtime, *subject = key.split("|")
+        fmt, size, scale, method, start, end, realtime, *rest = key.split("|")
         return cls(fmt, size, int(scale), method, dt.date.fromisoformat(start) if start else None,
                    dt.date.fromisoformat(end) if end else None, realtime == "1",
-                   subject[0] if subject else SUBJECTS[0])
+                   rest[0] if rest else SUBJECTS[0], rest[1] if len(rest) > 1 else THEMES[0])
 
     @property
     def mimetype(self) -> str:
@@ -96,11 +105,12 @@ class ChartVariant:
 
 # Drawn by every recompute, for the data version it computes: the images the pages show
 # (the question page at 1x and 2x, phones, the sparklines of lists, the SVG download, and
-# the margin chart the question page links to).
-DEFAULT_VARIANTS = (*(ChartVariant(fmt, size, scale) for fmt, size, scale in (
-    ("png", "full", 1), ("png", "full", 2), ("png", "small", 1), ("png", "small", 2),
-    ("png", "thumb", 1), ("png", "thumb", 2), ("svg", "full", 1))),
-    ChartVariant("svg", "full", 1, subject="margin"))
+# the margin chart the question page links to), and the PNGs again for dark-mode readers
+# (the pages' <picture> sources; the SVG download and the margin link stay light).
+_PAGE_PNGS = (("full", 1), ("full", 2), ("small", 1), ("small", 2), ("thumb", 1), ("thumb", 2))
+DEFAULT_VARIANTS = (*(ChartVariant("png", size, scale) for size, scale in _PAGE_PNGS),
+                    ChartVariant("svg", "full", 1), ChartVariant("svg", "full", 1, subject="margin"),
+                    *(ChartVariant("png", size, scale, theme="dark") for size, scale in _PAGE_PNGS))
 # How long a reader waits for a worker to draw a chart that is not stored yet.
 CHART_WAIT_SECONDS = 10.0
 

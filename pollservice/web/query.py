@@ -9,7 +9,7 @@ from flask import request, url_for
 
 from ..domain import methods
 from ..domain.errors import BadRequest
-from ..services.charts import RANGES, SIZES, SUBJECTS
+from ..services.charts import RANGES, SIZES, SUBJECTS, THEMES
 from .blueprint import bp
 
 
@@ -36,6 +36,11 @@ def parse_size(value: str | None) -> str:
 def parse_subject(value: str | None) -> str:
     """What a chart shows: ``shares`` (each choice's line, the default) or ``margin``."""
     return _one_of(value, "subject", SUBJECTS, SUBJECTS[0])
+
+
+def parse_theme(value: str | None) -> str:
+    """The page a chart is drawn for: ``light`` (the default) or ``dark``."""
+    return _one_of(value, "theme", THEMES, THEMES[0])
 
 
 def parse_date(value: str | None, name: str) -> dt.date | None:

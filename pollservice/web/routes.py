@@ -42,6 +42,7 @@ from .query import (
     parse_range,
     parse_size,
     parse_subject,
+    parse_theme,
 )
 
 FAVICON_MAX_AGE = 86400  # seconds
@@ -216,7 +217,7 @@ def methodology():
 
 @bp.get("/charts/<slug>.<fmt>")
 @versioned("IMAGE_MAX_AGE", shared=True,
-           args=("method", "from", "to", "realtime", "size", "scale", "subject"))
+           args=("method", "from", "to", "realtime", "size", "scale", "subject", "theme"))
 def chart(slug: str, fmt: str):
     if fmt not in FORMATS:
         raise NotFound(f"Charts come as {' or '.join(FORMATS)}.", fields={"format": "unknown"})
@@ -229,5 +230,6 @@ def chart(slug: str, fmt: str):
     if scale not in ("1", "2"):
         raise BadRequest("scale must be 1 or 2.", fields={"scale": "must be 1 or 2"})
     subject = parse_subject(request.args.get("subject"))
-    variant = ChartVariant(fmt, size, int(scale), method, start, end, realtime, subject)
+    variant = ChartVariant(fmt, size, int(scale), method, start, end, realtime, subject,
+                           parse_theme(request.args.get("theme")))
     return Response(question_chart(question_view(slug), variant), mimetype=variant.mimetype)

@@ -110,6 +110,15 @@ def page(browser, base_url):
 
 
 @pytest.fixture
+def dark_page(browser, base_url):
+    """A fresh anonymous page in a browser that prefers a dark colour scheme."""
+    context, page, problems = open_page(browser, base_url, color_scheme="dark")
+    yield page
+    context.close()
+    assert not problems, f"console errors: {problems}"
+
+
+@pytest.fixture
 def admin_page(browser, base_url, admin_state):
     """A page signed in as the admin; fails on console errors too."""
     context, page, problems = open_page(browser, base_url, storage_state=admin_state)

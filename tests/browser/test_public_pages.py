@@ -133,6 +133,21 @@ def test_question_page_fits_a_phone_screen(phone_page):
     screenshot(phone_page, "question-phone")
 
 
+def test_a_dark_mode_reader_gets_the_dark_chart_and_thumbnails(dark_page):
+    dark_page.goto("/questions/calexit")
+    assert image_width(dark_page, "figure.chart img") > 0
+    source = dark_page.locator("figure.chart img").evaluate("img => img.currentSrc")
+    assert "theme=dark" in source and "size=small" not in source
+    # No white card: the chart's corner is the page's own dark background.
+    assert dark_page.locator("figure.chart img").evaluate(
+        "img => getComputedStyle(img).backgroundColor") == "rgba(0, 0, 0, 0)"
+    screenshot(dark_page, "question-dark")
+    dark_page.goto("/")
+    assert image_width(dark_page, ".thumb img") > 0
+    assert "theme=dark" in dark_page.locator(".thumb img").first.evaluate("img => img.currentSrc")
+    screenshot(dark_page, "home-dark")
+
+
 def test_poll_tables_keep_their_numbers_on_a_phone(phone_page):
     phone_page.goto("/questions/calexit#polls")
     table = phone_page.locator("#poll-table")
