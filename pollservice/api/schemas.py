@@ -250,24 +250,23 @@ class TrendPointSchema(Schema):
     outcome_upper = fields.Float(allow_none=True)
 
 
-class TrendSchema(Schema):
+class _LineSchema(Schema):
+    """What a trend and a margin line both say: the question, method, line and range."""
+
     computed = COMPUTED
     question = fields.String(required=True)
     method = fields.String(required=True, validate=METHOD)
     realtime = fields.Boolean(required=True)
     from_ = fields.Date(data_key="from", required=True, allow_none=True)
     to = fields.Date(required=True, allow_none=True)
+
+
+class TrendSchema(_LineSchema):
     choices = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(TrendPointSchema)),
                           required=True)
 
 
-class QuestionMarginSchema(Schema):
-    computed = COMPUTED
-    question = fields.String(required=True)
-    method = fields.String(required=True, validate=METHOD)
-    realtime = fields.Boolean(required=True)
-    from_ = fields.Date(data_key="from", required=True, allow_none=True)
-    to = fields.Date(required=True, allow_none=True)
+class QuestionMarginSchema(_LineSchema):
     average = fields.Nested(MarginValueSchema, required=True)
     trend = fields.List(fields.Nested(TrendPointSchema), required=True, metadata={
         "description": "the daily margin a - b with its 95% band (points, -100 to 100)"})
