@@ -360,3 +360,45 @@ def test_a_second_confirm_of_the_same_upload_imports_it_once(trump, logged_in):
     assert third.headers["Location"] == first.headers["Location"] and run_import_jobs(trump) == 0
     assert store_counts(trump)["Poll"] == before["Poll"] + 2
 
+
+
+def test_a_waiting_upload_survives_signing_out_and_in_again(trump, logged_in, admin):
+    """Signing out ends every session of the account (a new session epoch); the upload
+    belongs to the account, not to the session, so it can still be confirmed."""
+    before = store_counts(trump)
+    token = TOKEN.search(upload(logged_in, TRUMP_2021).get_data(as_text=True)).group(1)
+    assert logged_in.post("/admin/logout").status_code in (302, 303)
+    assert logged_in.post("/admin/login", data=admin).status_code == 302
+    response = logged_in.post("/admin/uploads/confirm", data={"upload": token})
+    assert response.headers["Location"] == f"/admin/uploads/{token}/progress"
+    assert run_import_jobs(trump) == 1
+    assert store_counts(trump)["Poll"] == before["Poll"] + 2
+    assert progress_of(logged_in, response.headers["Location"])["state"] == "done"
+
+
+def test_a_confirmed_upload_is_not_removed_as_stale_and_a_lost_file_fails_its_job(
+        trump, logged_in, monkeypatch):
+    """The confirmation refreshes the file's age (a preview 23.9 hours old confirmed while
+    the queue is busy is not swept away by the next upload); and if the file is gone anyway
+    when the job runs, the progress page says failed rather than queued forever."""
+    import os
+    import time
+
+    from pollservice.services import upload_imports
+
+    before = store_counts(trump)
+    token = TOKEN.search(upload(logged_in, TRUMP_2021).get_data(as_text=True)).group(1)
+    folder = Path(trump.instance_path) / "uploads"
+    old = time.time() - upload_imports.KEEP_SECONDS + 60
+    for path in folder.glob(f"{token}.*"):
+        os.utime(path, (old, old))
+    location = logged_in.post("/admin/uploads/confirm", data={"upload": token}).headers["Location"]
+    monkeypatch.setattr(upload_imports, "KEEP_SECONDS", 30)  # the preview's age is now past it
+    with trump.app_context():
+        upload_imports.remove_stale()
+    assert (folder / f"{token}.importing").exists()
+    (folder / f"{token}.importing").unlink()  # discarded by hand, say
+    assert run_import_jobs(trump) == 1
+    state = progress_of(logged_in, location)
+    assert state["state"] == "failed" and "no longer kept" in state["error"]
+    assert store_counts(trump) == before

@@ -130,3 +130,48 @@ def test_average_as_of_an_earlier_day_has_that_days_real_time_margin(demo_app, c
     assert body["margin"]["as_of"] == day["date"]
     assert body["margin"]["estimate"] == pytest.approx(day["estimate"], abs=1e-3)
     assert body["margin"]["lower"] == pytest.approx(day["lower"], abs=1e-3)
+
+
+def _margin_rows(app, slug: str, change) -> None:
+    """Apply ``change`` to the stored margin rows of question ``slug``, as a question stored
+    before margins existed (rows deleted) or one without a pair (empty rows) has them."""
+    from sqlalchemy import select
+
+    from pollservice.extensions import db
+    from pollservice.models import ComputedSeries, Question
+
+    with app.app_context():
+        question = db.session.execute(select(Question).where(Question.slug == slug)).scalar_one()
+        rows = db.session.execute(select(ComputedSeries).where(
+            ComputedSeries.question_id == question.id,
+            ComputedSeries.method.like("margin:%"))).scalars().all()
+        assert rows
+        for row in rows:
+            change(row)
+        db.session.commit()
+
+
+def test_margin_of_a_question_computed_before_margins_is_not_ready_not_a_422(app, client):
+    """A question last computed by a release without margins has share series and no
+    margin rows: the margin is not computed yet (503 with Retry-After), not refused."""
+    from pollservice.extensions import db
+
+    race_support.build_race(app)
+    _margin_rows(app, race_support.SLUG, db.session.delete)
+    response = client.get(f"/api/v1/questions/{race_support.SLUG}/margin")
+    assert response.status_code == 503, response.get_json()
+    assert response.get_json()["error"]["code"] == "not_ready" and response.headers["Retry-After"]
+    assert client.get(f"/api/v1/questions/{race_support.SLUG}/average").get_json()["margin"] is None
+
+
+def test_margin_of_a_question_with_no_pair_is_404_without_parameters(app, client):
+    race_support.build_race(app)
+
+    def empty(row):
+        row.payload = {"empty": True}
+    _margin_rows(app, race_support.SLUG, empty)
+    response = client.get(f"/api/v1/questions/{race_support.SLUG}/margin")
+    assert response.status_code == 404, response.get_json()
+    assert "no margin" in response.get_json()["error"]["message"]
+    named = client.get(f"/api/v1/questions/{race_support.SLUG}/margin?a=Biden&b=Trump")
+    assert named.status_code == 422 and "a" in named.get_json()["error"]["fields"]

@@ -118,3 +118,18 @@ def test_create_token_on_the_command_line_takes_scope_questions_and_account(demo
     assert response.status_code == 403
     unknown = runner.invoke(args=["create-token", "x", "--user", "nobody"])
     assert unknown.exit_code == 1 and "nobody" in unknown.output
+
+
+def test_two_tokens_created_with_one_name_at_once_give_a_conflict(app, monkeypatch):
+    """Both pass the "taken" check before either inserts: the loser's unique-constraint
+    error becomes the same Conflict (409) as a name taken earlier, and one token is kept."""
+    from pollservice.domain.errors import Conflict
+    from pollservice.services import tokens
+
+    with app.app_context():
+        create_token("twin")
+        monkeypatch.setattr(tokens, "_name_taken", lambda name: False)  # the check ran first
+        with pytest.raises(Conflict) as refused:
+            create_token("twin")
+        assert refused.value.fields == {"name": "already taken"}
+        assert len(db.session.execute(select(ApiToken).where(ApiToken.name == "twin")).all()) == 1

@@ -132,3 +132,32 @@ def test_everyone_changes_their_own_password_with_the_current_one(app, logged_in
     other = app.test_client()
     assert sign_in(other, "editor", PASSWORD) == 200
     assert sign_in(other, "editor", "long enough pw") == 302
+
+
+def test_an_admin_cannot_reset_their_own_password_from_the_users_page(app, logged_in):
+    """The row hides the button; a crafted POST is refused too (it would end the admin's own
+    session behind a temporary password)."""
+    uid = user_id(app, "editor")
+    page = logged_in.post(f"/admin/users/{uid}/reset-password")
+    assert page.status_code == 403
+    assert logged_in.get("/admin/users").status_code == 200  # still signed in
+
+
+def test_admin_answers_are_never_stored_by_a_browser(app, logged_in, newcomer):
+    """The page that shows a first password once must not come back from the history."""
+    page = logged_in.post("/admin/users", data={"username": "another", "role": "editor"})
+    assert page.status_code == 201 and page.headers["Cache-Control"] == "no-store"
+    assert logged_in.get("/admin/users").headers["Cache-Control"] == "no-store"
+
+
+def test_two_accounts_created_with_one_name_at_once_give_a_409_not_a_500(app, logged_in, monkeypatch):
+    """Both creates pass the "taken" check before either inserts: the unique constraint
+    decides, and the loser gets the same 409 as a name taken earlier."""
+    from pollservice.services import users
+
+    assert logged_in.post("/admin/users", data={"username": "twin", "role": "editor"}).status_code == 201
+    monkeypatch.setattr(users, "_username_taken", lambda name: False)  # the check ran first
+    page = logged_in.post("/admin/users", data={"username": "twin", "role": "editor"})
+    assert page.status_code == 409 and b"Already taken." in page.data
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User).where(User.username == "twin")) == 1

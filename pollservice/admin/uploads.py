@@ -76,9 +76,15 @@ class DiscardForm(FlaskForm):
     submit = SubmitField("Discard")
 
 
+def _owner() -> str:
+    """Who owns an upload: the account's id, not ``get_id()`` (which carries the session
+    epoch, so a sign-in elsewhere or a password change would orphan every waiting upload)."""
+    return str(current_user.id)
+
+
 def load_upload(token: str) -> tuple[bytes, dict] | None:
     """The current admin's waiting upload (None: unknown, confirmed, discarded, another's)."""
-    return upload_imports.load_upload(token, current_user.get_id())
+    return upload_imports.load_upload(token, _owner())
 
 
 def _decode(data: bytes) -> str:
@@ -113,7 +119,7 @@ def new_upload():
         data = upload.read()
         meta = {"filename": filename, "format": form.format.data,
                 "question": (form.question.data or "").strip(),
-                "skip_invalid": bool(form.skip_invalid.data), "user": current_user.get_id()}
+                "skip_invalid": bool(form.skip_invalid.data), "user": _owner()}
         try:
             summary = _dry_run(_decode(data), meta)
         except ValueError as error:
@@ -159,7 +165,7 @@ def confirm_upload():
         flash("The upload could not be confirmed (the form expired); upload the file again.", "error")
         return redirect(url_for("admin.new_upload"))
     token = form.upload.data
-    state = upload_imports.confirm_import(token, current_user.get_id(), current_user.username)
+    state = upload_imports.confirm_import(token, _owner(), current_user.username)
     if state == "missing":
         flash("That upload is no longer waiting (imported, discarded or expired); upload it again.",
               "error")
@@ -173,7 +179,7 @@ def upload_progress(token: str):
     """The import job of a confirmed upload (queued, running, done, failed), then the
     workers' recomputes of its questions; the page reloads itself until all are over.
     ``?format=json`` (or ``Accept: application/json``) gives the same as JSON."""
-    kept = upload_imports.job_state(token, current_user.get_id()) if TOKEN.match(token) else None
+    kept = upload_imports.job_state(token, _owner()) if TOKEN.match(token) else None
     if kept is None:
         flash("That import's progress is no longer kept.", "info")
         return redirect(url_for("admin.new_upload"))

@@ -11,21 +11,36 @@ from typing import Any
 
 import pandas as pd
 
-from ..domain.errors import BadRequest, NotReady, ValidationFailed
+from ..domain.errors import BadRequest, NotFound, NotReady, ValidationFailed
 from ..domain.margins import Pair, interval_text, margin_key, margin_label
 from ..readmodel import QuestionView
 from ..readmodel.series import OUTCOME_COLUMNS, StaleRead, trend_frame
 from .averages import MAX_TREND_DAYS, trend_as_records
 
 
-def stored_margin(view: QuestionView, method: str, realtime: bool = False) -> tuple[Pair, dict] | None:
-    """The stored default pair and its payload by ``method`` (None: the question has no
-    pair, or was never computed)."""
+class _NotStored(Exception):
+    """The stored version has share series but no margin rows: it was computed by a
+    release before margins (its next recompute, or ``recompute-averages --all``, adds them)."""
+
+
+def _stored_payloads(view: QuestionView, method: str, realtime: bool) -> dict:
     try:
-        stored = view.series(margin_key(method), realtime)
+        return view.series(margin_key(method), realtime)
     except StaleRead:  # no margin rows: gone with their version, or stored before margins
         view.series(method, realtime)  # StaleRead again if the version itself is gone
+        raise _NotStored from None
+
+
+def stored_margin(view: QuestionView, method: str, realtime: bool = False) -> tuple[Pair, dict] | None:
+    """The stored default pair and its payload by ``method`` (None: the question has no
+    pair, or its margin was never computed)."""
+    try:
+        return _pair_of(_stored_payloads(view, method, realtime))
+    except _NotStored:
         return None
+
+
+def _pair_of(stored: dict) -> tuple[Pair, dict] | None:
     for payload in stored.values():
         if payload is not None:
             return Pair(payload["a"], payload["b"], bool(payload["net"])), payload
@@ -131,7 +146,15 @@ def question_margin(view: QuestionView, method: str, a: str | None = None, b: st
     if view.state.computed_version == 0:
         raise NotReady("This question's averages are being computed; try again in a moment.",
                        fields={"slug": "not computed yet"}, retry_after=5)
-    found = stored_margin(view, method, realtime)
+    try:
+        found = _pair_of(_stored_payloads(view, method, realtime))
+    except _NotStored:
+        raise NotReady("This question's margin is not computed yet (its averages were stored "
+                       "before margins were); it is computed at its next recompute.",
+                       fields={"slug": "margin not computed yet"}, retry_after=60) from None
+    if found is None and a is None and b is None:
+        raise NotFound("This question has no margin: fewer than two of its choices are in its "
+                       "average, or no poll reported both.", fields={"slug": "no margin"})
     if found is None:
         raise ValidationFailed("This question has no margin: fewer than two of its choices are "
                                "in its average, or no poll reported both.",

@@ -55,8 +55,16 @@ def _check(name: str, expires_in_days: int | None, scope: str) -> None:
         errors["scope"] = "must be read or write"
     if errors:
         raise ValidationFailed("Cannot create that token.", fields=errors)
-    if db.session.execute(select(ApiToken.id).where(ApiToken.name == name)).first():
-        raise Conflict(f"A token named {name!r} exists.", fields={"name": "already taken"})
+    if _name_taken(name):
+        raise _taken(name)
+
+
+def _name_taken(name: str) -> bool:
+    return db.session.execute(select(ApiToken.id).where(ApiToken.name == name)).first() is not None
+
+
+def _taken(name: str) -> Conflict:
+    return Conflict(f"A token named {name!r} exists.", fields={"name": "already taken"})
 
 
 def create_token(name: str, expires_in_days: int | None = None, *, scope: str = "write",
@@ -72,7 +80,7 @@ def create_token(name: str, expires_in_days: int | None = None, *, scope: str = 
         question_ids=_ids(Question, questions, "questions"), race_ids=_ids(Race, races, "races"),
         expires_at=utcnow() + dt.timedelta(days=expires_in_days) if expires_in_days else None,
     )
-    with transaction():
+    with transaction(on_duplicate=_taken(name)):
         db.session.add(record)
         record_account_change(actor, "token.create", record, {
             "scope": scope, "questions": list(questions), "races": list(races),

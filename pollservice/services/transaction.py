@@ -20,17 +20,27 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask_sqlalchemy.session import Session
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import scoped_session
 
+from ..domain.errors import ServiceError
 from ..extensions import db
 
 
 @contextmanager
-def transaction() -> Iterator[scoped_session[Session]]:
+def transaction(on_duplicate: ServiceError | None = None) -> Iterator[scoped_session[Session]]:
+    """``on_duplicate``: raised instead of the ``IntegrityError`` of a unique constraint, for
+    a write whose "already taken" check ran before it (two such writes at once both pass the
+    check; the second one's insert is the one that knows)."""
     session = db.session
     try:
         yield session
         _commit_keeping_values(session)
+    except IntegrityError:
+        session.rollback()
+        if on_duplicate is None:
+            raise
+        raise on_duplicate from None
     except BaseException:
         session.rollback()
         raise

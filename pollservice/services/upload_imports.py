@@ -121,6 +121,9 @@ def confirm_import(token: str, user: str | None, username: str) -> str:
         os.rename(paths(token)[0], _importing(token))  # one confirmation wins
     except FileNotFoundError:
         return "confirmed" if "job" in meta else "missing"
+    # A rename keeps the preview's mtime: refresh it, or remove_stale could delete a file
+    # confirmed near the end of its KEEP_SECONDS while its job waits in the queue.
+    os.utime(_importing(token))
     meta["actor"] = f"import:{meta['filename']} by user:{username}"
     meta["job"] = {"state": "queued", "queued_at": time.time()}
     _write_json(paths(token)[1], meta)
@@ -142,6 +145,7 @@ def run_import(token: str) -> None:
         data = _importing(token).read_bytes()
     except (OSError, ValueError):
         log.warning("upload %s: nothing to import (discarded or expired)", token[:8])
+        _mark_lost(meta_path)
         return
     state = meta["job"]
 
@@ -167,6 +171,20 @@ def run_import(token: str) -> None:
         save(state="done", lines_done=state["lines_total"], **_outcome(summary))
     finally:
         _importing(token).unlink(missing_ok=True)
+
+
+def _mark_lost(meta_path) -> None:
+    """A confirmed upload whose file is gone fails, so that its progress page stops saying
+    "queued" (nothing was imported)."""
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if "job" in meta:
+        meta["job"].update(state="failed", updated_at=time.time(), problems=[],
+                           error=f"{meta.get('filename', 'the upload')}: the file was no longer "
+                                 "kept when the import started; nothing was imported. Upload it again.")
+        _write_json(meta_path, meta)
 
 
 def _decode(data: bytes) -> str:

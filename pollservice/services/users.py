@@ -58,14 +58,19 @@ def create_user(username: str, password: str, role: str = "admin", actor: str = 
         errors["role"] = problem
     if errors:
         raise ValidationFailed("Cannot create that account.", fields=errors)
-    if db.session.execute(select(User.id).where(User.username == username)).first():
-        raise Conflict(f"An account named {username!r} exists.", fields={"username": "already taken"})
+    taken = Conflict(f"An account named {username!r} exists.", fields={"username": "already taken"})
+    if _username_taken(username):
+        raise taken
     user = User(username=username, password_hash=generate_password_hash(password), role=role,
                 must_change_password=must_change_password)
-    with transaction():
+    with transaction(on_duplicate=taken):
         db.session.add(user)
         record_account_change(actor, "user.create", user, {"role": role})
     return user
+
+
+def _username_taken(username: str) -> bool:
+    return db.session.execute(select(User.id).where(User.username == username)).first() is not None
 
 
 def create_admin(username: str, password: str) -> User:
@@ -156,6 +161,9 @@ def set_role(username: str, role: str, actor: str) -> User:
 def reset_password(username: str, actor: str) -> tuple[User, str]:
     """A new temporary password (returned, to be shown once); the account's sessions end
     and the user must choose a password at the next sign-in."""
+    if actor == f"user:{username}":
+        raise Forbidden("You cannot reset your own password here; change it on your account page.",
+                        fields={"username": "is you"})
     user = find_user(username)
     password = temporary_password()
     with transaction():
