@@ -246,3 +246,13 @@ def test_a_merge_keeps_every_poll(demo_app, logged_in):
         assert set(db.session.execute(select(Poll.id)).scalars()) == every_poll
         kept = set(db.session.execute(select(Poll.id).where(Poll.pollster_id == rasmussen.id)).scalars())
     assert kept == moving
+
+
+def test_a_pollster_without_published_polls_has_no_public_page_feed_or_listing(demo_app, client):
+    with demo_app.app_context():
+        add_pollster("Galup")
+    assert client.get("/pollsters/galup").status_code == 404
+    assert client.get("/api/v1/pollsters/galup/polls.atom").status_code == 404
+    assert client.get("/api/v1/pollsters/gallup/polls.atom").status_code == 200
+    listed = [p["slug"] for p in client.get("/api/v1/pollsters?q=gal").get_json()]
+    assert "gallup" in listed and "galup" not in listed

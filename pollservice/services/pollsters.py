@@ -77,6 +77,15 @@ def has_published_polls(pollster: Pollster) -> bool:
     ).first() is not None
 
 
+def get_public_pollster(slug: str) -> Pollster:
+    """``get_pollster`` for the public pages and feeds: ``NotFound`` also for a pollster
+    with no published poll (a typo's pollster, or one whose polls were all deleted)."""
+    pollster = get_pollster(slug)
+    if not has_published_polls(pollster):
+        raise NotFound(f"No published poll by {pollster.name}.", fields={"slug": "no published poll"})
+    return pollster
+
+
 def page_of_pollsters(text: str, page: int, per_page: int,
                       published_only: bool = False) -> tuple[list[tuple[Pollster, int]], int]:
     """One page of the pollsters by name, each with its number of polls (deleted polls not
