@@ -256,3 +256,13 @@ def test_a_pollster_without_published_polls_has_no_public_page_feed_or_listing(d
     assert client.get("/api/v1/pollsters/gallup/polls.atom").status_code == 200
     listed = [p["slug"] for p in client.get("/api/v1/pollsters?q=gal").get_json()]
     assert "gallup" in listed and "galup" not in listed
+
+
+def test_the_merge_search_finds_the_target_by_alias_accent_or_typo(demo_app, logged_in):
+    with demo_app.app_context():
+        add_pollster("Galup")
+        add_alias(get_pollster("gallup"), "The Gallup Organization")
+    for typed in ("gallup+organization", "GÁLLUP", "gallupp"):
+        page = logged_in.get(f"/admin/pollsters/galup/merge?q={typed}").get_data(as_text=True)
+        assert "/admin/pollsters/galup/merge?into=gallup" in page, typed
+        assert "merge?into=galup" not in page  # never itself

@@ -22,7 +22,6 @@ from ..services.pollsters import (
     add_pollster,
     delete_pollster,
     get_pollster,
-    list_pollsters,
     page_of_pollsters,
     rename_pollster,
 )
@@ -150,7 +149,9 @@ def merge_pollster(slug: str):
         except ServiceError as problem:
             error = problem.message
     if survivor is None and text:
-        candidates = [(p, n) for p, n in list_pollsters(text) if p.id != pollster.id][:MERGE_CANDIDATES]
+        # by name or alias, any case or accent, or spelled alike (as the poll form's picker)
+        candidates = [(p, count_polls_of(p)) for p in search_pollsters(text, MERGE_CANDIDATES + 1)
+                      if p.id != pollster.id][:MERGE_CANDIDATES]
     if survivor is not None and survivor.id == pollster.id:
         survivor, error = None, f"{pollster.name} cannot be merged into itself."
     form = MergeForm(formdata=None, data={"into": survivor.slug if survivor else ""})
