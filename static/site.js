@@ -109,11 +109,14 @@
   }
 
   // --- Suggestions: an input[data-suggest] asks its JSON endpoint (?q=) for a few
-  // matches as the user types and offers them in its datalist (value: the slug). Without
-  // JavaScript the field still takes a typed slug or title, checked on the server.
+  // matches as the user types and offers them in its datalist (value: each match's
+  // data-suggest-value member, "slug" unless named; label: data-suggest-label, "title").
+  // Without JavaScript the field still takes what is typed, checked on the server.
   function setUpSuggest(input) {
     var list = document.getElementById(input.getAttribute("list"));
     var url = input.getAttribute("data-suggest");
+    var valueKey = input.getAttribute("data-suggest-value") || "slug";
+    var labelKey = input.getAttribute("data-suggest-label") || "title";
     var timer = null, asked = "";
     if (!list || !url || !window.fetch) { return; }
     input.addEventListener("input", function () {
@@ -126,11 +129,11 @@
           .then(function (response) { return response.ok ? response.json() : []; })
           .then(function (found) {
             list.textContent = "";
-            found.forEach(function (question) {
+            found.forEach(function (match) {
               var option = document.createElement("option");
-              option.value = question.slug;
-              option.label = question.title;
-              option.textContent = question.title;
+              option.value = match[valueKey];
+              option.label = match[labelKey];
+              option.textContent = match[labelKey];
               list.appendChild(option);
             });
           })

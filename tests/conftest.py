@@ -25,6 +25,7 @@ versions.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -301,6 +302,17 @@ def admin(app, admin_password_hash):
         db.session.add(User(username=ADMIN["username"], password_hash=admin_password_hash))
         db.session.commit()
     return dict(ADMIN)
+
+
+def signed_in_with_csrf(database_url: str, tmp_path: Path, admin: dict):
+    """A second app on the test's database with CSRF on, and a client signed in to it
+    (the login form's token sent); returns ``(app, client)``."""
+    secured = make_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
+    client = secured.test_client()
+    login = client.get("/admin/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login).group(1)
+    assert client.post("/admin/login", data={**admin, "csrf_token": token}).status_code == 302
+    return secured, client
 
 
 @pytest.fixture

@@ -19,6 +19,8 @@ GOOD_POLL = {
     "pollster": "Field Research", "sponsor": "", "start_date": "2017-04-03", "end_date": "2017-04-09",
     "sample_size": "1200", "population": "rv", "mode": "Live phone", "source_url": "",
     "notes": "", "pct_0": "41", "pct_1": "52",
+    # Field Research is a new pollster: the editor confirms its creation (the box ticked for it)
+    "create_pollster": "y", "confirmed_pollster": "Field Research",
 }
 
 

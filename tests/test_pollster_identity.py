@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from conftest import make_app
+from conftest import signed_in_with_csrf
 from pollservice.domain.errors import Conflict
 from pollservice.extensions import db
 from pollservice.models import AuditEntry, Poll, Pollster, PollsterAlias, PollsterMerge, Question
@@ -168,11 +168,7 @@ def test_admin_merge_searches_confirms_with_the_count_and_needs_csrf(demo_app, d
     expected = polls_in_demo_file(PULSE)
     with demo_app.app_context():
         add_pollster("Rasmussen Reports")
-    secured = make_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
-    client = secured.test_client()
-    login = client.get("/admin/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login).group(1)
-    assert client.post("/admin/login", data={**admin, "csrf_token": token}).status_code == 302
+    secured, client = signed_in_with_csrf(database_url, tmp_path, admin)
 
     edit = client.get(f"/admin/pollsters/{PULSE_SLUG}/edit").get_data(as_text=True)
     assert "Merge into" in edit and f"its {expected} polls" in edit

@@ -69,6 +69,11 @@ class PollForm(FlaskForm):
                            description="Type a few words of the question, then pick one of the suggestions "
                                        "(its slug or its exact title).")
 
+    # A pollster no pollster's name or alias matches is created only when this box is
+    # ticked for the very name it was offered for (``confirmed_pollster``): never by a typo.
+    create_pollster = BooleanField("Create it as a new pollster")
+    confirmed_pollster = HiddenField()
+
     choice_field_names: list[tuple[str, str]] = []
 
     def choice_fields(self):

@@ -6,7 +6,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from ..domain.errors import PollExists, ServiceError
+from ..domain.errors import PollExists, ServiceError, UnknownPollster
+from ..domain.validation import name_problem, pollster_alias_key, pollster_slug
 from ..models import Question
 from ..services.polls import (
     POLL_STATUSES,
@@ -14,6 +15,7 @@ from ..services.polls import (
     delete_poll,
     get_poll,
     list_pollster_names,
+    require_pollster,
     restore_poll,
     search_polls,
     update_poll,
@@ -100,22 +102,25 @@ def new_poll():
             field.data, field.raw_data = None, []
         flash("These are the new question's answer fields: enter its percents, then save.", "info")
     switching = "switch_question" in request.form or drawn_for != question.slug or bool(problem)
-    if request.method == "POST" and not switching and checked(form, question):
-        try:
-            poll = add_poll(question.slug, form_values(form), source="form", actor=actor())
-        except PollExists as error:
-            form.form_errors.append(stored_poll_message(error))
-        except ServiceError as error:
-            attach_errors(form, error.fields, choice_lookup(form))
-        else:
-            flash(f"{poll_label(poll)} saved.", "success")
-            return redirect(url_for("web.question", slug=question.slug) + f"#poll-{poll.id}")
+    unknown = None
+    if request.method == "POST" and not switching:
+        unknown = unknown_pollster(form)
+        if checked(form, question) and not refused(form, unknown):
+            try:
+                poll = add_poll(question.slug, form_values(form), source="form", actor=actor(),
+                                create_pollster=confirmed(form))
+            except PollExists as error:
+                form.form_errors.append(stored_poll_message(error))
+            except ServiceError as error:
+                attach_errors(form, error.fields, choice_lookup(form))
+            else:
+                flash(f"{poll_label(poll)} saved.", "success")
+                return redirect(url_for("web.question", slug=question.slug) + f"#poll-{poll.id}")
+        refused(form, unknown)  # validate() cleared the message
     if problem:
         form.question.errors = [problem]  # validate() cleared it
-    return render_template(
-        "admin/poll_form.html", form=form, question=question, pollsters=list_pollster_names(),
-        poll=None,
-    )
+    return render_template("admin/poll_form.html", form=form, question=question, poll=None,
+                           pollsters=list_pollster_names(), unknown_pollster=unknown)
 
 
 @bp.route("/polls/<int:poll_id>/edit", methods=["GET", "POST"])
@@ -126,18 +131,57 @@ def edit_poll(poll_id: int):
     data = {} if request.method == "POST" else poll_form_data(poll)
     form = poll_form_for(question, data=data)
     del form.question  # a poll stays with its question
-    if request.method == "POST" and checked(form, question):
+    unknown = unknown_pollster(form) if request.method == "POST" else None
+    if request.method == "POST" and checked(form, question) and not refused(form, unknown):
         try:
-            poll = update_poll(poll.id, form_values(form), actor=actor())
+            poll = update_poll(poll.id, form_values(form), actor=actor(), create_pollster=confirmed(form))
         except ServiceError as error:
             attach_errors(form, error.fields, choice_lookup(form))
         else:
             flash(f"{poll_label(poll)} updated.", "success")
             return redirect(url_for("web.question", slug=question.slug) + f"#poll-{poll.id}")
-    return render_template(
-        "admin/poll_form.html", form=form, question=question, pollsters=list_pollster_names(),
-        poll=poll, action_form=ActionForm(),
-    )
+    refused(form, unknown)
+    return render_template("admin/poll_form.html", form=form, question=question, poll=poll,
+                           pollsters=list_pollster_names(), action_form=ActionForm(),
+                           unknown_pollster=unknown)
+
+
+def unknown_pollster(form) -> UnknownPollster | None:
+    """The refusal of the form's pollster when no pollster has that name or alias (with
+    the pollsters it may mean), else None. A suggestion's button (``pollster_pick``)
+    puts that pollster in the field first."""
+    picked = request.form.get("pollster_pick", "").strip()
+    if picked:
+        form.pollster.data = picked
+        form.create_pollster.data = False
+    name = " ".join((form.pollster.data or "").split())
+    if not pollster_slug(name) or name_problem(name):  # the poll's rules say what is wrong
+        return None
+    try:
+        require_pollster(name, create=False)
+    except UnknownPollster as refusal:
+        return refusal
+    return None
+
+
+def confirmed(form) -> bool:
+    """Whether the box "Create ... as a new pollster" was ticked for the name in the field
+    (not for another one typed since)."""
+    return bool(form.create_pollster.data) and bool(pollster_alias_key(form.pollster.data or "")) and (
+        pollster_alias_key(form.confirmed_pollster.data or "") == pollster_alias_key(form.pollster.data))
+
+
+def refused(form, unknown: UnknownPollster | None) -> bool:
+    """Whether the unknown pollster stops the save (not confirmed); if so its message goes
+    next to the field and the confirmation box is offered for this name."""
+    if unknown is None or confirmed(form):
+        return False
+    form.create_pollster.data = False
+    form.confirmed_pollster.data = unknown.name
+    message = f"No pollster called “{unknown.name}”."
+    if message not in form.pollster.errors:
+        form.pollster.errors = [*form.pollster.errors, message]
+    return True
 
 
 @bp.post("/polls/<int:poll_id>/delete", endpoint="delete_poll")

@@ -1,11 +1,13 @@
-"""Admin pollster management: add a pollster, rename one, edit its aliases and merge a
-duplicate into the pollster that survives (search, confirm, merge)."""
+"""Admin pollster management: add a pollster, rename one, edit its aliases, merge a
+duplicate into the pollster that survives (search, confirm, merge), delete one with no
+polls; and the poll form's pollster search (JSON)."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 
 from ..domain.errors import ServiceError, ValidationFailed
+from ..domain.validation import pollster_alias_key
 from ..services.pollster_duplicates import possible_duplicates
 from ..services.pollster_identity import (
     add_alias,
@@ -14,11 +16,12 @@ from ..services.pollster_identity import (
     merge_pollsters,
     remove_alias,
     resolve_pollsters,
+    search_pollsters,
 )
 from ..services.pollsters import (
     add_pollster,
+    delete_pollster,
     get_pollster,
-    list_pollsters,
     page_of_pollsters,
     rename_pollster,
 )
@@ -41,6 +44,23 @@ def pollsters():
     found, total = page_of_pollsters(text, page, PAGE_SIZE)
     return render_template("admin/pollsters.html", pollsters=found, total=total, text=text, page=page,
                            pages=max(-(-total // PAGE_SIZE), 1), form=PollsterForm(formdata=None))
+
+
+@bp.get("/pollsters/search")
+@requires("content.view")
+def search_pollsters_json():
+    """Up to 10 pollsters ``q`` may mean, as JSON (what the poll form's pollster field
+    suggests): by name or alias, in any case, with or without accents, or spelled alike.
+    ``label`` is the name, with the alias that matched when the name did not."""
+    text = request.args.get("q", "").strip()[:200]
+    key = pollster_alias_key(text)
+    found = []
+    for pollster in search_pollsters(text):
+        matched = [a.name for a in pollster.aliases if key in a.key] if key not in pollster.slug else []
+        alias = matched[0] if matched else None
+        label = f"{pollster.name} (also “{alias}”)" if alias and alias != pollster.name else pollster.name
+        found.append({"slug": pollster.slug, "name": pollster.name, "label": label})
+    return jsonify(found)
 
 
 @bp.route("/pollsters/new", methods=["GET", "POST"])
@@ -105,6 +125,16 @@ def delete_alias(slug: str, alias_id: int):
     return redirect(url_for("admin.edit_pollster", slug=pollster.slug))
 
 
+@bp.post("/pollsters/<slug>/delete")
+@requires("pollsters.write")
+def remove_pollster(slug: str):
+    """Delete a pollster with no polls; one with polls is a 409 saying so (merge it)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    flash(f"Pollster {delete_pollster(slug)} deleted.", "success")
+    return redirect(url_for("admin.pollsters"))
+
+
 @bp.get("/pollsters/<slug>/merge")
 @requires("pollsters.write")
 def merge_pollster(slug: str):
@@ -119,7 +149,9 @@ def merge_pollster(slug: str):
         except ServiceError as problem:
             error = problem.message
     if survivor is None and text:
-        candidates = [(p, n) for p, n in list_pollsters(text) if p.id != pollster.id][:MERGE_CANDIDATES]
+        # by name or alias, any case or accent, or spelled alike (as the poll form's picker)
+        candidates = [(p, count_polls_of(p)) for p in search_pollsters(text, MERGE_CANDIDATES + 1)
+                      if p.id != pollster.id][:MERGE_CANDIDATES]
     if survivor is not None and survivor.id == pollster.id:
         survivor, error = None, f"{pollster.name} cannot be merged into itself."
     form = MergeForm(formdata=None, data={"into": survivor.slug if survivor else ""})

@@ -33,11 +33,19 @@ class ExistingPollSchema(Schema):
     url = fields.Url(required=True, metadata={"format": "uri"})
 
 
+class PollsterSuggestionSchema(Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+
+
 class ErrorDetailSchema(Schema):
     code = fields.String(required=True, metadata={"example": "not_found"})
     message = fields.String(required=True)
     existing_poll = fields.Nested(ExistingPollSchema, metadata={
         "description": "a 409 of a poll stored already: the stored poll (also in Location)"})
+    suggestions = fields.List(fields.Nested(PollsterSuggestionSchema), metadata={
+        "description": "a 422 of an unknown pollster (`create_pollster: false`): the pollsters "
+                       "its name may mean, best first"})
     # marshmallow's metaclass moves declared fields off the class, so this does not replace
     # Schema.fields at runtime; the stubs cannot know that.
     fields = fields.Dict(keys=fields.String(), values=fields.String(), required=True,  # type: ignore[assignment]

@@ -96,10 +96,15 @@ def create_poll(data: dict, slug: str):
     ``results`` maps answer choices to percents. A poll identical to a stored one (same
     pollster, field dates, population, sample size and results), or whose ``source`` /
     ``source_id`` are taken, is a 409 whose ``Location`` is the stored poll. With an
-    ``Idempotency-Key``, a repeat of the request answers the first response."""
+    ``Idempotency-Key``, a repeat of the request answers the first response. A pollster
+    no pollster's name, slug or alias matches is created only with ``create_pollster:
+    true`` (or, deprecated, when ``create_pollster`` is left out); with ``false`` it is a 422
+    naming ``pollster`` whose ``suggestions`` are the pollsters it may mean."""
     key = idempotency.key_claim(request.headers.get(idempotency.HEADER), g.api_actor, request.method,
                                 request.path, request.get_json(silent=True))
-    outcome = add_poll_once(slug, data, source=data.get("source") or "api", actor=g.api_actor, key=key)
+    create = data.pop("create_pollster", None) is not False  # left out: created, as in 1.4
+    outcome = add_poll_once(slug, data, source=data.get("source") or "api", actor=g.api_actor, key=key,
+                            create_pollster=create)
     headers = {"Location": poll_url(outcome.poll_id)} if outcome.poll_id is not None else {}
     return jsonify(outcome.body), outcome.status, headers
 
@@ -120,7 +125,8 @@ def patch_poll(data: dict, poll_id: int):
     removed and the others stay. ``source``/``source_id`` identify the poll: repeating them
     is allowed, changing them is a 422."""
     # The merge with the stored poll happens under its row lock (services.polls.update_poll).
-    return update_poll(poll_id, data, actor=g.api_actor, partial=True)
+    create = data.pop("create_pollster", None) is not False  # left out: created, as in 1.4
+    return update_poll(poll_id, data, actor=g.api_actor, partial=True, create_pollster=create)
 
 
 @bp.delete("/polls/<int:poll_id>")

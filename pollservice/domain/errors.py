@@ -71,6 +71,26 @@ class PollExists(Conflict):
         return body
 
 
+class UnknownPollster(ValidationFailed):
+    """A poll names a pollster that does not exist and its creation was not asked for
+    (the form's confirmation, the API's ``create_pollster: true``). ``suggestions`` are
+    ``(slug, name)`` of the pollsters the name may mean; the API's body lists them."""
+
+    def __init__(self, name: str, suggestions: list[tuple[str, str]]):
+        guesses = " or ".join(f"“{shown}”" for _, shown in suggestions)
+        hint = f"; did you mean {guesses}?" if suggestions else ""
+        super().__init__(f"No pollster called {name!r}{hint or '.'} Pick an existing pollster, or "
+                         "ask for a new one to be created.",
+                         fields={"pollster": f"no pollster called {name!r}{hint}"})
+        self.name = name
+        self.suggestions = suggestions
+
+    def to_dict(self) -> dict:
+        body = super().to_dict()
+        body["error"]["suggestions"] = [{"slug": slug, "name": shown} for slug, shown in self.suggestions]
+        return body
+
+
 class NotReady(ServiceError):
     """What was asked for is being computed by a worker; ``retry_after`` seconds."""
 

@@ -65,7 +65,10 @@ class PollField:
 
 POLL_FIELDS: tuple[PollField, ...] = (
     PollField("pollster", "text", "Pollster", required=True, max_length=200,
-              help="Pick an existing pollster or type a new name."),
+              help="Type a few letters of its name or another spelling and pick it; a name no "
+                   "pollster has is created only once you confirm it.",
+              description="the pollster's name, slug or another spelling of it (any case); one "
+                          "that matches none: see `create_pollster`"),
     PollField("sponsor", "text", "Sponsor", max_length=300),
     PollField("start_date", "date", "Field start", required=True),
     PollField("end_date", "date", "Field end", required=True),

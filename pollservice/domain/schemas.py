@@ -146,11 +146,20 @@ def _results_input(nullable: bool) -> fields.Field:
                        values=JsonNumber(validate=PERCENT, allow_nan=False, allow_none=nullable))
 
 
+def _create_pollster() -> fields.Field:
+    return JsonBoolean(metadata={"description": (
+        "what to do when no pollster has the name, slug or alias given in `pollster`: `true` "
+        "creates it; `false` refuses the poll with a 422 naming `pollster` whose `suggestions` "
+        "list the pollsters it may mean. Left out, it is created (as in 1.4); deprecated: "
+        "send `false`, or `true` on purpose")})
+
+
 PollInputSchema = _Strict.from_dict({
     **{field.name: _accepted(field) for field in EDITABLE_FIELDS},
     "results": _results_input(nullable=False),
     "source": _identity("source"),
     "source_id": _identity("source_id"),
+    "create_pollster": _create_pollster(),
 }, name="PollInputSchema")
 PollInputSchema.__doc__ = "A poll to store: the shape of a poll in ``GET .../polls`` without ``id``."
 
@@ -159,6 +168,7 @@ PollPatchSchema = _Strict.from_dict({
     "results": _results_input(nullable=True),
     "source": _identity("source"),
     "source_id": _identity("source_id"),
+    "create_pollster": _create_pollster(),
 }, name="PollPatchSchema")
 PollPatchSchema.__doc__ = (
     "Some of a poll's values, as a JSON Merge Patch (RFC 7396): the members named replace the "

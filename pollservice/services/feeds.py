@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import AverageEdition, Poll, Question, Result
 from ..readmodel import question_view
-from .pollsters import get_pollster
+from .pollsters import get_public_pollster
 from .races import get_race
 
 FEED_ENTRIES = 50
@@ -113,7 +113,7 @@ def race_polls_feed(slug: str) -> bytes:
 
 
 def pollster_polls_feed(slug: str) -> bytes:
-    pollster = get_pollster(slug)
+    pollster = get_public_pollster(slug)
     return polls_atom(newest_polls([Poll.pollster_id == pollster.id]),
                       url_for("api.pollster_polls_feed", slug=pollster.slug, _external=True),
                       f"{pollster.name}: new and changed polls",

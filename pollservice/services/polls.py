@@ -21,6 +21,7 @@ from ..models import Poll, Pollster, PollsterAlias, Question, Result, utcnow
 from . import audit, idempotency
 from .bulk import insert_ignoring_conflicts, violated_constraint
 from .poll_versions import recount_versions
+from .pollster_identity import unknown_pollster
 from .questions import get_question
 from .transaction import transaction
 
@@ -56,6 +57,14 @@ def get_or_create_pollster(name: str) -> Pollster:
         insert_ignoring_conflicts(db.session, Pollster, [{"name": name, "slug": slug}])
         pollster = db.session.execute(select(Pollster).where(Pollster.slug == slug)).scalar_one()
     return pollster
+
+
+def require_pollster(name: str, create: bool) -> None:
+    """``UnknownPollster`` (422 naming ``pollster``, with suggestions) when no pollster has
+    this name or alias, unless ``create``: a new pollster is made only when asked for (the
+    form's confirmation, the API's ``create_pollster``), never by a typo."""
+    if not create and find_pollster(name) is None:
+        raise unknown_pollster(name)
 
 
 def build_poll(question: Question, data: PollInput, pollster: Pollster | None = None) -> Poll:
@@ -115,13 +124,16 @@ def refuse_stored_poll(question: Question, data: PollInput, pollster: Pollster) 
 
 
 def add_poll(question_slug: str, raw: Mapping[str, Any], source: str = "form",
-             actor: str = "cli", key: idempotency.KeyClaim | None = None) -> Poll:
+             actor: str = "cli", key: idempotency.KeyClaim | None = None,
+             create_pollster: bool = True) -> Poll:
     """Validate and store one poll in its own transaction, with its audit entry; with an
     idempotency ``key``, the key and the response (``idempotency.record``) in the same one.
     ``PollExists`` (409) when the poll is stored already (``refuse_stored_poll``); it names
-    ``source_id`` only when that poll exists."""
+    ``source_id`` only when that poll exists. ``create_pollster=False``: an unknown
+    pollster is refused (``require_pollster``) instead of created."""
     question = get_question(question_slug)
     data = validate_poll(question, {**raw, "source": source})
+    require_pollster(data.pollster, create_pollster)
     try:
         with transaction():
             key_row = idempotency.claim(key) if key else None
@@ -151,14 +163,15 @@ def _poll_with_source_id(question: Question, data: PollInput) -> int:
 
 
 def add_poll_once(question_slug: str, raw: Mapping[str, Any], source: str, actor: str,
-                  key: idempotency.KeyClaim | None) -> idempotency.Outcome:
+                  key: idempotency.KeyClaim | None, create_pollster: bool = True) -> idempotency.Outcome:
     """``add_poll`` as the API's POST: with an ``Idempotency-Key`` the stored outcome of an
     earlier request with that key is answered instead of a second write (also when that
     request was running at the same time and committed first)."""
     if key is not None and (stored := idempotency.stored_outcome(key)) is not None:
         return stored
     try:
-        poll = add_poll(question_slug, raw, source=source, actor=actor, key=key)
+        poll = add_poll(question_slug, raw, source=source, actor=actor, key=key,
+                        create_pollster=create_pollster)
     except idempotency.KeyTaken:
         stored = idempotency.stored_outcome(key) if key else None
         if stored is None:  # the other request's key expired in between: not in 24 hours
@@ -206,11 +219,12 @@ def merge_patch(poll: Poll, before: Mapping[str, Any], patch: Mapping[str, Any])
     return merged, problems
 
 
-def update_poll(poll_id: int, raw: Mapping[str, Any], actor: str, partial: bool = False) -> Poll:
+def update_poll(poll_id: int, raw: Mapping[str, Any], actor: str, partial: bool = False,
+                create_pollster: bool = True) -> Poll:
     """Replace a poll's values (validated like a new poll); records old and new values.
     ``partial``: ``raw`` is a merge patch of the poll as stored (``merge_patch``). The
     poll's row is locked first, so the merge and the checks see what a concurrent change
-    committed."""
+    committed. ``create_pollster``: as in ``add_poll``."""
     poll = get_poll(poll_id, for_update=True)
     question = poll.question
     names = choice_names_of(question)
@@ -219,6 +233,7 @@ def update_poll(poll_id: int, raw: Mapping[str, Any], actor: str, partial: bool 
     if partial:
         raw, known = merge_patch(poll, before, raw)
     data = validate_poll(question, {"source": poll.source, "source_id": poll.source_id, **raw}, known)
+    require_pollster(data.pollster, create_pollster)
     with transaction():
         assign_poll(poll, data, get_or_create_pollster(data.pollster), question)
         poll.updated_at = utcnow()

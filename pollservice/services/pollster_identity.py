@@ -1,6 +1,7 @@
-"""One identity per pollster: its aliases (other spellings of its name), merging a
-duplicate into the pollster that survives, and where a merged pollster's old address
-now leads.
+"""One identity per pollster: its aliases (other spellings of its name), finding the
+pollster a typed name means (``search_pollsters``: the poll form's picker and its "did
+you mean"), merging a duplicate into the pollster that survives, and where a merged
+pollster's old address now leads.
 
 A merge moves every poll of the merged pollster to the survivor in one SQL update (the
 questions they belong to are declared with ``readmodel.events.mark_changed``, so their
@@ -14,9 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, insert, select, update
+from rapidfuzz import fuzz, process
+from sqlalchemy import case, delete, func, insert, select, update
 
-from ..domain.errors import Conflict, NotFound, ValidationFailed
+from ..domain.errors import Conflict, NotFound, UnknownPollster, ValidationFailed
 from ..domain.validation import pollster_alias_key, pollster_slug
 from ..extensions import db
 from ..models import AuditEntry, Poll, Pollster, PollsterAlias, PollsterMerge, utcnow
@@ -24,6 +26,8 @@ from ..readmodel.events import mark_changed
 from .transaction import transaction
 
 MAX_ALIAS = 200
+SUGGESTIONS = 10  # pollsters the picker offers
+SIMILAR = 70  # RapidFuzz WRatio from which a spelling is offered as "did you mean" ("galup"/"gallup": 91)
 
 
 def find_pollster(text: str) -> Pollster | None:
@@ -41,6 +45,48 @@ def find_pollster(text: str) -> Pollster | None:
             .where(PollsterAlias.key == pollster_alias_key(text))
         ).scalars().first()
     return found
+
+
+def search_pollsters(text: str, limit: int = SUGGESTIONS) -> list[Pollster]:
+    """The pollsters ``text`` may mean, best first: those whose name or one of whose
+    aliases contains it (case, accents and punctuation ignored: both sides are compared
+    as slugs; names starting with it first), then those with a spelling like it (a typo:
+    ``similar_pollsters``)."""
+    key = pollster_alias_key(text)
+    if not key:
+        return []
+    found = list(db.session.execute(
+        select(Pollster)
+        .where(Pollster.slug.contains(key) | Pollster.aliases.any(PollsterAlias.key.contains(key)))
+        .order_by(case((Pollster.slug.startswith(key), 0), else_=1), func.lower(Pollster.name))
+        .limit(limit)).scalars())
+    if len(found) < limit:
+        found += similar_pollsters(key, limit - len(found), exclude={p.id for p in found})
+    return found
+
+
+def similar_pollsters(key: str, limit: int,
+                      exclude: set[int] | frozenset[int] = frozenset()) -> list[Pollster]:
+    """Pollsters whose name or an alias is spelled like ``key`` (a ``pollster_alias_key``),
+    most alike first. Reads every pollster's slug and alias key: a few thousand short
+    strings, whatever the number of polls."""
+    spellings = [*db.session.execute(select(Pollster.id, Pollster.slug)).all(),
+                 *db.session.execute(select(PollsterAlias.pollster_id, PollsterAlias.key)).all()]
+    matches = process.extract(key, [spelling for _, spelling in spellings], scorer=fuzz.WRatio,
+                              score_cutoff=SIMILAR, limit=None)
+    ids: list[int] = []
+    for _spelling, _score, index in matches:  # most alike first
+        pollster_id = spellings[index][0]
+        if pollster_id not in exclude and pollster_id not in ids:
+            ids.append(pollster_id)
+    ids = ids[:limit]
+    by_id = {p.id: p for p in db.session.execute(select(Pollster).where(Pollster.id.in_(ids))).scalars()}
+    return [by_id[pollster_id] for pollster_id in ids if pollster_id in by_id]
+
+
+def unknown_pollster(name: str) -> UnknownPollster:
+    """The refusal of a poll naming a pollster there is none of, with a few it may mean."""
+    return UnknownPollster(name, [(p.slug, p.name) for p in search_pollsters(name, limit=3)])
 
 
 def resolve_pollsters(texts: Sequence[str], field: str = "pollster") -> list[Pollster]:

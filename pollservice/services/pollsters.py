@@ -1,5 +1,5 @@
 """Pollsters: who ran the polls. Reading one with its polls across questions and its
-house effects, adding one, and renaming one."""
+house effects, adding one, renaming one, and deleting one that has no polls."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..domain.errors import NotFound, ValidationFailed
+from ..domain.errors import Conflict, NotFound, ValidationFailed
 from ..domain.validation import name_problem, pollster_alias_key
 from ..extensions import db
 from ..models import Poll, Pollster, PollsterAlias, Question, Result
@@ -75,6 +75,15 @@ def has_published_polls(pollster: Pollster) -> bool:
     return db.session.execute(
         select(Poll.id).where(Poll.pollster_id == pollster.id, Poll.deleted_at.is_(None)).limit(1)
     ).first() is not None
+
+
+def get_public_pollster(slug: str) -> Pollster:
+    """``get_pollster`` for the public pages and feeds: ``NotFound`` also for a pollster
+    with no published poll (a typo's pollster, or one whose polls were all deleted)."""
+    pollster = get_pollster(slug)
+    if not has_published_polls(pollster):
+        raise NotFound(f"No published poll by {pollster.name}.", fields={"slug": "no published poll"})
+    return pollster
 
 
 def page_of_pollsters(text: str, page: int, per_page: int,
@@ -173,3 +182,21 @@ def rename_pollster(slug: str, name: str) -> Pollster:
     with transaction():
         pollster.name, pollster.slug = name, new_slug
     return pollster
+
+
+def delete_pollster(slug: str) -> str:
+    """Delete a pollster with no polls (a typo's, or one whose polls were merged away),
+    with its aliases; returns its name. ``Conflict`` (409) naming ``pollster`` if any poll,
+    deleted ones too, is still its: those polls would lose their pollster (merge it instead)."""
+    pollster = get_pollster(slug)
+    polls, deleted = db.session.execute(
+        select(func.count(Poll.id), func.count(Poll.deleted_at)).where(Poll.pollster_id == pollster.id)).one()
+    if polls:
+        of_them = f", {deleted} of them deleted" if deleted else ""
+        raise Conflict(f"{pollster.name} has {polls} poll{'s' if polls != 1 else ''}{of_them}: a pollster "
+                       "with polls cannot be deleted. Merge it into the pollster its polls belong to.",
+                       fields={"pollster": f"has {polls} poll{'s' if polls != 1 else ''}"})
+    name = pollster.name
+    with transaction():
+        db.session.delete(pollster)
+    return name

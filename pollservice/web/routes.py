@@ -26,8 +26,7 @@ from ..services.charts import (
 from ..services.polls import count_polls, get_poll, list_polls, question_pollsters
 from ..services.pollster_identity import list_aliases, merged_into
 from ..services.pollsters import (
-    get_pollster,
-    has_published_polls,
+    get_public_pollster,
     page_of_pollster_polls,
     page_of_pollsters,
     pollster_house_effects,
@@ -142,14 +141,12 @@ def pollsters():
 @bp.get("/pollsters/<slug>")
 def pollster(slug: str):
     try:
-        found = get_pollster(slug)
+        found = get_public_pollster(slug)
     except NotFound:
         survivor = merged_into(slug)  # a merged pollster's address leads to the survivor
         if survivor is None:
             raise
         return redirect(url_for("web.pollster", slug=survivor.slug), 301)
-    if not has_published_polls(found):
-        raise NotFound(f"No published poll by {found.name}.", fields={"slug": "no published poll"})
     page = parse_page(request.args.get("page"))
     polls, total = page_of_pollster_polls(found, page, POLLS_PER_PAGE)
     # the house effects shown are those of the questions on this page of polls

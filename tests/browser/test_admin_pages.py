@@ -54,6 +54,9 @@ def test_admin_signs_in_adds_a_poll_and_sees_it_in_the_table_and_the_average(bro
     fill_poll(page, "Browser Research", "58", "35")
     screenshot(page, "admin-poll-form")
     page.get_by_role("button", name="Save poll").click()
+    # a new pollster: created only once confirmed
+    page.get_by_label("Create “Browser Research” as a new pollster").check()
+    page.get_by_role("button", name="Save poll").click()
     page.wait_for_url("**/questions/calexit*")
     assert "saved" in page.locator(".flash").inner_text()
     row = page.locator("#poll-table tbody tr", has_text="Browser Research")
