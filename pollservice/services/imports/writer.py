@@ -65,7 +65,7 @@ class Writes:
     def finish(self) -> None:
         """The aliases and the counted versions (not committed)."""
         db.session.flush()
-        _write_aliases(self.summary, {})
+        _write_aliases(self.summary)
         recount_versions(self.versioned)
 
 
@@ -182,7 +182,7 @@ def _pollster_ids(plan: list[Planned]) -> dict[str, int]:
     return ids
 
 
-def _write_aliases(summary: ImportSummary, pollster_ids: dict[str, int]) -> None:
+def _write_aliases(summary: ImportSummary) -> None:
     """Every spelling of a pollster the file used (``summary.pollster_spellings``, from
     every matched row, unchanged ones too) becomes an alias of it, once."""
     spellings = summary.pollster_spellings
@@ -193,9 +193,8 @@ def _write_aliases(summary: ImportSummary, pollster_ids: dict[str, int]) -> None
         known.update(db.session.execute(
             select(PollsterAlias.key).where(PollsterAlias.key.in_(chunk))).scalars())
     wanted = {key: value for key, value in spellings.items() if key not in known}
-    ids = dict(pollster_ids)
-    missing = sorted({slug for _name, slug in wanted.values() if slug not in ids})
-    for chunk in chunks(missing):
+    ids: dict[str, int] = {}
+    for chunk in chunks(sorted({slug for _name, slug in wanted.values()})):
         ids.update((slug, pid) for pid, slug in db.session.execute(
             select(Pollster.id, Pollster.slug).where(Pollster.slug.in_(chunk))))
     new = [{"pollster_id": ids[slug], "name": name, "key": key,

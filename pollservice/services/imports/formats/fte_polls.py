@@ -94,7 +94,6 @@ class _Question:
     title: str = ""
     region: str = ""
     choices: tuple[str, ...] = ()
-    skip: str = ""
     race: RaceSpec | None = None
     subject: str = ""
     geography: str = ""
