@@ -147,14 +147,23 @@ def question_trend(
     ``end`` (default: the first and last poll), within the stored line (which runs from
     the first poll to the last: days outside it are not extrapolated). A withdrawn
     candidate's line ends on the day it withdrew."""
-    if start and end and start > end:
-        problem = f"from ({start.isoformat()}) is after to ({end.isoformat()})"
-        raise BadRequest(f"{problem}.", fields={"from": problem, "to": problem})
+    check_window(start, end)
     trends = _question_trend(view, method, start, end, realtime)
     ends = {c.name: pd.Timestamp(c.withdrew_on) for c in view.question.choices
             if c.status == "withdrew" and c.withdrew_on is not None}
     return {name: trend[trend["date"] <= ends[name]].reset_index(drop=True) if name in ends else trend
             for name, trend in trends.items()}
+
+
+def check_window(start: dt.date | None, end: dt.date | None) -> None:
+    """BadRequest naming ``from`` (and ``to``) for a range that ends before it starts or is
+    longer than ``MAX_TREND_DAYS``: the one check of every trend's and margin's window."""
+    if start and end and start > end:
+        problem = f"from ({start.isoformat()}) is after to ({end.isoformat()})"
+        raise BadRequest(f"{problem}.", fields={"from": problem, "to": problem})
+    if start and end and (end - start).days > MAX_TREND_DAYS:
+        raise BadRequest(f"The date range is too long; at most {MAX_TREND_DAYS} days.",
+                         fields={"from": f"must be at most {MAX_TREND_DAYS} days before to"})
 
 
 def _question_trend(view: QuestionView, method: str, start: dt.date | None, end: dt.date | None,
@@ -166,11 +175,7 @@ def _question_trend(view: QuestionView, method: str, start: dt.date | None, end:
         return trends
     first = pd.Timestamp(start) if start else min(t["date"].min() for t in known)
     last = pd.Timestamp(end) if end else max(t["date"].max() for t in known)
-    if (last - first).days > MAX_TREND_DAYS:
-        raise BadRequest(
-            f"The date range is too long; at most {MAX_TREND_DAYS} days.",
-            fields={"from": f"must be at most {MAX_TREND_DAYS} days before to"},
-        )
+    check_window(first.date(), last.date())
     return {name: t if t.empty else t[(t["date"] >= first) & (t["date"] <= last)].reset_index(drop=True)
             for name, t in trends.items()}
 

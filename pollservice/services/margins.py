@@ -15,7 +15,7 @@ from ..domain.errors import BadRequest, NotFound, NotReady, ValidationFailed
 from ..domain.margins import Pair, interval_text, margin_key, margin_label
 from ..readmodel import QuestionView
 from ..readmodel.series import OUTCOME_COLUMNS, StaleRead, trend_frame
-from .averages import MAX_TREND_DAYS, trend_as_records
+from .averages import check_window, trend_as_records
 
 
 class _NotStored(Exception):
@@ -116,11 +116,7 @@ def _requested_pair(view: QuestionView, stored: Pair, a: str | None, b: str | No
 
 
 def _window(line: pd.DataFrame, start: dt.date | None, end: dt.date | None) -> pd.DataFrame:
-    if start and end and start > end:
-        raise BadRequest("from must be on or before to.", fields={"from": "is after to"})
-    if start and end and (end - start).days > MAX_TREND_DAYS:
-        raise BadRequest(f"The date range is too long; at most {MAX_TREND_DAYS} days.",
-                         fields={"from": f"must be at most {MAX_TREND_DAYS} days before to"})
+    check_window(start, end)
     keep = pd.Series(True, index=line.index)
     if start:
         keep &= line["date"] >= pd.Timestamp(start)
