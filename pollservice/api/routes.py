@@ -144,8 +144,8 @@ def house_effects(slug: str):
 @bp.response(200, PollSchema)
 @bp.alt_response(404, schema=ErrorSchema)
 def poll(poll_id: int):
-    """One poll."""
-    return get_poll(poll_id)
+    """One poll (a 404 while it is held for review, or rejected)."""
+    return get_poll(poll_id, published_only=True)
 
 
 @service_bp.get("/healthz")
