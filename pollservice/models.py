@@ -28,9 +28,10 @@ from sqlalchemy import (
     and_,
     false,
     func,
+    select,
     true,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from .extensions import Base
 
@@ -284,9 +285,12 @@ class Poll(Base):
 
     @classmethod
     def public(cls) -> ColumnElement[bool]:
-        """Not deleted and published in review: the polls that averages, exports, feeds
-        and public lists count (a held or rejected poll is counted in nothing)."""
-        return and_(cls.deleted_at.is_(None), cls.review_status == "published")
+        """Not deleted, published in review, of a published question: the polls that
+        averages, exports, feeds and public lists count (a held or rejected poll, and the
+        polls of a draft question, are counted in nothing)."""
+        published = aliased(Question)  # never correlated with a query's own question
+        return and_(cls.deleted_at.is_(None), cls.review_status == "published",
+                    cls.question_id.in_(select(published.id).where(published.status == "published")))
 
     def __repr__(self) -> str:
         return f"<Poll {self.id} {self.start_date}..{self.end_date}>"

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from pollservice.domain import review as rules
 from pollservice.domain.validation import year_before
 from pollservice.extensions import db
-from pollservice.models import AuditEntry, Poll, User
+from pollservice.models import AuditEntry, Poll, User, UserAudit
 from pollservice.services.polls import build_poll, validate_poll
 from pollservice.services.questions import create_question
 from pollservice.services.tokens import create_token
@@ -200,3 +200,56 @@ def test_the_outlier_rule_by_hand():
 
 def test_the_unknown_sample_size_is_the_statistics_own():
     assert rules.UNKNOWN_SAMPLE_SIZE == UNKNOWN_SAMPLE_SIZE
+
+
+# ------------------------------------------------------------------ draft questions
+
+
+def test_a_question_made_in_the_admin_is_a_draft_until_a_reviewer_publishes_it(app, stable):
+    editor, reviewer, reader = signed_in(app, "editor"), signed_in(app, "reviewer"), app.test_client()
+    response = editor.post("/admin/questions/new", data={"title": "Should the voting age be 16?",
+                                                         "slug": "", "choices": "Yes\nNo"})
+    assert response.headers["Location"].endswith("/admin/questions/should-the-voting-age-be-16/edit")
+    slug = "should-the-voting-age-be-16"
+    hidden = [f"/questions/{slug}", f"/api/v1/questions/{slug}", f"/api/v1/questions/{slug}/polls",
+              f"/api/v1/questions/{slug}/average", f"/api/v1/questions/{slug}/polls.csv",
+              f"/api/v1/questions/{slug}/polls.atom", f"/api/v1/questions/{slug}/averages.atom",
+              f"/embed/{slug}"]
+    assert [reader.get(url).status_code for url in hidden] == [404] * len(hidden)
+    listed = [q["slug"] for q in reader.get("/api/v1/questions").get_json()]
+    assert slug not in listed and SLUG in listed
+    assert f"/questions/{slug}" not in reader.get("/search?q=voting+age").get_data(as_text=True)
+    assert slug not in [q["slug"] for q in reader.get("/api/v1/search?q=voting+age").get_json()["questions"]]
+    assert f"/questions/{slug}" not in reader.get("/").get_data(as_text=True)
+    admin_list = editor.get("/admin/questions").get_data(as_text=True)
+    assert "Should the voting age be 16?" in admin_list and "Draft" in admin_list
+    queue = editor.get("/admin/review").get_data(as_text=True)
+    assert "Should the voting age be 16?" in queue and f"/admin/review/questions/{slug}/publish" not in queue
+    assert editor.post(f"/admin/review/questions/{slug}/publish").status_code == 403
+    assert f"/admin/review/questions/{slug}/publish" in reviewer.get("/admin/review").get_data(as_text=True)
+    assert reviewer.post(f"/admin/review/questions/{slug}/publish").status_code == 302
+    assert reader.get(f"/questions/{slug}").status_code == 200
+    assert reader.get(f"/api/v1/questions/{slug}").get_json()["choices"] == ["Yes", "No"]
+    assert slug in [q["slug"] for q in reader.get("/api/v1/questions").get_json()]
+    with app.app_context():
+        entry = db.session.scalars(select(UserAudit).where(UserAudit.subject == f"question:{slug}")).one()
+    assert (entry.action, entry.actor) == ("question.publish", "user:reviewer")
+    assert reviewer.post(f"/admin/review/questions/{slug}/publish").status_code == 409
+
+
+def test_the_polls_of_a_draft_question_are_counted_in_nothing_public(app, stable):
+    editor = signed_in(app, "editor")
+    editor.post("/admin/questions/new", data={"title": "Draft topic", "slug": "draft-topic",
+                                             "choices": "Yes\nNo"})
+    app.config["REVIEW_HOLDS"] = False  # this poll is published: only its question is a draft
+    form = {"question": "draft-topic", "drawn_for": "draft-topic", "pollster": "Alpha Research",
+            "start_date": "2024-03-20", "end_date": "2024-03-22", "sample_size": "800",
+            "population": "lv", "pct_0": "50", "pct_1": "45"}
+    assert editor.post("/admin/polls/new", data=form).status_code == 302
+    with app.app_context():
+        poll_id = db.session.scalars(select(Poll.id).order_by(Poll.id.desc())).first()
+    reader = app.test_client()
+    assert reader.get(f"/api/v1/polls/{poll_id}").status_code == 404
+    assert reader.get(f"/polls/{poll_id}").status_code == 404
+    assert "Draft topic" not in reader.get("/api/v1/feeds/polls.atom").get_data(as_text=True)
+    assert "Draft topic" not in reader.get("/pollsters/alpha-research").get_data(as_text=True)

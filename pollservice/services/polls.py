@@ -200,8 +200,9 @@ def get_poll(poll_id: int, include_deleted: bool = False, for_update: bool = Fal
     transaction ends (PostgreSQL), so a concurrent change waits instead of being lost."""
     options: dict[str, Any] = {"with_for_update": True, "populate_existing": True} if for_update else {}
     poll = db.session.get(Poll, poll_id, **options) if 0 < poll_id <= MAX_ID else None
-    if poll is not None and published_only and poll.review_status != review.PUBLISHED:
-        poll = None
+    if published_only and poll is not None and (
+            poll.review_status != review.PUBLISHED or poll.question.status != review.PUBLISHED):
+        poll = None  # held, rejected, or of a draft question
     if poll is None or (poll.deleted_at is not None and not include_deleted):
         raise NotFound(f"No poll with id {poll_id}.", fields={"id": "unknown poll"})
     return poll

@@ -57,7 +57,7 @@ def hold_reasons(question: Question, data: PollInput, pollster: Pollster | None)
     if not holds_enabled():
         return []
     reasons = [first_pollster_reason(data.pollster)] if pollster_is_new(pollster) else []
-    view = question_view(question.slug, question)
+    view = question_view(question.slug, question, drafts=True)
     averages = {name: None if value is None
                 else StoredAverage(value["estimate"], value["lower"], value["upper"])
                 for name, value in latest_averages(view, DEFAULT_METHOD).items()}

@@ -176,7 +176,7 @@ def poll(poll_id: int):
                      published_only=not current_user.is_authenticated)
     weights = {}
     if found.deleted_at is None:
-        view = question_view(found.question.slug, found.question)
+        view = question_view(found.question.slug, found.question, drafts=current_user.is_authenticated)
         for choice, in_average in averages.poll_weights(view, methods.DEFAULT_METHOD).items():
             if found.id in in_average:
                 weights[choice] = in_average[found.id]
