@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from race_support import RACE_SLUG, build_race
+from sqlalchemy import select, update
 
 from pollservice.domain import review as rules
 from pollservice.domain.validation import year_before
 from pollservice.extensions import db
-from pollservice.models import AuditEntry, Poll, User, UserAudit
+from pollservice.models import AuditEntry, Poll, Race, User, UserAudit
 from pollservice.services.polls import build_poll, validate_poll
 from pollservice.services.questions import create_question
 from pollservice.services.tokens import create_token
@@ -253,3 +254,20 @@ def test_the_polls_of_a_draft_question_are_counted_in_nothing_public(app, stable
     assert reader.get(f"/polls/{poll_id}").status_code == 404
     assert "Draft topic" not in reader.get("/api/v1/feeds/polls.atom").get_data(as_text=True)
     assert "Draft topic" not in reader.get("/pollsters/alpha-research").get_data(as_text=True)
+
+
+def test_a_draft_race_has_no_public_page_and_is_on_no_list_until_published(app, client, admin_password_hash):
+    build_race(app)
+    with app.app_context():
+        db.session.execute(update(Race).where(Race.slug == RACE_SLUG).values(status="draft"))
+        db.session.add(User(username="reviewer", password_hash=admin_password_hash, role="reviewer"))
+        db.session.commit()
+    hidden = [f"/races/{RACE_SLUG}", f"/api/v1/races/{RACE_SLUG}", f"/api/v1/races/{RACE_SLUG}/polls.atom"]
+    assert [client.get(url).status_code for url in hidden] == [404] * len(hidden)
+    assert RACE_SLUG not in client.get("/api/v1/races").get_data(as_text=True)
+    assert client.get("/api/v1/search?q=president").get_json()["races"] == []  # its questions are published
+    reviewer = signed_in(app, "reviewer")
+    assert "2020 U.S. President: general election" in reviewer.get("/admin/review").get_data(as_text=True)
+    assert reviewer.post(f"/admin/review/races/{RACE_SLUG}/publish").status_code == 302
+    assert [client.get(url).status_code for url in hidden] == [200] * len(hidden)
+    assert RACE_SLUG in client.get("/api/v1/races").get_data(as_text=True)

@@ -296,5 +296,6 @@ def search_races(query: str, limit: int) -> list[Race]:
         if len(order) >= limit:
             break
     races = {r.id: r for r in db.session.scalars(
-        select(Race).where(Race.id.in_(order)).options(selectinload(Race.questions)))} if order else {}
-    return [races[i] for i in order]
+        select(Race).where(Race.id.in_(order), Race.status == PUBLISHED).options(
+            selectinload(Race.questions)))} if order else {}
+    return [races[i] for i in order if i in races]
