@@ -116,6 +116,7 @@ def test_a_held_poll_counts_in_the_average_only_after_a_reviewer_publishes_it(ap
     editor, reviewer = signed_in(app, "editor"), signed_in(app, "reviewer")
     queue = editor.get("/admin/review").get_data(as_text=True)
     assert "Epsilon Newcomer" in queue and "first poll from Epsilon Newcomer" in queue
+    assert f'href="/admin/review#held-{held["id"]}"' in editor.get("/admin/polls").get_data(as_text=True)
     assert f"/admin/review/polls/{held['id']}/publish" not in queue  # editors see, do not publish
     assert editor.post(f"/admin/review/polls/{held['id']}/publish").status_code == 403
     assert average(client) == before
