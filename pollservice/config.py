@@ -66,6 +66,11 @@ DEFAULTS = {
     "WEBHOOK_RETRY_DELAY": 10.0,  # seconds before the first retry, doubled before each next
     "WEBHOOK_DISABLE_AFTER": 10,  # consecutive failed attempts that disable an endpoint
     "WEBHOOK_ALLOW_PRIVATE": False,  # allow loopback / private addresses (tests, intranets)
+    # Review before publish (services/review.py): a poll typed in (form, API) from a pollster
+    # seen for the first time, or more than this many standard errors from the current
+    # average after its pollster's house effect, is held for a reviewer
+    "REVIEW_HOLDS": True,
+    "REVIEW_HOLD_STANDARD_ERRORS": 4.0,
 
     # Response compression (Flask-Compress) for whatever readmodel.http has not compressed
     "COMPRESS_ALGORITHM": ["br", "gzip"],

@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    ColumnElement,
     Date,
     DateTime,
     Float,
@@ -24,11 +25,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     false,
     func,
+    select,
     true,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from .extensions import Base
 
@@ -110,6 +113,8 @@ class Race(Base):
     title: Mapped[str] = mapped_column(String(300))
     election_date: Mapped[dt.date | None] = mapped_column(Date)
     result_source: Mapped[str] = mapped_column(String(300), default="")
+    # "draft" (made in the admin, not shown publicly) or "published" (domain/review.py)
+    status: Mapped[str] = mapped_column(String(10), default="published", server_default="published")
 
     questions: Mapped[list[Question]] = relationship(back_populates="race")
     results: Mapped[list[RaceResult]] = relationship(
@@ -168,6 +173,8 @@ class Question(Base):
     # default charts), written by the recompute job with them; 0 until the first.
     computed_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     computed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # "draft" (made in the admin, not shown publicly) or "published" (domain/review.py)
+    status: Mapped[str] = mapped_column(String(10), default="published", server_default="published")
 
     choices: Mapped[list[Choice]] = relationship(
         back_populates="question", order_by="Choice.position", cascade="all, delete-orphan"
@@ -263,12 +270,27 @@ class Poll(Base):
     # one per question is ``counted`` in averages (domain.versions states the rule).
     version_group: Mapped[str | None] = mapped_column(String(200), index=True)
     counted: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Review (domain/review.py): "published", "held" (an outlier or a new pollster, waiting
+    # for a reviewer: counted in nothing) or "rejected" (with the reviewer's note).
+    review_status: Mapped[str] = mapped_column(String(10), default="published", server_default="published",
+                                               index=True)
+    held_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    review_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     question: Mapped[Question] = relationship(back_populates="polls")
     pollster: Mapped[Pollster] = relationship(back_populates="polls")
     results: Mapped[list[Result]] = relationship(
         back_populates="poll", cascade="all, delete-orphan"
     )
+
+    @classmethod
+    def public(cls) -> ColumnElement[bool]:
+        """Not deleted, published in review, of a published question: the polls that
+        averages, exports, feeds and public lists count (a held or rejected poll, and the
+        polls of a draft question, are counted in nothing)."""
+        published = aliased(Question)  # never correlated with a query's own question
+        return and_(cls.deleted_at.is_(None), cls.review_status == "published",
+                    cls.question_id.in_(select(published.id).where(published.status == "published")))
 
     def __repr__(self) -> str:
         return f"<Poll {self.id} {self.start_date}..{self.end_date}>"
@@ -345,11 +367,13 @@ class UserAudit(Base):
 
 
 class AuditEntry(Base):
-    """One create, update, delete or restore of a poll: when, by whom, old and new values."""
+    """One create, update, delete or restore of a poll, or its hold, publish or reject in
+    review: when, by whom, old and new values."""
 
     __tablename__ = "audit_entry"
     __table_args__ = (
-        CheckConstraint("action IN ('create', 'update', 'delete', 'restore')", name="action_kind"),
+        CheckConstraint("action IN ('create', 'update', 'delete', 'restore', 'hold', 'publish', 'reject')",
+                        name="action_kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

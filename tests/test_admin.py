@@ -305,7 +305,10 @@ def test_admin_creates_a_question_with_its_choices(logged_in, app):
     response = logged_in.post("/admin/questions/new", data={
         "title": "Should the voting age be 16?", "slug": "", "region": "United States",
         "choices": "Yes\nNo\n\nNot sure\n"})
-    assert response.headers["Location"].endswith("/questions/should-the-voting-age-be-16")
+    # a draft (issue 16) until it is published: its edit page, not its public one
+    assert response.headers["Location"].endswith("/admin/questions/should-the-voting-age-be-16/edit")
+    assert logged_in.get("/api/v1/questions/should-the-voting-age-be-16").status_code == 404
+    assert logged_in.post("/admin/review/questions/should-the-voting-age-be-16/publish").status_code == 302
     question = logged_in.get("/api/v1/questions/should-the-voting-age-be-16").get_json()
     assert question["choices"] == ["Yes", "No", "Not sure"]
     form = logged_in.get("/admin/polls/new?question=should-the-voting-age-be-16").get_data(as_text=True)

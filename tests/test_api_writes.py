@@ -37,6 +37,9 @@ def test_post_creates_a_poll_with_the_get_shape_and_moves_the_average(demo_app, 
     assert created["pollster"] == "API Pollster"
     assert created["results"] == {"Support": 35.5, "Oppose": 55.0}
     listed = client.get("/api/v1/questions/calexit/polls").get_json()
+    # the GET shape, and for the writer the poll's review state (issue 16)
+    review = (created.pop("status"), created.pop("held_reason"), created.pop("review_note"))
+    assert review == ("published", None, None)
     assert listed[0] == created
     after = client.get("/api/v1/questions/calexit/average?method=weighted").get_json()
     assert after["as_of"] == "2017-04-12" and after != before

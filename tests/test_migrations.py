@@ -89,3 +89,35 @@ def test_accounts_and_tokens_made_before_roles_stay_admins_and_write_tokens(tmp_
 
 def json_list(value):
     return json.loads(value) if isinstance(value, str) else value
+
+
+def test_questions_races_and_polls_stored_before_review_stay_published(tmp_path):
+    app = fresh_app(tmp_path)
+    try:
+        with app.app_context():
+            upgrade(revision="0008")
+            with db.engine.begin() as connection:
+                connection.execute(sa.text(
+                    "INSERT INTO race (slug, cycle, office, geography, stage, party, seat, title, "
+                    "result_source) "
+                    "VALUES ('r', 2024, 'president', 'US', 'general', '', '', 'R', '')"))
+                connection.execute(sa.text(
+                    "INSERT INTO question (slug, title, description, region, created_at) "
+                    "VALUES ('q', 'Q', '', '', CURRENT_TIMESTAMP)"))
+                connection.execute(sa.text("INSERT INTO pollster (slug, name) VALUES ('p', 'P')"))
+                connection.execute(sa.text(
+                    "INSERT INTO poll (question_id, pollster_id, sponsor, start_date, end_date, population, "
+                    "mode, source_url, partisan, internal, notes, source, created_at) "
+                    "SELECT question.id, pollster.id, '', '2024-01-01', '2024-01-02', 'lv', '', '', false, "
+                    "false, '', 'seed', CURRENT_TIMESTAMP FROM question, pollster"))
+            upgrade()
+            with db.engine.begin() as connection:
+                states = [connection.execute(sa.text(query)).one() for query in (
+                    "SELECT status FROM race", "SELECT status FROM question",
+                    "SELECT review_status, held_reason, review_note FROM poll")]
+                for table in ("poll", "pollster", "question", "race"):
+                    connection.execute(sa.text(f"DELETE FROM {table}"))
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+    assert [tuple(row) for row in states] == [("published",), ("published",), ("published", "", "")]

@@ -109,6 +109,21 @@ def test_poll_events_are_delivered_signed_to_an_endpoint_that_takes_them(hooked_
             ("poll.created", 1, 200, True), ("poll.updated", 1, 200, True), ("poll.deleted", 1, 200, True)]
 
 
+def test_a_held_poll_is_announced_only_when_a_reviewer_publishes_it(hooked_app, receiver):
+    from pollservice.services.review import publish_poll
+
+    hooked_app.config["REVIEW_HOLDS"] = True  # "Hooked" is a pollster seen for the first time
+    with hooked_app.app_context():
+        register_endpoint(receiver.url, ["poll.created", "poll.updated", "poll.deleted"])
+        poll = add_poll("calexit", POLL)
+        assert poll.review_status == "held"
+        poll_id = poll.id
+    assert receiver.events() == []
+    with hooked_app.app_context():
+        publish_poll(poll_id, actor="user:reviewer")
+    assert receiver.events() == ["poll.created"]
+
+
 def test_average_updated_is_sent_after_the_recompute_and_filters_hold(hooked_app, receiver):
     other = Receiver()
     try:

@@ -1,11 +1,11 @@
 """The admin area (login required, each view guarded by a permission of its role): sign
-in; polls, questions, pollsters and uploads; accounts, tokens and webhooks."""
+in; polls, questions, pollsters and uploads; the review queue; accounts, tokens and webhooks."""
 
 from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errors import http_error, wants_json
-from . import auth, polls, pollsters, questions, tokens, uploads, users, webhooks  # noqa: F401  (their routes)
+from . import auth, polls, pollsters, questions, review, tokens, uploads, users, webhooks  # noqa: F401  (their routes)
 from .blueprint import bp
 
 __all__ = ["bp"]

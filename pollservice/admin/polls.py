@@ -114,6 +114,10 @@ def new_poll():
             except ServiceError as error:
                 attach_errors(form, error.fields, choice_lookup(form))
             else:
+                if poll.review_status == "held":
+                    flash(f"{poll_label(poll)} saved and held for review: {poll.held_reason}. It is "
+                          "counted in nothing until a reviewer publishes it.", "info")
+                    return redirect(url_for("admin.review_queue") + f"#held-{poll.id}")
                 flash(f"{poll_label(poll)} saved.", "success")
                 return redirect(url_for("web.question", slug=question.slug) + f"#poll-{poll.id}")
         refused(form, unknown)  # validate() cleared the message

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, jsonify, redirect, render_template, request, url_for
 
 from ..domain.errors import ServiceError
+from ..domain.review import DRAFT
 from ..services.questions import (
     ChoiceEdit,
     add_question,
@@ -17,7 +18,7 @@ from ..services.questions import (
 from ..web.query import parse_page
 from .access import requires
 from .blueprint import bp
-from .forms import QuestionEditForm, QuestionForm, attach_errors
+from .forms import ActionForm, QuestionEditForm, QuestionForm, attach_errors
 
 PAGE_SIZE = 50
 
@@ -29,7 +30,7 @@ def questions():
     page = parse_page(request.args.get("page"))
     found, total = find_questions(text, page, PAGE_SIZE)
     return render_template("admin/questions.html", questions=found, total=total, text=text, page=page,
-                           pages=max(-(-total // PAGE_SIZE), 1))
+                           pages=max(-(-total // PAGE_SIZE), 1), action_form=ActionForm())
 
 
 @bp.get("/questions/suggest")
@@ -47,12 +48,14 @@ def new_question():
     if form.validate_on_submit():
         try:
             question = add_question(form.title.data, form.choice_names(), slug=form.slug.data or "",
-                                    region=form.region.data or "", description=form.description.data or "")
+                                    region=form.region.data or "", description=form.description.data or "",
+                                    status=DRAFT)
         except ServiceError as error:
             attach_errors(form, error.fields)
         else:
-            flash(f"Question “{question.title}” created.", "success")
-            return redirect(url_for("web.question", slug=question.slug))
+            flash(f"Question “{question.title}” created as a draft: it is public once a reviewer "
+                  "publishes it (the review queue).", "success")
+            return redirect(url_for("admin.edit_question", slug=question.slug))
     return render_template("admin/question_form.html", form=form, question=None)
 
 
@@ -80,9 +83,11 @@ def edit_question(slug: str):
             attach_errors(form, error.fields, choice_row_lookup(form))
         else:
             flash(f"Question “{question.title}” saved.", "success")
+            if question.status == DRAFT:  # no public page yet
+                return redirect(url_for("admin.edit_question", slug=question.slug))
             return redirect(url_for("web.question", slug=question.slug))
     return render_template("admin/question_form.html", form=form, question=question,
-                           results=result_counts(question))
+                           results=result_counts(question), action_form=ActionForm())
 
 
 def choice_edit(row) -> ChoiceEdit:

@@ -49,6 +49,7 @@ def export_json(slug: str):
 def poll_history(poll_id: int):
     """Every create, update, delete and restore of the poll, oldest first: when, by whom
     (``user:NAME``, ``token:NAME``, ``import:FILE``), old and new values. A deleted poll
-    keeps its history."""
-    get_poll(poll_id, include_deleted=True)  # 404 for an unknown poll
+    keeps its history; a published poll once held for review shows its ``hold`` and
+    ``publish``. A poll held or rejected in review is a 404."""
+    get_poll(poll_id, include_deleted=True, published_only=True)  # 404 for an unknown poll
     return audit.history(poll_id)

@@ -10,7 +10,7 @@ from ..readmodel.http import versioned
 from ..services import averages, health, margins
 from ..services.polls import count_polls, get_poll, list_polls
 from ..services.pollsters import find_pollster
-from ..services.questions import get_question, page_of_questions
+from ..services.questions import page_of_questions
 from ..services.races import find_race
 from .blueprint import bp, service_bp
 from .schemas import (
@@ -74,7 +74,7 @@ def question(slug: str):
 def polls(slug: str, pagination_parameters, pollster=None, population=None, from_=None, to=None):
     """The question's polls, newest first; filter by pollster (slug or name, any case),
     population and end date."""
-    q = get_question(slug)
+    q = question_view(slug).question  # 404 for an unknown or draft question
     name = find_pollster(pollster).name if pollster else None  # 404 for an unknown one
     filters = {"pollster": name, "population": population, "start": from_, "end": to}
     total = pagination_parameters.item_count = count_polls(q, **filters)
@@ -144,8 +144,8 @@ def house_effects(slug: str):
 @bp.response(200, PollSchema)
 @bp.alt_response(404, schema=ErrorSchema)
 def poll(poll_id: int):
-    """One poll."""
-    return get_poll(poll_id)
+    """One poll (a 404 while it is held for review, or rejected)."""
+    return get_poll(poll_id, published_only=True)
 
 
 @service_bp.get("/healthz")

@@ -9,10 +9,11 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 
 from ..domain.methods import DEFAULT_METHOD, METHODS
 from ..domain.poll_fields import POPULATIONS
-from ..domain.schemas import PollInputSchema, PollPatchSchema, PollSchema
+from ..domain.schemas import PollInputSchema, PollPatchSchema, PollSchema, WrittenPollSchema
 from ..domain.vocabulary import OFFICES, STAGES, geography_code
 
-__all__ = ["PollInputSchema", "PollPatchSchema", "PollSchema"]  # the poll's, made from its fields
+# the poll's, made from its fields
+__all__ = ["PollInputSchema", "PollPatchSchema", "PollSchema", "WrittenPollSchema"]
 
 METHOD = validate.OneOf(list(METHODS))
 
@@ -297,7 +298,8 @@ class HouseEffectsSchema(Schema):
 
 class HistoryEntrySchema(Schema):
     at = fields.String(required=True, metadata={"description": "UTC timestamp, ISO 8601"})
-    action = fields.String(required=True, validate=validate.OneOf(["create", "update", "delete", "restore"]))
+    action = fields.String(required=True, validate=validate.OneOf(
+        ["create", "update", "delete", "restore", "hold", "publish", "reject"]))
     actor = fields.String(required=True)
     old = fields.Dict(allow_none=True, required=True)
     new = fields.Dict(allow_none=True, required=True)

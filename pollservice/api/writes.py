@@ -23,7 +23,7 @@ from ..services.polls import (
 )
 from .auth import token_required
 from .blueprint import bp
-from .schemas import ErrorSchema, PollInputSchema, PollPatchSchema, PollSchema
+from .schemas import ErrorSchema, PollInputSchema, PollPatchSchema, WrittenPollSchema
 
 SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 MERGE_PATCH = "application/merge-patch+json"
@@ -86,8 +86,10 @@ def poll_exists(error: PollExists):
 @token_required("polls.write")  # before the body is read: no token, 401, whatever the body
 @one_round(lambda body, problems, slug: check_new_poll(slug, body, problems))
 @bp.arguments(PollInputSchema)
-@bp.response(201, PollSchema, headers={"Location": {
+@bp.response(201, WrittenPollSchema, headers={"Location": {
     "description": "the poll's URL", "schema": {"type": "string", "format": "uri"}}})
+@bp.alt_response(202, schema=WrittenPollSchema, description="Stored, held for review (`status` "
+                 "`held`, `held_reason`): counted in nothing until a reviewer publishes it")
 @bp.doc(security=SECURITY, parameters=[IDEMPOTENCY_HEADER])
 @failures(400, 401, 404, 409, 422)
 def create_poll(data: dict, slug: str):
@@ -99,7 +101,9 @@ def create_poll(data: dict, slug: str):
     ``Idempotency-Key``, a repeat of the request answers the first response. A pollster
     no pollster's name, slug or alias matches is created only with ``create_pollster:
     true`` (or, deprecated, when ``create_pollster`` is left out); with ``false`` it is a 422
-    naming ``pollster`` whose ``suggestions`` are the pollsters it may mean."""
+    naming ``pollster`` whose ``suggestions`` are the pollsters it may mean. A poll from
+    a pollster seen for the first time, or far from the current average, is stored held
+    for review: a 202 with ``status`` ``held`` and its ``held_reason``."""
     key = idempotency.key_claim(request.headers.get(idempotency.HEADER), g.api_actor, request.method,
                                 request.path, request.get_json(silent=True))
     create = data.pop("create_pollster", None) is not False  # left out: created, as in 1.4
@@ -113,7 +117,7 @@ def create_poll(data: dict, slug: str):
 @token_required("polls.write")  # before the body is read: no token, 401, whatever the body
 @one_round(lambda body, problems, poll_id: check_poll_change(poll_id, body, problems))
 @bp.arguments(PollPatchSchema)
-@bp.response(200, PollSchema)
+@bp.response(200, WrittenPollSchema)
 @bp.doc(security=SECURITY, requestBody={"content": {MERGE_PATCH: {"schema": PollPatchSchema}}})
 @failures(400, 401, 404, 422)
 def patch_poll(data: dict, poll_id: int):
@@ -142,7 +146,7 @@ def remove_poll(poll_id: int):
 
 @bp.post("/polls/<int:poll_id>/restore")
 @token_required("polls.write")  # before the body is read: no token, 401, whatever the body
-@bp.response(200, PollSchema)
+@bp.response(200, WrittenPollSchema)
 @bp.doc(security=SECURITY)
 @failures(400, 401, 404, 422)
 def undelete_poll(poll_id: int):

@@ -5,7 +5,8 @@ are all made from ``POLL_FIELDS``, so a rule written here holds everywhere.
 ``kind`` says how a value is read and checked:
 
 - ``text``: stripped text, at most ``max_length`` characters ("" when absent);
-- ``date``: an ISO date ``YYYY-MM-DD`` from ``EARLIEST_FIELD_YEAR`` to tomorrow (UTC);
+- ``date``: an ISO date ``YYYY-MM-DD`` from ``EARLIEST_FIELD_YEAR`` to tomorrow (UTC), the
+  start on or before the end and at most a year before it;
 - ``count``: a whole number from 1 to ``MAX_SAMPLE_SIZE``, or empty when unknown;
 - ``population``: one of ``POPULATIONS``;
 - ``url``: an http(s) address;

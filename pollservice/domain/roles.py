@@ -6,8 +6,9 @@ Every admin view and every API write names the permission it needs
 - ``admin``: the newsroom's accounts, API tokens, webhooks and settings, and everything
   an editor does (the accounts that existed before roles were admins, and stay so);
 - ``editor``: polls, questions, pollsters and uploads;
-- ``reviewer``: publishes what is held for review (the review queue itself is to come:
-  the role and its permission exist now), and sees the admin lists.
+- ``reviewer``: publishes (or rejects) what is held for review in the review queue
+  (``admin/review.py``: held polls, draft questions and races), and sees the admin lists;
+  editors see the queue too, without publishing.
 """
 
 from __future__ import annotations

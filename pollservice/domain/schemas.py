@@ -51,13 +51,28 @@ def _results(poll) -> dict[str, float]:
     return {c.name: by_choice[c.id] for c in poll.question.choices if c.id in by_choice}
 
 
-PollSchema = Schema.from_dict({
+SHOWN_FIELDS = {
     "id": fields.Integer(required=True),
     **{field.name: _shown(field) for field in POLL_FIELDS if field.public},
     "results": fields.Function(_results, required=True, metadata={
         "type": "object", "additionalProperties": {"type": "number"},
         "description": "answer choice -> percent"}),
-}, name="PollSchema")
+}
+PollSchema = Schema.from_dict(SHOWN_FIELDS, name="PollSchema")
+
+# What a writer (a token that may write polls) is answered: the poll and its review state
+# (domain/review.py). A held poll is counted in nothing and shown to no reader.
+WrittenPollSchema = Schema.from_dict({
+    **SHOWN_FIELDS,
+    "status": fields.String(attribute="review_status", required=True, metadata={
+        "enum": ["published", "held", "rejected"],
+        "description": "published (counted), held for review (counted in nothing until a "
+                       "reviewer publishes it) or rejected"}),
+    "held_reason": fields.Function(lambda poll: poll.held_reason or None, required=True, metadata={
+        "type": "string", "nullable": True, "description": "why the poll is held for review"}),
+    "review_note": fields.Function(lambda poll: poll.review_note or None, required=True, metadata={
+        "type": "string", "nullable": True, "description": "the reviewer's note of a rejection"}),
+}, name="WrittenPollSchema")
 
 
 class JsonNumber(fields.Float):

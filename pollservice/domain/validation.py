@@ -251,14 +251,29 @@ def validate_poll(choice_names: Sequence[str], raw: Mapping[str, Any],
         errors["pollster"] = "must contain at least one letter or digit"
     elif "pollster" in values and (problem := name_problem(values["pollster"])):
         errors["pollster"] = problem
-    if "start_date" in values and "end_date" in values and values["end_date"] < values["start_date"]:
-        errors["end_date"] = "must be on or after the start date"
+    if "start_date" in values and "end_date" in values:
+        _check_field_period(values["start_date"], values["end_date"], errors)
     values["results"] = _validate_results(choice_names, raw.get("results"), errors)
     source_id = _identity_text(raw, "source_id", errors)
     source = _identity_text(raw, "source", errors) or "form"
     if errors:
         raise ValidationFailed("The poll has invalid fields.", fields=errors)
     return PollInput(source=source, source_id=source_id, **values)
+
+
+def year_before(day: dt.date) -> dt.date:
+    """The same day a year earlier (29 February: the 28th)."""
+    return day.replace(year=day.year - 1, day=28 if (day.month, day.day) == (2, 29) else day.day)
+
+
+def _check_field_period(start: dt.date, end: dt.date, errors: dict[str, str]) -> None:
+    """The end on or after the start, and the start at most a year before the end (no
+    poll is in the field for longer: such a start is a typo of the year)."""
+    if end < start:
+        errors["end_date"] = "must be on or after the start date"
+    elif start < year_before(end):
+        errors["start_date"] = (f"must be at most a year before the end date "
+                                f"({year_before(end).isoformat()} or later)")
 
 
 def _identity_text(raw: Mapping[str, Any], name: str, errors: dict[str, str]) -> str | None:

@@ -210,7 +210,8 @@ def _view(session: SessionArg, question: Question, version: int, changed_at,
           frames: dict[str, pd.DataFrame] | None = None) -> QuestionView:
     """A view of the question as of computed version ``version``, served from ``series``
     and ``frames`` in memory when given (nothing stored yet)."""
-    state = QuestionState(question.id, question.slug, version, changed_at, 0.0, 0, version, utcnow())
+    state = QuestionState(question.id, question.slug, version, changed_at, 0.0, 0, version, utcnow(),
+                          question.status == "draft")
     view = QuestionView(read_model(), session, state)
     view.__dict__["question"] = question
     if series is not None:

@@ -49,7 +49,7 @@ def refresh_catalogue(session: SessionArg, question_ids: Iterable[int]) -> None:
     ids = sorted(set(question_ids))
     if not ids:
         return
-    live = (Poll.question_id == Question.id, Poll.deleted_at.is_(None), Poll.counted.is_(True))
+    live = (Poll.question_id == Question.id, Poll.public(), Poll.counted.is_(True))
     session.execute(
         update(Question).where(Question.id.in_(ids)).values(
             poll_count=select(func.count(Poll.id)).where(*live).scalar_subquery(),

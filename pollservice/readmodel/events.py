@@ -30,6 +30,7 @@ from flask import current_app
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, attributes
 
+from ..domain.review import PUBLISHED
 from ..extensions import SessionArg
 from ..jobs.queue import request_recomputes
 from ..jobs.webhooks import queue_events
@@ -69,15 +70,19 @@ def _question_of(session: Session, obj) -> int | None:
 
 def _note_poll_event(session: Session, obj) -> None:
     """The webhook event of a poll this flush created, changed or (soft) deleted; a poll
-    created or deleted in this transaction stays so whatever else changed."""
+    created or deleted in this transaction stays so whatever else changed. A poll held or
+    rejected in review is announced to no one; its publishing is its ``poll.created``."""
     if isinstance(obj, Result):
         poll = obj.__dict__.get("poll") or (session.get(Poll, obj.poll_id) if obj.poll_id else None)
-        if poll is None or poll.id is None:
+        if poll is None or poll.id is None or poll.review_status != PUBLISHED:
             return
         obj, kind = poll, "poll.updated"
     elif not isinstance(obj, Poll) or obj.id is None:
         return
-    elif obj in session.new:
+    elif obj.review_status != PUBLISHED:  # held after its first flush: what was noted goes
+        session.info.get(POLL_EVENTS, {}).pop(obj.id, None)
+        return
+    elif obj in session.new or attributes.get_history(obj, "review_status").added:
         kind = "poll.created"
     elif obj in session.deleted or (obj.deleted_at is not None
                                     and attributes.get_history(obj, "deleted_at").added):

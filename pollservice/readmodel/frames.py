@@ -19,7 +19,7 @@ def poll_frames(session: SessionArg, question: Question) -> dict[str, pd.DataFra
     reported gets an empty frame.
     Deleted polls, the versions of a poll that are not counted and, for a race with an
     election date, polls that ended after Election Day are left out."""
-    conditions = [Poll.question_id == question.id, Poll.deleted_at.is_(None), Poll.counted.is_(True)]
+    conditions = [Poll.question_id == question.id, Poll.public(), Poll.counted.is_(True)]
     if question.race is not None and question.race.election_date is not None:
         conditions.append(Poll.end_date <= question.race.election_date)
     rows = session.execute(

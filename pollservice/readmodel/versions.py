@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from ..domain.errors import NotFound
+from ..domain.review import DRAFT
 from ..extensions import SessionArg
 from ..models import Question
 
@@ -75,6 +76,7 @@ class QuestionState:
     generation: int = 0  # the listener subscription it was kept under (Redis mode)
     computed_version: int = 0
     computed_at: dt.datetime | None = None
+    draft: bool = False  # a draft question (domain/review.py): no public read serves it
 
     @property
     def updating(self) -> bool:
@@ -83,15 +85,16 @@ class QuestionState:
 
     def encode(self) -> str:
         computed_at = self.computed_at.isoformat() if self.computed_at else ""
-        return f"{self.id}|{self.version}|{self.changed_at.isoformat()}|{self.computed_version}|{computed_at}"
+        return (f"{self.id}|{self.version}|{self.changed_at.isoformat()}|{self.computed_version}"
+                f"|{computed_at}|{int(self.draft)}")
 
     @classmethod
     def decode(cls, slug: str, raw: bytes | str, generation: int = 0) -> QuestionState:
         text = raw.decode() if isinstance(raw, bytes) else raw
-        ident, version, changed, computed, computed_at = text.split("|")
+        ident, version, changed, computed, computed_at, *draft = text.split("|")  # no draft: before 0009
         return cls(int(ident), slug, int(version), dt.datetime.fromisoformat(changed),
                    time.monotonic(), generation, int(computed),
-                   dt.datetime.fromisoformat(computed_at) if computed_at else None)
+                   dt.datetime.fromisoformat(computed_at) if computed_at else None, draft == ["1"])
 
     def newer_than(self, other: QuestionState) -> bool:
         return self.version > other.version or self.computed_version > other.computed_version
@@ -99,14 +102,14 @@ class QuestionState:
 
 def states_from_database(session: SessionArg, *, slugs=None, ids=None) -> list[QuestionState]:
     statement = select(Question.id, Question.slug, Question.data_version, Question.data_changed_at,
-                       Question.computed_version, Question.computed_at)
+                       Question.computed_version, Question.computed_at, Question.status)
     if slugs is not None:
         statement = statement.where(Question.slug.in_(slugs))
     if ids is not None:
         statement = statement.where(Question.id.in_(ids))
     now = time.monotonic()
     return [QuestionState(r.id, r.slug, r.data_version, r.data_changed_at, now, 0,
-                          r.computed_version, r.computed_at)
+                          r.computed_version, r.computed_at, r.status == DRAFT)
             for r in session.execute(statement).all()]
 
 

@@ -72,14 +72,17 @@ class QuestionView:
             (name, self.state.id, self.state.version, self.state.computed_version, *key), build)
 
 
-def question_view(slug: str, question: Question | None = None) -> QuestionView:
-    """The view of ``slug`` for this request (``NotFound`` if there is no such question);
-    ``question``: its row, when the caller has loaded it already (lists)."""
+def question_view(slug: str, question: Question | None = None, drafts: bool = False) -> QuestionView:
+    """The view of ``slug`` for this request (``NotFound`` if there is no such question, or
+    if it is a draft and ``drafts`` is false: every public read); ``question``: its row,
+    when the caller has loaded it already (lists)."""
     views = g.setdefault("question_views", {})
     view = views.get(slug)
     if view is None:  # the first state a request reads of a question is the one it serves
         model = read_model()
         view = views[slug] = QuestionView(model, db.session, model.versions.state(db.session, slug))
+    if view.state.draft and not drafts:
+        raise NotFound(f"No question with slug {slug!r}.", fields={"slug": "unknown question"})
     if question is not None and question.id == view.state.id:
         view.__dict__.setdefault("question", question)  # the cached_property, filled
     return view

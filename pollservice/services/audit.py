@@ -1,6 +1,7 @@
 """The audit trails: every create, update, delete and restore of a poll, with who did it
 and the values before and after; and every change of an account or an API token (its
-own table, ``user_audit``: an account is not a poll), shown to admins."""
+own table, ``user_audit``: an account is not a poll), shown to admins, which also records
+the publishing of draft questions and races."""
 
 from __future__ import annotations
 
@@ -53,6 +54,15 @@ def record_account_change(actor: str, action: str, subject: User | ApiToken, det
     transaction."""
     name = f"user:{subject.username}" if isinstance(subject, User) else f"token:{subject.name}"
     entry = UserAudit(actor=actor, action=action, subject=name, at=utcnow(), details=details)
+    db.session.add(entry)
+    return entry
+
+
+def record_content_change(actor: str, action: str, subject: str, details: dict | None = None) -> UserAudit:
+    """A change that is no poll's and no account's (``question.publish`` of
+    ``question:SLUG``, ``race.publish``), in the same trail as the accounts', in the
+    caller's transaction."""
+    entry = UserAudit(actor=actor, action=action, subject=subject, at=utcnow(), details=details or {})
     db.session.add(entry)
     return entry
 

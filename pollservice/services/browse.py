@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Select, String, case, cast, func, literal,
 from sqlalchemy.orm import defer, selectinload
 
 from ..domain.errors import BadRequest
+from ..domain.review import PUBLISHED
 from ..domain.vocabulary import (
     NATIONAL,
     OFFICES,
@@ -157,8 +158,10 @@ def cards(questions: list[Question]) -> list[Card]:
 
 
 def _questions() -> Select:
-    return select(Question).options(selectinload(Question.choices), selectinload(Question.race),
-                                    defer(Question.search_document), defer(Question.description))
+    """The published questions (a draft is on no public list), with what cards show."""
+    return select(Question).where(Question.status == PUBLISHED).options(
+        selectinload(Question.choices), selectinload(Question.race),
+        defer(Question.search_document), defer(Question.description))
 
 
 def front_page() -> dict[str, Any]:
@@ -206,7 +209,7 @@ def _race_order() -> list:
 def page_of_races(filters: RaceFilters, page: int, per_page: int) -> tuple[list[RaceRow], int]:
     """Races matching ``filters`` (national first, then by place), each with its main
     question's stored average and margin."""
-    statement = select(Race).where(*filters.conditions()).order_by(*_race_order())
+    statement = select(Race).where(Race.status == PUBLISHED, *filters.conditions()).order_by(*_race_order())
     found, total = paginate(statement, page, per_page)
     return race_rows(found), total
 
@@ -259,7 +262,8 @@ def ranked_ids(query: str) -> list[int]:
     found = ranked.subquery()
     rows = db.session.execute(
         select(found.c.question_id, found.c.rank, Question.hypothetical, Question.last_poll_end,
-               Question.poll_count).join(Question, Question.id == found.c.question_id)).all()
+               Question.poll_count).join(Question, Question.id == found.c.question_id)
+        .where(Question.status == PUBLISHED)).all()
     best = min((row.rank for row in rows), default=0.0)
 
     def key(row) -> tuple:
@@ -292,5 +296,6 @@ def search_races(query: str, limit: int) -> list[Race]:
         if len(order) >= limit:
             break
     races = {r.id: r for r in db.session.scalars(
-        select(Race).where(Race.id.in_(order)).options(selectinload(Race.questions)))} if order else {}
-    return [races[i] for i in order]
+        select(Race).where(Race.id.in_(order), Race.status == PUBLISHED).options(
+            selectinload(Race.questions)))} if order else {}
+    return [races[i] for i in order if i in races]

@@ -48,7 +48,7 @@ def range_dates(view: QuestionView, preset: str) -> tuple[dt.date | None, dt.dat
         return None, None
     first, last = view.session.execute(
         select(func.min(Poll.end_date), func.max(Poll.end_date))
-        .where(Poll.question_id == view.state.id, Poll.deleted_at.is_(None))
+        .where(Poll.question_id == view.state.id, Poll.public())
     ).one()
     if last is None or last - dt.timedelta(days=days) <= first:
         return None, None
@@ -165,7 +165,7 @@ def source_line(view: QuestionView) -> str:
     """``pollservice`` plus the credit each source of the question's polls asks for."""
     def build() -> set[str]:
         return set(view.session.execute(
-            select(Poll.source).where(Poll.question_id == view.state.id, Poll.deleted_at.is_(None))
+            select(Poll.source).where(Poll.question_id == view.state.id, Poll.public())
             .distinct()).scalars())
 
     sources = view.memo("poll_sources", build)

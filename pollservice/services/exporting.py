@@ -128,7 +128,7 @@ def _exported_polls(question: Question) -> Iterator[Poll]:
     """The question's live polls, one version of each (the counted one), newest first,
     read from the database ``BATCH`` at a time."""
     statement = (select(Poll)
-                 .where(Poll.question_id == question.id, Poll.deleted_at.is_(None), Poll.counted)
+                 .where(Poll.question_id == question.id, Poll.public(), Poll.counted)
                  .options(selectinload(Poll.pollster), selectinload(Poll.results))
                  .order_by(*POLL_ORDERS["newest"])
                  .execution_options(yield_per=BATCH))
@@ -145,7 +145,7 @@ def _has_actual(questions: list[Question]) -> bool:
         return False
     return bool(db.session.execute(select(exists().where(
         Result.poll_id == Poll.id, Result.actual_pct.is_not(None),
-        Poll.question_id.in_([q.id for q in questions]), Poll.deleted_at.is_(None),
+        Poll.question_id.in_([q.id for q in questions]), Poll.public(),
         Poll.counted))).scalar())
 
 

@@ -42,7 +42,7 @@ def _changed(poll: Poll) -> dt.datetime:
 def newest_polls(where: Sequence[ColumnElement[bool]]) -> list[Poll]:
     """The ``FEED_ENTRIES`` live polls matching ``where`` that were created or changed
     last, newest first: two index reads of at most ``FEED_ENTRIES`` rows, then the polls."""
-    live = [*where, Poll.deleted_at.is_(None)]
+    live = [*where, Poll.public()]
     ids: set[int] = set()
     for column in (Poll.created_at, Poll.updated_at):
         ids.update(db.session.scalars(select(Poll.id).where(*live, column.is_not(None))

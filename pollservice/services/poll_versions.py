@@ -28,7 +28,7 @@ def recount_versions(question_ids: set[int]) -> None:
                    Question.race_id.label("race_id"))
             .join(Question, Question.id == poll.question_id)
             .where(poll.question_id.in_(chunk), poll.version_group.is_not(None),
-                   poll.deleted_at.is_(None))).all()
+                   poll.deleted_at.is_(None), poll.review_status == "published")).all()
         groups: dict[tuple, list] = {}
         for row in rows:
             groups.setdefault((row.question_id, row.version_group), []).append(row)

@@ -14,11 +14,11 @@ from sqlalchemy.orm import selectinload
 from ..domain import validation
 from ..domain.errors import Conflict, NotFound, PollExists, ValidationFailed
 from ..domain.poll_fields import SCALAR_FIELDS
-from ..domain.schemas import PollSchema
+from ..domain.schemas import PollSchema, WrittenPollSchema
 from ..domain.validation import PollInput, pollster_alias_key, pollster_slug
 from ..extensions import db
 from ..models import Poll, Pollster, PollsterAlias, Question, Result, utcnow
-from . import audit, idempotency
+from . import audit, idempotency, review
 from .bulk import insert_ignoring_conflicts, violated_constraint
 from .poll_versions import recount_versions
 from .pollster_identity import unknown_pollster
@@ -26,6 +26,7 @@ from .questions import get_question
 from .transaction import transaction
 
 POLL_SCHEMA = PollSchema()
+WRITTEN_POLL_SCHEMA = WrittenPollSchema()
 POLL_SOURCE_KEY = "uq_poll_question_id_source_source_id"  # (question, source, source_id)
 
 
@@ -130,10 +131,13 @@ def add_poll(question_slug: str, raw: Mapping[str, Any], source: str = "form",
     idempotency ``key``, the key and the response (``idempotency.record``) in the same one.
     ``PollExists`` (409) when the poll is stored already (``refuse_stored_poll``); it names
     ``source_id`` only when that poll exists. ``create_pollster=False``: an unknown
-    pollster is refused (``require_pollster``) instead of created."""
+    pollster is refused (``require_pollster``) instead of created. A poll the review rule
+    holds (``review.hold_reasons``) is stored ``held``, counted in nothing until it is
+    published."""
     question = get_question(question_slug)
     data = validate_poll(question, {**raw, "source": source})
     require_pollster(data.pollster, create_pollster)
+    reasons = review.hold_reasons(question, data, find_pollster(data.pollster))
     try:
         with transaction():
             key_row = idempotency.claim(key) if key else None
@@ -143,8 +147,10 @@ def add_poll(question_slug: str, raw: Mapping[str, Any], source: str = "form",
             poll = build_poll(question, data, pollster)
             db.session.flush()
             audit.record(poll, "create", actor, None, audit.poll_snapshot(poll, choice_names_of(question)))
+            if reasons:
+                review.hold(poll, reasons, actor)
             if key_row is not None:
-                idempotency.record(key_row, idempotency.Outcome(201, poll_as_dict(poll), poll.id))
+                idempotency.record(key_row, written_outcome(poll))
     except IntegrityError as exc:
         constraint = violated_constraint(exc)
         if constraint == idempotency.KEY_CONSTRAINT:
@@ -177,7 +183,18 @@ def add_poll_once(question_slug: str, raw: Mapping[str, Any], source: str, actor
         if stored is None:  # the other request's key expired in between: not in 24 hours
             raise Conflict("A request with the same Idempotency-Key was running; try again.") from None
         return stored
-    return idempotency.Outcome(201, poll_as_dict(poll), poll.id)
+    return written_outcome(poll)
+
+
+def written_outcome(poll: Poll) -> idempotency.Outcome:
+    """The API's answer to a stored poll: 201, or 202 when it is held for review (the body
+    says so: ``status``, ``held_reason``)."""
+    return idempotency.Outcome(202 if poll.review_status == review.HELD else 201, written_poll(poll), poll.id)
+
+
+def written_poll(poll: Poll) -> dict[str, Any]:
+    """The poll's public shape with its review state, for the writers that stored it."""
+    return WRITTEN_POLL_SCHEMA.dump(poll)
 
 
 def check_new_poll(question_slug: str, raw: Mapping[str, Any], known: Mapping[str, str]) -> None:
@@ -190,11 +207,16 @@ def check_new_poll(question_slug: str, raw: Mapping[str, Any], known: Mapping[st
 MAX_ID = 2**31 - 1  # the id column is a 32-bit integer on PostgreSQL
 
 
-def get_poll(poll_id: int, include_deleted: bool = False, for_update: bool = False) -> Poll:
-    """The poll (``NotFound`` if unknown or deleted). ``for_update`` locks its row until the
+def get_poll(poll_id: int, include_deleted: bool = False, for_update: bool = False,
+             published_only: bool = False) -> Poll:
+    """The poll (``NotFound`` if unknown or deleted; with ``published_only``, also while it
+    is held or rejected in review: the public reads). ``for_update`` locks its row until the
     transaction ends (PostgreSQL), so a concurrent change waits instead of being lost."""
     options: dict[str, Any] = {"with_for_update": True, "populate_existing": True} if for_update else {}
     poll = db.session.get(Poll, poll_id, **options) if 0 < poll_id <= MAX_ID else None
+    if published_only and poll is not None and (
+            poll.review_status != review.PUBLISHED or poll.question.status != review.PUBLISHED):
+        poll = None  # held, rejected, or of a draft question
     if poll is None or (poll.deleted_at is not None and not include_deleted):
         raise NotFound(f"No poll with id {poll_id}.", fields={"id": "unknown poll"})
     return poll
@@ -300,7 +322,7 @@ def assign_poll(poll: Poll, data: PollInput, pollster: Pollster, question: Quest
 
 def _poll_filters(question: Question, pollster: str | None = None, population: str | None = None,
                   start: dt.date | None = None, end: dt.date | None = None) -> list:
-    conditions = [Poll.question_id == question.id, Poll.deleted_at.is_(None)]
+    conditions = [Poll.question_id == question.id, Poll.public()]
     if pollster:
         conditions.append(Poll.pollster.has(Pollster.name == pollster))
     if population:
@@ -344,7 +366,7 @@ def question_pollsters(question: Question) -> list[tuple[str, str]]:
     """``(name, slug)`` of every pollster with a poll of this question (not deleted), by name."""
     return [(name, slug) for name, slug in db.session.execute(
         select(Pollster.name, Pollster.slug).where(Pollster.id.in_(
-            select(Poll.pollster_id).where(Poll.question_id == question.id, Poll.deleted_at.is_(None))))
+            select(Poll.pollster_id).where(Poll.question_id == question.id, Poll.public())))
         .order_by(Pollster.name)).all()]
 
 

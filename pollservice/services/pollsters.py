@@ -54,7 +54,7 @@ def list_pollsters(text: str = "", published_only: bool = False) -> list[tuple[P
     no published poll (the public list)."""
     counts = (
         select(Poll.pollster_id, func.count(Poll.id).label("n"))
-        .where(Poll.deleted_at.is_(None))
+        .where(Poll.public())
         .group_by(Poll.pollster_id)
         .subquery()
     )
@@ -73,7 +73,7 @@ def list_pollsters(text: str = "", published_only: bool = False) -> list[tuple[P
 def has_published_polls(pollster: Pollster) -> bool:
     """Whether the pollster has a poll that is not deleted (public pages show only those)."""
     return db.session.execute(
-        select(Poll.id).where(Poll.pollster_id == pollster.id, Poll.deleted_at.is_(None)).limit(1)
+        select(Poll.id).where(Poll.pollster_id == pollster.id, Poll.public()).limit(1)
     ).first() is not None
 
 
@@ -95,7 +95,7 @@ def page_of_pollsters(text: str, page: int, per_page: int,
     statement = select(Pollster).options(selectinload(Pollster.aliases)).order_by(
         func.lower(Pollster.name), Pollster.id)
     if published_only:
-        statement = statement.where(Pollster.polls.any(Poll.deleted_at.is_(None)))
+        statement = statement.where(Pollster.polls.any(Poll.public()))
     text = " ".join(text.split())
     if text:
         statement = statement.where(Pollster.name.icontains(text, autoescape=True) | Pollster.aliases.any(
@@ -103,7 +103,7 @@ def page_of_pollsters(text: str, page: int, per_page: int,
     found, total = paginate(statement, page, per_page)
     counts = dict(db.session.execute(
         select(Poll.pollster_id, func.count(Poll.id))
-        .where(Poll.pollster_id.in_([p.id for p in found]), Poll.deleted_at.is_(None))
+        .where(Poll.pollster_id.in_([p.id for p in found]), Poll.public())
         .group_by(Poll.pollster_id)).all()) if found else {}
     return [(p, int(counts.get(p.id, 0))) for p in found], total
 
@@ -113,7 +113,7 @@ def page_of_pollster_polls(pollster: Pollster, page: int, per_page: int) -> tupl
     left out), and how many there are in all."""
     return paginate(
         select(Poll)
-        .where(Poll.pollster_id == pollster.id, Poll.deleted_at.is_(None))
+        .where(Poll.pollster_id == pollster.id, Poll.public())
         .options(selectinload(Poll.question).selectinload(Question.choices),
                  selectinload(Poll.results).selectinload(Result.choice))
         .order_by(Poll.end_date.desc(), Poll.start_date.desc(), Poll.id.desc()), page, per_page)
@@ -121,7 +121,7 @@ def page_of_pollster_polls(pollster: Pollster, page: int, per_page: int) -> tupl
 
 def pollster_question_count(pollster: Pollster) -> int:
     return db.session.scalar(select(func.count(func.distinct(Poll.question_id))).where(
-        Poll.pollster_id == pollster.id, Poll.deleted_at.is_(None))) or 0
+        Poll.pollster_id == pollster.id, Poll.public())) or 0
 
 
 def pollster_house_effects(pollster: Pollster, questions: list[Question]) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..domain.errors import Conflict, NotFound, ValidationFailed
+from ..domain.review import PUBLISHED
 from ..domain.validation import choice_name_problem, text_problem
 from ..domain.vocabulary import PARTIES, STATUSES
 from ..extensions import db
@@ -47,9 +48,10 @@ def list_questions() -> list[Question]:
 
 
 def page_of_questions(page: int, per_page: int, race_id: int | None = None) -> tuple[list[Question], int]:
-    """One page of the questions by title (1-based ``page``), of one race when ``race_id``
-    is given, and how many there are in all; paginated in the database."""
-    statement = select(Question).options(selectinload(Question.choices)).order_by(Question.title, Question.id)
+    """One page of the published questions by title (1-based ``page``), of one race when
+    ``race_id`` is given, and how many there are in all; paginated in the database."""
+    statement = (select(Question).where(Question.status == PUBLISHED).options(selectinload(Question.choices))
+                 .order_by(Question.title, Question.id))
     if race_id is not None:
         statement = statement.where(Question.race_id == race_id)
     return paginate(statement, page, per_page)
@@ -145,11 +147,15 @@ def _check_length(errors: dict[str, str], key: str, value: str, limit: int) -> N
 
 
 def add_question(
-    title: str, choices: list[str], slug: str = "", region: str = "", description: str = ""
+    title: str, choices: list[str], slug: str = "", region: str = "", description: str = "",
+    status: str = PUBLISHED,
 ) -> Question:
-    """Create and commit a question with its answer choices."""
+    """Create and commit a question with its answer choices; the admin's are ``draft``
+    (domain/review.py) until a reviewer publishes them."""
     with transaction():
-        return create_question(title, choices, slug=slug, region=region, description=description)
+        question = create_question(title, choices, slug=slug, region=region, description=description)
+        question.status = status
+        return question
 
 
 @dataclass(frozen=True)

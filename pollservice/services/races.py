@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from ..domain import methods
 from ..domain.errors import NotFound, ValidationFailed
+from ..domain.review import PUBLISHED
 from ..domain.vocabulary import OFFICES, PARTIES, STAGES, STATUSES, geography_name
 from ..extensions import db
 from ..models import Question, Race
@@ -41,15 +42,16 @@ def get_race(slug: str) -> Race:
         select(Race).where(Race.slug == slug).options(
             selectinload(Race.questions).selectinload(Question.choices), selectinload(Race.results))
     ).scalar_one_or_none()
-    if race is None:
+    if race is None or race.status != PUBLISHED:  # a draft race has no public page
         raise NotFound(f"No race with slug {slug!r}.", fields={"slug": "unknown race"})
     return race
 
 
 def ordered_questions(race: Race) -> list[Question]:
-    """The main question first (the race as it is run, with the most polls), hypothetical
-    match-ups last."""
-    return sorted(race.questions, key=lambda q: (q.hypothetical, -(q.poll_count or 0), q.title, q.id))
+    """The race's published questions: the main question first (the race as it is run,
+    with the most polls), hypothetical match-ups last."""
+    return sorted((q for q in race.questions if q.status == PUBLISHED),
+                  key=lambda q: (q.hypothetical, -(q.poll_count or 0), q.title, q.id))
 
 
 def _party(code: str | None) -> dict[str, Any] | None:

@@ -168,11 +168,12 @@ def pollster(slug: str):
 
 @bp.get("/polls/<int:poll_id>")
 def poll(poll_id: int):
-    # Admins see deleted polls (marked so, with a way to restore them); others get a 404.
-    found = get_poll(poll_id, include_deleted=current_user.is_authenticated)
+    # The newsroom sees deleted and held polls (marked so); others get a 404.
+    found = get_poll(poll_id, include_deleted=current_user.is_authenticated,
+                     published_only=not current_user.is_authenticated)
     weights = {}
     if found.deleted_at is None:
-        view = question_view(found.question.slug, found.question)
+        view = question_view(found.question.slug, found.question, drafts=current_user.is_authenticated)
         for choice, in_average in averages.poll_weights(view, methods.DEFAULT_METHOD).items():
             if found.id in in_average:
                 weights[choice] = in_average[found.id]
