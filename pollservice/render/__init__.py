@@ -36,6 +36,7 @@ The names below are the public interface; the modules, in the order a render goe
 ``labels``    end labels nudged apart
 ``describe``  `chart_description`: the chart in one sentence
 ``encode``    PNG or SVG bytes, the SVG with its title and description
+``state_map`` `render_state_map`: a tile-grid map of the states
 
 References
 ----------
@@ -46,6 +47,15 @@ presentations that are friendly to colorblind people. https://jfly.uni-koeln.de/
 from .charts import render_thumbnail, render_trend_chart
 from .describe import chart_description
 from .inputs import ChoiceSeries
+from .state_map import TILE_COLUMNS, render_state_map
 from .style import PALETTE
 
-__all__ = ["PALETTE", "ChoiceSeries", "chart_description", "render_thumbnail", "render_trend_chart"]
+__all__ = [
+    "PALETTE",
+    "TILE_COLUMNS",
+    "ChoiceSeries",
+    "chart_description",
+    "render_state_map",
+    "render_thumbnail",
+    "render_trend_chart",
+]
