@@ -25,6 +25,7 @@ from pollservice.domain.state_map import (
 )
 from pollservice.extensions import db
 from pollservice.models import StoredMap
+from pollservice.render import state_map as render_state_map_module
 
 PA_RACE, OH_RACE = "2020-president-general-pa", "2020-president-general-oh"
 PA_QUESTION, OH_QUESTION = "2020-president-pa-biden-trump", "2020-president-oh-biden-trump"
@@ -57,6 +58,8 @@ def test_every_colour_of_the_scale_carries_text_of_at_least_4_5_to_1():
     for entry in bins:
         assert contrast(entry.fill, entry.ink) >= MIN_CONTRAST, entry
     assert round(contrast("#000000", "#ffffff"), 1) == 21.0
+    for fill, hatch, ink in render_state_map_module._NO_POLLS.values():  # the renderer's no-polls tiles
+        assert contrast(fill, ink) >= MIN_CONTRAST and contrast(hatch, ink) >= 3.0
 
 
 def tiles_frame(leads: dict[str, tuple[str, float]]) -> pd.DataFrame:
