@@ -113,3 +113,18 @@ def draw_state_map(drawing: dict) -> bytes:
         subtitle=drawing["subtitle"], legend=[tuple(entry) for entry in drawing["legend"]],
         source_line=drawing["source_line"], description=drawing["description"], fmt=drawing["fmt"],
         scale=drawing["scale"], width=drawing["width"], theme=drawing["theme"])
+
+
+def draw_comparison(drawing: dict) -> bytes:
+    """A comparison chart from what ``services.compare`` hands the worker."""
+    lines = [(line["name"], pd.DataFrame(line["points"], columns=["x", "estimate", "lower", "upper"]))
+             for line in drawing["lines"]]
+    return render.render_comparison(lines, title=drawing["title"], x_kind=drawing["x_kind"],
+                                    x_label=drawing["x_label"], source_line=drawing["source_line"],
+                                    description=drawing["description"], fmt=drawing["fmt"],
+                                    scale=drawing["scale"], theme=drawing["theme"])
+
+
+def draw_stored(drawing: dict) -> bytes:
+    """A drawing of several questions (``services.race_map``, ``services.compare``), by its kind."""
+    return draw_comparison(drawing) if drawing.get("kind") == "compare" else draw_state_map(drawing)

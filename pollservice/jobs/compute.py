@@ -367,10 +367,11 @@ class Engine:
 
 
     def render_map(self, key: str, drawing: dict[str, Any]) -> None:
-        """Draw a state map (``services.race_map``) and store it under ``key``."""
+        """Draw a state map or a comparison (``services.race_map``, ``services.compare``) and
+        store it under ``key``."""
         with Session(bind=db.engine) as session:
             if race_map.stored_map(session, key) is None:
-                race_map.store_map(session, key, MIMETYPES[drawing["fmt"]], charts.draw_state_map(drawing))
+                race_map.store_map(session, key, MIMETYPES[drawing["fmt"]], charts.draw_stored(drawing))
 
 
 def recompute_now(question_id: int) -> None:

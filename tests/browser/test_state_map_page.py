@@ -69,3 +69,15 @@ def test_the_map_in_dark_mode(with_state_races, dark_page):
     hatch = dark_page.locator("#no-polls-hatch .no-polls-bg").evaluate("e => getComputedStyle(e).fill")
     assert hatch == "rgb(44, 50, 60)"
     screenshot(dark_page, "state-map-dark")
+
+
+def test_the_map_links_to_a_comparison_of_its_closest_states(with_state_races, page, phone_page):
+    page.goto("/races/2020/president")
+    page.locator("#compare-closest").click()
+    page.wait_for_url("**/compare?q=*")
+    assert image_width(page, "#main img, main img") == 800
+    assert page.locator("#compare-table tbody tr").count() == 2
+    screenshot(page, "compare")
+    phone_page.goto(page.url.replace(page.url.split("/compare")[0], ""))
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone_page, "compare-phone")
