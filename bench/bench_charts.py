@@ -2,7 +2,8 @@
 
 Two choices with 300 and 6,000 polls in all, over about two years of daily trend; and the
 margin chart of the same polls (one series, each poll's margin, ``values="margin"``); and
-the state map (``render_state_map``: 51 tiles, 45 with a lead, 6 without polls, the legend).
+the state map (``render_state_map``: 51 tiles, 45 with a lead, 6 without polls, the legend);
+and the comparison chart (``render_comparison``: six margin lines of 730 days, by date).
 Prints the median and the fastest of several renders after one warm-up render
 (the first render in a process also loads fonts).
 
@@ -23,7 +24,12 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pollservice.domain.state_map import NO_POLLS, TILES, legend_bins, margin_bin  # noqa: E402
-from pollservice.render import ChoiceSeries, render_state_map, render_trend_chart  # noqa: E402
+from pollservice.render import (  # noqa: E402
+    ChoiceSeries,
+    render_comparison,
+    render_state_map,
+    render_trend_chart,
+)
 
 CASES = {
     "PNG 1x": {"fmt": "png", "scale": 1},
@@ -114,6 +120,20 @@ def time_map_renders(repeat: int, **options) -> tuple[float, float, int]:
     return statistics.median(times), min(times), size
 
 
+def time_comparison_renders(repeat: int, **options) -> tuple[float, float, int]:
+    lines = []
+    for seed in range(6):
+        trend = margin_series(300, seed=seed)[0].trend
+        lines.append((f"Question {seed}", trend.rename(columns={"date": "x"})))
+    render_comparison(lines, title="Benchmark", **options)  # warm-up
+    times, size = [], 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        size = len(render_comparison(lines, title="Benchmark", source_line="Data: synthetic", **options))
+        times.append((time.perf_counter() - start) * 1000.0)
+    return statistics.median(times), min(times), size
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
@@ -130,6 +150,9 @@ def main() -> None:
     for label, options in CASES.items():
         median, best, size = time_map_renders(args.repeat, **options)
         print(f"{'51':>6}  {'map ' + label:<11} {median:>9.1f} {best:>8.1f} {size:>9,}")
+    for label, options in CASES.items():
+        median, best, size = time_comparison_renders(args.repeat, **options)
+        print(f"{'6x730':>6}  {'compare ' + label:<11} {median:>9.1f} {best:>8.1f} {size:>9,}")
 
 
 if __name__ == "__main__":

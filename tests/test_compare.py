@@ -11,8 +11,11 @@ import pandas as pd
 import pytest
 from browse_support import load_races
 from PIL import Image
+from sqlalchemy import select
 
 from pollservice import render
+from pollservice.extensions import db
+from pollservice.models import StoredMap
 
 PA, OH, US = "2020-president-pa-biden-trump", "2020-president-oh-biden-trump", "2020-president-us-biden-trump"
 
@@ -92,3 +95,12 @@ def test_the_map_links_its_closest_states_to_the_comparison(races_app, client):
     assert link is not None
     compared = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
     assert f'href="/questions/{PA}"' in compared and f'href="/questions/{OH}"' in compared
+
+
+def test_only_the_newest_comparisons_stay_stored(races_app, client, monkeypatch):
+    monkeypatch.setattr("pollservice.services.race_map.MAX_STORED_COMPARISONS", 2)
+    for query in (f"q={PA}", f"q={OH}", f"q={PA}&q={OH}", f"q={US}"):
+        assert client.get(f"/charts/compare.svg?{query}").status_code == 200
+    with races_app.app_context():
+        keys = db.session.scalars(select(StoredMap.key).where(StoredMap.key.startswith("compare|"))).all()
+    assert len(keys) == 2

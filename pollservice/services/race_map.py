@@ -157,10 +157,21 @@ def map_image(cycle: int, office: str, fmt: str, size: str = "full", scale: int 
     return image, MIMETYPES[fmt]
 
 
+# Comparisons (services.compare) are any set of questions a reader names: only the newest
+# this many drawings of them are kept, so requests cannot fill the table.
+MAX_STORED_COMPARISONS = 200
+
+
 def store_map(session: SessionArg, key: str, mimetype: str, image: bytes) -> None:
-    """Keep ``image`` under ``key`` and drop the older drawings of the same map variant
-    (same cycle, office, format, scale, width and theme; another digest)."""
+    """Keep ``image`` under ``key`` and drop the older drawings of the same variant (same
+    cycle, office, format, scale, width and theme, or the same comparison; another digest),
+    and the comparisons past the newest ``MAX_STORED_COMPARISONS``."""
     prefix = key.rsplit("|", 1)[0] + "|"
     session.execute(delete(StoredMap).where(StoredMap.key.startswith(prefix), StoredMap.key != key))
     insert_ignoring_conflicts(session, StoredMap, [dict(key=key, mimetype=mimetype, content=image)])
+    if key.startswith("compare|"):
+        newest = (select(StoredMap.id).where(StoredMap.key.startswith("compare|"))
+                  .order_by(StoredMap.drawn_at.desc(), StoredMap.id.desc()).limit(MAX_STORED_COMPARISONS))
+        session.execute(delete(StoredMap).where(StoredMap.key.startswith("compare|"),
+                                                StoredMap.id.not_in(newest.scalar_subquery())))
     session.commit()
