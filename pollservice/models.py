@@ -426,6 +426,20 @@ class StoredChart(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class StoredMap(Base):
+    """A drawing of a state map (``services.race_map``), drawn by a worker: ``key`` names
+    the cycle, office, format, scale, width, theme and a digest of what it shows, so a
+    changed margin is another key (a new drawing replaces the older ones of its variant)."""
+
+    __tablename__ = "stored_map"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    mimetype: Mapped[str] = mapped_column(String(40))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    drawn_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class RecomputeJob(Base):
     """The recompute of one question's stored results: at most one queued and one running
     per question, so a burst of writes costs one or two recomputes (``jobs/queue.py``).

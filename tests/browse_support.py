@@ -38,9 +38,10 @@ def _question(race: Race, place: str, answers: tuple[str, ...]) -> Question:
                              for i, a in enumerate(answers)])
 
 
-def load_races() -> dict[str, Question]:
+def load_races(places: set[str] | None = None) -> dict[str, Question]:
     """Store the excerpt's races, questions and polls (one commit: the write hook fills the
-    catalogue and the stored averages); the questions by slug."""
+    catalogue and the stored averages); the questions by slug. ``places``: only the races of
+    these geography codes (and the 2016 race), e.g. ``{"PA", "OH"}`` beside another national race."""
     with EXCERPT.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     by_poll: dict[str, list[dict]] = {}
@@ -51,6 +52,8 @@ def load_races() -> dict[str, Question]:
     for poll_rows in by_poll.values():
         first = poll_rows[0]
         code = PLACES[first["state"]]
+        if places is not None and code not in places:
+            continue
         race = races.get(code)
         if race is None:
             where = first["state"] or "national"

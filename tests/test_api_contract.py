@@ -14,7 +14,8 @@ from race_support import RACE_SLUG, SLUG, build_race
 
 ORIGIN = "https://newsroom.example"
 # Path arguments of the demo data, by the converter's argument name and the path's collection.
-PATH_ARGS = {"questions": {"slug": "calexit"}, "races": {"slug": RACE_SLUG},
+PATH_ARGS = {"questions": {"slug": "calexit"},
+             "races": {"slug": RACE_SLUG, "cycle": "2020", "office": "president"},
              "pollsters": {"slug": "gallup"}, "polls": {"poll_id": "1"}}
 REQUIRED_QUERY = {"api.edition": "?date=2099-01-01", "api.search": "?q=trump"}
 

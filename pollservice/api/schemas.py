@@ -447,6 +447,49 @@ class RaceSummarySchema(Schema):
     questions = fields.List(fields.String(), required=True, metadata={"description": "its questions' slugs"})
 
 
+class MapTileSchema(Schema):
+    code = fields.String(required=True, metadata={"description": "the state's postal code (DC for D.C.)"})
+    name = fields.String(required=True)
+    row = fields.Integer(required=True, metadata={"description": "tile-grid row, 0 at the top"})
+    col = fields.Integer(required=True, metadata={"description": "tile-grid column, 0 at the left"})
+    race = fields.String(required=True, allow_none=True, metadata={"description": "its race's slug"})
+    question = fields.String(required=True, allow_none=True, metadata={
+        "description": "the race's main question, whose margin colours the tile"})
+    poll_count = fields.Integer(required=True)
+    leader = fields.String(required=True, allow_none=True)
+    leader_party = fields.String(required=True, allow_none=True)
+    runner_up = fields.String(required=True, allow_none=True)
+    lead = fields.Float(required=True, allow_none=True, metadata={
+        "description": "the leader's margin over the runner-up in the average, points"})
+    label = fields.String(required=True, metadata={"description": '"Biden +1.2", "Tied", "No polls"'})
+    bin = fields.String(required=True, metadata={
+        "description": 'the legend entry: "DEM:1–5", "REP:10+", "none"'})
+    fill = fields.String(required=True, allow_none=True, metadata={"description": "#rrggbb; null: no polls"})
+    ink = fields.String(required=True, metadata={"description": "the colour of text on the tile"})
+    text = fields.String(required=True, metadata={"description": 'the short margin on the tile: "D+1.2"'})
+    accessible_name = fields.String(required=True,
+                                    metadata={"description": '"Pennsylvania: Biden +1.2 (12 polls)"'})
+
+
+class MapLegendSchema(Schema):
+    key = fields.String(required=True)
+    side = fields.String(required=True, metadata={"description": 'DEM, REP, OTHER or "" (no polls)'})
+    label = fields.String(required=True)
+    fill = fields.String(required=True, allow_none=True)
+
+
+class RaceMapSchema(Schema):
+    cycle = fields.Integer(required=True)
+    office = fields.String(required=True)
+    office_name = fields.String(required=True)
+    method = fields.String(required=True)
+    title = fields.String(required=True)
+    polled_states = fields.Integer(required=True, metadata={"description": "tiles with a margin"})
+    tiles = fields.List(fields.Nested(MapTileSchema), required=True,
+                        metadata={"description": "the 50 states and D.C., in the grid's order"})
+    legend = fields.List(fields.Nested(MapLegendSchema), required=True)
+
+
 class SearchArgs(QueryArgs):
     q = fields.String(required=True, validate=validate.Length(min=1, max=200),
                       metadata={"description": "words; every one must match, the last may be a prefix"})

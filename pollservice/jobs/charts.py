@@ -103,3 +103,28 @@ def alt_text(view: QuestionView, method: str) -> str:
     latest values."""
     description = render.chart_description(chart_series(view, ChartVariant(method=method)))
     return f"Trend chart of “{view.question.title}” ({METHOD_LABELS[method].lower()}). {description}"
+
+
+def draw_state_map(drawing: dict) -> bytes:
+    """A state map from what ``services.race_map`` hands the worker: the tiles frame's rows,
+    legend, words, format, scale, width and theme."""
+    return render.render_state_map(
+        pd.DataFrame(drawing["tiles"], columns=list(render.TILE_COLUMNS)), title=drawing["title"],
+        subtitle=drawing["subtitle"], legend=[tuple(entry) for entry in drawing["legend"]],
+        source_line=drawing["source_line"], description=drawing["description"], fmt=drawing["fmt"],
+        scale=drawing["scale"], width=drawing["width"], theme=drawing["theme"])
+
+
+def draw_comparison(drawing: dict) -> bytes:
+    """A comparison chart from what ``services.compare`` hands the worker."""
+    lines = [(line["name"], pd.DataFrame(line["points"], columns=["x", "estimate", "lower", "upper"]))
+             for line in drawing["lines"]]
+    return render.render_comparison(lines, title=drawing["title"], x_kind=drawing["x_kind"],
+                                    x_label=drawing["x_label"], source_line=drawing["source_line"],
+                                    description=drawing["description"], fmt=drawing["fmt"],
+                                    scale=drawing["scale"], theme=drawing["theme"])
+
+
+def draw_stored(drawing: dict) -> bytes:
+    """A drawing of several questions (``services.race_map``, ``services.compare``), by its kind."""
+    return draw_comparison(drawing) if drawing.get("kind") == "compare" else draw_state_map(drawing)

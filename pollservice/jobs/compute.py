@@ -41,8 +41,9 @@ from ..readmodel import QuestionView, read_model
 from ..readmodel.frames import poll_frames
 from ..readmodel.series import Payloads, StaleRead
 from ..readmodel.versions import QuestionState, states_from_database
+from ..services import race_map
 from ..services.bulk import insert_ignoring_conflicts
-from ..services.charts import DEFAULT_VARIANTS, ChartVariant, alt_text_key
+from ..services.charts import DEFAULT_VARIANTS, MIMETYPES, ChartVariant, alt_text_key
 from ..services.editions import record_edition
 from . import charts, queue, webhooks
 from .margins import compute_margins
@@ -364,6 +365,14 @@ class Engine:
                 question_id=question_id, data_version=version, variant=variant,
                 mimetype=chosen.mimetype, content=image)])
             session.commit()
+
+
+    def render_map(self, key: str, drawing: dict[str, Any]) -> None:
+        """Draw a state map or a comparison (``services.race_map``, ``services.compare``) and
+        store it under ``key``."""
+        with Session(bind=db.engine) as session:
+            if race_map.stored_map(session, key) is None:
+                race_map.store_map(session, key, MIMETYPES[drawing["fmt"]], charts.draw_stored(drawing))
 
 
 def recompute_now(question_id: int) -> None:

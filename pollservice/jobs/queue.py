@@ -74,6 +74,8 @@ class Engine(Protocol):
 
     def draw_default_charts(self, question_id: int, version: int) -> None: ...
 
+    def render_map(self, key: str, drawing: dict[str, Any]) -> None: ...
+
 
 class Jobs:
     """One app's queue and its tasks (see the module docstring)."""
@@ -90,6 +92,7 @@ class Jobs:
             retries=RETRIES, retry_delay=RETRY_DELAY, retry_backoff=2, priority=RECOMPUTE_PRIORITY,
             context=True, name="recompute_question")(self._recompute)
         self.render_task = self.huey.task(priority=RENDER_PRIORITY, name="render_chart")(self._render)
+        self.map_task = self.huey.task(priority=RENDER_PRIORITY, name="render_map")(self._render_map)
         self.default_charts_task = self.huey.task(
             priority=DEFAULT_CHARTS_PRIORITY, name="draw_default_charts")(self._default_charts)
         self.sweep_task = self.huey.periodic_task(crontab(minute="*"), name="sweep")(self._sweep)
@@ -115,6 +118,10 @@ class Jobs:
         with self.app.app_context():
             self._engine().render(question_id, version, variant)
 
+    def _render_map(self, key: str, drawing: dict[str, Any]) -> None:
+        with self.app.app_context():
+            self._engine().render_map(key, drawing)
+
     def _default_charts(self, question_id: int, version: int) -> None:
         with self.app.app_context():
             self._engine().draw_default_charts(question_id, version)
@@ -139,6 +146,12 @@ class Jobs:
         self.render_task(question_id, version, variant)
         if self.app.config.get("JOBS_IN_PROCESS"):
             self.run_in_process()  # the reader waits for it: no context ends meanwhile
+
+    def send_render_map(self, key: str, drawing: dict[str, Any]) -> None:
+        """Ask a worker to draw a state map (``services.race_map``) and store it under ``key``."""
+        self.map_task(key, drawing)
+        if self.app.config.get("JOBS_IN_PROCESS"):
+            self.run_in_process()
 
     def run_in_process(self, *_exc: Any) -> None:
         """Run what this process queued (``JOBS_IN_PROCESS``), unless it is doing so

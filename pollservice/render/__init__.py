@@ -36,6 +36,8 @@ The names below are the public interface; the modules, in the order a render goe
 ``labels``    end labels nudged apart
 ``describe``  `chart_description`: the chart in one sentence
 ``encode``    PNG or SVG bytes, the SVG with its title and description
+``state_map`` `render_state_map`: a tile-grid map of the states
+``compare``   `render_comparison`: several questions' margins on one chart
 
 References
 ----------
@@ -44,8 +46,19 @@ presentations that are friendly to colorblind people. https://jfly.uni-koeln.de/
 """
 
 from .charts import render_thumbnail, render_trend_chart
+from .compare import render_comparison
 from .describe import chart_description
 from .inputs import ChoiceSeries
+from .state_map import TILE_COLUMNS, render_state_map
 from .style import PALETTE
 
-__all__ = ["PALETTE", "ChoiceSeries", "chart_description", "render_thumbnail", "render_trend_chart"]
+__all__ = [
+    "PALETTE",
+    "TILE_COLUMNS",
+    "ChoiceSeries",
+    "chart_description",
+    "render_comparison",
+    "render_state_map",
+    "render_thumbnail",
+    "render_trend_chart",
+]

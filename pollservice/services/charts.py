@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from ..domain.errors import NotReady
 from ..domain.methods import DEFAULT_METHOD
 from ..domain.vocabulary import party_colours
+from ..extensions import SessionArg
 from ..jobs.queue import jobs
 from ..models import Poll, StoredChart
 from ..readmodel import QuestionView
@@ -135,10 +137,16 @@ def question_chart(view: QuestionView, variant: ChartVariant) -> bytes:
     if image is not None:
         return image
     jobs(current_app).send_render(view.state.id, view.state.computed_version, variant.key)
+    return wait_for_drawing(view.session, lambda session: _stored(view, variant.key, session))
+
+
+def wait_for_drawing(bound: SessionArg, read: Callable[[Session], bytes | None]) -> bytes:
+    """What ``read`` finds once a worker has stored it (each try a new snapshot, in a
+    session of its own on ``bound``'s database); ``NotReady`` after ``CHART_WAIT_SECONDS``."""
     deadline = time.monotonic() + CHART_WAIT_SECONDS
-    with Session(bind=view.session.get_bind()) as session:
+    with Session(bind=bound.get_bind()) as session:
         while time.monotonic() < deadline:
-            image = _stored(view, variant.key, session)  # each query a new snapshot
+            image = read(session)
             session.rollback()
             if image is not None:
                 return image

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from flask import render_template, request
 
+from ..domain.state_map import GRID_COLUMNS, GRID_ROWS
 from ..domain.vocabulary import OFFICES, STAGES, geography_name
-from ..services import browse
+from ..services import browse, race_map
 from .blueprint import bp
 from .query import parse_page
 
@@ -34,12 +35,17 @@ def races():
 
 @bp.get("/races/<int:cycle>/<office>")
 def races_of_office(cycle: int, office: str):
+    """The races of an office in a cycle, under their state map (a tile grid coloured by
+    each state's latest margin, and the same as a table); 404 when there are none."""
     filters = browse.parse_race_filters(str(cycle), office, request.args.get("geography"),
                                         request.args.get("stage"))
-    return _race_list(filters)
+    found = None
+    if not (filters.geography or filters.stage):
+        found = race_map.state_map(cycle, office)
+    return _race_list(filters, found)
 
 
-def _race_list(filters: browse.RaceFilters):
+def _race_list(filters: browse.RaceFilters, found_map: dict | None = None):
     page = parse_page(request.args.get("page"))
     rows, total = browse.page_of_races(filters, page, PER_PAGE)
     words = [OFFICES.get(filters.office or "", ""), STAGES.get(filters.stage or "", ""),
@@ -47,7 +53,8 @@ def _race_list(filters: browse.RaceFilters):
     heading = " · ".join(w for w in words if w) or "All races"
     return render_template("races.html", rows=rows, total=total, page=page, pages=pages(total),
                            filters=filters, heading=heading, options=browse.browse_options(),
-                           geography_name=geography_name)
+                           geography_name=geography_name, state_map=found_map, map_rows=GRID_ROWS,
+                           map_columns=GRID_COLUMNS, legend_text=race_map.legend_text)
 
 
 @bp.get("/topics")
