@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from race_support import RACE_SLUG, SLUG, build_race
 
 from .conftest import CHROMIUM, open_page, screenshot
 
@@ -171,20 +172,27 @@ def test_dark_mode_chart_is_drawn_on_the_dark_page(browser, base_url, name, opti
     assert not problems
 
 
-def test_race_page_chart_is_interactive_too(page, live_app):
+def test_race_page_chart_is_interactive_with_its_margin(page, live_app):
     from sqlalchemy import select
 
+    from pollservice.domain.methods import DEFAULT_METHOD
     from pollservice.extensions import db
     from pollservice.models import Race
 
     with live_app.app_context():
-        race = db.session.scalars(select(Race).order_by(Race.id)).first()
-        slug = race.slug if race else None
-    if slug is None:
-        pytest.skip("the demo data has no race")
-    page.goto(f"/races/{slug}")
-    if page.locator("[data-chart-data]").count() == 0:
-        pytest.skip("the demo race has no polled question")
-    page.locator(".ichart-svg").wait_for()
-    page.locator(".ichart-svg").focus()
-    assert page.locator(TOOLTIP).is_visible()
+        present = db.session.scalars(select(Race).where(Race.slug == RACE_SLUG)).first()
+    if present is None:
+        build_race(live_app)
+    page.goto(f"/races/{RACE_SLUG}")
+    svg = page.locator(".ichart-svg")
+    svg.wait_for()
+    svg.focus()
+    iso = tooltip_date(page)
+    margin = page.request.get(f"/api/v1/questions/{SLUG}/margin?method={DEFAULT_METHOD}").json()
+    day = next(d for d in margin["trend"] if d["date"] == iso)
+    text = page.locator(f"{TOOLTIP} .ichart-margin").inner_text()
+    leader = margin["average"]["a"] if day["estimate"] >= 0 else margin["average"]["b"]
+    shown = re.match(r"Margin: (\w+) \+(\d+\.\d)", text)
+    assert shown and shown[1] == leader, text
+    assert abs(float(shown[2]) - abs(day["estimate"])) <= 0.0501
+    screenshot(page, "interactive-race-desktop-light", full_page=False)
