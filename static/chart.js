@@ -10,6 +10,7 @@
   var SVG = "http://www.w3.org/2000/svg";
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   var DAY_MS = 86400000;
+  var MAX_DRAWN = 6;  // render/layout.py _MAX_DRAWN
   var counter = 0;
 
   function dayNumber(iso) { return Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)) / DAY_MS; }
@@ -97,6 +98,13 @@
     this.pollIndex = null;
     var self = this;
     data.choices.forEach(function (c) { self.shown[c.name] = c.line.length > 0; });
+    // As on the image: past MAX_DRAWN choices, the MAX_DRAWN - 1 with the highest latest
+    // estimates are drawn; the others start switched off in the legend.
+    var latest = function (c) { for (var i = c.line.length - 1; i >= 0; i--) { if (c.line[i][1] !== null) { return c.line[i][1]; } } return -Infinity; };
+    if (data.choices.length > MAX_DRAWN) {
+      data.choices.slice().sort(function (a, b) { return latest(b) - latest(a); }).slice(MAX_DRAWN - 1)
+        .forEach(function (c) { self.shown[c.name] = false; });
+    }
     this.days = [];
     var seen = {};
     data.choices.forEach(function (c) { c.line.forEach(function (d) { if (!seen[d[0]]) { seen[d[0]] = true; self.days.push(d[0]); } }); });

@@ -196,3 +196,34 @@ def test_race_page_chart_is_interactive_with_its_margin(page, live_app):
     assert shown and shown[1] == leader, text
     assert abs(float(shown[2]) - abs(day["estimate"])) <= 0.0501
     screenshot(page, "interactive-race-desktop-light", full_page=False)
+
+
+def test_past_six_choices_the_five_leaders_are_drawn_and_the_rest_toggleable(page):
+    """As on the image (render/layout.py ``_MAX_DRAWN``): the five highest latest estimates
+    are drawn, the others start switched off in the legend and can be switched on."""
+    levels = {f"Candidate {i}": 5.0 + 5 * i for i in range(8)}  # 7 leads, 0 trails
+    data = {
+        "question": "calexit",
+        "title": "Eight candidates",
+        "method": "kalman",
+        "margin": None,
+        "choices": [
+            {
+                "name": name,
+                "index": i,
+                "party": None,
+                "line": [[f"2017-01-{d:02d}", level, level - 2, level + 2] for d in range(1, 11)],
+            }
+            for i, (name, level) in enumerate(levels.items())
+        ],
+        "polls": [],
+    }
+    page.route("**/charts/calexit/data.json*", lambda route: route.fulfill(json=data))
+    chart_ready(page, "calexit")
+    pressed = {
+        b.inner_text(): b.get_attribute("aria-pressed") for b in page.locator(".ichart-legend button").all()
+    }
+    assert [name for name, on in pressed.items() if on == "true"] == [f"Candidate {i}" for i in range(3, 8)]
+    assert page.locator(".ichart-svg .lines [data-choice]").count() == 5
+    page.locator(".ichart-legend button", has_text="Candidate 0").click()
+    assert page.locator('.ichart-svg .lines [data-choice="Candidate 0"]').count() == 1
