@@ -544,8 +544,6 @@ def main() -> None:
         "/search?q=2020+president",
         f"/questions/{largest}",
         f"/questions/{race_question}",
-        f"/charts/{largest}/data.json",  # the interactive chart's data (static/chart.js)
-        f"/charts/{race_question}/data.json",
         "/races/2020/president",
         "/races?geography=PA",
         "/topics",
