@@ -129,7 +129,7 @@
     this.plot = el("div", { "class": "ichart-plot" }, this.root);
     this.svg = svgEl("svg", { "class": "ichart-svg", tabindex: "0", role: "img",
       "aria-roledescription": "interactive chart",
-      "aria-label": this.data.title + ": trend chart. Use the arrow keys to move day by day, Page Up and Page Down poll by poll.",
+      "aria-label": this.description() + " Use the arrow keys to move day by day, Page Up and Page Down poll by poll.",
       "aria-describedby": id }, this.plot);
     this.tooltip = el("div", { "class": "ichart-tooltip", role: "tooltip", id: id }, this.plot);
     this.tooltip.hidden = true;
@@ -144,6 +144,12 @@
       clearTimeout(pending);
       pending = setTimeout(function () { self.draw(); }, 100);
     });
+  };
+
+  // The image's text alternative (what it shows and its latest values), kept for the SVG.
+  Chart.prototype.description = function () {
+    var image = this.holder.querySelector("picture img");
+    return image && image.alt ? image.alt : this.data.title + ": trend chart.";
   };
 
   Chart.prototype.toggle = function (name, button) {
@@ -162,7 +168,7 @@
     svg.setAttribute("viewBox", "0 0 " + width + " " + height);
     svg.setAttribute("width", width);
     svg.setAttribute("height", height);
-    var box = { left: 36, right: width - 12, top: 10, bottom: height - 40 };
+    var box = { left: 44, right: width - 12, top: 10, bottom: height - 40 };
     var range = extent(data, this.shown);
     if (!range) { return; }
     var sx = function (day) { return box.left + (day - range.x0) / (range.x1 - range.x0) * (box.right - box.left); };
@@ -172,7 +178,7 @@
     var axes = svgEl("g", { "class": "axes", "aria-hidden": "true" }, svg);
     for (var y = range.y0; y <= range.y1; y += range.step) {
       svgEl("line", { x1: box.left, x2: box.right, y1: sy(y), y2: sy(y), "class": "grid" }, axes);
-      svgEl("text", { x: box.left - 6, y: sy(y) + 4, "class": "tick y" }, axes).textContent = String(y);
+      svgEl("text", { x: box.left - 6, y: sy(y) + 4, "class": "tick y" }, axes).textContent = y + "%";
     }
     svgEl("line", { x1: box.left, x2: box.right, y1: box.bottom, y2: box.bottom, "class": "axis" }, axes);
     dateTicks(range.x0, range.x1, box.right - box.left).forEach(function (t) {

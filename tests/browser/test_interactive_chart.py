@@ -73,6 +73,8 @@ def test_hovering_the_chart_shows_the_days_values_and_the_nearest_poll(page):
     assert page.locator("figure.chart picture").is_hidden()
     assert svg.get_attribute("aria-describedby") == page.locator(TOOLTIP).get_attribute("id")
     assert page.locator(TOOLTIP).get_attribute("role") == "tooltip"
+    alt = page.locator("figure.chart img").get_attribute("alt")
+    assert "Latest estimate" in alt and svg.get_attribute("aria-label").startswith(alt)
     box = svg.bounding_box()
     page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.4)
     assert_tooltip_matches_api(page, "trump-approval")
