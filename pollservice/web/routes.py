@@ -13,6 +13,7 @@ from ..readmodel import question_view
 from ..readmodel.http import versioned
 from ..services import averages, margins
 from ..services.audit import history
+from ..services.chart_data import chart_data
 from ..services.charts import (
     FORMATS,
     RANGES,
@@ -211,6 +212,19 @@ def methodology():
     return render_template("methodology.html", method_labels=METHOD_LABELS, params=METHOD_PARAMS,
                            unknown_sample_size=methods.UNKNOWN_SAMPLE_SIZE,
                            population_labels=POPULATIONS)
+
+
+@bp.get("/charts/<slug>/data.json")
+@versioned(args=("method", "from", "to"))
+def chart_data_json(slug: str):
+    """What the question page's interactive chart (static/chart.js) draws."""
+    method = parse_method(request.args.get("method"))
+    start = parse_date(request.args.get("from"), "from")
+    end = parse_date(request.args.get("to"), "to")
+    data = chart_data(question_view(slug), method, start, end)
+    for poll in data["polls"]:
+        poll["url"] = url_for("web.poll", poll_id=poll["id"])
+    return data
 
 
 @bp.get("/charts/<slug>.<fmt>")

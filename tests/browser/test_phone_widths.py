@@ -16,8 +16,8 @@ from .conftest import open_page, screenshot
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
          "has_touch": True}
 # Routes that answer something other than an HTML page (images, JSON) or need an upload.
-NOT_PAGES = {"web.chart", "web.race_map_chart", "web.compare_chart", "admin.suggest_questions_json",
-             "admin.upload_progress", "service.healthz", "service.livez"}
+NOT_PAGES = {"web.chart", "web.chart_data_json", "web.race_map_chart", "web.compare_chart",
+             "admin.suggest_questions_json", "admin.upload_progress", "service.healthz", "service.livez"}
 
 
 def page_urls(app) -> list[tuple[str, str]]:

@@ -1,0 +1,81 @@
+"""What the interactive chart of a question page draws, as plain values: per choice its
+daily line (date, estimate, 95% interval), the default pair's margin line when there is
+one, and the polls (id, pollster, field dates, result per choice).
+
+From the stored series and the question's poll frames (memoised per version), like the
+chart a worker draws; nothing here fits a model. ``static/chart.js`` reads it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..domain.errors import ValidationFailed
+from ..readmodel import QuestionView
+from .averages import question_trend, trend_as_records
+from .charts import choice_colours
+from .margins import question_margin
+
+
+def _days(records: list[dict[str, Any]]) -> list[list[Any]]:
+    """``[date, estimate, lower, upper]`` per day of ``trend_as_records`` (the API's values)."""
+    return [[day["date"].isoformat(), day["estimate"], day["lower"], day["upper"]] for day in records]
+
+
+def _polls(view: QuestionView, start: dt.date | None, end: dt.date | None) -> list[dict[str, Any]]:
+    """The polls the chart shows as dots (those averaged, ended within the range), oldest first."""
+    polls: dict[int, dict[str, Any]] = {}
+    for name, frame in view.frames().items():
+        for row in frame.itertuples(index=False):
+            ended = row.end_date.date()
+            if (start and ended < start) or (end and ended > end):
+                continue
+            poll = polls.setdefault(
+                int(row.poll_id),
+                {
+                    "id": int(row.poll_id),
+                    "pollster": row.pollster,
+                    "start": row.start_date.date().isoformat(),
+                    "end": ended.isoformat(),
+                    "results": {},
+                },
+            )
+            poll["results"][name] = round(float(row.pct), 2)
+    return sorted(polls.values(), key=lambda p: (p["end"], p["id"]))
+
+
+def _margin(
+    view: QuestionView, method: str, start: dt.date | None, end: dt.date | None
+) -> dict[str, Any] | None:
+    try:
+        margin = question_margin(view, method, start=start, end=end)
+    except ValidationFailed:  # no pair of choices to compare
+        return None
+    average = margin["average"]
+    return {"a": average["a"], "b": average["b"], "net": average["net"], "line": _days(margin["trend"])}
+
+
+def chart_data(
+    view: QuestionView, method: str, start: dt.date | None = None, end: dt.date | None = None
+) -> dict[str, Any]:
+    """The interactive chart's data for ``method`` between ``start`` and ``end``
+    (default: all of the stored line)."""
+    trends = question_trend(view, method, start, end)
+    colours = choice_colours(view)
+    choices = [
+        {
+            "name": choice.name,
+            "index": index,
+            "party": choice.party if choice.name in colours else None,
+            "line": _days(trend_as_records(trends[choice.name])) if choice.name in trends else [],
+        }
+        for index, choice in enumerate(view.question.choices)
+    ]
+    return {
+        "question": view.slug,
+        "title": view.question.title,
+        "method": method,
+        "choices": choices,
+        "margin": _margin(view, method, start, end),
+        "polls": _polls(view, start, end),
+    }
