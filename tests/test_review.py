@@ -154,7 +154,8 @@ def test_the_admin_form_holds_a_new_pollsters_poll_and_says_why(app, stable):
     editor = signed_in(app, "editor")
     form = {"question": SLUG, "drawn_for": SLUG, "pollster": "Zeta Fresh", "start_date": "2024-03-20",
             "end_date": "2024-03-22", "sample_size": "800", "population": "lv",
-            "pct_0": "50", "pct_1": "45"}
+            "pct_0": "50", "pct_1": "45",
+            "create_pollster": "y", "confirmed_pollster": "Zeta Fresh"}  # a new pollster, confirmed
     response = editor.post("/admin/polls/new", data=form, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "held for review: first poll from Zeta Fresh" in page

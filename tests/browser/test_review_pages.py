@@ -40,6 +40,9 @@ def test_a_held_poll_is_invisible_on_the_question_page_until_a_reviewer_publishe
     admin_page.goto("/admin/polls/new?question=calexit")
     fill_poll(admin_page, "Newcomer Polling", "41", "50")
     admin_page.get_by_role("button", name="Save poll").click()
+    # a new pollster: created only once confirmed, then held as a first poll
+    admin_page.get_by_label("Create “Newcomer Polling” as a new pollster").check()
+    admin_page.get_by_role("button", name="Save poll").click()
     admin_page.wait_for_url("**/admin/review*")
     assert "held for review: first poll from Newcomer Polling" in admin_page.locator(".flash").inner_text()
 
