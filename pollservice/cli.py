@@ -19,6 +19,7 @@ from .services.exporting import iter_csv, iter_json
 from .services.imports import formats, import_text, read_text
 from .services.imports.rows import ImportRejected
 from .services.pollster_identity import merge_pollsters, resolve_pollsters
+from .services.races import rename_race
 from .services.recomputes import recompute_progress, recompute_targets, run_queued_here
 from .services.tokens import create_token, revoke_token
 from .services.users import create_admin, find_user, set_role
@@ -29,7 +30,7 @@ def init_app(app: Flask) -> None:
     for command in (create_admin_command, load_demo_command, import_polls_command,
                     export_polls_command, create_token_command, revoke_token_command,
                     merge_pollsters_command, add_webhook_command, list_webhooks_command,
-                    set_role_command):
+                    set_role_command, rename_race_command):
         app.cli.add_command(command)
 
 
@@ -268,6 +269,16 @@ def merge_pollsters_command(survivor: str, merged: tuple[str, ...]) -> None:
     for record in records:
         click.echo(f"Merged {record.merged_name!r} into {kept.name!r}: {record.polls_moved} "
                    f"poll{'s' if record.polls_moved != 1 else ''} moved.")
+
+
+@click.command("rename-race", cls=ServiceCommand)
+@with_appcontext
+@click.argument("slug")
+@click.argument("new_slug")
+def rename_race_command(slug: str, new_slug: str) -> None:
+    """Give the race SLUG the slug NEW_SLUG; its old links and embeds redirect (301)."""
+    race = rename_race(slug, new_slug)
+    click.echo(f"Renamed race {slug!r} to {race.slug!r}; the old slug redirects there.")
 
 
 # Stop waiting when no recompute has finished for this long (no worker running?).

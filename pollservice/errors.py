@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from .domain.errors import BadRequest, NotReady, ServiceError, error_body
+from .domain.errors import BadRequest, NotFound, NotReady, ServiceError, error_body
 from .domain.validation import text_problem
+from .web.old_slugs import moved_url
 
 
 def wants_json() -> bool:
@@ -125,6 +126,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
+        if isinstance(error, NotFound) and (moved := moved_url()):
+            return redirect(moved, 301)
         headers = {"Retry-After": str(error.retry_after)} if isinstance(error, NotReady) else {}
         if wants_json():
             return jsonify(error.to_dict()), error.status, headers

@@ -91,6 +91,22 @@ class PollsterMerge(Base):
     survivor: Mapped[Pollster] = relationship()
 
 
+class SlugRedirect(Base):
+    """An old slug of a renamed question, race or pollster: links and embeds that use it
+    lead (301) to where the row lives now (``services.slug_redirects``). ``kind`` names the
+    table; ``target_id`` is the row's id there (its current slug is looked up, so a row
+    renamed twice sends both old slugs straight to the newest)."""
+
+    __tablename__ = "slug_redirect"
+    __table_args__ = (UniqueConstraint("kind", "old_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "question", "race" or "pollster"
+    old_slug: Mapped[str] = mapped_column(String(120))
+    target_id: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class Race(Base):
     """One election contest: a cycle, an office, a place (``domain.vocabulary`` codes), a
     stage (with its party for a primary) and, once known, its date and result."""

@@ -334,8 +334,10 @@ def test_with_redis_a_renamed_question_moves_for_every_worker_at_once(database_u
         question = get_question("calexit")
         choices = [ChoiceEdit(c.id, c.name) for c in question.choices]
         update_question("calexit", "Should California leave?", choices, new_slug="calexit-2017")
-    # The reader hears of the rename from Redis's message, within message delivery.
-    wait_until(lambda: client.get("/api/v1/questions/calexit").status_code == 404, seconds=2.0)
+    # The reader hears of the rename from Redis's message, within message delivery; the old
+    # address then leads to the new one (web.old_slugs).
+    wait_until(lambda: client.get("/api/v1/questions/calexit").status_code == 301, seconds=2.0)
+    assert client.get("/api/v1/questions/calexit").headers["Location"].endswith("/questions/calexit-2017")
     assert client.get("/api/v1/questions/calexit-2017").get_json()["title"] == "Should California leave?"
 
 

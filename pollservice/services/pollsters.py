@@ -16,6 +16,7 @@ from ..readmodel import question_view
 from .averages import house_effects
 from .paging import paginate
 from .polls import pollster_slug
+from .slug_redirects import current_slug, remember
 from .transaction import transaction
 
 MAX_NAME = 200
@@ -158,6 +159,9 @@ def _check_name(name: str, ignore_id: int | None = None) -> tuple[str, str]:
         ).scalars().first()
         if clash is not None and clash.id != ignore_id:
             problem = f"is taken: “{clash.name}” already exists"
+        elif owner := current_slug("pollster", slug, ignore_id=ignore_id):
+            owner_name = db.session.execute(select(Pollster.name).where(Pollster.slug == owner)).scalar_one()
+            problem = f"was a name of “{owner_name}” (its old links lead there): choose that pollster"
     if problem:
         raise ValidationFailed("The pollster has an invalid name.", fields={"name": problem})
     return name, slug
@@ -172,7 +176,8 @@ def add_pollster(name: str) -> Pollster:
 
 
 def rename_pollster(slug: str, name: str) -> Pollster:
-    """Rename a pollster; its slug follows the name (imports find pollsters by slug).
+    """Rename a pollster; its slug follows the name (imports find pollsters by slug), and
+    the old slug redirects to the new one.
     The stored house effects of its questions are rebuilt under the new name (the commit
     gives each of them a new data version)."""
     pollster = get_pollster(slug)
@@ -180,6 +185,7 @@ def rename_pollster(slug: str, name: str) -> Pollster:
     if name == pollster.name:
         return pollster
     with transaction():
+        remember("pollster", pollster.slug, pollster.id, new_slug)
         pollster.name, pollster.slug = name, new_slug
     return pollster
 

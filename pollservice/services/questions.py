@@ -21,6 +21,7 @@ from ..extensions import db
 from ..models import Choice, Question, Result
 from ..readmodel.catalogue import search_ranked
 from .paging import paginate
+from .slug_redirects import current_slug, remember
 from .transaction import transaction
 
 MAX_TITLE = 300
@@ -132,6 +133,10 @@ def create_question(
         raise ValidationFailed("The question has invalid fields.", fields=errors)
     if db.session.execute(select(Question.id).where(Question.slug == slug)).first():
         raise Conflict(f"A question with slug {slug!r} exists.", fields={"slug": "already taken"})
+    owner = current_slug("question", slug)
+    if owner is not None:
+        raise Conflict(f"The slug {slug!r} was the question {owner!r}'s: its old links lead there.",
+                       fields={"slug": f"was the slug of “{owner}” (its old links lead there)"})
     question = Question(slug=slug, title=title, region=region.strip(), description=description.strip())
     question.choices = [Choice(name=name, position=i) for i, name in enumerate(names)]
     db.session.add(question)
@@ -198,7 +203,8 @@ def update_question(
     choices in the order given. An existing choice left out of ``choices`` or marked
     ``remove`` is removed, which is refused while it has results. The commit gives the
     question a new data version (stored averages are keyed by choice, and every worker's
-    cached answers must go); a renamed question's old slug is forgotten everywhere.
+    cached answers must go); a renamed question's old slug is forgotten by every cache
+    and redirects (301) to the new one.
 
     Raises
     ------
@@ -219,12 +225,15 @@ def update_question(
         select(Question.id).where(Question.slug == target_slug)
     ).first():
         errors["slug"] = f"“{target_slug}” is taken by another question"
+    elif target_slug != slug and (owner := current_slug("question", target_slug, ignore_id=question.id)):
+        errors["slug"] = f"“{target_slug}” was the slug of “{owner}” (its old links lead there)"
     _check_length(errors, "region", region.strip(), MAX_REGION)
     kept = _kept_choices(existing, result_counts(question), choices, errors)
     if errors:
         raise ValidationFailed("The question has invalid fields.", fields=errors)
     with transaction():
         question.title = title
+        remember("question", slug, question.id, target_slug)
         question.slug = target_slug
         question.region = region.strip()
         question.description = description.strip()

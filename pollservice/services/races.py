@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from slugify import slugify
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -24,6 +25,8 @@ from ..extensions import db
 from ..models import Question, Race
 from ..readmodel import question_view
 from .averages import question_average
+from .slug_redirects import current_slug, remember
+from .transaction import transaction
 
 
 def find_race(text: str) -> Race:
@@ -44,6 +47,29 @@ def get_race(slug: str) -> Race:
     ).scalar_one_or_none()
     if race is None or race.status != PUBLISHED:  # a draft race has no public page
         raise NotFound(f"No race with slug {slug!r}.", fields={"slug": "unknown race"})
+    return race
+
+
+def rename_race(slug: str, new_slug: str) -> Race:
+    """Give a race (draft or published) a new slug; the old one redirects (301) to it.
+    ``NotFound`` naming ``slug``; ``ValidationFailed`` naming ``new_slug`` if it is empty,
+    taken, or the old slug of another race."""
+    race = db.session.execute(select(Race).where(Race.slug == slug)).scalar_one_or_none()
+    if race is None:
+        raise NotFound(f"No race with slug {slug!r}.", fields={"slug": "unknown race"})
+    target = slugify(new_slug, max_length=120, word_boundary=True)
+    problem = None
+    if not target:
+        problem = "must contain at least one letter or digit"
+    elif target != slug and db.session.execute(select(Race.id).where(Race.slug == target)).first():
+        problem = f"“{target}” is taken by another race"
+    elif owner := current_slug("race", target, ignore_id=race.id):
+        problem = f"“{target}” was the slug of “{owner}” (its old links lead there)"
+    if problem:
+        raise ValidationFailed("The new slug cannot be used.", fields={"new_slug": problem})
+    with transaction():
+        remember("race", race.slug, race.id, target)
+        race.slug = target
     return race
 
 

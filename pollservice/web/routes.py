@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, redirect, render_template, request, send_from_directory, url_for
+from flask import Response, current_app, render_template, request, send_from_directory, url_for
 from flask_login import current_user
 
 from ..domain import methods
@@ -25,7 +25,7 @@ from ..services.charts import (
     source_line,
 )
 from ..services.polls import count_polls, get_poll, list_polls, question_pollsters
-from ..services.pollster_identity import list_aliases, merged_into
+from ..services.pollster_identity import list_aliases
 from ..services.pollsters import (
     get_public_pollster,
     page_of_pollster_polls,
@@ -141,13 +141,7 @@ def pollsters():
 
 @bp.get("/pollsters/<slug>")
 def pollster(slug: str):
-    try:
-        found = get_public_pollster(slug)
-    except NotFound:
-        survivor = merged_into(slug)  # a merged pollster's address leads to the survivor
-        if survivor is None:
-            raise
-        return redirect(url_for("web.pollster", slug=survivor.slug), 301)
+    found = get_public_pollster(slug)  # a merged or renamed pollster's slug: web.old_slugs
     page = parse_page(request.args.get("page"))
     polls, total = page_of_pollster_polls(found, page, POLLS_PER_PAGE)
     # the house effects shown are those of the questions on this page of polls
