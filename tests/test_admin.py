@@ -112,10 +112,31 @@ def test_every_bad_field_gets_its_message_in_one_round(demo_app, logged_in):
     assert poll_count(demo_app) == before
 
 
-def test_results_adding_up_to_more_than_100_are_refused(demo_app, logged_in):
+def test_results_adding_up_to_more_than_100_are_refused_beside_the_percent_fields(demo_app, logged_in):
     before = poll_count(demo_app)
-    response = logged_in.post("/admin/polls/new", data={**GOOD_POLL, "pct_0": "70", "pct_1": "45"})
-    assert b"add up to 115" in response.data
+    page = logged_in.post("/admin/polls/new", data={**GOOD_POLL, "pct_0": "70", "pct_1": "45"}
+                          ).get_data(as_text=True)
+    assert poll_count(demo_app) == before
+    # in the results fieldset, not a banner at the top; each percent field marked invalid
+    group = re.search(r'<fieldset id="results-group" class="has-error">(.*?)</fieldset>', page, re.S)
+    assert group and "error-summary" not in page
+    message = re.search(r'<p id="results-error" class="error" role="alert">([^<]*)</p>', group.group(1))
+    assert message and "add up to 115" in message.group(1)
+    for name in ("pct_0", "pct_1"):
+        field = re.search(rf'<input[^>]*name="{name}"[^>]*>', group.group(1)).group(0)
+        assert 'aria-invalid="true"' in field and 'aria-describedby="results-error"' in field
+
+
+def test_the_population_has_no_default_and_is_explained(demo_app, logged_in):
+    page = logged_in.get("/admin/polls/new?question=calexit").get_data(as_text=True)
+    select = re.search(r'<select[^>]*name="population"[^>]*>(.*?)</select>', page, re.S)
+    options = re.findall(r'<option([^>]*)>([^<]*)</option>', select.group(1))
+    assert options[0] == (' value=""', "Choose…") or options[0][1] == "Choose…"
+    assert not any("selected" in attrs for attrs, _ in options)
+    assert 'id="population-help"' in page and "likely voters" in page
+    before = poll_count(demo_app)
+    page = logged_in.post("/admin/polls/new", data={**GOOD_POLL, "population": ""}).get_data(as_text=True)
+    assert re.search(r'<p id="population-error" class="error" role="alert">Choose who was polled.</p>', page)
     assert poll_count(demo_app) == before
 
 

@@ -90,9 +90,11 @@ def _form_field(field: PollField):
     if field.kind == "count":
         return IntegerField(field.label, description=field.help, validators=[
             Optional(), NumberRange(min=1, message="Must be at least 1.")])
-    if field.kind == "population":
-        return SelectField(field.label, validators=[DataRequired()],
-                           choices=[SelectChoice(code, label) for code, label in POPULATIONS.items()])
+    if field.kind == "population":  # no default: a wrong guess would weigh the poll wrongly
+        return SelectField(field.label, description=field.help,
+                           validators=[DataRequired(message="Choose who was polled.")],
+                           choices=[SelectChoice("", "Choose…"),
+                                    *(SelectChoice(code, label) for code, label in POPULATIONS.items())])
     if field.kind == "flag":
         return BooleanField(field.label)
     if field.kind == "url":
@@ -135,7 +137,17 @@ def poll_form_for(chosen: Question, **kwargs) -> PollForm:
         )
         names.append((field_name, choice.name))
     QuestionPollForm.choice_field_names = names
-    return QuestionPollForm(**kwargs)
+    form = QuestionPollForm(**kwargs)
+    form.results_group = ErrorGroup()
+    return form
+
+
+class ErrorGroup:
+    """The errors of several fields together (the percents adding up to more than 100):
+    shown beside their fieldset, each of its fields marked invalid, not as a banner."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
 
 
 def poll_form_data(poll: Poll) -> dict:
@@ -197,7 +209,8 @@ class ChoiceRowForm(Form):
 class QuestionEditForm(FlaskForm):
     title = StringField("Question", validators=[DataRequired(), Length(max=300)])
     slug = StringField("Slug", validators=[Optional(), Length(max=120)],
-                       description="Changing it changes the question's address (and embed links).")
+                       description="Changing it changes the question's address; links and embeds"
+                                   " that use the old one are redirected to the new one.")
     region = StringField("Region", validators=[Optional(), Length(max=120)],
                          description=QUESTION_HELP["region"])
     description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])

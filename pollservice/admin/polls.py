@@ -10,6 +10,8 @@ from ..domain.errors import PollExists, ServiceError, UnknownPollster
 from ..domain.validation import name_problem, pollster_alias_key, pollster_slug
 from ..models import Question
 from ..services.polls import (
+    DEFAULT_POLL_SORT,
+    POLL_SORTS,
     POLL_STATUSES,
     add_poll,
     delete_poll,
@@ -22,7 +24,7 @@ from ..services.polls import (
     validate_poll,
 )
 from ..services.questions import latest_question, question_by_slug_or_title
-from ..web.query import parse_page
+from ..web.query import parse_order, parse_page
 from .access import requires
 from .auth import safe_next
 from .blueprint import bp
@@ -57,15 +59,24 @@ def polls():
     if status not in POLL_STATUSES:
         status = "active"
     page = parse_page(request.args.get("page"))
+    sort, descending = parse_order(request.args.get("sort"), request.args.get("dir"), POLL_SORTS,
+                                   DEFAULT_POLL_SORT)
     question = question_by_slug_or_title(typed) if typed else None
     problem = NO_SUCH_QUESTION if typed and not question else ""
     found, total = search_polls(text, question.slug if question else None, status, limit=PAGE_SIZE,
-                                offset=(page - 1) * PAGE_SIZE) if not problem else ([], 0)
+                                offset=(page - 1) * PAGE_SIZE, sort=sort,
+                                descending=descending) if not problem else ([], 0)
     return render_template(
         "admin/polls.html", polls=found, total=total, page=page, pages=max(-(-total // PAGE_SIZE), 1),
         text=text, question=question.slug if question else typed, question_error=problem, status=status,
-        action_form=ActionForm(),
+        sort=sort, descending=descending, sort_columns=POLL_SORT_COLUMNS, action_form=ActionForm(),
     )
+
+
+# The list's columns, in order: (label, sort key or None, cell class).
+POLL_SORT_COLUMNS = (("Id", "id", "num"), ("Question", "question", ""), ("Pollster", "pollster", ""),
+                     ("Field dates", "dates", ""), ("Sample", "sample", "num"), ("Results", None, ""),
+                     ("Actions", None, ""))
 
 
 NO_SUCH_QUESTION = "No question has this slug or title; type a few words and pick one of the suggestions."
@@ -244,6 +255,12 @@ def form_values(form) -> dict:
 
 
 def choice_lookup(form):
-    """``results.<choice>`` keys of the poll service name the choice's percent field."""
+    """``results.<choice>`` keys of the poll service name the choice's percent field;
+    ``results`` (their sum) names them all (``form.results_group``)."""
     by_choice = dict(form.choice_fields())
-    return lambda key: by_choice.get(key.removeprefix("results.")) if key.startswith("results.") else None
+
+    def lookup(key: str):
+        if key == "results":
+            return form.results_group
+        return by_choice.get(key.removeprefix("results.")) if key.startswith("results.") else None
+    return lookup

@@ -76,6 +76,9 @@ POLL_FIELDS: tuple[PollField, ...] = (
     PollField("sample_size", "count", "Sample size", help="Leave empty when the poll did not report it.",
               description="null when unknown"),
     PollField("population", "population", "Population", required=True,
+              help="Who the poll's numbers describe, as its release says: all adults, registered "
+                   "voters, likely voters (the pollster's screen of who will vote) or people who "
+                   "voted. The averages weigh likely and registered voters above adults.",
               description="a adults, rv registered voters, lv likely voters, v voters"),
     PollField("mode", "text", "Mode", max_length=120, help="e.g. Live phone, Online, IVR, IVR/Online"),
     PollField("source_url", "url", "Source URL", max_length=2000),

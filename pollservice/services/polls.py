@@ -389,11 +389,25 @@ def list_pollster_names() -> list[str]:
 POLL_STATUSES = ("active", "deleted", "all")
 
 
+# The admin poll list's sort keys (``search_polls(sort=)``): text in any case, a missing
+# sample size last whichever the direction, the poll id breaking ties.
+POLL_SORTS: dict[str, tuple[Any, ...]] = {
+    "dates": (Poll.end_date, Poll.start_date),
+    "id": (Poll.id,),
+    "question": (func.lower(Question.title),),
+    "pollster": (func.lower(Pollster.name),),
+    "sample": (Poll.sample_size,),
+}
+DEFAULT_POLL_SORT = "dates"
+
+
 def search_polls(text: str = "", question_slug: str | None = None, status: str = "active",
-                 limit: int = 50, offset: int = 0) -> tuple[list[Poll], int]:
-    """Polls for the admin list, newest first, and how many match in all. ``text``
-    matches the pollster, sponsor, mode or notes (or is a poll id); ``status`` is
-    ``active``, ``deleted`` or ``all``."""
+                 limit: int = 50, offset: int = 0, sort: str = DEFAULT_POLL_SORT,
+                 descending: bool = True) -> tuple[list[Poll], int]:
+    """Polls for the admin list, in the order of ``sort`` (a key of ``POLL_SORTS``; by
+    default the newest first), and how many match in all. ``text`` matches the pollster,
+    sponsor, mode or notes (or is a poll id); ``status`` is ``active``, ``deleted`` or
+    ``all``."""
     conditions: list[ColumnElement[bool]] = []
     if status == "active":
         conditions.append(Poll.deleted_at.is_(None))
@@ -410,10 +424,14 @@ def search_polls(text: str = "", question_slug: str | None = None, status: str =
         conditions.append(or_(*matches))
     base = select(Poll).join(Pollster, Poll.pollster_id == Pollster.id).where(*conditions)
     total = db.session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    if sort == "question":
+        base = base.join(Question, Poll.question_id == Question.id)
+    keys = [*POLL_SORTS[sort], Poll.id]
+    order = [(key.desc() if descending else key.asc()).nulls_last() for key in keys]
     polls = db.session.execute(
         base.options(selectinload(Poll.pollster), selectinload(Poll.question).selectinload(Question.choices),
                      selectinload(Poll.results))
-        .order_by(Poll.end_date.desc(), Poll.id.desc())
+        .order_by(*order)
         .limit(limit).offset(offset)
     ).scalars().all()
     return list(polls), total

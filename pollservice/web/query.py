@@ -80,11 +80,47 @@ def parse_page(value: str | None) -> int:
     return int(text)
 
 
-@bp.app_template_global()
-def page_url(page: int) -> str:
-    """The current address at another page: its path arguments and every query argument
-    kept, except those ``url_for`` would read as its own (``_external``, ``_anchor``, ...,
-    ``endpoint``), which a visitor could otherwise use to break the link."""
+def parse_order(sort: str | None, direction: str | None, sorts, default: str) -> tuple[str, bool]:
+    """A list's ``sort`` (one of ``sorts``) and ``dir`` (``asc`` or ``desc``; by default
+    descending for dates and numbers, ascending for names) as ``(key, descending)``;
+    ``BadRequest`` naming ``sort`` or ``dir``."""
+    key = _one_of(sort, "sort", sorts, default)
+    natural = "desc" if key in ("dates", "id", "sample") else "asc"
+    return key, _one_of(direction, "dir", ("asc", "desc"), natural) == "desc"
+
+
+def _current_args() -> dict:
+    """This request's path and query arguments, without those ``url_for`` would read as its
+    own (``_external``, ``_anchor``, ..., ``endpoint``), which a visitor could otherwise use
+    to break a link."""
     args = {key: value for key, value in request.args.items()
             if not key.startswith("_") and key != "endpoint"}
-    return url_for(request.endpoint or "web.index", **{**args, **(request.view_args or {}), "page": page})
+    return {**args, **(request.view_args or {})}
+
+
+@bp.app_template_global()
+def url_with(**changes) -> str:
+    """The current address with some query arguments changed (``None`` drops one)."""
+    args = {key: value for key, value in {**_current_args(), **changes}.items() if value is not None}
+    return url_for(request.endpoint or "web.index", **args)
+
+
+@bp.app_template_global()
+def page_url(page: int) -> str:
+    """The current address at another page, every other argument kept."""
+    return url_with(page=page)
+
+
+@bp.app_template_global()
+def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:
+    """The page numbers a pager shows: the first, the last, and ``around`` either side of
+    ``page``; ``None`` where numbers are left out (a gap of one is shown as its number)."""
+    shown = sorted({1, pages, *range(max(1, page - around), min(pages, page + around) + 1)})
+    numbers: list[int | None] = []
+    for number in shown:
+        if numbers and number - (numbers[-1] or 0) == 2:
+            numbers.append(number - 1)
+        elif numbers and number - (numbers[-1] or 0) > 2:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
