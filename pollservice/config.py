@@ -53,6 +53,7 @@ DEFAULTS = {
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "RATELIMIT_SWALLOW_ERRORS": True,
     "LOGIN_RATE_LIMIT": "5 per minute",
+    "REPORT_RATE_LIMIT": "5 per hour",  # readers' reports of a wrong number, per address
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,  # admin sessions expire after 8 hours
     # Read caching (see readmodel/versions.py and readmodel/http.py)
     "READ_STALENESS_SECONDS": 1.0,  # without Redis: how old another worker's view may be

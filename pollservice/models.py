@@ -382,6 +382,33 @@ class UserAudit(Base):
     details: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
+class CorrectionReport(Base):
+    """A reader's report of a wrong number (no login): about one poll or one question, with
+    what they saw and, if they give one, how to reach them; resolved by an editor with a
+    note (``services/corrections.py``). Counts of open and resolved reports are public."""
+
+    __tablename__ = "correction_report"
+    __table_args__ = (
+        CheckConstraint("poll_id IS NOT NULL OR question_id IS NOT NULL", name="has_subject"),
+        CheckConstraint("status IN ('open', 'resolved')", name="status_known"),
+        Index("ix_correction_report_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int | None] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    contact: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    resolution_note: Mapped[str] = mapped_column(Text, default="")
+    resolved_by: Mapped[str] = mapped_column(String(300), default="")
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    poll: Mapped[Poll | None] = relationship()
+    question: Mapped[Question | None] = relationship()
+
+
 class AuditEntry(Base):
     """One create, update, delete or restore of a poll, or its hold, publish or reject in
     review: when, by whom, old and new values."""

@@ -5,7 +5,18 @@ from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errors import http_error, wants_json
-from . import auth, polls, pollsters, questions, review, tokens, uploads, users, webhooks  # noqa: F401  (their routes)
+from . import (  # noqa: F401  (their routes)
+    auth,
+    polls,
+    pollsters,
+    questions,
+    reports,
+    review,
+    tokens,
+    uploads,
+    users,
+    webhooks,
+)
 from .blueprint import bp
 
 __all__ = ["bp"]

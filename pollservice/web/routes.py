@@ -24,6 +24,7 @@ from ..services.charts import (
     range_dates,
     source_line,
 )
+from ..services.corrections import report_counts
 from ..services.polls import count_polls, get_poll, list_polls, question_pollsters
 from ..services.pollster_identity import list_aliases
 from ..services.pollsters import (
@@ -178,6 +179,7 @@ def poll(poll_id: int):
         weights=weights,
         history=history(found.id),
         populations=POPULATIONS,
+        reports=report_counts(poll_id=found.id),
     )
 
 

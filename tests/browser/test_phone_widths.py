@@ -44,6 +44,8 @@ def page_urls(app) -> list[tuple[str, str]]:
             arguments["slug"] = pollster
         if rule.endpoint == "web.race":
             arguments["slug"] = race_slug
+        if rule.endpoint in ("web.report", "web.report_sent"):  # about a poll: its query argument
+            arguments["poll"] = values["poll_id"]
         with app.test_request_context():
             urls.append((rule.endpoint, url_for(rule.endpoint, **arguments)))
     return sorted(urls)
