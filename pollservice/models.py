@@ -50,6 +50,10 @@ class Pollster(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     # FiveThirtyEight's ``pollster_id``: a stable key across 538's files, kept where a file has it.
     fte_pollster_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+    # The inclusion policy: a pollster left out of every average (its polls stay listed),
+    # with the public reason (services.pollsters.set_inclusion; the methodology page).
+    excluded_from_averages: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    exclusion_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     polls: Mapped[list[Poll]] = relationship(back_populates="pollster")
     aliases: Mapped[list[PollsterAlias]] = relationship(

@@ -232,6 +232,16 @@ class AliasForm(FlaskForm):
     submit = SubmitField("Add alias")
 
 
+class InclusionForm(FlaskForm):
+    """The inclusion policy of one pollster: in the averages, or excluded with a reason."""
+
+    excluded = BooleanField("Exclude its polls from every average")
+    reason = TextAreaField("Public reason", validators=[Optional(), Length(max=2000)],
+                           description="Shown on the pollster's page, its polls' pages and the methodology "
+                                       "page, e.g. “Did not disclose its methods when asked (2024-05)”.")
+    submit = SubmitField("Save the inclusion policy")
+
+
 class MergeForm(FlaskForm):
     """The confirmation of a merge: the survivor's slug and the CSRF token."""
 

@@ -24,11 +24,12 @@ from ..services.pollsters import (
     get_pollster,
     page_of_pollsters,
     rename_pollster,
+    set_inclusion,
 )
 from ..web.query import parse_page
 from .access import requires
 from .blueprint import bp
-from .forms import ActionForm, AliasForm, MergeForm, PollsterForm, attach_errors
+from .forms import ActionForm, AliasForm, InclusionForm, MergeForm, PollsterForm, attach_errors
 from .polls import actor
 
 MERGE_CANDIDATES = 20  # search results offered on the merge page
@@ -78,10 +79,13 @@ def new_pollster():
     return render_template("admin/pollster_form.html", form=form, pollster=None)
 
 
-def _edit_page(pollster, form, alias_form=None, status: int = 200):
+def _edit_page(pollster, form, alias_form=None, status: int = 200, inclusion_form=None):
+    inclusion_form = inclusion_form or InclusionForm(formdata=None, data={
+        "excluded": pollster.excluded_from_averages, "reason": pollster.exclusion_reason})
     return render_template("admin/pollster_form.html", form=form, pollster=pollster,
                            aliases=list_aliases(pollster), alias_form=alias_form or AliasForm(formdata=None),
-                           action_form=ActionForm(), polls=count_polls_of(pollster)), status
+                           inclusion_form=inclusion_form, action_form=ActionForm(),
+                           polls=count_polls_of(pollster)), status
 
 
 @bp.route("/pollsters/<slug>/edit", methods=["GET", "POST"])
@@ -114,6 +118,27 @@ def new_alias(slug: str):
             flash(f"Alias “{alias.name}” added.", "success")
             return redirect(url_for("admin.edit_pollster", slug=pollster.slug))
     return _edit_page(pollster, PollsterForm(data={"name": pollster.name}), alias_form, 422)
+
+
+@bp.post("/pollsters/<slug>/inclusion")
+@requires("pollsters.write")
+def set_pollster_inclusion(slug: str):
+    """Exclude a pollster from the averages (with its public reason), or include it again."""
+    pollster = get_pollster(slug)
+    inclusion_form = InclusionForm()
+    if inclusion_form.validate_on_submit():
+        try:
+            pollster = set_inclusion(slug, bool(inclusion_form.excluded.data),
+                                     inclusion_form.reason.data or "", actor())
+        except ServiceError as error:
+            attach_errors(inclusion_form, error.fields)
+        else:
+            flash(f"{pollster.name} is excluded from the averages: they are being recomputed."
+                  if pollster.excluded_from_averages else f"{pollster.name} counts in the averages.",
+                  "success")
+            return redirect(url_for("admin.edit_pollster", slug=pollster.slug))
+    return _edit_page(pollster, PollsterForm(data={"name": pollster.name}), status=422,
+                      inclusion_form=inclusion_form)
 
 
 @bp.post("/pollsters/<slug>/aliases/<int:alias_id>/remove")

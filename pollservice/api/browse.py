@@ -62,4 +62,6 @@ def pollsters(pagination_parameters, q: str = ""):
     found, pagination_parameters.item_count = page_of_pollsters(
         q, pagination_parameters.page, pagination_parameters.page_size, published_only=True)
     return [{"slug": p.slug, "name": p.name, "fte_pollster_id": p.fte_pollster_id,
-             "aliases": [a.name for a in p.aliases if a.name != p.name], "polls": n} for p, n in found]
+             "aliases": [a.name for a in p.aliases if a.name != p.name], "polls": n,
+             "excluded_from_averages": p.excluded_from_averages,
+             "exclusion_reason": p.exclusion_reason or None} for p, n in found]

@@ -21,6 +21,7 @@ from .schemas import (
     HouseEffectsSchema,
     LivenessSchema,
     MarginArgs,
+    PollDetailSchema,
     PollListArgs,
     PollSchema,
     QuestionListArgs,
@@ -141,10 +142,11 @@ def house_effects(slug: str):
 
 
 @bp.get("/polls/<int:poll_id>")
-@bp.response(200, PollSchema)
+@bp.response(200, PollDetailSchema)
 @bp.alt_response(404, schema=ErrorSchema)
 def poll(poll_id: int):
-    """One poll (a 404 while it is held for review, or rejected)."""
+    """One poll (a 404 while it is held for review, or rejected), whether it counts in the
+    averages, and how many problems readers have reported with it."""
     return get_poll(poll_id, published_only=True)
 
 

@@ -11,11 +11,30 @@ from ..domain.methods import DEFAULT_METHOD, METHODS
 from ..domain.poll_fields import POPULATIONS
 from ..domain.schemas import PollInputSchema, PollPatchSchema, PollSchema, WrittenPollSchema
 from ..domain.vocabulary import OFFICES, STAGES, geography_code
+from ..services.corrections import report_counts
 
 # the poll's, made from its fields
 __all__ = ["PollInputSchema", "PollPatchSchema", "PollSchema", "WrittenPollSchema"]
 
 METHOD = validate.OneOf(list(METHODS))
+
+
+class ReportCountsSchema(Schema):
+    open = fields.Integer(required=True, metadata={"description": "readers' reports not resolved yet"})
+    resolved = fields.Integer(required=True, metadata={"description": "reports the editors resolved"})
+
+
+class PollDetailSchema(PollSchema):  # type: ignore[misc,valid-type]
+    """``GET /polls/<id>``: the poll, whether it counts in the averages (the inclusion
+    policy) and its readers' reports (``reports``: counted when dumped)."""
+
+    in_averages = fields.Function(
+        lambda poll: not poll.pollster.excluded_from_averages, required=True, metadata={
+            "type": "boolean", "description": "false when its pollster is excluded from every average "
+                                              "(see the pollster's exclusion_reason)"})
+    reports = fields.Function(lambda poll: report_counts(poll_id=poll.id), required=True, metadata={
+        "type": "object", "description": "readers' reports of a problem with this poll: "
+                                         "{open: n, resolved: n}"})
 
 
 class Choice(fields.String):
@@ -528,3 +547,7 @@ class PollsterSummarySchema(Schema):
                                      metadata={"description": "FiveThirtyEight's pollster_id"})
     aliases = fields.List(fields.String(), required=True, metadata={"description": "other spellings met"})
     polls = fields.Integer(required=True, metadata={"description": "its polls (not deleted)"})
+    excluded_from_averages = fields.Boolean(required=True, metadata={
+        "description": "true: its polls are listed but counted in no average (the inclusion policy)"})
+    exclusion_reason = fields.String(required=True, allow_none=True, metadata={
+        "description": "the public reason it is excluded (null when it is not)"})

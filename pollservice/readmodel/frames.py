@@ -17,9 +17,11 @@ def poll_frames(session: SessionArg, question: Question) -> dict[str, pd.DataFra
     (plus ``poll_id``; with the optional ``partisan`` / ``internal`` flags, which keep such
     polls out of the centre of the house effects), in choice order. A choice no poll
     reported gets an empty frame.
-    Deleted polls, the versions of a poll that are not counted and, for a race with an
-    election date, polls that ended after Election Day are left out."""
-    conditions = [Poll.question_id == question.id, Poll.public(), Poll.counted.is_(True)]
+    Deleted polls, the versions of a poll that are not counted, the polls of pollsters
+    excluded from averages (the inclusion policy) and, for a race with an election date,
+    polls that ended after Election Day are left out."""
+    conditions = [Poll.question_id == question.id, Poll.public(), Poll.counted.is_(True),
+                  Pollster.excluded_from_averages.is_(False)]
     if question.race is not None and question.race.election_date is not None:
         conditions.append(Poll.end_date <= question.race.election_date)
     rows = session.execute(

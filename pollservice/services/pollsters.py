@@ -1,5 +1,6 @@
 """Pollsters: who ran the polls. Reading one with its polls across questions and its
-house effects, adding one, renaming one, and deleting one that has no polls."""
+house effects, adding one, renaming one, deleting one that has no polls, and the
+inclusion policy (a pollster excluded from averages, with a public reason)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..domain.errors import Conflict, NotFound, ValidationFailed
-from ..domain.validation import name_problem, pollster_alias_key
+from ..domain.validation import name_problem, pollster_alias_key, text_problem
 from ..extensions import db
 from ..models import Poll, Pollster, PollsterAlias, Question, Result
 from ..readmodel import question_view
+from . import audit
 from .averages import house_effects
 from .paging import paginate
 from .polls import pollster_slug
@@ -206,3 +208,36 @@ def delete_pollster(slug: str) -> str:
     with transaction():
         db.session.delete(pollster)
     return name
+
+
+MAX_REASON = 2000
+
+
+def set_inclusion(slug: str, excluded: bool, reason: str, actor: str) -> Pollster:
+    """The inclusion policy: leave a pollster's polls out of every average (``excluded``),
+    with the public reason (required, shown on its page, its polls' pages and the
+    methodology page), or take them in again. The commit gives each of its questions a new
+    data version, so every stored average is recomputed. In the content audit trail
+    (``pollster.exclude`` / ``pollster.include``). ``ValidationFailed`` naming ``reason``."""
+    pollster = get_pollster(slug)
+    reason = reason.strip()
+    if excluded and not reason:
+        raise ValidationFailed("Say why the pollster is excluded; the reason is public.",
+                               fields={"reason": "is required to exclude a pollster"})
+    if len(reason) > MAX_REASON or text_problem(reason, multiline=True):
+        problem = text_problem(reason, multiline=True) or f"must be at most {MAX_REASON} characters"
+        raise ValidationFailed("The reason is not valid.", fields={"reason": str(problem)})
+    if pollster.excluded_from_averages == excluded and (not excluded or pollster.exclusion_reason == reason):
+        return pollster
+    with transaction():
+        pollster.excluded_from_averages, pollster.exclusion_reason = excluded, reason if excluded else ""
+        audit.record_content_change(actor, "pollster.exclude" if excluded else "pollster.include",
+                                    f"pollster:{pollster.slug}", {"reason": reason} if excluded else {})
+    return pollster
+
+
+def excluded_pollsters() -> list[Pollster]:
+    """The pollsters left out of the averages, by name (the methodology page lists them)."""
+    return list(db.session.execute(
+        select(Pollster).where(Pollster.excluded_from_averages.is_(True)).order_by(func.lower(Pollster.name))
+    ).scalars())

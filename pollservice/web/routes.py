@@ -28,6 +28,7 @@ from ..services.corrections import report_counts
 from ..services.polls import count_polls, get_poll, list_polls, question_pollsters
 from ..services.pollster_identity import list_aliases
 from ..services.pollsters import (
+    excluded_pollsters,
     get_public_pollster,
     page_of_pollster_polls,
     page_of_pollsters,
@@ -207,7 +208,7 @@ def favicon():
 def methodology():
     return render_template("methodology.html", method_labels=METHOD_LABELS, params=METHOD_PARAMS,
                            unknown_sample_size=methods.UNKNOWN_SAMPLE_SIZE,
-                           population_labels=POPULATIONS)
+                           population_labels=POPULATIONS, excluded_pollsters=excluded_pollsters())
 
 
 @bp.get("/charts/<slug>/data.json")
