@@ -58,3 +58,20 @@ def test_chart_data_range_keeps_polls_and_days_inside_it(demo_app, client):
 def test_chart_data_refuses_an_unknown_question_and_bad_parameters(demo_app, client, url, status):
     response = client.get(url)
     assert response.status_code == status
+
+
+def test_a_question_without_a_pair_of_choices_has_chart_data_without_a_margin(demo_app, client):
+    """A new question with no polls yet (and one with a single choice) still draws: no
+    margin line, instead of a 404 that left the page's console with an error."""
+    from pollservice.extensions import db
+    from pollservice.services.questions import add_question
+
+    with demo_app.app_context():
+        add_question("No polls yet?", ["Yes", "No"], slug="no-polls-yet")
+        add_question("One answer?", ["Only"], slug="one-answer")
+        db.session.commit()
+    for slug in ("no-polls-yet", "one-answer"):
+        response = client.get(f"/charts/{slug}/data.json")
+        assert response.status_code == 200, slug
+        body = response.get_json()
+        assert body["margin"] is None and body["polls"] == []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..domain.errors import ValidationFailed
+from ..domain.errors import NotFound
 from ..readmodel import QuestionView
 from .averages import question_trend, trend_as_records
 from .charts import choice_colours
@@ -49,7 +49,7 @@ def _margin(
 ) -> dict[str, Any] | None:
     try:
         margin = question_margin(view, method, start=start, end=end)
-    except ValidationFailed:  # no pair of choices to compare
+    except NotFound:  # no pair of choices to compare (a question with one choice, or no polls)
         return None
     average = margin["average"]
     return {"a": average["a"], "b": average["b"], "net": average["net"], "line": _days(margin["trend"])}
