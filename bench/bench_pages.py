@@ -42,6 +42,7 @@ from pollservice.domain.vocabulary import geography_name  # noqa: E402
 from pollservice.extensions import db  # noqa: E402
 from pollservice.models import Choice, ComputedSeries, Poll, Pollster, Question, Race, Result  # noqa: E402
 from pollservice.readmodel.catalogue import refresh_catalogue  # noqa: E402
+from pollservice.services.users import create_admin, find_user  # noqa: E402
 
 STATES = [
     "AL",
@@ -454,8 +455,7 @@ def _polls_and_series(session, rng, questions, counts, by_question, cycle_of, id
     )
 
 
-def measure(app, paths: list[str], repeat: int) -> list[tuple[str, float, float, int, int]]:
-    client = app.test_client()
+def measure(client, paths: list[str], repeat: int) -> list[tuple[str, float, float, int, int]]:
     rows = []
     for path in paths:
         first = client.get(path)
@@ -520,7 +520,8 @@ def main() -> None:
             connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
             connection.execute(sa.text("CREATE SCHEMA public"))
         engine.dispose()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False,
+                      "WTF_CSRF_ENABLED": False})  # the editor signs in with a plain POST
     app.instance_path = str(folder)
     if not reuse:
         with app.app_context():
@@ -551,10 +552,20 @@ def main() -> None:
         "/api/v1/races?cycle=2020",
         "/api/v1/search?q=trump+approval",
         "/api/v1/pollsters?q=research",
+        "/methodology",
     ]
+    # The admin poll list, sorted by each column (issue 16), by a signed-in editor.
+    admin_paths = ["/admin/polls", "/admin/polls?sort=question", "/admin/polls?sort=pollster&dir=desc",
+                   "/admin/polls?sort=sample", "/admin/polls?sort=id&page=1000", "/admin/reports"]
+    with app.app_context():
+        if find_user("bench-editor") is None:
+            create_admin("bench-editor", "bench password 1")
+    editor = app.test_client()
+    editor.post("/admin/login", data={"username": "bench-editor", "password": "bench password 1"})
     print(f"{'page':48} {'median ms':>10} {'p90 ms':>8} {'KB':>8}  status")
-    for path, median, p90, size, status in measure(app, paths, args.repeat):
-        print(f"{path:48} {median:10.1f} {p90:8.1f} {size / 1024:8.1f}  {status}")
+    for client, group in ((app.test_client(), paths), (editor, admin_paths)):
+        for path, median, p90, size, status in measure(client, group, args.repeat):
+            print(f"{path:48} {median:10.1f} {p90:8.1f} {size / 1024:8.1f}  {status}")
     if args.explain:
         explain(app)
     with app.app_context():

@@ -11,7 +11,9 @@ it is given:
 * the latest estimate labelled at the right of the plot, labels nudged apart (a
   choice whose latest estimate is older than the chart's end gets its date and a
   dotted leader, so it does not read as current);
-* a title, a method line under it and a source line at the bottom.
+* a title, a method line under it and a source line at the bottom;
+* optionally (`ChartMarks`), Election Day as a dashed line with each choice's result as
+  a diamond on it, and dated events as dotted lines with their labels.
 
 `render_thumbnail` draws the same trends as a small text-free sparkline on a
 transparent background, for lists of questions.
@@ -28,7 +30,7 @@ matplotlib is not thread-safe: every render holds one lock.
 The names below are the public interface; the modules, in the order a render goes:
 
 ``charts``    `render_trend_chart` and `render_thumbnail`: check, prepare, draw, encode
-``inputs``    `ChoiceSeries`, validated and converted to arrays
+``inputs``    `ChoiceSeries` and `ChartMarks`, validated and converted to arrays
 ``style``     palette, pinned matplotlib settings, colours and margins
 ``layout``    the figure: title block, source line, margins, the sparkline's axes
 ``text``      text the font can draw, wrapped and measured in inches
@@ -48,13 +50,14 @@ presentations that are friendly to colorblind people. https://jfly.uni-koeln.de/
 from .charts import render_thumbnail, render_trend_chart
 from .compare import render_comparison
 from .describe import chart_description
-from .inputs import ChoiceSeries
+from .inputs import ChartMarks, ChoiceSeries
 from .state_map import TILE_COLUMNS, render_state_map
 from .style import PALETTE
 
 __all__ = [
     "PALETTE",
     "TILE_COLUMNS",
+    "ChartMarks",
     "ChoiceSeries",
     "chart_description",
     "render_comparison",

@@ -12,7 +12,15 @@ from collections.abc import Sequence
 import matplotlib as mpl
 
 from .encode import _encode, _with_svg_text
-from .inputs import ChoiceSeries, _check_format, _check_range, _clean, _prepare_all
+from .inputs import (
+    ChartMarks,
+    ChoiceSeries,
+    _check_format,
+    _check_range,
+    _clean,
+    _prepare_all,
+    _prepare_marks,
+)
 from .layout import _draw, _draw_thumbnail, _thumbnail_range
 from .style import _RC, THEMES, VALUES, _Theme, _Values
 
@@ -32,6 +40,7 @@ def render_trend_chart(
     description: str | None = None,
     values: str = "share",
     theme: str = "light",
+    marks: ChartMarks | None = None,
 ) -> bytes:
     """Render poll trends of one question as a PNG or SVG chart.
 
@@ -57,6 +66,8 @@ def render_trend_chart(
         Shares in percent (0-100, default) or margins in signed points (-100 to 100, a zero line).
     theme : {"light", "dark"}
         White (default), or the site's dark page with light text (`style.THEMES`).
+    marks : ChartMarks, optional
+        Election Day (with each series' ``result``) and dated events, drawn across the plot.
 
     Returns
     -------
@@ -74,7 +85,7 @@ def render_trend_chart(
     title, method_label, source_line = (_clean(str(text)) for text in (title, method_label, source_line))
     with _RENDER_LOCK, mpl.rc_context(_RC):
         figure = _draw(title, prepared, method_label, source_line, width, height, 100.0 * scale,
-                       value_scale, palette)
+                       value_scale, palette, _prepare_marks(marks))
         image = _encode(figure, fmt)
     if fmt == "png":
         return image

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,12 +39,34 @@ class ChoiceSeries:
     color : str, optional
         The choice's colour (e.g. its party's, ``"#2166ac"``); default: the palette
         colour of its position.
+    result : float, optional
+        The choice's actual result (share of the vote, or the margin on a margin chart),
+        drawn as a diamond on the Election Day line of `ChartMarks`.
     """
 
     name: str
     trend: pd.DataFrame
     polls: pd.DataFrame
     color: str | None = None
+    result: float | None = None
+
+
+@dataclass(frozen=True)
+class ChartMarks:
+    """Dated marks across a trend chart.
+
+    Parameters
+    ----------
+    election_day : datetime.date, optional
+        A dashed line labelled "Election Day" (the x axis reaches it), with each series'
+        ``result`` on it.
+    events : sequence of (datetime.date, str)
+        Events worth knowing when reading the line (a debate, a scandal): a dotted line
+        with its label, drawn where the date falls inside the chart's range.
+    """
+
+    election_day: dt.date | None = None
+    events: Sequence[tuple[dt.date, str]] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +91,7 @@ class _Prepared:
     poll_pct: np.ndarray
     poll_weight: np.ndarray
     latest: _Latest | None
+    result: float = np.nan
 
 
 def _check_format(fmt: str) -> str:
@@ -151,8 +175,9 @@ def _prepare(choice: ChoiceSeries, color: str) -> _Prepared:
         keep = np.isfinite(x) & np.isfinite(pct)
         poll_x, poll_pct, poll_weight = x[keep], pct[keep], weight[keep]
 
+    result = np.nan if choice.result is None else float(choice.result)
     return _Prepared(
-        name, color, trend_x, estimate, lower, upper, poll_x, poll_pct, poll_weight, latest
+        name, color, trend_x, estimate, lower, upper, poll_x, poll_pct, poll_weight, latest, result
     )
 
 
@@ -167,6 +192,26 @@ def _colour(choice: ChoiceSeries, index: int) -> str:
 def _prepare_all(series: Sequence[ChoiceSeries]) -> list[_Prepared]:
     """Each choice prepared, in its own colour or that of its position in ``series``."""
     return [_prepare(choice, _colour(choice, index)) for index, choice in enumerate(series)]
+
+
+@dataclass(frozen=True)
+class _PreparedMarks:
+    """`ChartMarks` as matplotlib days, labels cleaned."""
+
+    election_x: float | None
+    events: tuple[tuple[float, str], ...]
+
+
+NO_MARKS = _PreparedMarks(None, ())
+
+
+def _prepare_marks(marks: ChartMarks | None) -> _PreparedMarks:
+    if marks is None:
+        return NO_MARKS
+    election_x = None if marks.election_day is None else float(mdates.date2num(marks.election_day))
+    events = tuple((float(mdates.date2num(day)), " ".join(_clean(str(label)).split()))
+                   for day, label in marks.events)
+    return _PreparedMarks(election_x, events)
 
 
 def _has_data(prepared: Sequence[_Prepared]) -> bool:

@@ -13,9 +13,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .inputs import _has_data, _Prepared
+from .inputs import NO_MARKS, _has_data, _Prepared, _PreparedMarks
 from .labels import _add_end_labels, _end_label
-from .plot import _draw_empty, _draw_series, _draw_zero_line, _set_limits, _style_axes
+from .plot import _draw_empty, _draw_marks, _draw_series, _draw_zero_line, _set_limits, _style_axes
 from .style import _LABEL_GAP_IN, _PAD_IN, THEMES, VALUES, _Theme, _Values
 from .text import _drawable, _fit_lines, _inches, _percent, _shorten
 
@@ -24,7 +24,8 @@ _MAX_DRAWN = 6
 
 
 def _draw(title, prepared, method_label, source_line, width, height, dpi,
-          values: _Values = VALUES["share"], theme: _Theme = THEMES["light"]) -> Figure:
+          values: _Values = VALUES["share"], theme: _Theme = THEMES["light"],
+          marks: _PreparedMarks = NO_MARKS) -> Figure:
     """The full chart: title block on top, source line at the bottom, the plot between,
     its y tick labels on the left and end labels on the right (all measured in inches)."""
     figure = Figure(figsize=(width, height), dpi=dpi, facecolor=theme.background)
@@ -57,7 +58,7 @@ def _draw(title, prepared, method_label, source_line, width, height, dpi,
         _draw_empty(axes, theme)
         return figure
     _draw_plot(axes, prepared, labels, label_height, width - left - right, max(top - bottom, 0.3),
-               values, theme)
+               values, theme, marks)
     return figure
 
 
@@ -191,19 +192,44 @@ def _measure_labels(figure, labels, renderer) -> tuple[float, float]:
 
 
 def _draw_plot(axes, prepared, labels, label_height, axes_width_in, axes_height_in,
-               values: _Values = VALUES["share"], theme: _Theme = THEMES["light"]) -> None:
-    """Styled axes, every series, the limits, then the end labels at least a label's
-    height apart."""
+               values: _Values = VALUES["share"], theme: _Theme = THEMES["light"],
+               marks: _PreparedMarks = NO_MARKS) -> None:
+    """Styled axes, every series, the limits (reaching Election Day and the results),
+    the marks, then the end labels at least a label's height apart."""
     _style_axes(axes, axes_width_in, values, theme)
     if values.signed:
         _draw_zero_line(axes, theme)
     total_polls = sum(q.poll_x.size for q in prepared)
     for p in prepared:
         _draw_series(axes, p, total_polls=total_polls)
-    y_low, y_high = _set_limits(axes, prepared, values)
+    marks = _reachable(prepared, marks)
+    results = [p.result for p in prepared if np.isfinite(p.result)] if marks.election_x is not None else []
+    y_low, y_high = _set_limits(axes, prepared, values,
+                                extra_x=[] if marks.election_x is None else [marks.election_x],
+                                extra_y=results)
+    _draw_marks(axes, prepared, marks, theme)
     if labels:
         gap = label_height * 1.15 * (y_high - y_low) / axes_height_in
         _add_end_labels(axes, labels, gap, y_low, y_high)
+
+
+# How far past the last poll or estimate the x axis may reach to show Election Day: 45 days,
+# or a third of the chart's span (a chart of a race a year out does not shrink to a corner).
+_ELECTION_REACH_DAYS = 45.0
+_ELECTION_REACH_SHARE = 0.35
+
+
+def _reachable(prepared: Sequence[_Prepared], marks: _PreparedMarks) -> _PreparedMarks:
+    """``marks`` without Election Day when it lies too far after the data to draw."""
+    if marks.election_x is None:
+        return marks
+    xs = np.concatenate([np.concatenate([p.poll_x, p.trend_x]) for p in prepared])
+    if not xs.size:
+        return replace(marks, election_x=None)
+    low, high = float(xs.min()), float(xs.max())
+    if marks.election_x - high > max(_ELECTION_REACH_DAYS, _ELECTION_REACH_SHARE * (high - low)):
+        return replace(marks, election_x=None)
+    return marks
 
 
 def _draw_thumbnail(prepared, width, height, dpi, theme: _Theme = THEMES["light"]) -> Figure:

@@ -1,18 +1,22 @@
-"""Inside the axes: their style, each choice's poll dots, trend line and band, and the
-limits."""
+"""Inside the axes: their style, each choice's poll dots, trend line and band, the
+limits, and the marks (Election Day, results, events)."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 from matplotlib import dates as mdates
 from matplotlib import ticker as mticker
 
-from .inputs import _Prepared
+from .inputs import _Prepared, _PreparedMarks
 from .style import NO_DATA_TEXT, THEMES, VALUES, _Theme, _Values
+from .text import _drawable
 
 _MIN_X_SPAN_DAYS = 7.0
+_MARK_FONT_PT = 7.5
+_MARK_LABEL_IN = 1.6 * _MARK_FONT_PT / 72  # the room a vertical label takes across the plot
 _MIN_Y_SPAN = 10.0  # percentage points
 _VECTOR_DOTS_MAX = 300
 # Past this many dots in one series, dot sizes come in _SIZE_CLASSES steps (see _draw_series).
@@ -163,8 +167,12 @@ def _draw_series(
         )
 
 
-def _set_limits(axes, prepared, values: _Values = VALUES["share"]) -> tuple[float, float]:
-    xs = np.concatenate([np.concatenate([p.poll_x, p.trend_x]) for p in prepared])
+def _set_limits(axes, prepared, values: _Values = VALUES["share"], extra_x: Sequence[float] = (),
+                extra_y: Sequence[float] = ()) -> tuple[float, float]:
+    """The axes' limits around every dot, line and band (and ``extra_x`` / ``extra_y``:
+    Election Day and the results), the y range widened to labelled ticks."""
+    xs = np.concatenate([*(np.concatenate([p.poll_x, p.trend_x]) for p in prepared),
+                         np.asarray(extra_x, float)])
     x_low, x_high = float(xs.min()), float(xs.max())
     # A short history still spans a week, ending at the latest date: the newest value
     # sits at the right edge, next to its label, as on a long chart.
@@ -173,7 +181,8 @@ def _set_limits(axes, prepared, values: _Values = VALUES["share"]) -> tuple[floa
     axes.set_xlim(x_low - x_pad, x_high + x_pad)
 
     ys = np.concatenate(
-        [np.concatenate([p.poll_pct, p.estimate, p.lower, p.upper]) for p in prepared]
+        [*(np.concatenate([p.poll_pct, p.estimate, p.lower, p.upper]) for p in prepared),
+         np.asarray(extra_y, float)]
     )
     ys = ys[np.isfinite(ys)]
     if values.signed:  # a margin chart always shows its zero line
@@ -211,3 +220,43 @@ def _labelled_range(y_low: float, y_high: float,
 def _draw_zero_line(axes, theme: _Theme = THEMES["light"]) -> None:
     """The margin chart's zero line: above it the first choice leads, below it the second."""
     axes.axhline(0.0, color=theme.zero, linewidth=1.0, zorder=1.5)
+
+
+def _draw_marks(axes, prepared: Sequence[_Prepared], marks: _PreparedMarks,
+                theme: _Theme = THEMES["light"]) -> None:
+    """Election Day as a dashed line with each series' result as a diamond on it, and
+    each event inside the x range as a dotted line; their labels run up the line's left
+    side from the top of the plot, so that neighbouring labels do not overlap."""
+    on_top = axes.get_xaxis_transform()  # x in days, y from 0 (bottom) to 1 (top)
+    x_low, x_high = axes.get_xlim()
+    label = {"rotation": 90, "ha": "right", "va": "top", "fontsize": _MARK_FONT_PT, "color": theme.muted,
+             "transform": on_top, "clip_on": True, "zorder": 2}
+    inside = sorted((x, text) for x, text in marks.events if x_low <= x <= x_high)
+    for x, _ in inside:
+        axes.axvline(x, color=theme.muted, linestyle=(0, (1, 2)), linewidth=1.0, zorder=1.6)
+    # One label per group of events closer than a label's height: "First debate · Debate 2"
+    days_per_inch = (x_high - x_low) / max(axes.get_position().width * axes.figure.get_figwidth(), 0.1)
+    for x, text in _label_groups(inside, _MARK_LABEL_IN * days_per_inch):
+        axes.text(x - 0.004 * (x_high - x_low), 0.985, _drawable(text), **label)
+    if marks.election_x is None:
+        return
+    x = marks.election_x
+    axes.axvline(x, color=theme.ink, linestyle=(0, (5, 3)), linewidth=1.0, zorder=1.7)
+    results = [p for p in prepared if np.isfinite(p.result)]
+    axes.text(x - 0.004 * (x_high - x_low), 0.985, "Election Day" + (" \u25c6 result" if results else ""),
+              **{**label, "color": theme.ink})
+    for p in results:
+        axes.scatter([x], [p.result], marker="D", s=38, color=p.color, edgecolors=theme.background,
+                     linewidths=1.0, zorder=5)
+
+
+def _label_groups(events: Sequence[tuple[float, str]], min_gap: float) -> list[tuple[float, str]]:
+    """Events (sorted by x) as labels at least ``min_gap`` apart: an event closer than
+    that to the previous one joins its label (placed at the group's last event)."""
+    groups: list[tuple[float, list[str]]] = []
+    for x, text in events:
+        if groups and x - groups[-1][0] < min_gap:
+            groups[-1] = (x, [*groups[-1][1], text])
+        else:
+            groups.append((x, [text]))
+    return [(x, " \u00b7 ".join(texts)) for x, texts in groups]
