@@ -413,6 +413,25 @@ class CorrectionReport(Base):
     question: Mapped[Question | None] = relationship()
 
 
+class ChartEvent(Base):
+    """A dated event an editor marks on the charts of a question, or of every question of
+    a race (a debate, a scandal, a candidate's withdrawal): a dotted line with its label,
+    and in the API (``services/chart_events.py``)."""
+
+    __tablename__ = "chart_event"
+    __table_args__ = (
+        CheckConstraint("(question_id IS NULL) <> (race_id IS NULL)", name="one_subject"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"), index=True)
+    race_id: Mapped[int | None] = mapped_column(ForeignKey("race.id", ondelete="CASCADE"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    label: Mapped[str] = mapped_column(String(80))
+    created_by: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class AuditEntry(Base):
     """One create, update, delete or restore of a poll, or its hold, publish or reject in
     review: when, by whom, old and new values."""

@@ -49,12 +49,20 @@
     });
     if (!days.length) { return null; }
     var x0 = Math.min.apply(null, days), x1 = Math.max.apply(null, days);
+    // Election Day, as on the image: reached when it is at most 45 days, or a third of the
+    // chart's span, after the data (render/layout.py _reachable); with the results on it.
+    var election = data.election_day ? dayNumber(data.election_day) : null;
+    if (election !== null && election - x1 > Math.max(45, 0.35 * (x1 - x0))) { election = null; }
+    if (election !== null) {
+      x0 = Math.min(x0, election); x1 = Math.max(x1, election);
+      data.choices.forEach(function (c) { if (shown[c.name] && c.result !== null && c.result !== undefined) { ys.push(c.result); } });
+    }
     if (x1 - x0 < 7) { x0 = x1 - 7; }
     var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
     var step = y1 - y0 > 40 ? 10 : 5;
     y0 = Math.max(0, Math.floor((y0 - 1) / step) * step);
     y1 = Math.min(100, Math.ceil((y1 + 1) / step) * step);
-    return { x0: x0, x1: x1, y0: y0, y1: y1, step: step };
+    return { x0: x0, x1: x1, y0: y0, y1: y1, step: step, election: election };
   }
 
   function dateTicks(x0, x1, width) {
@@ -217,8 +225,43 @@
         svgEl("circle", { cx: x, cy: sy(d[1]), r: 4, "class": "lone" }, group);
       });
     });
+    this.drawMarks(svg);
     this.marker = svgEl("g", { "class": "marker", "aria-hidden": "true" }, svg);
     if (this.dayIndex !== null) { this.show(this.dayIndex, this.pollIndex); }
+  };
+
+  // --- marks: events (dotted, labels up the line; close ones share a label) and Election
+  // Day (dashed) with each shown choice's result as a diamond, as on the image
+  Chart.prototype.drawMarks = function (svg) {
+    var s = this.scale, data = this.data, self = this, range = s.range;
+    var marks = svgEl("g", { "class": "marks" }, svg);
+    var label = function (x, text, cls) {
+      var node = svgEl("text", { x: 0, y: 0, "class": "mark-label" + (cls ? " " + cls : ""),
+        transform: "translate(" + (x - 4).toFixed(1) + "," + (s.box.top + 2) + ") rotate(-90)" }, marks);
+      node.textContent = text;
+    };
+    var groups = [];
+    (data.events || []).forEach(function (e) {
+      var day = dayNumber(e.date);
+      if (day < range.x0 || day > range.x1) { return; }
+      var x = s.sx(day);
+      svgEl("line", { x1: x, x2: x, y1: s.box.top, y2: s.box.bottom, "class": "event" }, marks);
+      var last = groups[groups.length - 1];
+      if (last && x - last.x < 14) { last.x = x; last.texts.push(e.label); } else { groups.push({ x: x, texts: [e.label] }); }
+    });
+    groups.forEach(function (g) { label(g.x, g.texts.join(" · ")); });
+    if (range.election === null) { return; }
+    var ex = s.sx(range.election), results = data.choices.filter(function (c) {
+      return self.shown[c.name] && c.result !== null && c.result !== undefined;
+    });
+    svgEl("line", { x1: ex, x2: ex, y1: s.box.top, y2: s.box.bottom, "class": "election" }, marks);
+    label(ex, "Election Day" + (results.length ? " ◆ result" : ""), "election");
+    results.forEach(function (c) {
+      var y = s.sy(c.result), r = 5.5;
+      var diamond = svgEl("path", { d: "M" + ex + "," + (y - r) + "L" + (ex + r) + "," + y + "L" + ex + "," + (y + r) + "L" + (ex - r) + "," + y + "Z",
+        "class": seriesClass(c) + " result" }, marks);
+      svgEl("title", {}, diamond).textContent = c.name + ": result " + pct(c.result) + "%";
+    });
   };
 
   // --- the tooltip: the day's estimates and intervals, the margin, the nearest poll

@@ -220,6 +220,17 @@ class QuestionEditForm(FlaskForm):
     submit = SubmitField("Save question")
 
 
+class ChartEventForm(FlaskForm):
+    """An event to mark on a question's charts (or on its race's)."""
+
+    day = DateField("Date", validators=[DataRequired(message="Enter a date.")])
+    label = StringField("Label", validators=[DataRequired(), Length(max=80)],
+                        description="Short: it runs up the chart, e.g. “First debate”, “Biden withdraws”.")
+    scope = SelectField("Show it on", choices=[SelectChoice("question", "this question's charts"),
+                                                SelectChoice("race", "every question of its race")])
+    submit = SubmitField("Add the event")
+
+
 class PollsterForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)],
                        description="As the pollster calls itself, e.g. Ipsos, SurveyUSA.")

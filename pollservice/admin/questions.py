@@ -1,11 +1,14 @@
-"""Admin question management: add a question, edit its wording and choices."""
+"""Admin question management: add a question, edit its wording and choices, mark dated
+events on its charts."""
 
 from __future__ import annotations
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ..domain.errors import ServiceError
 from ..domain.review import DRAFT
+from ..services.chart_events import add_event, question_events, remove_event
 from ..services.questions import (
     ChoiceEdit,
     add_question,
@@ -18,7 +21,7 @@ from ..services.questions import (
 from ..web.query import parse_page
 from .access import requires
 from .blueprint import bp
-from .forms import ActionForm, QuestionEditForm, QuestionForm, attach_errors
+from .forms import ActionForm, ChartEventForm, QuestionEditForm, QuestionForm, attach_errors
 
 PAGE_SIZE = 50
 
@@ -63,15 +66,7 @@ def new_question():
 @requires("questions.write")
 def edit_question(slug: str):
     question = get_question(slug)
-    if request.method == "POST":
-        form = QuestionEditForm()
-    else:
-        form = QuestionEditForm(
-            title=question.title, slug=question.slug, region=question.region,
-            description=question.description,
-            choices=[{"id": str(c.id), "name": c.name, "full_name": c.full_name, "party": c.party or "",
-                      "status": c.status, "withdrew_on": c.withdrew_on} for c in question.choices],
-        )
+    form = QuestionEditForm() if request.method == "POST" else _filled_form(question)
     if form.validate_on_submit():
         rows = [choice_edit(entry.form) for entry in form.choices]
         added = (form.new_choices.data or "").splitlines()
@@ -86,8 +81,54 @@ def edit_question(slug: str):
             if question.status == DRAFT:  # no public page yet
                 return redirect(url_for("admin.edit_question", slug=question.slug))
             return redirect(url_for("web.question", slug=question.slug))
+    return _edit_page(form, question)
+
+
+def _edit_page(form, question, event_form=None, status: int = 200):
     return render_template("admin/question_form.html", form=form, question=question,
-                           results=result_counts(question), action_form=ActionForm())
+                           results=result_counts(question), action_form=ActionForm(),
+                           events=question_events(question),
+                           event_form=event_form or ChartEventForm(formdata=None)), status
+
+
+@bp.post("/questions/<slug>/events")
+@requires("questions.write")
+def add_chart_event(slug: str):
+    """Mark a dated event on the question's charts, or on every question of its race."""
+    question = get_question(slug)
+    event_form = ChartEventForm()
+    if event_form.validate_on_submit():
+        try:
+            event = add_event(question, event_form.day.data, event_form.label.data or "",
+                              event_form.scope.data or "question", f"user:{current_user.username}")
+        except ServiceError as error:
+            attach_errors(event_form, error.fields)
+        else:
+            flash(f"“{event.label}” ({event.day.isoformat()}) added; the charts are being drawn again.",
+                  "success")
+            return redirect(url_for("admin.edit_question", slug=question.slug) + "#events")
+    return _edit_page(_filled_form(question), question, event_form, 422)
+
+
+@bp.post("/questions/<slug>/events/<int:event_id>/remove")
+@requires("questions.write")
+def remove_chart_event(slug: str, event_id: int):
+    question = get_question(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    event = remove_event(question, event_id, f"user:{current_user.username}")
+    flash(f"“{event.label}” removed from the charts.", "success")
+    return redirect(url_for("admin.edit_question", slug=question.slug) + "#events")
+
+
+def _filled_form(question) -> QuestionEditForm:
+    """The edit form holding the question as stored."""
+    return QuestionEditForm(
+        formdata=None, title=question.title, slug=question.slug, region=question.region,
+        description=question.description,
+        choices=[{"id": str(c.id), "name": c.name, "full_name": c.full_name, "party": c.party or "",
+                  "status": c.status, "withdrew_on": c.withdrew_on} for c in question.choices],
+    )
 
 
 def choice_edit(row) -> ChoiceEdit:

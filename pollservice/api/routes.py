@@ -8,6 +8,7 @@ from flask import Response, current_app, g
 from ..readmodel import question_view
 from ..readmodel.http import versioned
 from ..services import averages, health, margins
+from ..services.chart_events import event_rows, question_events
 from ..services.polls import count_polls, get_poll, list_polls
 from ..services.pollsters import find_pollster
 from ..services.questions import page_of_questions
@@ -24,9 +25,9 @@ from .schemas import (
     PollDetailSchema,
     PollListArgs,
     PollSchema,
+    QuestionDetailSchema,
     QuestionListArgs,
     QuestionMarginSchema,
-    QuestionSchema,
     QuestionSummarySchema,
     TrendArgs,
     TrendSchema,
@@ -60,11 +61,12 @@ def questions(pagination_parameters, race=None):
 
 @bp.get("/questions/<slug>")
 @versioned()  # outermost: a cached answer skips query parsing and serialisation
-@bp.response(200, QuestionSchema)
+@bp.response(200, QuestionDetailSchema)
 @bp.alt_response(404, schema=ErrorSchema)
 def question(slug: str):
-    """One question with its answer choices in order."""
-    return question_summary(question_view(slug).question)
+    """One question with its answer choices in order, and the events marked on its charts."""
+    found = question_view(slug).question
+    return {**question_summary(found), "events": event_rows(question_events(found))}
 
 
 @bp.get("/questions/<slug>/polls")

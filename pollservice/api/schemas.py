@@ -174,6 +174,19 @@ class QuestionSchema(Schema):
     choices = fields.List(fields.String(), required=True)
 
 
+class ChartEventSchema(Schema):
+    date = fields.Date(required=True)
+    label = fields.String(required=True)
+    scope = fields.String(required=True, metadata={
+        "enum": ["question", "race"], "description": "on this question's charts only, or on every "
+                                                     "question of its race"})
+
+
+class QuestionDetailSchema(QuestionSchema):
+    events = fields.List(fields.Nested(ChartEventSchema), required=True, metadata={
+        "description": "events an editor marked on its charts (its own and its race's), by date"})
+
+
 class ComputedSchema(Schema):
     data_version = fields.Integer(required=True, metadata={
         "description": "the question's data version these figures were computed from (0: none "
@@ -425,6 +438,8 @@ class RaceDetailSchema(Schema):
                              metadata={"description": "the main question's candidates"})
     result = fields.Nested(RaceResultSchema, required=True, allow_none=True, metadata={
         "description": "once known: the result beside the final pre-election average"})
+    events = fields.List(fields.Nested(ChartEventSchema), required=True, metadata={
+        "description": "events marked on the charts of every question of the race, by date"})
 
 
 # --- races, search, pollsters ---------------------------------------------------------

@@ -9,8 +9,10 @@ from .. import render
 from ..domain.methods import METHOD_LABELS
 from ..readmodel import QuestionView
 from ..services.averages import poll_weights, question_trend
+from ..services.chart_events import question_events
 from ..services.charts import SIZES, ChartVariant, choice_colours, source_line
 from ..services.margins import average_margin, margin_trend
+from ..services.races import election_results
 from .margins import pair_frame
 
 
@@ -31,18 +33,27 @@ def poll_dots(view: QuestionView, method: str) -> dict[str, pd.DataFrame]:
     return view.memo("poll_dots", build, method)
 
 
+def chart_marks(view: QuestionView) -> render.ChartMarks:
+    """Election Day of the question's race, and the events editors put on its charts."""
+    race = view.question.race
+    return render.ChartMarks(election_day=race.election_date if race is not None else None,
+                             events=[(e.day, e.label) for e in question_events(view.question, view.session)])
+
+
 def chart_series(view: QuestionView, variant: ChartVariant) -> list[render.ChoiceSeries]:
-    """One series per answer choice: the trend, and poll dots at each poll's field
-    midpoint sized by its weight in the current average."""
+    """One series per answer choice: the trend, poll dots at each poll's field midpoint
+    sized by its weight in the current average, and its result once the race has one."""
     trends = question_trend(view, variant.method, variant.start, variant.end, variant.realtime)
     colours = choice_colours(view)
+    results = election_results(view)
     series = []
     for name, dots in poll_dots(view, variant.method).items():
         if variant.start is not None:
             dots = dots[dots["date"] >= pd.Timestamp(variant.start)]
         if variant.end is not None:
             dots = dots[dots["date"] <= pd.Timestamp(variant.end)]
-        series.append(render.ChoiceSeries(name=name, trend=trends[name], polls=dots, color=colours.get(name)))
+        series.append(render.ChoiceSeries(name=name, trend=trends[name], polls=dots, color=colours.get(name),
+                                          result=results.get(name)))
     return series
 
 
@@ -61,7 +72,10 @@ def margin_series(view: QuestionView, variant: ChartVariant) -> list[render.Choi
     if variant.end is not None:
         dots = dots[dots["date"] <= pd.Timestamp(variant.end)]
     name = f"net ({pair.a} \u2212 {pair.b})" if pair.net else f"{pair.a} \u2212 {pair.b}"
-    return [render.ChoiceSeries(name=name, trend=line, polls=dots, color=choice_colours(view).get(pair.a))]
+    results = election_results(view)
+    result = results[pair.a] - results[pair.b] if pair.a in results and pair.b in results else None
+    return [render.ChoiceSeries(name=name, trend=line, polls=dots, color=choice_colours(view).get(pair.a),
+                                result=result)]
 
 
 def draw_margin_chart(view: QuestionView, variant: ChartVariant) -> bytes:
@@ -76,7 +90,8 @@ def draw_margin_chart(view: QuestionView, variant: ChartVariant) -> bytes:
     return render.render_trend_chart(f"{view.question.title} (margin)", series, fmt=variant.fmt,
                                      scale=variant.scale, width=width, height=height,
                                      method_label=label, source_line=source_line(view),
-                                     description=description, values="margin", theme=variant.theme)
+                                     description=description, values="margin", theme=variant.theme,
+                                     marks=chart_marks(view))
 
 
 def draw_chart(view: QuestionView, variant: ChartVariant) -> bytes:
@@ -95,7 +110,8 @@ def draw_chart(view: QuestionView, variant: ChartVariant) -> bytes:
              + "; band = 95% interval")
     return render.render_trend_chart(view.question.title, series, fmt=variant.fmt, scale=variant.scale,
                                      width=width, height=height, method_label=label,
-                                     source_line=source_line(view), theme=variant.theme)
+                                     source_line=source_line(view), theme=variant.theme,
+                                     marks=chart_marks(view))
 
 
 def alt_text(view: QuestionView, method: str) -> str:

@@ -1,6 +1,7 @@
 """What the interactive chart of a question page draws, as plain values: per choice its
-daily line (date, estimate, 95% interval), the default pair's margin line when there is
-one, and the polls (id, pollster, field dates, result per choice).
+daily line (date, estimate, 95% interval) and its result once the race has one, the
+default pair's margin line when there is one, the polls (id, pollster, field dates, result
+per choice), Election Day and the events marked on the question's charts.
 
 From the stored series and the question's poll frames (memoised per version), like the
 chart a worker draws; nothing here fits a model. ``static/chart.js`` reads it."""
@@ -13,8 +14,10 @@ from typing import Any
 from ..domain.errors import NotFound
 from ..readmodel import QuestionView
 from .averages import question_trend, trend_as_records
+from .chart_events import question_events
 from .charts import choice_colours
 from .margins import question_margin
+from .races import election_results
 
 
 def _days(records: list[dict[str, Any]]) -> list[list[Any]]:
@@ -62,15 +65,18 @@ def chart_data(
     (default: all of the stored line)."""
     trends = question_trend(view, method, start, end)
     colours = choice_colours(view)
+    results = election_results(view)
     choices = [
         {
             "name": choice.name,
             "index": index,
             "party": choice.party if choice.name in colours else None,
             "line": _days(trend_as_records(trends[choice.name])) if choice.name in trends else [],
+            "result": results.get(choice.name),
         }
         for index, choice in enumerate(view.question.choices)
     ]
+    race = view.question.race
     return {
         "question": view.slug,
         "title": view.question.title,
@@ -78,4 +84,7 @@ def chart_data(
         "choices": choices,
         "margin": _margin(view, method, start, end),
         "polls": _polls(view, start, end),
+        # marks across the chart, as on the image (render.ChartMarks)
+        "election_day": race.election_date.isoformat() if race is not None and race.election_date else None,
+        "events": [{"date": e.day.isoformat(), "label": e.label} for e in question_events(view.question)],
     }

@@ -23,8 +23,9 @@ from ..domain.review import PUBLISHED
 from ..domain.vocabulary import OFFICES, PARTIES, STAGES, STATUSES, geography_name
 from ..extensions import db
 from ..models import Question, Race
-from ..readmodel import question_view
+from ..readmodel import QuestionView, question_view
 from .averages import question_average
+from .chart_events import event_rows, race_events
 from .slug_redirects import current_slug, remember
 from .transaction import transaction
 
@@ -80,6 +81,16 @@ def ordered_questions(race: Race) -> list[Question]:
                   key=lambda q: (q.hypothetical, -(q.poll_count or 0), q.title, q.id))
 
 
+def election_results(view: QuestionView) -> dict[str, float]:
+    """Per choice, its share of the vote in the race the question asks about, once known
+    (by name, any case; none for a hypothetical match-up: its candidates ran another race)."""
+    race = view.question.race
+    if race is None or race.election_date is None or view.question.hypothetical:
+        return {}
+    by_name = {result.candidate.casefold(): result.vote_share for result in race.results}
+    return {c.name: by_name[c.name.casefold()] for c in view.question.choices if c.name.casefold() in by_name}
+
+
 def _party(code: str | None) -> dict[str, Any] | None:
     party = PARTIES.get(code or "")
     return None if party is None else {"code": party.code, "name": party.name, "colour": party.colour}
@@ -108,6 +119,7 @@ def race_detail(race: Race, method: str = methods.DEFAULT_METHOD) -> dict[str, A
                       for q in questions],
         "candidates": candidates(main),
         "result": None,
+        "events": event_rows(race_events(race)),
     }
     if race.results and main is not None:
         detail["result"] = result_comparison(race, main, method)

@@ -229,3 +229,33 @@ def test_past_six_choices_the_five_leaders_are_drawn_and_the_rest_toggleable(pag
     assert page.locator(".ichart-svg .lines [data-choice]").count() == 5
     page.locator(".ichart-legend button", has_text="Candidate 0").click()
     assert page.locator('.ichart-svg .lines [data-choice="Candidate 0"]').count() == 1
+
+
+def test_election_day_its_results_and_the_events_are_drawn_on_the_interactive_chart(page, live_app):
+    from sqlalchemy import select
+
+    from pollservice.extensions import db
+    from pollservice.models import ChartEvent, Question, Race
+    from pollservice.services.chart_events import add_event
+
+    with live_app.app_context():
+        if db.session.scalars(select(Race).where(Race.slug == RACE_SLUG)).first() is None:
+            build_race(live_app)
+        question = db.session.scalars(select(Question).where(Question.slug == SLUG)).one()
+        if not db.session.scalars(select(ChartEvent).where(ChartEvent.label == "First debate")).first():
+            add_event(question, dt.date(2020, 9, 29), "First debate", "race", "test")
+    page.goto(f"/questions/{SLUG}")
+    page.locator(".ichart-svg").wait_for()
+    assert page.locator(".ichart-svg line.election").count() == 1
+    labels = page.locator(".ichart-svg .mark-label").all_text_contents()
+    assert "Election Day ◆ result" in labels and "First debate" in labels
+    results = page.locator(".ichart-svg path.result")
+    assert results.count() == 2  # Biden and Trump (Amash's result is not in the race's)
+    titles = sorted(t.strip() for t in results.locator("title").all_text_contents())
+    assert titles == ["Biden: result 51.4%", "Trump: result 46.9%"]
+    # the diamonds sit on the Election Day line
+    line_x = float(page.locator(".ichart-svg line.election").get_attribute("x1"))
+    box = results.first.bounding_box()
+    svg_box = page.locator(".ichart-svg").bounding_box()
+    assert abs(box["x"] + box["width"] / 2 - svg_box["x"] - line_x) < 2
+    screenshot(page, "interactive-race-election-day", full_page=False)
