@@ -17,7 +17,7 @@ ORIGIN = "https://newsroom.example"
 PATH_ARGS = {"questions": {"slug": "calexit"},
              "races": {"slug": RACE_SLUG, "cycle": "2020", "office": "president"},
              "pollsters": {"slug": "gallup"}, "polls": {"poll_id": "1"}}
-REQUIRED_QUERY = {"api.edition": "?date=2099-01-01", "api.search": "?q=trump"}
+REQUIRED_QUERY = {"api.edition": "?date=2099-01-01", "api.search": "?q=trump", "api.compare": f"?q={SLUG}"}
 
 
 def api_get_rules(app) -> list:

@@ -104,3 +104,20 @@ def test_only_the_newest_comparisons_stay_stored(races_app, client, monkeypatch)
     with races_app.app_context():
         keys = db.session.scalars(select(StoredMap.key).where(StoredMap.key.startswith("compare|"))).all()
     assert len(keys) == 2
+
+
+def test_the_api_gives_the_lines_the_chart_draws_and_names_bad_parameters(races_app, client):
+    body = client.get(f"/api/v1/compare?q={PA}&q={OH}&mode=days").get_json()
+    assert body["mode"] == "days" and [line["slug"] for line in body["lines"]] == [PA, OH]
+    for line in body["lines"]:
+        assert (line["a"], line["b"]) == ("Joe Biden", "Donald Trump") and line["points"][0][0] == 0
+        margin = client.get(f"/api/v1/questions/{line['slug']}/margin?a=Joe+Biden&b=Donald+Trump").get_json()
+        known = [p for p in margin["trend"] if p["estimate"] is not None]
+        assert line["points"][-1][1] == round(known[-1]["estimate"], 2)
+    by_date = client.get(f"/api/v1/compare?q={PA}").get_json()["lines"][0]
+    assert by_date["points"][0][0] == by_date["origin"]
+    for query, field in ((f"q={PA}&q=no-such-question", "q"), ("&".join(f"q=q{i}" for i in range(7)), "q"),
+                         (f"q={PA}&mode=weekly", "mode"), (f"q={PA}&start=yesterday", "start"), ("", "q")):
+        response = client.get(f"/api/v1/compare?{query}")
+        assert response.status_code == 400, query
+        assert field in response.get_json()["error"]["fields"], (query, response.get_json())

@@ -3,11 +3,16 @@ questions and races, and pollsters with their aliases."""
 
 from __future__ import annotations
 
+from ..domain.methods import DEFAULT_METHOD
 from ..domain.vocabulary import geography_name
 from ..services import browse
+from ..services.compare import comparison
 from ..services.pollsters import page_of_pollsters
 from .blueprint import bp
 from .schemas import (
+    CompareArgs,
+    CompareSchema,
+    ErrorSchema,
     PollsterListArgs,
     PollsterSummarySchema,
     RaceListArgs,
@@ -65,3 +70,15 @@ def pollsters(pagination_parameters, q: str = ""):
              "aliases": [a.name for a in p.aliases if a.name != p.name], "polls": n,
              "excluded_from_averages": p.excluded_from_averages,
              "exclusion_reason": p.exclusion_reason or None} for p, n in found]
+
+
+@bp.get("/compare")
+@bp.arguments(CompareArgs, location="query", as_kwargs=True, error_status_code=400)
+@bp.response(200, CompareSchema)
+@bp.alt_response(400, schema=ErrorSchema)
+def compare(q: list[str], mode: str = "date", start=None, method: str = DEFAULT_METHOD):
+    """Several questions' stored margin lines (as ``/compare`` and its chart draw them), by
+    date or by days since each line's start: e.g. two presidents' approval by days in
+    office, or several states of one race. 400 naming ``q`` for an unknown question, one
+    without a margin, or more than six; 503 while a question's averages are computed."""
+    return comparison(q, mode, start, method)

@@ -133,6 +133,36 @@ class MarginArgs(TrendArgs):
         "description": "the choice subtracted; give both a and b or neither"})
 
 
+class CompareArgs(QueryArgs):
+    q = fields.List(fields.String(validate=validate.Length(min=1, max=120)), required=True,
+                    validate=validate.Length(min=1, max=6), metadata={
+                        "description": "the questions' slugs, 1 to 6 (repeat: ?q=a&q=b)"})
+    mode = Choice(("date", "days"), load_default="date", metadata={
+        "description": "date: by calendar date; days: by days since each line's start (or start)"})
+    start = fields.Date(load_default=None, metadata={
+        "description": "with mode=days, the day counted as 0 for every line"})
+    method = Choice(METHODS, load_default=DEFAULT_METHOD)
+
+
+class CompareLineSchema(Schema):
+    slug = fields.String(required=True)
+    title = fields.String(required=True)
+    a = fields.String(required=True, metadata={"description": "the choice counted first in a - b"})
+    b = fields.String(required=True)
+    name = fields.String(required=True)
+    origin = fields.Date(required=True, metadata={"description": "day 0 of mode=days"})
+    points = fields.List(fields.List(fields.Raw()), required=True, metadata={
+        "description": "[x, estimate, lower, upper] per day: x a date (mode=date) or a day number"})
+
+
+class CompareSchema(Schema):
+    mode = fields.String(required=True)
+    start = fields.Date(required=True, allow_none=True)
+    method = fields.String(required=True)
+    lines = fields.List(fields.Nested(CompareLineSchema), required=True, metadata={
+        "description": "each question's stored margin line; a race as the Democrat minus the other"})
+
+
 class ChartArgs(TrendArgs):
     scale = fields.Integer(load_default=1, validate=validate.OneOf([1, 2]))
 
