@@ -174,6 +174,10 @@ def _import_report(summary, would_fail: bool) -> str:
         lines.append(f"  new races: {len(summary.created_races)}")
     for reason, count in summary.skipped.most_common():
         lines.append(f"  skipped {count}: {reason}")
+    if summary.created_pollsters:
+        names = sorted(summary.created_pollsters.values(), key=str.casefold)
+        lines.append(f"  new pollsters ({len(names)}): " + ", ".join(names[:20])
+                     + (f" and {len(names) - 20} more" if len(names) > 20 else ""))
     if summary.created_questions:
         created = summary.created_questions
         lines.append("  new questions: " + ", ".join(created[:20])

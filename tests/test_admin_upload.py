@@ -402,3 +402,24 @@ def test_a_confirmed_upload_is_not_removed_as_stale_and_a_lost_file_fails_its_jo
     state = progress_of(logged_in, location)
     assert state["state"] == "failed" and "no longer kept" in state["error"]
     assert store_counts(trump) == before
+
+
+def test_the_preview_lists_the_pollsters_an_import_would_create_with_what_they_may_mean(
+        trump, logged_in, tmp_path):
+    """An import never creates a pollster unseen: a misspelt name (line 2's "Morning
+    Consult" typed "Morning Consul") is listed as new, with the stored pollster it may
+    mean, before anything is written; pollsters new to the store (the 2021 list's Spry
+    Strategies) are listed too."""
+    path = edit_line(copy_data(TRUMP_2021.name, tmp_path), 2, ",Morning Consult,", ",Morning Consul,")
+    page = upload(logged_in, path).get_data(as_text=True)
+    section = re.search(r'<section aria-labelledby="new-pollsters"[^>]*>(.*?)</section>', page, re.S)
+    assert section, "no list of new pollsters"
+    listed = dict(re.findall(r"<li>([^<]+?)(?: <small[^>]*>— did you mean (.*?)\?</small>)?</li>",
+                             section.group(1)))
+    assert "<strong>Morning Consult</strong>" in listed["Morning Consul"]
+    assert "Spry Strategies" in listed and "Morning Consult" not in listed
+    with trump.app_context():  # nothing stored yet
+        from pollservice.extensions import db
+        from pollservice.models import Pollster
+        stored = db.session.execute(db.select(Pollster).where(Pollster.name == "Morning Consul")).first()
+        assert stored is None

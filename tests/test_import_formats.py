@@ -38,8 +38,8 @@ pytestmark = pytest.mark.jobs_run(False)
 
 SUMMARY_KEYS = {"file", "format", "dry_run", "added", "updated", "unchanged", "rejected",
                 "skipped", "skipped_reasons", "questions", "created_questions", "problems",
-                "imported", "rows", "merged", "warnings", "created_races", "seconds",
-                "peak_memory_mb", "timings"}
+                "imported", "rows", "merged", "warnings", "created_races", "created_pollsters",
+                "seconds", "peak_memory_mb", "timings"}
 CANONICAL_HEADER = ("question,question_title,question_region,pollster,start_date,end_date,"
                     "sample_size,population,source,source_id,Support,Oppose\n")
 CANONICAL_GOOD = "texit,Should Texas leave?,Texas,Good Pollster,2017-05-01,2017-05-03,800,a,csv,g1,30,60\n"
@@ -456,7 +456,7 @@ def test_json_summary_has_the_documented_shape(app, runner, tmp_path, texit):
         "file": None, "format": "canonical", "dry_run": False, "imported": True,
         "added": 1, "updated": 0, "unchanged": 1, "rejected": 0, "skipped": 0,
         "skipped_reasons": {}, "questions": ["texit"], "created_questions": [], "problems": [],
-        "rows": 2, "merged": 1, "warnings": [], "created_races": []}
+        "rows": 2, "merged": 1, "warnings": [], "created_races": [], "created_pollsters": ["New Pollster"]}
     assert summary["seconds"] > 0 and summary["peak_memory_mb"] > 0
     assert set(summary["timings"]) == {"read", "plan", "write", "commit"}
     assert summary["file"] == "texit.csv"

@@ -26,6 +26,7 @@ from ..domain.validation import strip_controls
 from ..services import upload_imports
 from ..services.imports import formats, import_text
 from ..services.imports.rows import ImportRejected, ImportSummary
+from ..services.pollster_identity import search_pollsters
 from ..services.recomputes import recompute_progress
 from ..services.upload_imports import TOKEN, discard_upload, store_upload
 from .access import requires
@@ -35,6 +36,7 @@ from .blueprint import bp
 # (413) before this form could say why; 538's largest poll lists are about 4 MB.
 MAX_BYTES = 15 * 1024 * 1024
 PREVIEW_ROWS = 300  # rows of each kind listed in a preview
+SUGGESTED_NEW_POLLSTERS = 30  # new pollsters the preview looks up "did you mean" for
 FORMAT_LABELS = {
     "auto": "Recognise from the file's header",
     "canonical": "pollservice CSV (canonical)",
@@ -154,7 +156,17 @@ def _preview(summary: ImportSummary, meta: dict, token: str | None, *, failed: b
         more_warnings=max(len(summary.warnings) - PREVIEW_ROWS * 2, 0),
         format_label=FORMAT_LABELS.get(summary.format, summary.format),
         confirm_form=ConfirmForm(upload=token), discard_form=DiscardForm(upload=token),
+        new_pollsters=new_pollster_suggestions(summary),
     )
+
+
+def new_pollster_suggestions(summary: ImportSummary) -> list[tuple[str, list[str]]]:
+    """The pollsters the import would create, by name, each with the stored pollsters its
+    name may be a misspelling of (for the first ``SUGGESTED_NEW_POLLSTERS``: a first import
+    of a big file creates hundreds, and the rest are listed without suggestions)."""
+    names = sorted(summary.created_pollsters.values(), key=str.casefold)
+    return [(name, [p.name for p in search_pollsters(name, limit=3)] if i < SUGGESTED_NEW_POLLSTERS else [])
+            for i, name in enumerate(names)]
 
 
 @bp.post("/uploads/confirm")

@@ -89,7 +89,8 @@ class Matcher:
         self.loaded: set[str] = set()  # slugs of the questions whose stored polls are read
         self.seen: dict[tuple, int] = {}  # (question, poll key) -> the first line with it
         self.slugs: dict[str, str] = {}  # pollster name -> slug
-        self.new_pollsters: dict[str, str] = {}  # slug -> the first spelling the file uses
+        # slug -> the first spelling the file uses, of each pollster the import creates
+        self.new_pollsters: dict[str, str] = summary.created_pollsters
 
     def match_rows(self, checked: list[CheckedRow]) -> list[Planned]:
         """The rows of one batch to write, in file order; the summary counts every row's

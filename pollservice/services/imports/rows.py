@@ -174,6 +174,9 @@ class ImportSummary:
     rows: int = 0  # the file's rows (records) read
     races: set[int] = field(default_factory=set)  # ids of the races the import touched
     created_races: list[str] = field(default_factory=list)
+    # The pollsters the import creates (no name, slug or alias matched): slug -> the first
+    # spelling the file uses (``matching.Matcher`` fills it).
+    created_pollsters: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0  # the whole import, reading to commit
     peak_memory_mb: float = 0.0  # the process's peak resident set size after the import
     # Every spelling of a pollster the file used: alias key -> (spelling, pollster slug).
@@ -205,6 +208,7 @@ class ImportSummary:
             "rows": self.rows, "merged": self.merged,
             "warnings": [p.as_dict() for p in self.warnings],
             "created_races": self.created_races,
+            "created_pollsters": sorted(self.created_pollsters.values(), key=str.casefold),
             "seconds": round(self.seconds, 3), "peak_memory_mb": round(self.peak_memory_mb, 1),
             "timings": {name: round(value, 3) for name, value in self.timings.items()},
         }
