@@ -63,6 +63,29 @@ class Pollster(Base):
         return f"<Pollster {self.name!r}>"
 
 
+class PollsterRating(Base):
+    """A pollster's accuracy from results (``stats.ratings``), as the last
+    ``flask rate-pollsters`` computed it: its polls of decided races in the last weeks
+    before the election, their mean absolute error on the margin, bias toward a party and
+    error relative to the other pollsters of the same races, each with a 95% interval."""
+
+    __tablename__ = "pollster_rating"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pollster_id: Mapped[int] = mapped_column(ForeignKey("pollster.id", ondelete="CASCADE"), unique=True)
+    polls: Mapped[int] = mapped_column(Integer)
+    races: Mapped[int] = mapped_column(Integer)
+    bias_races: Mapped[int] = mapped_column(Integer)
+    first_cycle: Mapped[int] = mapped_column(Integer)
+    last_cycle: Mapped[int] = mapped_column(Integer)
+    # {"abs_error": [mean, lower, upper], "dem_error": [...], "relative": [...]} (None: none)
+    metrics: Mapped[dict] = mapped_column(JSON)
+    verdict: Mapped[str] = mapped_column(String(20))
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    pollster: Mapped[Pollster] = relationship()
+
+
 class PollsterAlias(Base):
     """Another spelling of a pollster's name (every one an importer met, and the names of
     the pollsters merged into it). ``key`` is the spelling normalised for lookup."""

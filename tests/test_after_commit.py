@@ -83,8 +83,10 @@ def test_an_api_post_whose_connection_is_cut_after_the_commit_answers_201_with_t
     assert polls_with_source_id(demo_app, "cut-1") == 1
     # what was stored (the writer also gets the poll's review state: issue 16)
     assert body.pop("status") == "published"
+    # (the read adds whether it counts in the averages and its readers' reports)
     assert client.get(f"/api/v1/polls/{body['id']}").get_json() == {
-        name: value for name, value in body.items() if name not in ("held_reason", "review_note")}
+        **{name: value for name, value in body.items() if name not in ("held_reason", "review_note")},
+        "in_averages": True, "reports": {"open": 0, "resolved": 0}}
     assert "after the commit" in caplog.text  # logged, not swallowed silently
     # The lost recompute request heals at the workers' next sweep (each minute).
     with demo_app.app_context():

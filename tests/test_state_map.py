@@ -171,3 +171,12 @@ def test_the_map_image_is_drawn_once_by_a_worker_and_then_served_stored(races_ap
         response = client.get(f"/charts/races/2020/president.png?{query}")
         assert response.status_code == 400 and field in response.get_data(as_text=True), query
     assert client.get("/charts/races/2020/president.gif").status_code == 404
+
+
+def test_a_cycle_that_is_no_year_is_a_400_naming_it_not_a_database_error(races_app, client):
+    """Hypothesis found 2147483648 (past PostgreSQL's integer) reaching the query."""
+    for url in ("/api/v1/races/2147483648/president/map", "/charts/races/99999999999/president.png",
+                "/api/v1/races/1000/president/map"):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert "cycle" in response.get_data(as_text=True), url

@@ -3,16 +3,25 @@ questions and races, and pollsters with their aliases."""
 
 from __future__ import annotations
 
+from flask import Response
+
 from ..domain.methods import DEFAULT_METHOD
 from ..domain.vocabulary import geography_name
 from ..services import browse
 from ..services.compare import comparison
-from ..services.pollsters import page_of_pollsters
+from ..services.pollsters import (
+    get_public_pollster,
+    page_of_pollster_polls,
+    page_of_pollsters,
+    pollster_question_count,
+)
+from ..services.ratings import rating_of, ratings_csv
 from .blueprint import bp
 from .schemas import (
     CompareArgs,
     CompareSchema,
     ErrorSchema,
+    PollsterDetailSchema,
     PollsterListArgs,
     PollsterSummarySchema,
     RaceListArgs,
@@ -66,10 +75,39 @@ def pollsters(pagination_parameters, q: str = ""):
     polls; ``q`` searches names and aliases."""
     found, pagination_parameters.item_count = page_of_pollsters(
         q, pagination_parameters.page, pagination_parameters.page_size, published_only=True)
-    return [{"slug": p.slug, "name": p.name, "fte_pollster_id": p.fte_pollster_id,
-             "aliases": [a.name for a in p.aliases if a.name != p.name], "polls": n,
-             "excluded_from_averages": p.excluded_from_averages,
-             "exclusion_reason": p.exclusion_reason or None} for p, n in found]
+    return [pollster_summary(p, n) for p, n in found]
+
+
+def pollster_summary(pollster, polls: int) -> dict:
+    return {"slug": pollster.slug, "name": pollster.name, "fte_pollster_id": pollster.fte_pollster_id,
+            "aliases": [a.name for a in pollster.aliases if a.name != pollster.name], "polls": polls,
+            "excluded_from_averages": pollster.excluded_from_averages,
+            "exclusion_reason": pollster.exclusion_reason or None}
+
+
+@bp.get("/pollsters/<slug>")
+@bp.response(200, PollsterDetailSchema)
+@bp.alt_response(404, schema=ErrorSchema)
+def pollster(slug: str):
+    """One pollster with published polls: its spellings, polls and questions, whether it
+    counts in the averages, and its rating from decided races (null when it has too few
+    polls of them; ``/api/v1/pollster-ratings.csv`` lists every rated pollster)."""
+    found = get_public_pollster(slug)
+    _, total = page_of_pollster_polls(found, 1, 1)
+    return {**pollster_summary(found, total), "questions": pollster_question_count(found),
+            "rating": rating_of(found)}
+
+
+@bp.get("/pollster-ratings.csv")
+@bp.response(200, content_type="text/csv",
+             description="Every rated pollster, best relative error first: pollster, slug, polls, "
+                         "races, first and last cycle, verdict, mean absolute error, bias toward "
+                         "the Democrat and relative error, each with its 95% interval, and when "
+                         "they were computed (`flask rate-pollsters`).")
+def pollster_ratings_csv():
+    """The stored pollster ratings as CSV."""
+    return Response(ratings_csv(), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="pollster-ratings.csv"'})
 
 
 @bp.get("/compare")

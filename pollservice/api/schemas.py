@@ -596,3 +596,37 @@ class PollsterSummarySchema(Schema):
         "description": "true: its polls are listed but counted in no average (the inclusion policy)"})
     exclusion_reason = fields.String(required=True, allow_none=True, metadata={
         "description": "the public reason it is excluded (null when it is not)"})
+
+
+
+class IntervalSchema(Schema):
+    mean = fields.Float(required=True, allow_none=True)
+    lower = fields.Float(required=True, allow_none=True, metadata={"description": "95% interval, over races"})
+    upper = fields.Float(required=True, allow_none=True)
+
+
+class PollsterRatingSchema(Schema):
+    polls = fields.Integer(required=True, metadata={"description": "polls of decided races judged"})
+    races = fields.Integer(required=True)
+    bias_races = fields.Integer(required=True, metadata={
+        "description": "races between a Democrat and a Republican (those the bias is measured on)"})
+    cycles = fields.List(fields.Integer(), required=True, metadata={"description": "[first, last]"})
+    window_days = fields.Integer(required=True, metadata={
+        "description": "a poll counts when it ended this many days before the election or fewer"})
+    mean_absolute_error = fields.Nested(IntervalSchema, required=True, metadata={
+        "description": "points of margin between the poll and the result (first minus second finisher)"})
+    bias = fields.Nested(IntervalSchema, required=True, metadata={
+        "description": "mean error on the Democrat-minus-Republican margin: positive, too Democratic"})
+    relative_error = fields.Nested(IntervalSchema, required=True, metadata={
+        "description": "its absolute error minus that of the other pollsters of the same races: "
+                       "negative is better than the field"})
+    verdict = fields.String(required=True, metadata={
+        "enum": ["better", "worse", "indistinguishable"],
+        "description": "what the relative error's interval allows: below 0, above 0, or neither"})
+    computed_at = fields.DateTime(required=True)
+
+
+class PollsterDetailSchema(PollsterSummarySchema):
+    questions = fields.Integer(required=True, metadata={"description": "questions it polled"})
+    rating = fields.Nested(PollsterRatingSchema, required=True, allow_none=True, metadata={
+        "description": "its accuracy from decided races (null: too few polls of decided races)"})

@@ -56,18 +56,15 @@ def render_trend_chart(
         PNG pixel density, 1 to 3 (``dpi = 100 * scale``); SVG ignores it.
     width, height : float
         Size in inches (2-16 wide, 1.5-12 high); a PNG is ``width * dpi`` x ``height * dpi`` px.
-    method_label : str
-        Line under the title naming the method, e.g. ``"Trend: LOWESS; band = 95% interval"``.
-    source_line : str
-        Line at the bottom, e.g. ``"Data: FiveThirtyEight (ABC News), CC BY 4.0"``.
+    method_label, source_line : str
+        The line under the title naming the method, and the credit at the bottom.
     description : str, optional
         Text of the SVG ``<desc>``; by default `chart_description` of ``series``.
-    values : {"share", "margin"}
-        Shares in percent (0-100, default) or margins in signed points (-100 to 100, a zero line).
-    theme : {"light", "dark"}
-        White (default), or the site's dark page with light text (`style.THEMES`).
+    values, theme : str
+        ``"share"`` (percent, 0-100, default) or ``"margin"`` (signed points, a zero line);
+        ``"light"`` (default) or ``"dark"`` (the site's dark page, `style.THEMES`).
     marks : ChartMarks, optional
-        Election Day (with each series' ``result``) and dated events, drawn across the plot.
+        Election Day (with each series' ``result``) and dated events across the plot.
 
     Returns
     -------

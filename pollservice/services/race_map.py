@@ -19,13 +19,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from ..domain import methods
-from ..domain.errors import NotFound
+from ..domain.errors import BadRequest, NotFound
 from ..domain.state_map import NO_POLLS, TILES, legend_bins, margin_bin
 from ..domain.vocabulary import OFFICES, PARTIES, geography_name
 from ..extensions import SessionArg, db
 from ..jobs.queue import jobs
 from ..models import Question, Race, StoredMap
 from ..readmodel import question_view
+from .browse import FIRST_CYCLE, LAST_CYCLE
 from .bulk import insert_ignoring_conflicts
 from .charts import ATTRIBUTION, MIMETYPES, wait_for_drawing
 from .margins import average_margin
@@ -36,6 +37,9 @@ MAP_WIDTHS = {"full": 8.0, "small": 4.4}
 
 
 def _races(cycle: int, office: str) -> list[Race]:
+    if not FIRST_CYCLE <= cycle <= LAST_CYCLE:  # also keeps a huge number out of the query
+        raise BadRequest(f"cycle must be a year from {FIRST_CYCLE} to {LAST_CYCLE}, not {cycle}.",
+                         fields={"cycle": f"must be a year from {FIRST_CYCLE} to {LAST_CYCLE}, e.g. 2020"})
     if office not in OFFICES:
         raise NotFound(f"No office {office!r}.", fields={"office": "must be one of: " + ", ".join(OFFICES)})
     races = list(db.session.execute(

@@ -35,6 +35,7 @@ from ..services.pollsters import (
     pollster_house_effects,
     pollster_question_count,
 )
+from ..services.ratings import RATING_RULE, rating_of
 from .blueprint import bp
 from .query import (
     parse_date,
@@ -150,6 +151,8 @@ def pollster(slug: str):
     questions = list({p.question.id: p.question for p in polls}.values())
     return render_template(
         "pollster.html",
+        rating=rating_of(found),
+        rating_rule=RATING_RULE,
         pollster=found,
         aliases=list_aliases(found),
         polls=polls,
@@ -208,7 +211,8 @@ def favicon():
 def methodology():
     return render_template("methodology.html", method_labels=METHOD_LABELS, params=METHOD_PARAMS,
                            unknown_sample_size=methods.UNKNOWN_SAMPLE_SIZE,
-                           population_labels=POPULATIONS, excluded_pollsters=excluded_pollsters())
+                           population_labels=POPULATIONS, excluded_pollsters=excluded_pollsters(),
+                           rating_rule=RATING_RULE)
 
 
 @bp.get("/charts/<slug>/data.json")
