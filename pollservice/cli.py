@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from .domain.errors import ServiceError
+from .services.calibration import evaluate
 from .services.demo import DEMO_SETS, database_is_empty, load_demo
 from .services.exporting import iter_csv, iter_json
 from .services.imports import formats, import_text, read_text
@@ -32,7 +33,7 @@ def init_app(app: Flask) -> None:
     for command in (create_admin_command, load_demo_command, import_polls_command,
                     export_polls_command, create_token_command, revoke_token_command,
                     merge_pollsters_command, add_webhook_command, list_webhooks_command,
-                    set_role_command, rename_race_command, rate_pollsters_command):
+                    set_role_command, rename_race_command, rate_pollsters_command, evaluate_command):
         app.cli.add_command(command)
 
 
@@ -295,6 +296,23 @@ def rate_pollsters_command() -> None:
     done = rate_pollsters()
     click.echo(f"Judged {done['polls']:,} polls of {done['races']:,} decided races by {done['pollsters']:,} "
                f"pollsters; rated {done['rated']:,} (at least {MIN_POLLS} polls in {MIN_RACES} races).")
+
+
+@click.command("evaluate", cls=ServiceCommand)
+@with_appcontext
+def evaluate_command() -> None:
+    """Judge every method's final average of each decided race against its result and store
+    the calibration scoreboard (``GET /api/v1/calibration``, the methodology page)."""
+    run = evaluate()
+    click.echo(f"Evaluated {run.races:,} decided races"
+               + (" (left out: " + "; ".join(f"{n} {why}" for why, n in run.skipped.items()) + ")"
+                  if run.skipped else "") + ".")
+    click.echo(f"{'method':<10} {'races':>6} {'mean error':>10} {'in band':>8} "
+               f"{'in election-day interval':>25}")
+    for row in run.tables["by_method"]:
+        click.echo(f"{row['method']:<10} {row['races']:>6} {row['mean_abs_error']:>10.2f} "
+                   f"{row['band_coverage']:>8.1%} {row['outcome_held']:>12} of {row['races']} "
+                   f"({row['outcome_coverage']:.1%})")
 
 
 # Stop waiting when no recompute has finished for this long (no worker running?).

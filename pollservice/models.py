@@ -455,6 +455,21 @@ class ChartEvent(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class CalibrationRun(Base):
+    """One run of ``flask evaluate``: every method's final average of each decided race
+    against its result (``services/calibration.py``). The newest run is the scoreboard."""
+
+    __tablename__ = "calibration_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    races: Mapped[int] = mapped_column(Integer)  # decided races evaluated
+    skipped: Mapped[dict] = mapped_column(JSON)  # reason -> races left out
+    # rows of stats.calibration.calibration_table: by method; by method and office; by
+    # method, cycle and office
+    tables: Mapped[dict] = mapped_column(JSON)
+
+
 class AuditEntry(Base):
     """One create, update, delete or restore of a poll, or its hold, publish or reject in
     review: when, by whom, old and new values."""

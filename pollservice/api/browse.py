@@ -8,6 +8,7 @@ from flask import Response
 from ..domain.methods import DEFAULT_METHOD
 from ..domain.vocabulary import geography_name
 from ..services import browse
+from ..services.calibration import latest_run
 from ..services.compare import comparison
 from ..services.pollsters import (
     get_public_pollster,
@@ -18,6 +19,7 @@ from ..services.pollsters import (
 from ..services.ratings import rating_of, ratings_csv
 from .blueprint import bp
 from .schemas import (
+    CalibrationSchema,
     CompareArgs,
     CompareSchema,
     ErrorSchema,
@@ -120,3 +122,13 @@ def compare(q: list[str], mode: str = "date", start=None, method: str = DEFAULT_
     office, or several states of one race. 400 naming ``q`` for an unknown question, one
     without a margin, or more than six; 503 while a question's averages are computed."""
     return comparison(q, mode, start, method)
+
+
+@bp.get("/calibration")
+@bp.response(200, CalibrationSchema)
+def calibration():
+    """The calibration scoreboard: for each method, how far its final average of the margin
+    was from the result of each decided race, and how often its 95% band and its election-day
+    interval held the result, by method, office and cycle, as the newest ``flask evaluate``
+    computed it (``computed_at`` null before the first)."""
+    return latest_run()

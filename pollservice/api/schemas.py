@@ -630,3 +630,30 @@ class PollsterDetailSchema(PollsterSummarySchema):
     questions = fields.Integer(required=True, metadata={"description": "questions it polled"})
     rating = fields.Nested(PollsterRatingSchema, required=True, allow_none=True, metadata={
         "description": "its accuracy from decided races (null: too few polls of decided races)"})
+
+
+class CalibrationRowSchema(Schema):
+    method = fields.String(required=True)
+    cycle = fields.Integer(metadata={"description": "in by_cycle"})
+    office = fields.String(metadata={"description": "in by_office and by_cycle"})
+    races = fields.Integer(required=True)
+    mean_abs_error = fields.Float(required=True, metadata={
+        "description": "points between the final average's margin and the result's"})
+    median_abs_error = fields.Float(required=True)
+    band_coverage = fields.Float(required=True, metadata={
+        "description": "share of races whose result was inside the final average's 95% band"})
+    outcome_coverage = fields.Float(required=True, metadata={
+        "description": "share inside the 95% election-day interval (systematic error estimated "
+                       "without the race's cycle)"})
+    outcome_held = fields.Integer(required=True, metadata={"description": "races inside it"})
+
+
+class CalibrationSchema(Schema):
+    computed_at = fields.DateTime(required=True, allow_none=True, metadata={
+        "description": "when `flask evaluate` ran (null: never yet)"})
+    races = fields.Integer(required=True)
+    skipped = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True, metadata={
+        "description": "decided races left out, by reason"})
+    by_method = fields.List(fields.Nested(CalibrationRowSchema), required=True)
+    by_office = fields.List(fields.Nested(CalibrationRowSchema), required=True)
+    by_cycle = fields.List(fields.Nested(CalibrationRowSchema), required=True)

@@ -13,6 +13,7 @@ from ..readmodel import question_view
 from ..readmodel.http import versioned
 from ..services import averages, margins
 from ..services.audit import history
+from ..services.calibration import latest_run
 from ..services.chart_data import chart_data
 from ..services.charts import (
     FORMATS,
@@ -212,7 +213,8 @@ def methodology():
     return render_template("methodology.html", method_labels=METHOD_LABELS, params=METHOD_PARAMS,
                            unknown_sample_size=methods.UNKNOWN_SAMPLE_SIZE,
                            population_labels=POPULATIONS, excluded_pollsters=excluded_pollsters(),
-                           rating_rule=RATING_RULE)
+                           rating_rule=RATING_RULE, calibration=latest_run(),
+                           default_method=methods.DEFAULT_METHOD)
 
 
 @bp.get("/charts/<slug>/data.json")
