@@ -8,6 +8,7 @@ from flask import Response, current_app, g
 from ..readmodel import question_view
 from ..readmodel.http import versioned
 from ..services import averages, health, margins
+from ..services.changes import question_changes
 from ..services.chart_events import event_rows, question_events
 from ..services.polls import count_polls, get_poll, list_polls
 from ..services.pollsters import find_pollster
@@ -17,6 +18,8 @@ from .blueprint import bp, service_bp
 from .schemas import (
     AverageArgs,
     AverageSchema,
+    ChangesArgs,
+    ChangesSchema,
     ErrorSchema,
     HealthSchema,
     HouseEffectsSchema,
@@ -116,6 +119,19 @@ def margin(slug: str, method: str, realtime: bool, from_=None, to=None, a=None, 
     The workers store the question's pair; ``a``/``b`` may name it in either order."""
     view = question_view(slug)
     return margins.question_margin(view, method, a, b, realtime, from_, to)
+
+
+@bp.get("/questions/<slug>/changes")
+@versioned(args=("method", "from", "to"))  # outermost, as above
+@bp.arguments(ChangesArgs, location="query", as_kwargs=True, error_status_code=400)
+@bp.response(200, ChangesSchema)
+@bp.alt_response(400, schema=ErrorSchema)
+@bp.alt_response(404, schema=ErrorSchema)
+def changes(slug: str, method: str, from_=None, to=None):
+    """Why each choice's real-time average moved from ``from`` to ``to``: the change split
+    into the polls that arrived (each one's pull), older polls fading and house effects
+    estimated again (they add up to it), with the largest contributions and a sentence."""
+    return question_changes(question_view(slug), method, from_, to)
 
 
 @bp.get("/questions/<slug>/trend")

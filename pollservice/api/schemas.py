@@ -163,6 +163,46 @@ class CompareSchema(Schema):
         "description": "each question's stored margin line; a race as the Democrat minus the other"})
 
 
+class ChangesArgs(MethodArgs, DateRangeArgs):
+    from_ = fields.Date(data_key="from", load_default=None, metadata={
+        "description": "the earlier day (default: a week before to)"})
+    to = fields.Date(load_default=None, metadata={
+        "description": "the later day (default: the last poll's end)"})
+
+
+class ChangePollSchema(Schema):
+    id = fields.Integer(required=True)
+    pollster = fields.String(required=True)
+    end_date = fields.String(required=True, metadata={"format": "date"})
+    pct = fields.Float(required=True)
+    kind = fields.String(required=True, metadata={"enum": ["new", "old"],
+                                                  "description": "new: ended after from"})
+    contribution = fields.Float(required=True, metadata={
+        "description": "points of the change: a new poll's pull, an older one's fading and house parts"})
+
+
+class ChoiceChangeSchema(Schema):
+    before = fields.Float(required=True, allow_none=True, metadata={
+        "description": "the real-time average on from (null: no poll had ended)"})
+    after = fields.Float(required=True, allow_none=True)
+    change = fields.Float(required=True, allow_none=True)
+    new_polls = fields.Integer(required=True)
+    parts = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True), required=True, metadata={
+        "description": "new, fading, house and other: they add up to change"})
+    polls = fields.List(fields.Nested(ChangePollSchema), required=True, metadata={
+        "description": "the largest contributions, largest first (up to 25)"})
+    words = fields.String(required=True)
+
+
+class ChangesSchema(Schema):
+    question = fields.String(required=True)
+    method = fields.String(required=True)
+    from_ = fields.String(data_key="from", attribute="from", required=True, metadata={"format": "date"})
+    to = fields.String(required=True, metadata={"format": "date"})
+    data_version = fields.Integer(required=True)
+    choices = fields.Dict(keys=fields.String(), values=fields.Nested(ChoiceChangeSchema), required=True)
+
+
 class ChartArgs(TrendArgs):
     scale = fields.Integer(load_default=1, validate=validate.OneOf([1, 2]))
 

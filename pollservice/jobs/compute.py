@@ -43,9 +43,11 @@ from ..readmodel.series import Payloads, StaleRead
 from ..readmodel.versions import QuestionState, states_from_database
 from ..services import race_map
 from ..services.bulk import insert_ignoring_conflicts
+from ..services.changes import changes_key, default_changes_spec
 from ..services.charts import DEFAULT_VARIANTS, MIMETYPES, ChartVariant, alt_text_key
 from ..services.editions import record_edition
 from . import charts, queue, webhooks
+from .changes import changes_body
 from .margins import compute_margins
 
 log = logging.getLogger(__name__)
@@ -343,6 +345,17 @@ class Engine:
     def draw_default_charts(self, question_id: int, version: int) -> None:
         for variant in recompute_variants():
             self.render(question_id, version, variant.key)
+        self.explain_default_change(question_id, version)
+
+    def explain_default_change(self, question_id: int, version: int) -> None:
+        """Why the default average moved in the last week of its polls (the question page
+        words it), stored as ``GET .../changes`` would ask for it."""
+        with Session(bind=db.engine) as session:
+            question = session.get(Question, question_id)
+            if question is None or question.last_poll_end is None or question.data_version != version:
+                return
+        spec = default_changes_spec(question_id, version, question.last_poll_end)
+        self.render_map(changes_key(spec), spec)
 
     def render(self, question_id: int, version: int, variant: str) -> None:
         """Draw one chart variant of computed version ``version`` and store it (nothing
@@ -371,7 +384,11 @@ class Engine:
         """Draw a state map or a comparison (``services.race_map``, ``services.compare``) and
         store it under ``key``."""
         with Session(bind=db.engine) as session:
-            if race_map.stored_map(session, key) is None:
+            if race_map.stored_map(session, key) is not None:
+                return
+            if drawing.get("kind") == "changes":  # why the average moved: JSON, not a drawing
+                race_map.store_map(session, key, "application/json", changes_body(session, drawing))
+            else:
                 race_map.store_map(session, key, MIMETYPES[drawing["fmt"]], charts.draw_stored(drawing))
 
 

@@ -164,18 +164,22 @@ def map_image(cycle: int, office: str, fmt: str, size: str = "full", scale: int 
 # Comparisons (services.compare) are any set of questions a reader names: only the newest
 # this many drawings of them are kept, so requests cannot fill the table.
 MAX_STORED_COMPARISONS = 200
+# The stored kinds whose keys come from any query (several questions; two dates), kept to
+# the newest MAX_STORED_COMPARISONS each.
+BOUNDED_KINDS = ("compare|", "changes|")
 
 
 def store_map(session: SessionArg, key: str, mimetype: str, image: bytes) -> None:
     """Keep ``image`` under ``key`` and drop the older drawings of the same variant (same
     cycle, office, format, scale, width and theme, or the same comparison; another digest),
-    and the comparisons past the newest ``MAX_STORED_COMPARISONS``."""
+    and the comparisons (and explanations of a change) past the newest ``MAX_STORED_COMPARISONS``."""
     prefix = key.rsplit("|", 1)[0] + "|"
     session.execute(delete(StoredMap).where(StoredMap.key.startswith(prefix), StoredMap.key != key))
     insert_ignoring_conflicts(session, StoredMap, [dict(key=key, mimetype=mimetype, content=image)])
-    if key.startswith("compare|"):
-        newest = (select(StoredMap.id).where(StoredMap.key.startswith("compare|"))
+    kind = key.split("|", 1)[0] + "|"
+    if kind in BOUNDED_KINDS:  # any query makes one: only the newest stay
+        newest = (select(StoredMap.id).where(StoredMap.key.startswith(kind))
                   .order_by(StoredMap.drawn_at.desc(), StoredMap.id.desc()).limit(MAX_STORED_COMPARISONS))
-        session.execute(delete(StoredMap).where(StoredMap.key.startswith("compare|"),
+        session.execute(delete(StoredMap).where(StoredMap.key.startswith(kind),
                                                 StoredMap.id.not_in(newest.scalar_subquery())))
     session.commit()

@@ -14,6 +14,7 @@ from ..readmodel.http import versioned
 from ..services import averages, margins
 from ..services.audit import history
 from ..services.calibration import latest_run
+from ..services.changes import stored_default_changes
 from ..services.chart_data import chart_data
 from ..services.charts import (
     FORMATS,
@@ -118,6 +119,7 @@ def question(slug: str):
         computed=view.computed(),
         latest=averages.latest_averages(view, method),
         margin=margins.average_margin(view, method),
+        changes=stored_default_changes(view),
         excluded=averages.current_exclusions(view, method),
         colours=choice_colours(view),
         house_effects=averages.house_effects(view),
