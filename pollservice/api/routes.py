@@ -14,6 +14,7 @@ from ..services.polls import count_polls, get_poll, list_polls
 from ..services.pollsters import find_pollster
 from ..services.questions import page_of_questions
 from ..services.races import find_race
+from ..services.robustness import question_robustness
 from .blueprint import bp, service_bp
 from .schemas import (
     AverageArgs,
@@ -32,6 +33,7 @@ from .schemas import (
     QuestionListArgs,
     QuestionMarginSchema,
     QuestionSummarySchema,
+    RobustnessSchema,
     TrendArgs,
     TrendSchema,
 )
@@ -132,6 +134,19 @@ def changes(slug: str, method: str, from_=None, to=None):
     into the polls that arrived (each one's pull), older polls fading and house effects
     estimated again (they add up to it), with the largest contributions and a sentence."""
     return question_changes(question_view(slug), method, from_, to)
+
+
+@bp.get("/questions/<slug>/robustness")
+@versioned()  # outermost, as above
+@bp.response(200, RobustnessSchema)
+@bp.alt_response(404, schema=ErrorSchema)
+def robustness(slug: str):
+    """Per choice, the robustness band of the current average: the lowest and highest it
+    would be across defensible choices (each method; without partisan polls; likely voters
+    only; registered or likely voters only; without each pollster in turn, its weight spread
+    over the other polls), the variants that move it most, and the most influential
+    pollster. Not a statistical interval: how much the choices matter."""
+    return question_robustness(question_view(slug))
 
 
 @bp.get("/questions/<slug>/trend")

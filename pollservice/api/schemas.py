@@ -697,3 +697,34 @@ class CalibrationSchema(Schema):
     by_method = fields.List(fields.Nested(CalibrationRowSchema), required=True)
     by_office = fields.List(fields.Nested(CalibrationRowSchema), required=True)
     by_cycle = fields.List(fields.Nested(CalibrationRowSchema), required=True)
+
+
+class RobustnessVariantSchema(Schema):
+    kind = fields.String(required=True, metadata={"enum": ["method", "polls", "population", "pollster"]})
+    label = fields.String(required=True)
+    estimate = fields.Float(required=True)
+    shift = fields.Float(required=True, metadata={"description": "from the current average, points"})
+
+
+class InfluenceSchema(Schema):
+    pollster = fields.String(required=True)
+    shift = fields.Float(required=True, metadata={"description": "how far leaving it out moves the average"})
+
+
+class ChoiceRobustnessSchema(Schema):
+    estimate = fields.Float(required=True, metadata={"description": "the current average (default method)"})
+    low = fields.Float(required=True, metadata={
+        "description": "the lowest of the variants: not a statistical bound"})
+    high = fields.Float(required=True)
+    variants_tried = fields.Integer(required=True)
+    most_influential = fields.Nested(InfluenceSchema, required=True, allow_none=True)
+    variants = fields.List(fields.Nested(RobustnessVariantSchema), required=True, metadata={
+        "description": "those that move it most, largest first (up to 12)"})
+
+
+class RobustnessSchema(Schema):
+    computed = COMPUTED
+    question = fields.String(required=True)
+    method = fields.String(required=True)
+    choices = fields.Dict(keys=fields.String(), values=fields.Nested(ChoiceRobustnessSchema, allow_none=True),
+                          required=True, metadata={"description": "null: no current average"})

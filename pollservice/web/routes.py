@@ -38,6 +38,7 @@ from ..services.pollsters import (
     pollster_question_count,
 )
 from ..services.ratings import RATING_RULE, rating_of
+from ..services.robustness import question_robustness
 from .blueprint import bp
 from .query import (
     parse_date,
@@ -120,6 +121,7 @@ def question(slug: str):
         latest=averages.latest_averages(view, method),
         margin=margins.average_margin(view, method),
         changes=stored_default_changes(view),
+        robustness=question_robustness(view),
         excluded=averages.current_exclusions(view, method),
         colours=choice_colours(view),
         house_effects=averages.house_effects(view),
