@@ -1,5 +1,6 @@
-"""Every HTML page of the site and the admin, at a phone's width: nothing wider than the
-viewport (issue 14, "no page wider than the viewport at 390 px"), each screenshot kept."""
+"""Every HTML page of the site and the admin, on a phone and a desktop, in light and dark:
+each loads, nothing is wider than a phone's viewport (issue 14, "no page wider than the
+viewport at 390 px"), and each screenshot is kept to be looked at."""
 
 from __future__ import annotations
 
@@ -75,10 +76,20 @@ def with_race(live_app):
     return live_app
 
 
+DEVICES = {"phone": PHONE, "desktop": {"viewport": {"width": 1280, "height": 900}}}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("device", list(DEVICES))
 @pytest.mark.parametrize("signed_in", [False, True], ids=["public", "admin"])
-def test_no_page_is_wider_than_a_phone(browser, base_url, with_race, admin_state, signed_in):
+def test_every_page_loads_and_none_is_wider_than_a_phone(browser, base_url, with_race, admin_state, signed_in,
+                                                          device, scheme):
+    """Every page, public or admin, on a phone and a desktop, in light and dark: a 200, no
+    console error, a screenshot kept (test-artifacts/<database>/screenshots/<device>-<scheme>-
+    <endpoint>.png) and, on the phone, nothing wider than its 390 px."""
     state = admin_state if signed_in else None
-    context, page, problems = open_page(browser, base_url, storage_state=state, **PHONE)
+    context, page, problems = open_page(browser, base_url, storage_state=state, color_scheme=scheme,
+                                        **DEVICES[device])
     too_wide = {}
     try:
         for endpoint, url in page_urls(with_race):
@@ -94,9 +105,9 @@ def test_no_page_is_wider_than_a_phone(browser, base_url, with_race, admin_state
             # Against the device's 390 px, not window.innerWidth: a mobile browser widens its
             # layout viewport to the content, so innerWidth grows with the overflow.
             width = page.evaluate("document.documentElement.scrollWidth")
-            if width > PHONE["viewport"]["width"]:
+            if device == "phone" and width > PHONE["viewport"]["width"]:
                 too_wide[url] = (width, page.evaluate(WIDEST_ELEMENTS))
-            screenshot(page, "phone-" + endpoint.replace(".", "-"))
+            screenshot(page, f"{device}-{scheme}-" + endpoint.replace(".", "-"))
     finally:
         context.close()
     assert not too_wide, f"pages wider than 390 px: {too_wide}"
