@@ -32,7 +32,7 @@ from pathlib import Path
 DEFAULTS = {
     # OpenAPI document (flask-smorest); the docs page is static/api-docs.html
     "API_TITLE": "pollservice API",
-    "API_VERSION": "1.4.0",
+    "API_VERSION": "1.5.0",
     "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": "/api",
     "OPENAPI_JSON_PATH": "openapi.json",

@@ -209,13 +209,14 @@ def test_the_openapi_document_is_markdown_and_links_the_changelog(demo_app, clie
     described = [operation.get("description", "") for operations in document["paths"].values()
                  for method, operation in operations.items() if method in ("get", "post", "patch", "delete")]
     assert any(re.search(r"(?<!`)`[a-z_:.]+`(?!`)", text) for text in described)  # markdown code
-    assert document["info"]["version"] == demo_app.config["API_VERSION"] == "1.4.0"
+    assert document["info"]["version"] == demo_app.config["API_VERSION"] == "1.5.0"
     link = re.search(r"\[[^\]]*changelog[^\]]*\]\(([^)]+)\)", document["info"]["description"], re.I)
     assert link, document["info"]["description"]
     changelog = client.get(link.group(1))
     assert changelog.status_code == 200 and changelog.mimetype == "text/html"
     page = changelog.get_data(as_text=True)
-    assert "<h2" in page and "1.4.0 (2026-12-02)" in page and "<code>" in page
+    assert "<h2" in page and "1.5.0 (2026-12-03)" in page and "1.4.0 (2026-12-02)" in page
+    assert "<code>" in page
     assert 'rel="icon"' in page
 
 
