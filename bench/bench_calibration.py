@@ -23,8 +23,8 @@ from bench_import import fresh_app  # noqa: E402
 
 from pollservice.extensions import db  # noqa: E402
 from pollservice.jobs import compute  # noqa: E402
+from pollservice.jobs.calibration import evaluate  # noqa: E402
 from pollservice.services.averages import stale_questions  # noqa: E402
-from pollservice.services.calibration import evaluate  # noqa: E402
 from pollservice.services.imports import import_text, read_text  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

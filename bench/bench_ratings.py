@@ -26,9 +26,10 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_import import fresh_app  # noqa: E402
 
+from pollservice.domain.ratings import MIN_POLLS, MIN_RACES  # noqa: E402
 from pollservice.extensions import db  # noqa: E402
+from pollservice.jobs.ratings import rate_pollsters, rating_polls  # noqa: E402
 from pollservice.services.imports import import_text, read_text  # noqa: E402
-from pollservice.services.ratings import rate_pollsters, rating_polls  # noqa: E402
 from pollservice.stats.ratings import poll_errors, pollster_ratings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,7 +54,7 @@ def main() -> None:
         print(f"rate_pollsters: {time.perf_counter() - started:.2f} s; judged {done['polls']:,} polls of "
               f"{done['races']:,} races by {done['pollsters']:,} pollsters; rated {done['rated']}")
         errors = poll_errors(rating_polls(db.session))
-        ours = pollster_ratings(errors).set_index("pollster")
+        ours = pollster_ratings(errors, min_polls=MIN_POLLS, min_races=MIN_RACES).set_index("pollster")
         db.session.remove()
     per_poll = errors.groupby("pollster").agg(polls=("abs_error", "size"), mae=("abs_error", "mean"),
                                               bias=("dem_error", "mean"))

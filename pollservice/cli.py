@@ -14,26 +14,23 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from .domain.errors import ServiceError
-from .services.calibration import evaluate
 from .services.demo import DEMO_SETS, database_is_empty, load_demo
 from .services.exporting import iter_csv, iter_json
 from .services.imports import formats, import_text, read_text
 from .services.imports.rows import ImportRejected
 from .services.pollster_identity import merge_pollsters, resolve_pollsters
 from .services.races import rename_race
-from .services.ratings import rate_pollsters
 from .services.recomputes import recompute_progress, recompute_targets, run_queued_here
 from .services.tokens import create_token, revoke_token
 from .services.users import create_admin, find_user, set_role
 from .services.webhooks import EVENTS, deliveries, list_endpoints, register_endpoint
-from .stats.ratings import MIN_POLLS, MIN_RACES
 
 
 def init_app(app: Flask) -> None:
     for command in (create_admin_command, load_demo_command, import_polls_command,
                     export_polls_command, create_token_command, revoke_token_command,
                     merge_pollsters_command, add_webhook_command, list_webhooks_command,
-                    set_role_command, rename_race_command, rate_pollsters_command, evaluate_command):
+                    set_role_command, rename_race_command):
         app.cli.add_command(command)
 
 
@@ -286,33 +283,6 @@ def rename_race_command(slug: str, new_slug: str) -> None:
     """Give the race SLUG the slug NEW_SLUG; its old links and embeds redirect (301)."""
     race = rename_race(slug, new_slug)
     click.echo(f"Renamed race {slug!r} to {race.slug!r}; the old slug redirects there.")
-
-
-@click.command("rate-pollsters", cls=ServiceCommand)
-@with_appcontext
-def rate_pollsters_command() -> None:
-    """Rate every pollster from the decided races in the store (their final polls against
-    the results) and replace the stored ratings the pollster pages and the API show."""
-    done = rate_pollsters()
-    click.echo(f"Judged {done['polls']:,} polls of {done['races']:,} decided races by {done['pollsters']:,} "
-               f"pollsters; rated {done['rated']:,} (at least {MIN_POLLS} polls in {MIN_RACES} races).")
-
-
-@click.command("evaluate", cls=ServiceCommand)
-@with_appcontext
-def evaluate_command() -> None:
-    """Judge every method's final average of each decided race against its result and store
-    the calibration scoreboard (``GET /api/v1/calibration``, the methodology page)."""
-    run = evaluate()
-    click.echo(f"Evaluated {run.races:,} decided races"
-               + (" (left out: " + "; ".join(f"{n} {why}" for why, n in run.skipped.items()) + ")"
-                  if run.skipped else "") + ".")
-    click.echo(f"{'method':<10} {'races':>6} {'mean error':>10} {'in band':>8} "
-               f"{'in election-day interval':>25}")
-    for row in run.tables["by_method"]:
-        click.echo(f"{row['method']:<10} {row['races']:>6} {row['mean_abs_error']:>10.2f} "
-                   f"{row['band_coverage']:>8.1%} {row['outcome_held']:>12} of {row['races']} "
-                   f"({row['outcome_coverage']:.1%})")
 
 
 # Stop waiting when no recompute has finished for this long (no worker running?).

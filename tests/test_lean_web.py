@@ -27,7 +27,10 @@ for address in ["/", "/questions/calexit", "/questions/calexit?method=lowess&ran
                 "/api/v1/questions/calexit/average?method=weighted&as_of=2017-03-01",
                 "/api/v1/questions/calexit/trend?method=lowess&realtime=true",
                 "/api/v1/questions/calexit/house-effects", "/charts/calexit.png",
-                "/charts/calexit.png?size=thumb&scale=2", "/healthz", "/api/openapi.json"]:
+                "/charts/calexit.png?size=thumb&scale=2", "/healthz", "/api/openapi.json",
+                "/api/v1/questions/calexit/robustness", "/api/v1/calibration", "/api/v1/pollsters/gallup",
+                "/api/v1/pollster-ratings.csv", "/api/v1/compare?q=calexit", "/report?poll=1",
+                "/pollsters/gallup", "/api/v1/questions/calexit"]:
     statuses[address] = client.get(address).status_code
 loaded = [name for name in HEAVY if name in sys.modules]
 print(json.dumps({"statuses": statuses, "loaded": loaded}))

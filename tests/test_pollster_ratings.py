@@ -14,7 +14,7 @@ import pytest
 from import_support import DATA, import_json
 
 from pollservice.extensions import db
-from pollservice.services.ratings import rating_polls
+from pollservice.jobs.ratings import rating_polls
 from pollservice.stats.ratings import poll_errors
 
 pytestmark = pytest.mark.jobs_run(False)

@@ -16,8 +16,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from ..cli import ServiceCommand
+from ..domain.ratings import MIN_POLLS, MIN_RACES
 from ..services.averages import stale_questions
 from . import compute, queue
+from .calibration import evaluate
+from .ratings import rate_pollsters
 
 
 @click.command("worker")
@@ -61,6 +65,33 @@ def recompute_averages_command(everything: bool) -> None:
                f"in {time.perf_counter() - started:.1f} s")
 
 
+@click.command("rate-pollsters", cls=ServiceCommand)
+@with_appcontext
+def rate_pollsters_command() -> None:
+    """Rate every pollster from the decided races in the store (their final polls against
+    the results) and replace the stored ratings the pollster pages and the API show."""
+    done = rate_pollsters()
+    click.echo(f"Judged {done['polls']:,} polls of {done['races']:,} decided races by {done['pollsters']:,} "
+               f"pollsters; rated {done['rated']:,} (at least {MIN_POLLS} polls in {MIN_RACES} races).")
+
+
+@click.command("evaluate", cls=ServiceCommand)
+@with_appcontext
+def evaluate_command() -> None:
+    """Judge every method's final average of each decided race against its result and store
+    the calibration scoreboard (``GET /api/v1/calibration``, the methodology page)."""
+    run = evaluate()
+    click.echo(f"Evaluated {run.races:,} decided races"
+               + (" (left out: " + "; ".join(f"{n} {why}" for why, n in run.skipped.items()) + ")"
+                  if run.skipped else "") + ".")
+    click.echo(f"{'method':<10} {'races':>6} {'mean error':>10} {'in band':>8} "
+               f"{'in election-day interval':>25}")
+    for row in run.tables["by_method"]:
+        click.echo(f"{row['method']:<10} {row['races']:>6} {row['mean_abs_error']:>10.2f} "
+                   f"{row['band_coverage']:>8.1%} {row['outcome_held']:>12} of {row['races']} "
+                   f"({row['outcome_coverage']:.1%})")
+
+
 def init_app(app: Flask) -> None:
-    for command in (worker_command, recompute_averages_command):
+    for command in (worker_command, recompute_averages_command, rate_pollsters_command, evaluate_command):
         app.cli.add_command(command)

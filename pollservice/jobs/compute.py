@@ -22,6 +22,7 @@ does (``install`` puts an ``Engine`` into the app's ``Jobs``).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import threading
 from typing import Any
@@ -46,9 +47,11 @@ from ..services.bulk import insert_ignoring_conflicts
 from ..services.changes import changes_key, default_changes_spec
 from ..services.charts import DEFAULT_VARIANTS, MIMETYPES, ChartVariant, alt_text_key
 from ..services.editions import record_edition
+from ..services.robustness import ROBUSTNESS_KEY
 from . import charts, queue, webhooks
 from .changes import changes_body
 from .margins import compute_margins
+from .robustness import question_robustness
 
 log = logging.getLogger(__name__)
 
@@ -247,6 +250,7 @@ def compute_results(session: SessionArg, question_id: int) -> Results | None:
     view = _view(session, question, version, changed_at, results.series, frames)
     for method in stats.METHODS:
         results.charts[alt_text_key(method)] = ("text/plain", charts.alt_text(view, method).encode())
+    results.charts[ROBUSTNESS_KEY] = ("application/json", json.dumps(question_robustness(view)).encode())
     return results
 
 

@@ -128,6 +128,12 @@ def _stored(view: QuestionView, key: str, session=None) -> bytes | None:
                                           StoredChart.variant == key)).scalar_one_or_none()
 
 
+def stored_result(view: QuestionView, key: str) -> bytes | None:
+    """What the recompute stored under ``key`` with the view's computed version besides the
+    charts (the alt texts, the robustness band), or None."""
+    return _stored(view, key)
+
+
 def question_chart(view: QuestionView, variant: ChartVariant) -> bytes:
     """The chart's bytes for the view's computed version, drawn by a worker: stored by the
     recompute (the default variants) or drawn now on request (``NotReady`` when no worker

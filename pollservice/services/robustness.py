@@ -1,68 +1,28 @@
-"""The robustness band of a question's current averages (``GET /api/v1/questions/<slug>/
-robustness``, the question page): per choice, the envelope of the current average across
-defensible choices, each method's own current average and the default method's average
-re-weighted without partisan polls, with one population rule or another, and without each
-pollster in turn (``stats.robustness``), with the most influential pollster named. From the
-stored weights of each poll in the current average: nothing is fitted here.
+"""The robustness band of a question's current averages as ``GET /api/v1/questions/<slug>/
+robustness`` and the question page read it: what the recompute stored with the averages
+(``jobs.robustness`` computes it; the web process imports no statistics).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-import pandas as pd
-
 from ..domain import methods
+from ..domain.errors import NotReady
 from ..readmodel import QuestionView
-from ..stats.robustness import robustness_variants
-from .averages import latest_averages, poll_weights
+from .charts import stored_result
 
-VARIANTS_LISTED = 12  # per choice, the variants that move it most
-
-
-def choice_robustness(frame: pd.DataFrame, weights: dict[int, tuple[float, float]],
-                      method_estimates: dict[str, float]) -> dict[str, Any] | None:
-    """One choice's band from its poll frame, its polls' (weight, adjustment) in the default
-    average and each method's current estimate."""
-    if frame.empty or not weights:
-        return None
-    polls = frame.assign(weight=[weights.get(int(i), (0.0, 0.0))[0] for i in frame["poll_id"]],
-                         house_adjustment=[weights.get(int(i), (0.0, 0.0))[1] for i in frame["poll_id"]])
-    table = robustness_variants(polls)
-    current = float(table["estimate"].iloc[0])
-    others = [("method", f"{name} method", value, None) for name, value in method_estimates.items()
-              if name != methods.DEFAULT_METHOD]
-    methods_rows = pd.DataFrame(others, columns=["kind", "label", "estimate", "pollster"])
-    methods_rows["shift"] = methods_rows["estimate"] - current
-    every = pd.concat([table, methods_rows], ignore_index=True)
-    every = every.dropna(subset=["estimate"])
-    leave_outs = every[every["kind"] == "pollster"]
-    influential = None
-    if not leave_outs.empty:
-        top = leave_outs.loc[leave_outs["shift"].abs().idxmax()]
-        influential = {"pollster": top["pollster"], "shift": round(float(top["shift"]), 2)}
-    moved = every.iloc[1:].reindex(every.iloc[1:]["shift"].abs().sort_values(ascending=False).index)
-    return {"estimate": round(current, 2), "low": round(float(every["estimate"].min()), 2),
-            "high": round(float(every["estimate"].max()), 2), "variants_tried": len(every) - 1,
-            "most_influential": influential,
-            "variants": [{"kind": row.kind, "label": row.label, "estimate": round(float(row.estimate), 2),
-                          "shift": round(float(row.shift), 2)}
-                         for row in moved.head(VARIANTS_LISTED).itertuples(index=False)]}
+ROBUSTNESS_KEY = "robustness"
 
 
-def question_robustness(view: QuestionView) -> dict[str, Any]:
-    """Every choice's robustness band (None for a choice with no current average)."""
-    weights = poll_weights(view, methods.DEFAULT_METHOD)
-    by_method = {method: latest_averages(view, method) for method in methods.METHODS}
-    frames = view.frames()
-    choices = {}
-    for choice in view.question.choices:
-        estimates = {}
-        for method, found in by_method.items():
-            average = found.get(choice.name)
-            if average is not None:
-                estimates[method] = float(average["estimate"])
-        choices[choice.name] = choice_robustness(frames.get(choice.name, pd.DataFrame()),
-                                                 weights.get(choice.name, {}), estimates)
+def question_robustness(view: QuestionView, wait: bool = True) -> dict[str, Any]:
+    """Every choice's robustness band (None for a choice with no current average). Before
+    the question's first recompute, and for results stored before this existed (until the
+    next recompute), ``NotReady``, or no choices when ``wait`` is false (the page)."""
+    stored = stored_result(view, ROBUSTNESS_KEY) if view.state.computed_version else None
+    if stored is None and wait:
+        raise NotReady("This question's robustness band is computed with its averages; try again "
+                       "after its next recompute.", fields={"slug": "not computed yet"}, retry_after=60)
     return {"computed": view.computed(), "question": view.slug, "method": methods.DEFAULT_METHOD,
-            "choices": choices}
+            "choices": {} if stored is None else json.loads(stored)}

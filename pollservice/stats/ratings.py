@@ -1,8 +1,8 @@
 """Pollster ratings from results: how far each pollster's final polls were from what
 happened, in the spirit of FiveThirtyEight's ratings, simpler and fully published.
 
-The input is one row per poll of a decided race, taken in the last ``WINDOW_DAYS`` before
-the election (538's window): the poll's margin and the actual margin, both as the first
+The input is one row per poll of a decided race, taken in the last weeks before the
+election (the caller's window; 538's is 21 days): the poll's margin and the actual margin, both as the first
 finisher minus the second, and whether that pair is a Democrat and a Republican (then the
 sign says which party the poll favoured). Per poll:
 
@@ -30,11 +30,8 @@ from scipy import stats as scipy_stats
 
 from .intervals import DEFAULT_ALPHA, check_alpha
 
-__all__ = ["INPUT_COLUMNS", "MIN_POLLS", "MIN_RACES", "WINDOW_DAYS", "poll_errors", "pollster_ratings"]
+__all__ = ["INPUT_COLUMNS", "METRICS", "poll_errors", "pollster_ratings"]
 
-WINDOW_DAYS = 21
-MIN_POLLS = 10
-MIN_RACES = 5
 INPUT_COLUMNS = ("poll_id", "pollster", "race_id", "cycle", "poll_margin", "actual_margin",
                  "dem_first")
 METRICS = ("abs_error", "dem_error", "relative")
@@ -82,7 +79,7 @@ def _interval(values: np.ndarray, alpha: float) -> tuple[float, float, float, in
     return mean, mean - half, mean + half, n
 
 
-def pollster_ratings(errors: pd.DataFrame, min_polls: int = MIN_POLLS, min_races: int = MIN_RACES,
+def pollster_ratings(errors: pd.DataFrame, *, min_polls: int, min_races: int,
                      alpha: float = DEFAULT_ALPHA) -> pd.DataFrame:
     """One row per pollster with at least ``min_polls`` polls in ``min_races`` races of
     ``errors`` (from :func:`poll_errors`): ``polls``, ``races``, ``first_cycle``,

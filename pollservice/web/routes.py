@@ -121,7 +121,7 @@ def question(slug: str):
         latest=averages.latest_averages(view, method),
         margin=margins.average_margin(view, method),
         changes=stored_default_changes(view),
-        robustness=question_robustness(view),
+        robustness=question_robustness(view, wait=False),
         excluded=averages.current_exclusions(view, method),
         colours=choice_colours(view),
         house_effects=averages.house_effects(view),

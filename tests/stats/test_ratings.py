@@ -12,7 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pollservice.stats.ratings import poll_errors, pollster_ratings
+from pollservice.stats.ratings import poll_errors
+from pollservice.stats.ratings import pollster_ratings as rate_with_any_rule
+
+
+def pollster_ratings(errors, **rule):
+    """The service's rule (10 polls in 5 races) unless the test gives its own."""
+    return rate_with_any_rule(errors, **{"min_polls": 10, "min_races": 5, **rule})
 
 
 def simulate(seed: int = 0, pollsters: int = 40, races: int = 120) -> tuple[pd.DataFrame, dict, dict]:
