@@ -32,6 +32,13 @@ def test_the_parts_add_up_to_the_change_of_the_real_time_line(demo_app, client):
         assert change["after"] == pytest.approx(after[name], abs=0.01)
         assert change["new_polls"] > 10 and change["polls"][0]["contribution"] != 0
         assert change["words"].startswith(f"{name}: ") and "new polls" in change["words"]
+    margin = body["margin"]  # approve minus disapprove, its own fit, in margin points
+    assert (margin["a"], margin["b"], margin["net"]) == ("Approve", "Disapprove", True)
+    parts = margin["parts"]
+    assert sum(parts.values()) == pytest.approx(margin["change"], abs=0.01)
+    assert margin["change"] == pytest.approx(
+        body["choices"]["Approve"]["change"] - body["choices"]["Disapprove"]["change"], abs=1.0)
+    assert margin["words"].startswith("Net (Approve \u2212 Disapprove): ")
 
 
 def test_the_page_says_why_the_average_moved_last_week(demo_app, client):

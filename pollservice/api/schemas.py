@@ -174,7 +174,7 @@ class ChangePollSchema(Schema):
     id = fields.Integer(required=True)
     pollster = fields.String(required=True)
     end_date = fields.String(required=True, metadata={"format": "date"})
-    pct = fields.Float(required=True)
+    pct = fields.Float(required=True, metadata={"description": "its result (for the margin: a - b)"})
     kind = fields.String(required=True, metadata={"enum": ["new", "old"],
                                                   "description": "new: ended after from"})
     contribution = fields.Float(required=True, metadata={
@@ -194,6 +194,12 @@ class ChoiceChangeSchema(Schema):
     words = fields.String(required=True)
 
 
+class MarginChangeSchema(ChoiceChangeSchema):
+    a = fields.String(required=True)
+    b = fields.String(required=True)
+    net = fields.Boolean(required=True)
+
+
 class ChangesSchema(Schema):
     question = fields.String(required=True)
     method = fields.String(required=True)
@@ -201,6 +207,8 @@ class ChangesSchema(Schema):
     to = fields.String(required=True, metadata={"format": "date"})
     data_version = fields.Integer(required=True)
     choices = fields.Dict(keys=fields.String(), values=fields.Nested(ChoiceChangeSchema), required=True)
+    margin = fields.Nested(MarginChangeSchema, required=True, allow_none=True, metadata={
+        "description": "the same for the margin of the default pair (a - b), in margin points"})
 
 
 class ChartArgs(TrendArgs):

@@ -12,9 +12,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session, selectinload
 
+from ..domain.margins import default_pair
 from ..models import Question
 from ..readmodel.frames import poll_frames
-from ..stats.changes import decompose_change
+from ..stats.changes import decompose_change, decompose_margin_change
+from .margins import pair_frame
 
 POLLS_LISTED = 25  # per choice, the largest contributions
 
@@ -23,12 +25,16 @@ def _number(value) -> float | None:
     return None if value is None or not np.isfinite(value) else round(float(value), 3)
 
 
-def choice_change(frame: pd.DataFrame, method: str, start: dt.date, end: dt.date) -> dict[str, Any]:
-    found = decompose_change(frame, method, start, end)
+def choice_change(frame: pd.DataFrame, method: str, start: dt.date, end: dt.date,
+                  decompose=decompose_change) -> dict[str, Any]:
+    found = decompose(frame, method, start, end)
     facts = frame.set_index("poll_id")
+    shown = "pct" if "pct" in facts.columns else None
     polls = [{"id": int(row.poll_id), "pollster": str(facts.at[row.poll_id, "pollster"]),
               "end_date": facts.at[row.poll_id, "end_date"].date().isoformat(),
-              "pct": round(float(facts.at[row.poll_id, "pct"]), 2), "kind": row.kind,
+              "pct": round(float(facts.at[row.poll_id, "pct"] if shown else
+                                 facts.at[row.poll_id, "pct_a"] - facts.at[row.poll_id, "pct_b"]), 2),
+              "kind": row.kind,
               "contribution": round(float(row.contribution), 3)}
              for row in found["polls"].head(POLLS_LISTED).itertuples(index=False)]
     new_polls = int((found["polls"]["kind"] == "new").sum())
@@ -67,6 +73,23 @@ def words(name: str, change: dict[str, Any], days: int) -> str:
     return f"{head}: " + "; ".join(bits) + "."
 
 
+def _margin_change(question: Question, frames: dict[str, pd.DataFrame], choices: dict[str, Any],
+                   method: str, start: dt.date, end: dt.date) -> dict[str, Any] | None:
+    """The change of the margin of the question's default pair (chosen as the recompute
+    chooses it, from the averages on ``end``), in margin points; None without a pair."""
+    estimates = {name: change["after"] for name, change in choices.items()}
+    pair = default_pair([c.name for c in question.choices], estimates, question.race_id is not None)
+    if pair is None:
+        return None
+    polls = pair_frame(frames, pair)
+    if polls.empty or (polls["end_date"] <= pd.Timestamp(end)).sum() == 0:
+        return None
+    change = choice_change(polls, method, start, end, decompose_margin_change)
+    name = f"Net ({pair.a} \u2212 {pair.b})" if pair.net else f"{pair.a} \u2212 {pair.b}"
+    change["words"] = words(name, change, (end - start).days)
+    return {"a": pair.a, "b": pair.b, "net": pair.net, **change}
+
+
 def changes_body(session: Session, spec: dict[str, Any]) -> bytes:
     """The JSON of ``spec`` (``question_id``, ``method``, ``from``, ``to``: ISO dates)."""
     question = session.get(Question, spec["question_id"], options=[selectinload(Question.choices)])
@@ -75,12 +98,14 @@ def changes_body(session: Session, spec: dict[str, Any]) -> bytes:
     start, end = dt.date.fromisoformat(spec["from"]), dt.date.fromisoformat(spec["to"])
     days = (end - start).days
     choices = {}
-    for name, frame in poll_frames(session, question).items():
+    frames = poll_frames(session, question)
+    for name, frame in frames.items():
         if frame.empty or (frame["end_date"] <= pd.Timestamp(end)).sum() == 0:
             continue
         change = choice_change(frame, spec["method"], start, end)
         change["words"] = words(name, change, days)
         choices[name] = change
     body = {"question": question.slug, "method": spec["method"], "from": spec["from"], "to": spec["to"],
-            "data_version": spec["data_version"], "choices": choices}
+            "data_version": spec["data_version"], "choices": choices,
+            "margin": _margin_change(question, frames, choices, spec["method"], start, end)}
     return json.dumps(body).encode()

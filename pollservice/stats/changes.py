@@ -26,8 +26,9 @@ import numpy as np
 import pandas as pd
 
 from .aggregate import fit
+from .margin import _margin_frame
 
-__all__ = ["decompose_change"]
+__all__ = ["decompose_change", "decompose_margin_change"]
 
 
 def _known(polls: pd.DataFrame, day: dt.date) -> pd.DataFrame:
@@ -74,3 +75,14 @@ def decompose_change(polls: pd.DataFrame, method: str, start: dt.date, end: dt.d
     return {"before": before, "after": after, "change": change, "new": float(new.sum()),
             "fading": float(fading.sum()), "house": float(house.sum()),
             "other": float(change - total) if np.isfinite(change) else np.nan, "polls": table}
+
+
+def decompose_margin_change(polls: pd.DataFrame, method: str, start: dt.date, end: dt.date) -> dict:
+    """:func:`decompose_change` of the margin ``pct_a - pct_b`` of ``polls`` (the frame of
+    ``stats.fit_margin``, with ``poll_id``), in margin points: the margin is fitted as the
+    half margin ``50 + m / 2`` (``stats.margin``), whose parts are doubled."""
+    found = decompose_change(_margin_frame(polls), method, start, end)
+    doubled = {key: 2.0 * found[key] for key in ("change", "new", "fading", "house", "other")}
+    return {**found, **doubled, "before": 2.0 * (found["before"] - 50.0),
+            "after": 2.0 * (found["after"] - 50.0),
+            "polls": found["polls"].assign(contribution=2.0 * found["polls"]["contribution"])}

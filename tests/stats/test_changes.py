@@ -71,3 +71,21 @@ def test_the_parts_always_add_up(seed, start_day, span):
     if np.isfinite(found["change"]):
         total = found["new"] + found["fading"] + found["house"]
         assert total == pytest.approx(found["change"], abs=1e-6)
+
+
+def test_the_margins_parts_add_up_and_match_its_fit():
+    from pollservice.stats import fit_margin
+    from pollservice.stats.changes import decompose_margin_change
+
+    a, _ = simulate_polls(n_days=200, n_polls=120, pollsters=5, seed=7, start_level=48)
+    pair = a.reset_index(drop=True).assign(poll_id=range(1, len(a) + 1), pct_a=a["pct"].to_numpy(),
+                                           pct_b=(100 - a["pct"] - 6).to_numpy()).drop(columns=["pct"])
+    start, end = dt.date(2024, 4, 1), dt.date(2024, 5, 15)
+    found = decompose_margin_change(pair, "kalman", start, end)
+    total = found["new"] + found["fading"] + found["house"] + found["other"]
+    assert total == pytest.approx(found["change"], abs=1e-9) and abs(found["other"]) < 1e-6
+    known = lambda day: pair[pair["end_date"] <= pd.Timestamp(day)]  # noqa: E731
+    before = fit_margin(known(start), "kalman").average(as_of=start)["estimate"]
+    after = fit_margin(known(end), "kalman").average(as_of=end)["estimate"]
+    assert found["before"] == pytest.approx(before, abs=1e-6)
+    assert found["after"] == pytest.approx(after, abs=1e-6)
