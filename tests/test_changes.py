@@ -63,7 +63,8 @@ def test_the_page_says_why_the_average_moved_last_week(demo_app, client):
 
 @pytest.mark.parametrize("query, field", [("from=2017-04-01&to=2017-03-01", "from"),
                                           ("from=2010-01-01&to=2017-03-01", "from"),
-                                          ("from=yesterday", "from"), ("method=magic", "method")])
+                                          ("from=yesterday", "from"), ("method=magic", "method"),
+                                          ("to=6894-02-02", "to")])
 def test_bad_days_are_a_400_naming_them(demo_app, client, query, field):
     response = client.get(f"/api/v1/questions/trump-approval/changes?{query}")
     assert response.status_code == 400 and field in response.get_json()["error"]["fields"]

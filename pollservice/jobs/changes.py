@@ -102,7 +102,10 @@ def changes_body(session: Session, spec: dict[str, Any]) -> bytes:
     for name, frame in frames.items():
         if frame.empty or (frame["end_date"] <= pd.Timestamp(end)).sum() == 0:
             continue
-        change = choice_change(frame, spec["method"], start, end)
+        try:
+            change = choice_change(frame, spec["method"], start, end)
+        except ValueError:  # polls the method cannot fit on those days (the read checks the days)
+            continue
         change["words"] = words(name, change, days)
         choices[name] = change
     body = {"question": question.slug, "method": spec["method"], "from": spec["from"], "to": spec["to"],

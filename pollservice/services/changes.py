@@ -49,6 +49,9 @@ def _window(view: QuestionView, start: dt.date | None, end: dt.date | None) -> t
     if last is None:
         raise NotFound("This question has no polls yet: nothing has moved.", fields={"slug": "no polls"})
     end = end or last
+    if end > last:
+        raise BadRequest(f"to must be on or before the last poll's end, {last.isoformat()}.",
+                         fields={"to": f"must be on or before {last.isoformat()}, when the last poll ended"})
     start = start or end - dt.timedelta(days=DEFAULT_DAYS)
     if start >= end:
         raise BadRequest("from must be before to.",
