@@ -26,7 +26,7 @@ from ..models import CalibrationRun, Race, utcnow
 from ..readmodel import question_view
 from ..services.calibration import GROUPINGS
 from ..services.margins import margin_trend
-from ..services.races import ordered_questions
+from ..services.races import election_results, ordered_questions
 from ..services.transaction import transaction
 from ..stats.calibration import RECORD_COLUMNS, calibration_table
 from .compute import race_election
@@ -36,23 +36,23 @@ def race_records(race: Race, skipped: dict[str, int]) -> list[tuple]:
     """The records (``RECORD_COLUMNS``) of one race, one per method with a final average;
     why none, counted in ``skipped``."""
     election = race_election(race)
-    results = {r.candidate.casefold(): r.vote_share for r in race.results}
     questions = [q for q in ordered_questions(race) if not q.hypothetical]
     reason = ("no election-day interval for its office" if election is None else
-              "fewer than two results" if len(results) < 2 else "no question" if not questions else None)
+              "fewer than two results" if len(race.results) < 2 else "no question" if not questions else None)
     if reason is None:
         view = question_view(questions[0].slug, questions[0])
         reason = "averages not computed yet" if view.state.computed_version == 0 else None
     if reason is not None or election is None:
         skipped[reason or "?"] = skipped.get(reason or "?", 0) + 1
         return []
+    results = election_results(view)  # per choice of the question, its share of the vote
     records = []
     for method in stats.METHODS:
         found = margin_trend(view, method, realtime=True)
         if found is None:
             continue
         pair, line = found
-        if pair.a.casefold() not in results or pair.b.casefold() not in results:
+        if pair.a not in results or pair.b not in results:
             continue
         before = line[(line["date"] <= pd.Timestamp(election[0])) & line["estimate"].notna()]
         if before.empty:
@@ -60,7 +60,7 @@ def race_records(race: Race, skipped: dict[str, int]) -> list[tuple]:
         final = before.iloc[[-1]][["date", "estimate", "lower", "upper"]]
         bounds = stats.outcome_bounds(final, election[0], election[1], "margin", leave_out_cycle=race.cycle)
         row = bounds.iloc[0]
-        actual = results[pair.a.casefold()] - results[pair.b.casefold()]
+        actual = results[pair.a] - results[pair.b]
         records.append((method, race.cycle, election[1], race.id, float(row["estimate"]) - actual,
                         bool(row["lower"] <= actual <= row["upper"]),
                         bool(row["outcome_lower"] <= actual <= row["outcome_upper"]),

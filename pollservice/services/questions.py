@@ -21,7 +21,7 @@ from ..extensions import db
 from ..models import Choice, Question, Result
 from ..readmodel.catalogue import search_ranked
 from .paging import paginate
-from .slug_redirects import current_slug, remember
+from .slug_redirects import current_slug, remember, slug_problem
 from .transaction import transaction
 
 MAX_TITLE = 300
@@ -221,12 +221,8 @@ def update_question(
     target_slug = slugify(new_slug, max_length=MAX_SLUG, word_boundary=True) if new_slug.strip() else slug
     if not target_slug:
         errors["slug"] = "must contain at least one letter or digit"
-    elif target_slug != slug and db.session.execute(
-        select(Question.id).where(Question.slug == target_slug)
-    ).first():
-        errors["slug"] = f"“{target_slug}” is taken by another question"
-    elif target_slug != slug and (owner := current_slug("question", target_slug, ignore_id=question.id)):
-        errors["slug"] = f"“{target_slug}” was the slug of “{owner}” (its old links lead there)"
+    elif target_slug != slug and (problem := slug_problem("question", target_slug, question.id)):
+        errors["slug"] = problem
     _check_length(errors, "region", region.strip(), MAX_REGION)
     kept = _kept_choices(existing, result_counts(question), choices, errors)
     if errors:

@@ -26,7 +26,7 @@ from ..models import Question, Race
 from ..readmodel import QuestionView, question_view
 from .averages import question_average
 from .chart_events import event_rows, race_events
-from .slug_redirects import current_slug, remember
+from .slug_redirects import remember, slug_problem
 from .transaction import transaction
 
 
@@ -62,10 +62,8 @@ def rename_race(slug: str, new_slug: str) -> Race:
     problem = None
     if not target:
         problem = "must contain at least one letter or digit"
-    elif target != slug and db.session.execute(select(Race.id).where(Race.slug == target)).first():
-        problem = f"“{target}” is taken by another race"
-    elif owner := current_slug("race", target, ignore_id=race.id):
-        problem = f"“{target}” was the slug of “{owner}” (its old links lead there)"
+    else:
+        problem = slug_problem("race", target, race.id)
     if problem:
         raise ValidationFailed("The new slug cannot be used.", fields={"new_slug": problem})
     with transaction():

@@ -52,3 +52,13 @@ def current_slug(kind: str, slug: str, ignore_id: int | None = None) -> str | No
             owner = survivor.slug
     return owner
 
+
+
+def slug_problem(kind: str, slug: str, ignore_id: int) -> str | None:
+    """Why the row ``ignore_id`` of ``kind`` may not take ``slug``: another row has it, or
+    had it (its old links lead there); None if it may."""
+    model = MODELS[kind]
+    if db.session.execute(select(model.id).where(model.slug == slug, model.id != ignore_id)).first():
+        return f"“{slug}” is taken by another {kind}"
+    owner = current_slug(kind, slug, ignore_id=ignore_id)
+    return None if owner is None else f"“{slug}” was the slug of “{owner}” (its old links lead there)"
