@@ -196,7 +196,7 @@ class _DayPolls:
     obs_day: np.ndarray  # grid day of each observed day
     day_of_poll: np.ndarray  # observed-day number of each poll
     y: np.ndarray
-    v: np.ndarray  # sampling variance
+    v: np.ndarray  # error variance: sampling plus extra_var (PollTable.error_var)
     pollster: np.ndarray
     n_pollsters: int
     rows: np.ndarray  # row of each sorted poll in the PollTable
@@ -217,7 +217,7 @@ def _arrange(table: PollTable) -> _DayPolls:
         obs_day=day[starts],
         day_of_poll=np.cumsum(new_day) - 1,
         y=table.pct[order],
-        v=table.sampling_var[order],
+        v=table.error_var[order],
         pollster=table.pollster[order],
         n_pollsters=table.n_pollsters,
         rows=order,
@@ -1144,7 +1144,7 @@ def _segment_polls(table: PollTable, n_known: np.ndarray):
     codes = np.unique(table.pollster[: int(n_known.max())], return_inverse=True)[1]
     order = np.argsort(mid[: codes.size], kind="stable")
     return (pending_mid, codes, order, mid[order], table.pct[order],
-            table.sampling_var[order], codes[order])
+            table.error_var[order], codes[order])
 
 
 def _realtime_segment(table: PollTable, days: np.ndarray, n_known: np.ndarray,

@@ -203,7 +203,7 @@ def _bootstrap_se(x, y, days, params: LowessParams, n_boot: int) -> np.ndarray:
 def _sorted_points(table: PollTable) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     x = table.mid
     order = np.argsort(x, kind="stable")
-    return x[order], table.pct[order], table.sampling_var[order], order
+    return x[order], table.pct[order], table.error_var[order], order
 
 
 def _few_polls_bands(x, y, v, x0: np.ndarray, params: LowessParams,

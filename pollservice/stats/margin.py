@@ -23,7 +23,9 @@ polls with a large margin more weight). The results are mapped back with ``m = 2
 so every band lies within [-100, 100] (the bounded band of :func:`pollservice.stats.fit`)
 and everything each method does (house effects, non-sampling error, windows, robustness
 weights) is done on the margin. Non-sampling spreads and house effects of ``y`` are half
-those of the margin, as they are when a pollster's lean towards A is a lean away from B.
+those of the margin, as they are when a pollster's lean towards A is a lean away from B;
+an ``extra_var`` column (error variance beyond sampling, in squared *margin* points) is
+likewise divided by 4.
 ``weighted`` also weighs polls by ``sqrt(n)``: it sees the effective size, which within a
 question is the real size times a nearly constant factor.
 
@@ -52,7 +54,7 @@ from .aggregate import AggregateResults, fit
 from .intervals import DEFAULT_ALPHA
 from .methods import DEFAULT_METHOD
 from .outcome import outcome_bounds
-from .validation import line_levels, validate_polls
+from .validation import extra_var_column, line_levels, validate_polls
 
 __all__ = ["MARGIN_COLUMNS", "MarginResults", "fit_margin", "margin", "margin_sampling_variance"]
 
@@ -107,6 +109,8 @@ def _margin_frame(polls: pd.DataFrame) -> pd.DataFrame:
                          f"{int(over.sum())} rows: two shares of one sample")
     frame = polls.drop(columns=[c for c in ("pct",) if c in polls.columns])
     frame = frame.assign(pct=50.0 + (a - b) / 2.0)
+    if "extra_var" in frame.columns:  # margin points squared -> the half-margin scale
+        frame = frame.assign(extra_var=extra_var_column(polls) / 4.0)
     table = validate_polls(frame)  # canonical order: the line levels of every method
     order = table.position
     level_a, level_b = line_levels(table.end, a[order]), line_levels(table.end, b[order])

@@ -20,6 +20,11 @@ interval is Student's t over them (``n_races - 1`` degrees of freedom). The ``ve
 says only what the interval of ``relative`` allows: ``better`` if it lies below 0,
 ``worse`` if above, else ``indistinguishable`` (no letter grade: most pollsters' intervals
 overlap).
+
+:func:`pollster_excess_variance` turns the same polls into a per-pollster error variance for
+the average (the ``extra_var`` column of a poll frame): how much more a pollster's polls
+missed than their sampling error and their race's shared miss explain, shrunk towards the
+field and counted above the typical poll's (which the method's own non-sampling term covers).
 """
 
 from __future__ import annotations
@@ -30,11 +35,13 @@ from scipy import stats as scipy_stats
 
 from .intervals import DEFAULT_ALPHA, check_alpha
 
-__all__ = ["INPUT_COLUMNS", "METRICS", "poll_errors", "pollster_ratings"]
+__all__ = ["EXCESS_COLUMNS", "INPUT_COLUMNS", "METRICS", "poll_errors", "pollster_excess_variance",
+           "pollster_ratings"]
 
 INPUT_COLUMNS = ("poll_id", "pollster", "race_id", "cycle", "poll_margin", "actual_margin",
                  "dem_first")
 METRICS = ("abs_error", "dem_error", "relative")
+EXCESS_COLUMNS = ("pollster", "race_id", "error", "sampling_var")
 
 
 def poll_errors(polls: pd.DataFrame) -> pd.DataFrame:
@@ -107,3 +114,49 @@ def pollster_ratings(errors: pd.DataFrame, *, min_polls: int, min_races: int,
                *(f"{m}{suffix}" for m in METRICS for suffix in ("", "_lower", "_upper")), "verdict"]
     table = pd.DataFrame(rows, columns=columns)
     return table.sort_values(["relative", "pollster"], na_position="last").reset_index(drop=True)
+
+
+def pollster_excess_variance(errors: pd.DataFrame, *, prior_polls: float = 20.0) -> pd.DataFrame:
+    """Per pollster, its error variance beyond sampling and beyond its races' shared error.
+
+    ``errors`` has ``EXCESS_COLUMNS``: each poll's ``error`` (poll margin minus result) and
+    ``sampling_var`` (its margin's sampling variance, squared points). Within a race every
+    poll shares the race's surprise, so a poll is compared with the mean error of the *other*
+    pollsters' polls of its race (races polled by one pollster say nothing): its squared
+    difference, less its sampling variance and the variance of that mean, estimates its
+    excess. Per pollster the mean excess over its ``polls`` (``excess``) is shrunk towards the
+    mean of all polls' as if that mean were ``prior_polls`` more polls (``shrunk``), and
+    ``extra_var`` is how far ``shrunk`` lies above the typical poll's (the median over polls
+    of their pollster's ``shrunk``), never below 0. One row per pollster, sorted by name.
+    """
+    missing = [c for c in EXCESS_COLUMNS if c not in errors.columns]
+    if missing:
+        raise ValueError(f"errors lack the columns {missing}")
+    columns = ["pollster", "polls", "excess", "shrunk", "extra_var"]
+    frame = errors[list(EXCESS_COLUMNS)].astype({"error": float, "sampling_var": float}).assign(n=1.0)
+    summed = ["error", "sampling_var", "n"]
+    sums = frame.groupby("race_id")[summed].transform("sum")
+    own = frame.groupby(["race_id", "pollster"])[summed].transform("sum")
+    others = (sums["n"] - own["n"]).where(lambda n: n > 0)
+    frame = frame.assign(others=others, others_mean=(sums["error"] - own["error"]) / others,
+                         others_var=(sums["sampling_var"] - own["sampling_var"]) / others**2)
+    frame = frame[frame["others"].notna()]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    excess = (frame["error"] - frame["others_mean"]) ** 2 - frame["sampling_var"] - frame["others_var"]
+    field = float(excess.mean())
+    excess = excess - field / frame["others"]  # the others' own excess in their mean
+    field = float(excess.mean())
+    table = excess.groupby(frame["pollster"]).agg(["size", "mean"]).rename(
+        columns={"size": "polls", "mean": "excess"})
+    polls = table["polls"]
+    table["shrunk"] = (polls * table["excess"] + prior_polls * field) / (polls + prior_polls)
+    typical = _weighted_median(table["shrunk"].to_numpy(), table["polls"].to_numpy(dtype=float))
+    table["extra_var"] = (table["shrunk"] - typical).clip(lower=0.0)
+    return table.reset_index().rename(columns={"index": "pollster"})[columns]
+
+
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cumulative, cumulative[-1] / 2.0)])

@@ -20,6 +20,11 @@ Input frame contract (one row per poll, for one answer choice):
 ``partisan``    optional bool: the poll was sponsored by a party or partisan group
                 (default False; missing values are False)
 ``internal``    optional bool: a campaign's internal poll (default False)
+``extra_var``   optional float >= 0: error variance of the poll beyond its sampling
+                variance and the method's own non-sampling term, in squared points
+                (e.g. its pollster's record: :func:`~pollservice.stats.ratings.pollster_excess_variance`);
+                missing values are 0. kalman and weighted weigh polls by it; lowess's line
+                takes no weights (statsmodels' lowess), only its few-poll fallback does
 ==============  ==========================================================================
 
 Partisan and internal polls are fitted like any other, but never define the centre of the
@@ -91,6 +96,7 @@ class PollTable:
     line_pct: np.ndarray  # the line's level at each poll, for its sampling variance
     partisan: np.ndarray  # bool
     internal: np.ndarray  # bool
+    extra_var: np.ndarray  # error variance beyond sampling (squared points), 0 by default
 
     @property
     def flagged(self) -> np.ndarray:
@@ -129,6 +135,12 @@ class PollTable:
         p = np.clip(self.line_pct, *_PCT_VARIANCE_CLIP)
         return p * (100.0 - p) / self.n_used
 
+    @property
+    def error_var(self) -> np.ndarray:
+        """The variance every method weighs a poll by: :attr:`sampling_var` plus the
+        frame's ``extra_var`` (0 unless given)."""
+        return self.sampling_var + self.extra_var
+
     def take(self, rows: np.ndarray) -> PollTable:
         """Subset by a boolean mask or sorted integer positions (keeps canonical order)."""
         rows = np.asarray(rows)
@@ -148,6 +160,7 @@ class PollTable:
             line_pct=self.line_pct[rows],
             partisan=self.partisan[rows],
             internal=self.internal[rows],
+            extra_var=self.extra_var[rows],
         )
 
     def ended_by(self, day: int) -> PollTable:
@@ -214,7 +227,22 @@ def validate_polls(polls: pd.DataFrame) -> PollTable:
     size = _sample_size_column(polls)
     pop = _population_column(polls)
     flags = {name: _flag_column(polls, name) for name in FLAG_COLUMNS}
-    return _canonical_table(polls.index, pollster, start, end, pop, size, pct, flags)
+    extra = extra_var_column(polls)
+    return _canonical_table(polls.index, pollster, start, end, pop, size, pct, flags, extra)
+
+
+def extra_var_column(polls: pd.DataFrame) -> np.ndarray:
+    """The optional ``extra_var`` column: finite and >= 0; missing (or no column) is 0."""
+    if "extra_var" not in polls.columns:
+        return np.zeros(len(polls))
+    raw = polls["extra_var"]
+    extra = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    if (np.isnan(extra) & raw.notna().to_numpy()).any():
+        raise ValueError("extra_var is not a number in some rows (use NaN or 0 for none)")
+    extra = np.nan_to_num(extra, nan=0.0, posinf=np.inf)
+    if (extra < 0).any() or np.isinf(extra).any():
+        raise ValueError("extra_var < 0 (or infinite) in some rows: it is a variance")
+    return extra
 
 
 def _flag_column(polls: pd.DataFrame, column: str) -> np.ndarray:
@@ -292,14 +320,15 @@ def _population_column(polls: pd.DataFrame) -> pd.Series:
 
 def _canonical_table(index: pd.Index, pollster: pd.Series, start: np.ndarray,
                      end: np.ndarray, pop: pd.Series, size: np.ndarray,
-                     pct: np.ndarray, flags: dict[str, np.ndarray]) -> PollTable:
+                     pct: np.ndarray, flags: dict[str, np.ndarray], extra: np.ndarray) -> PollTable:
     """The checked columns as a :class:`PollTable` in canonical row order."""
     names, codes = np.unique(pollster.to_numpy(dtype=str), return_inverse=True)
     pop_codes = np.searchsorted(np.array(sorted(POPULATIONS)), pop.to_numpy(dtype=str))
     size_key = np.where(np.isnan(size), -1.0, size)
     # np.lexsort sorts by the last key first: end date, start date, pollster, population,
-    # sample size, pct. Rows equal in all of these are interchangeable for every method.
-    order = np.lexsort((pct, size_key, pop_codes, codes, start, end))
+    # sample size, pct, extra variance. Rows equal in all of these are interchangeable for
+    # every method.
+    order = np.lexsort((extra, pct, size_key, pop_codes, codes, start, end))
     return PollTable(
         index=index[order],
         position=order.astype(np.int64),
@@ -313,6 +342,7 @@ def _canonical_table(index: pd.Index, pollster: pd.Series, start: np.ndarray,
         line_pct=line_levels(end[order], pct[order]),
         partisan=flags["partisan"][order],
         internal=flags["internal"][order],
+        extra_var=extra[order],
     )
 
 

@@ -130,7 +130,9 @@ def weighted_weights(table: PollTable, day: int, params: WeightedParams) -> np.n
     population = np.array([float(factors.get(p, 1.0)) for p in table.population[rows]])
     counts = np.bincount(table.pollster[rows], minlength=table.n_pollsters)
     damping = counts[table.pollster[rows]].astype(float) ** (-params.pollster_damping)
-    w = recency * size * population * damping
+    # A poll with error beyond sampling (extra_var) counts as a smaller one: 1 without it.
+    reliability = table.sampling_var[rows] / table.error_var[rows]
+    w = recency * size * population * damping * reliability
     total = w.sum()
     if total > 0:
         weights[rows] = w / total
@@ -141,7 +143,7 @@ def _estimate(table: PollTable, weights: np.ndarray, alpha: float) -> PointEstim
     used = weights > 0
     if not used.any():
         return _empty(table)
-    est, lower, upper = weighted_mean_band(table.pct, weights, table.sampling_var, alpha)
+    est, lower, upper = weighted_mean_band(table.pct, weights, table.error_var, alpha)
     return PointEstimate(
         est, lower, upper, weights, np.zeros(table.n_polls), int(np.count_nonzero(used))
     )
