@@ -17,6 +17,7 @@ from .domain.errors import ServiceError
 from .services.demo import DEMO_SETS, database_is_empty, load_demo
 from .services.exporting import iter_csv, iter_json
 from .services.imports import formats, import_text, read_text
+from .services.imports.race_results import import_race_results
 from .services.imports.rows import ImportRejected
 from .services.pollster_identity import merge_pollsters, resolve_pollsters
 from .services.races import rename_race
@@ -30,7 +31,7 @@ def init_app(app: Flask) -> None:
     for command in (create_admin_command, load_demo_command, import_polls_command,
                     export_polls_command, create_token_command, revoke_token_command,
                     merge_pollsters_command, add_webhook_command, list_webhooks_command,
-                    set_role_command, rename_race_command):
+                    set_role_command, rename_race_command, import_results_command):
         app.cli.add_command(command)
 
 
@@ -191,6 +192,29 @@ def _import_report(summary, would_fail: bool) -> str:
                      + (" The import would fail: fix the rows above or use --skip-invalid."
                         if would_fail else ""))
     return "\n".join(lines)
+
+
+@click.command("import-results", cls=ServiceCommand)
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Report what would be set; write nothing.")
+def import_results_command(file: Path, dry_run: bool) -> None:
+    """Set election results from FILE, a file of results alone: The Economist's
+    potus_results_76_16.csv (year, state, dem, rep as fractions of the vote), on the
+    presidential races the store holds (import their polls first). Atomic: one bad row
+    reports FILE:LINE: field: message and writes nothing."""
+    try:
+        summary = import_race_results(read_text(file), file.name, dry_run=dry_run)
+    except ImportRejected as error:
+        _echo_problems(file, error.problems)
+        message = f"{len(error.problems)} problem(s) in {file}; nothing was imported."
+        raise click.ClickException(message) from None
+    click.echo(f"{summary.rows} rows: results set on {len(summary.races)} races ({summary.changed} added or "
+               f"changed); {summary.not_held} rows of races the store does not hold")
+    for missing in summary.no_candidate:
+        click.echo(f"warning: no candidate of that party in {missing}", err=True)
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
 
 
 @click.command("export-polls", cls=ServiceCommand)

@@ -19,9 +19,10 @@ from slugify import slugify
 from ...domain import vocabulary
 from ...domain.errors import ServiceError
 from ...extensions import db
-from ...models import Choice, Question, Race, RaceResult
+from ...models import Choice, Question, Race
 from ..questions import create_question
 from .matching import Planned
+from .race_results import apply_results
 from .rows import ImportRow, ImportSummary, RaceSpec, Reject
 from .stored import load_questions, load_races
 
@@ -114,18 +115,7 @@ class TargetQuestions:
         """The election day and the result a file gives (a later file's result wins)."""
         if spec.election_date is not None and race.election_date != spec.election_date:
             race.election_date = spec.election_date
-        if not spec.results:
-            return
-        known = {result.candidate: result for result in race.results}
-        for candidate, share in spec.results.items():
-            result = known.get(candidate)
-            if result is None:
-                race.results.append(RaceResult(candidate=candidate[:120], vote_share=share,
-                                               party=spec.result_parties.get(candidate)))
-            elif result.vote_share != share:
-                result.vote_share = share
-        if race.result_source != self.summary.source_name[:300]:
-            race.result_source = self.summary.source_name[:300]
+        apply_results(race, spec.results, spec.result_parties, self.summary.source_name)
 
     def _create(self, slug: str, rows: list[ImportRow]) -> Question | None:
         if slugify(slug, max_length=120, word_boundary=True) != slug:
