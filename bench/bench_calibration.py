@@ -73,7 +73,7 @@ def main() -> None:
         print(f"evaluate: {run.races:,} races in {seconds:.1f} s; left out: {run.skipped}")
         db.session.remove()
     pd.set_option("display.width", 160)
-    for name in ("by_method", "by_office"):
+    for name in ("by_method", "by_office", "by_cycle"):
         print(f"\n{name}:\n", pd.DataFrame(run.tables[name]).to_string(index=False))
 
 

@@ -18,15 +18,16 @@ from pollservice.stats.calibration import RECORD_COLUMNS, calibration_table
 
 def test_the_table_counts_races_and_coverage_per_group():
     records = pd.DataFrame([
-        ("kalman", 2020, "senate", 1, 2.0, True, True, 0),
-        ("kalman", 2020, "senate", 2, -4.0, False, True, 1),
-        ("kalman", 2016, "senate", 3, 6.0, False, False, 0),
-        ("lowess", 2020, "senate", 1, 1.0, True, True, 0),
+        ("kalman", 2020, "senate", 1, 2.0, True, True, 0, 4.0, 10.0),
+        ("kalman", 2020, "senate", 2, -4.0, False, True, 1, 5.0, 12.0),
+        ("kalman", 2016, "senate", 3, 6.0, False, False, 0, 6.0, 14.0),
+        ("lowess", 2020, "senate", 1, 1.0, True, True, 0, 3.0, 9.0),
     ], columns=list(RECORD_COLUMNS))
     by_method = calibration_table(records, ("method",)).set_index("method")
     assert by_method.loc["kalman", "races"] == 3 and by_method.loc["kalman", "mean_abs_error"] == 4.0
     assert by_method.loc["kalman", "band_coverage"] == pytest.approx(1 / 3)
     assert by_method.loc["kalman", "outcome_held"] == 2 and by_method.loc["lowess", "races"] == 1
+    assert by_method.loc["kalman", ["mean_band_width", "mean_outcome_width"]].tolist() == [5.0, 12.0]
     assert calibration_table(records.iloc[0:0], ("method",)).empty
     with pytest.raises(ValueError, match="lack the columns"):
         calibration_table(records.drop(columns=["error"]))
@@ -57,5 +58,8 @@ def test_evaluate_judges_each_methods_final_average_against_the_result(demo_app,
         bounds = stats.outcome_bounds(frame, ELECTION_DAY, "president", "margin",
                                       leave_out_cycle=2020).iloc[0]
         assert row["outcome_coverage"] == float(bounds["outcome_lower"] <= actual <= bounds["outcome_upper"])
+        assert row["mean_band_width"] == pytest.approx(final["upper"] - final["lower"], abs=0.01)
+        width = bounds["outcome_upper"] - bounds["outcome_lower"]
+        assert row["mean_outcome_width"] == pytest.approx(width, abs=0.01)
     page = client.get("/methodology").get_data(as_text=True)
     assert 'id="calibration"' in page and "Our 95% election-day intervals (kalman) held the result in" in page

@@ -694,6 +694,10 @@ class CalibrationRowSchema(Schema):
         "description": "share inside the 95% election-day interval (systematic error estimated "
                        "without the race's cycle)"})
     outcome_held = fields.Integer(required=True, metadata={"description": "races inside it"})
+    mean_band_width = fields.Float(metadata={
+        "description": "mean width of the band, points (older runs lack it)"})
+    mean_outcome_width = fields.Float(metadata={
+        "description": "mean width of the election-day interval, points (older runs lack it)"})
 
 
 class CalibrationSchema(Schema):

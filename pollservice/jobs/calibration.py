@@ -64,7 +64,8 @@ def race_records(race: Race, skipped: dict[str, int]) -> list[tuple]:
         records.append((method, race.cycle, election[1], race.id, float(row["estimate"]) - actual,
                         bool(row["lower"] <= actual <= row["upper"]),
                         bool(row["outcome_lower"] <= actual <= row["outcome_upper"]),
-                        (election[0] - row["date"].date()).days))
+                        (election[0] - row["date"].date()).days, float(row["upper"] - row["lower"]),
+                        float(row["outcome_upper"] - row["outcome_lower"])))
     if not records:
         skipped["its question has no margin of two finishers"] = skipped.get(
             "its question has no margin of two finishers", 0) + 1
@@ -92,6 +93,6 @@ def evaluate() -> CalibrationRun:
 
 def _rows(table: pd.DataFrame) -> list[dict[str, Any]]:
     rounded = table.round({"mean_abs_error": 2, "median_abs_error": 2, "band_coverage": 3,
-                           "outcome_coverage": 3})
+                           "outcome_coverage": 3, "mean_band_width": 2, "mean_outcome_width": 2})
     return [{key: (value.item() if hasattr(value, "item") else value) for key, value in row.items()}
             for row in rounded.to_dict(orient="records")]

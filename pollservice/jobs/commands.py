@@ -85,11 +85,11 @@ def evaluate_command() -> None:
                + (" (left out: " + "; ".join(f"{n} {why}" for why, n in run.skipped.items()) + ")"
                   if run.skipped else "") + ".")
     click.echo(f"{'method':<10} {'races':>6} {'mean error':>10} {'in band':>8} "
-               f"{'in election-day interval':>25}")
+               f"{'in election-day interval':>25} {'its mean width':>14}")
     for row in run.tables["by_method"]:
         click.echo(f"{row['method']:<10} {row['races']:>6} {row['mean_abs_error']:>10.2f} "
                    f"{row['band_coverage']:>8.1%} {row['outcome_held']:>12} of {row['races']} "
-                   f"({row['outcome_coverage']:.1%})")
+                   f"({row['outcome_coverage']:.1%}) {row['mean_outcome_width']:>14.1f}")
 
 
 def init_app(app: Flask) -> None:
