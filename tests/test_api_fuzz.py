@@ -17,7 +17,7 @@ import schemathesis
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from schemathesis.checks import positive_data_acceptance
+from schemathesis.checks import not_a_server_error, positive_data_acceptance
 
 from conftest import ARTIFACTS, ON_POSTGRES, TEST_DATABASE_URL, close_connections, make_app, migrate
 
@@ -31,7 +31,12 @@ SENT: Counter = Counter()
 
 @pytest.fixture(scope="module")
 def fuzz_app(tmp_path_factory, database_templates):
-    """The app on its own database with the seed question (small, so writes stay fast)."""
+    """The app on its own database with the seed question (small, so writes stay fast), its
+    averages computed once; the recomputes the fuzzed writes queue wait for a worker that
+    never comes (the reads serve the stored averages, marked stale): the fuzz is about the
+    API's answers, and a recompute per accepted write cost two minutes on PostgreSQL."""
+    from pollservice.jobs import compute
+    from pollservice.services.averages import stale_questions
     from pollservice.services.demo import DATA_DIR
     from pollservice.services.imports import import_rows
     from pollservice.services.imports.formats import canonical_csv
@@ -43,12 +48,16 @@ def fuzz_app(tmp_path_factory, database_templates):
         migrate(url, folder)
     else:
         url = database_templates.fresh("empty", folder, name="fuzz")
-    app = make_app(url, folder)
+    app = make_app(url, folder, JOBS_IN_PROCESS=False, JOBS_SQLITE_FILE=str(folder / "jobs.sqlite3"))
     with app.app_context():
         with (DATA_DIR / "seed_calexit.csv").open() as handle:
             import_rows(canonical_csv.read_rows(handle, "seed"), "seed")
+        for question_id in stale_questions(True):
+            compute.recompute_now(question_id)
         _, app.config["FUZZ_TOKEN"] = create_token("fuzzer")
-    yield app
+    with pytest.MonkeyPatch.context() as patch:  # no worker will draw: do not wait 10 s for one
+        patch.setattr("pollservice.services.charts.CHART_WAIT_SECONDS", 0.1)
+        yield app
     close_connections(app)
     if ON_POSTGRES:
         drop_schema(TEST_DATABASE_URL, FUZZ_SCHEMA)
@@ -77,6 +86,13 @@ def operations(app) -> list:
     return [result.ok() for result in schema.get_all_operations()]
 
 
+def _drawing(response) -> bool:
+    """The 503 of a chart not drawn yet, with its Retry-After."""
+    headers = {name.lower() for name in response.headers}
+    return (response.status_code == 503 and "retry-after" in headers
+            and response.json()["error"]["code"] == "not_ready")
+
+
 @pytest.mark.slow
 def test_api_answers_every_generated_request_within_its_schema(fuzz_app):
     # Driven through plain hypothesis (operation.as_strategy) rather than
@@ -98,8 +114,11 @@ def test_api_answers_every_generated_request_within_its_schema(fuzz_app):
             # positive_data_acceptance is left out on purpose: a poll can match the schema
             # and still be refused with a 422 for a rule the schema cannot express (end
             # before start, percents adding up to more than 100).
-            case.call_and_validate(app=fuzz_app, headers=headers,
-                                   excluded_checks=[positive_data_acceptance])
+            # A 5xx fails, but for the documented 503 of a chart a worker has yet to draw
+            # (the fuzzed writes' recomputes wait: see fuzz_app).
+            response = case.call_and_validate(app=fuzz_app, headers=headers,
+                                              excluded_checks=[positive_data_acceptance, not_a_server_error])
+            assert response.status_code < 500 or _drawing(response), (response.status_code, response.text)
             CALLS[f"{case.method} {case.path}"] += 1
             if case.method == "PATCH":
                 SENT[case.media_type] += 1
