@@ -72,8 +72,11 @@ trap stop_passes INT TERM
 # TEST_DATABASE_URL, if exported, is for the PostgreSQL pass only.
 start_pass SQLite env -u TEST_DATABASE_URL .venv/bin/python -m pytest "$@"
 if [ "$on_postgres" = 1 ]; then
-    # tests/stats is pure (no database): it runs in the SQLite pass only.
-    start_pass PostgreSQL env TEST_DATABASE_URL="$PG_URL" .venv/bin/python -m pytest --ignore=tests/stats "$@"
+    # tests/stats is pure (no database): it runs in the SQLite pass only. So do the browser
+    # walks (tests/browser): what they add to the other tests is the pages in Chromium, the
+    # same on either database; every flow they drive is also tested on PostgreSQL below them.
+    start_pass PostgreSQL env TEST_DATABASE_URL="$PG_URL" .venv/bin/python -m pytest --ignore=tests/stats \
+        --ignore=tests/browser "$@"
 fi
 echo "running the ${names[*]} passes at the same time; their output follows when they end"
 wait "${pids[@]}" || true
