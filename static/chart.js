@@ -16,6 +16,16 @@
   function dayNumber(iso) { return Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)) / DAY_MS; }
   function isoOf(day) { return new Date(day * DAY_MS).toISOString().slice(0, 10); }
   function dateWords(iso) { var d = new Date(dayNumber(iso) * DAY_MS); return MONTHS[d.getUTCMonth()] + " " + d.getUTCDate() + ", " + d.getUTCFullYear(); }
+  // A dot's area grows with the poll's weight in the current average, as on the image
+  // (render.plot._marker_areas): radius 1.5 to 4.5 px, all 2.6 px when the weights are equal.
+  function dotRadius(polls, name) {
+    var top = 0;
+    polls.forEach(function (p) { var w = (p.weights || {})[name] || 0; if (w > top) { top = w; } });
+    return function (p) {
+      var w = (p.weights || {})[name] || 0;
+      return top > 0 ? Math.sqrt(2.25 + (20.25 - 2.25) * w / top) : 2.6;
+    };
+  }
   function fieldDates(poll) { return poll.start === poll.end ? dateWords(poll.end) : dateWords(poll.start) + " – " + dateWords(poll.end); }
   function pct(v) { return v.toFixed(1); }
   function signed(v) { return (v > 0 ? "+" : v < 0 ? "−" : "") + Math.abs(v).toFixed(1); }
@@ -44,7 +54,7 @@
     });
     data.polls.forEach(function (p) {
       Object.keys(p.results).forEach(function (name) {
-        if (shown[name]) { ys.push(p.results[name]); days.push(dayNumber(p.end)); }
+        if (shown[name]) { ys.push(p.results[name]); days.push(dayNumber(p.mid)); }
       });
     });
     if (!days.length) { return null; }
@@ -199,10 +209,11 @@
     data.choices.forEach(function (c) {
       if (!self.shown[c.name]) { return; }
       var group = svgEl("g", { "class": seriesClass(c) }, dots);
+      var radius = dotRadius(data.polls, c.name);
       data.polls.forEach(function (p, i) {
         if (p.results[c.name] === undefined) { return; }
-        var cx = sx(dayNumber(p.end)), cy = sy(p.results[c.name]);
-        svgEl("circle", { cx: cx.toFixed(1), cy: cy.toFixed(1), r: 2.6, "class": "dot" }, group);
+        var cx = sx(dayNumber(p.mid)), cy = sy(p.results[c.name]);
+        svgEl("circle", { cx: cx.toFixed(1), cy: cy.toFixed(1), r: radius(p).toFixed(2), "class": "dot" }, group);
         self.dots.push({ x: cx, y: cy, poll: i });
       });
     });
@@ -239,6 +250,7 @@
       var node = svgEl("text", { x: 0, y: 0, "class": "mark-label" + (cls ? " " + cls : ""),
         transform: "translate(" + (x - 4).toFixed(1) + "," + (s.box.top + 2) + ") rotate(-90)" }, marks);
       node.textContent = text;
+      return node;
     };
     var groups = [];
     (data.events || []).forEach(function (e) {
@@ -255,7 +267,24 @@
       return self.shown[c.name] && c.result !== null && c.result !== undefined;
     });
     svgEl("line", { x1: ex, x2: ex, y1: s.box.top, y2: s.box.bottom, "class": "election" }, marks);
-    label(ex, "Election Day" + (results.length ? " ◆ result" : ""), "election");
+    var dayLabel = label(ex, "Election Day" + (results.length ? " ◆ result" : ""), "election");
+    // As on the image (render.plot._clear_of): down from the top if the diamonds leave room
+    // there, else up from the bottom, else centred in the widest gap between them.
+    var needed = (dayLabel.getComputedTextLength ? dayLabel.getComputedTextLength() : 110) + 14;
+    var ys = results.map(function (c) { return s.sy(c.result); }).sort(function (p, q) { return p - q; });
+    var place = function (y, cls) {
+      dayLabel.setAttribute("transform", "translate(" + (ex - 4).toFixed(1) + "," + y.toFixed(1) + ") rotate(-90)");
+      dayLabel.setAttribute("class", "mark-label election " + cls);
+    };
+    if (ys.length && ys[0] - s.box.top < needed) {
+      if (s.box.bottom - ys[ys.length - 1] >= needed) {
+        place(s.box.bottom - 2, "from-bottom");
+      } else {
+        var edges = [s.box.top].concat(ys, [s.box.bottom]), best = 0;
+        for (var i = 1; i < edges.length - 1; i++) { if (edges[i + 1] - edges[i] > edges[best + 1] - edges[best]) { best = i; } }
+        place((edges[best] + edges[best + 1]) / 2, "centred");
+      }
+    }
     results.forEach(function (c) {
       var y = s.sy(c.result), r = 5.5;
       var diamond = svgEl("path", { d: "M" + ex + "," + (y - r) + "L" + (ex + r) + "," + y + "L" + ex + "," + (y + r) + "L" + (ex - r) + "," + y + "Z",
@@ -300,7 +329,7 @@
       var poll = data.polls[pollIndex];
       data.choices.forEach(function (c) {
         if (self.shown[c.name] && poll.results[c.name] !== undefined) {
-          svgEl("circle", { cx: s.sx(dayNumber(poll.end)), cy: s.sy(poll.results[c.name]), r: 5, "class": seriesClass(c) + " ring" }, marker);
+          svgEl("circle", { cx: s.sx(dayNumber(poll.mid)), cy: s.sy(poll.results[c.name]), r: 5, "class": seriesClass(c) + " ring" }, marker);
         }
       });
       var box = el("div", { "class": "ichart-poll" }, tip);

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 
@@ -26,6 +28,12 @@ def test_chart_data_polls_are_the_questions_counted_polls_with_their_results(dem
     api = counted[poll["id"]]
     assert poll["pollster"] == api["pollster"]
     assert (poll["start"], poll["end"]) == (api["start_date"], api["end_date"])
+    start, end = (dt.date.fromisoformat(api[key]) for key in ("start_date", "end_date"))
+    assert poll["mid"] == (start + (end - start) / 2).isoformat()  # the dot, as on the static chart
+    # each dot's weight in the current average (its area grows with it): a choice's add up to 1
+    for choice in data["choices"]:
+        total = sum(p["weights"].get(choice["name"], 0.0) for p in data["polls"])
+        assert total == pytest.approx(1.0, abs=1e-3), choice["name"]
     assert poll["results"] == pytest.approx(api["results"])
     assert poll["url"] == f"/polls/{poll['id']}"
     assert [p["end"] for p in data["polls"]] == sorted(p["end"] for p in data["polls"])

@@ -43,6 +43,18 @@ def test_election_day_is_a_dashed_line_the_axis_reaches_with_each_result_inside_
     assert sorted(float(c.get_offsets()[0][1]) for c in diamonds) == [20.0, 70.0]
 
 
+def test_the_election_day_label_keeps_clear_of_the_result_diamonds():
+    election = END + dt.timedelta(days=20)
+    for results, where in (([20.0, 30.0], "top"), ([45.0, 70.0], "bottom"), ([20.0, 70.0], "center")):
+        figure, axes = drawn(with_results(results), ChartMarks(election_day=election))
+        label = next(t for t in axes.texts if t.get_text().startswith("Election Day"))
+        box = label.get_window_extent(figure.canvas.get_renderer())
+        assert label.get_verticalalignment() == where  # down from the top unless a diamond is there
+        for result in results:
+            y = axes.transData.transform((mdates.date2num(election), result))[1]
+            assert not box.y0 - 4 <= y <= box.y1 + 4, (results, result)
+
+
 def test_election_day_far_after_the_polls_is_left_out_rather_than_squeezing_them():
     far = END + dt.timedelta(days=400)
     figure, axes = drawn(make_series(), ChartMarks(election_day=far))

@@ -17,6 +17,7 @@ from .text import _drawable
 _MIN_X_SPAN_DAYS = 7.0
 _MARK_FONT_PT = 7.5
 _MARK_LABEL_IN = 1.6 * _MARK_FONT_PT / 72  # the room a vertical label takes across the plot
+_MARK_CHAR_IN = 0.62 * _MARK_FONT_PT / 72  # the length of one of its characters, about
 _MIN_Y_SPAN = 10.0  # percentage points
 _VECTOR_DOTS_MAX = 300
 # Past this many dots in one series, dot sizes come in _SIZE_CLASSES steps (see _draw_series).
@@ -243,11 +244,28 @@ def _draw_marks(axes, prepared: Sequence[_Prepared], marks: _PreparedMarks,
     x = marks.election_x
     axes.axvline(x, color=theme.ink, linestyle=(0, (5, 3)), linewidth=1.0, zorder=1.7)
     results = [p for p in prepared if np.isfinite(p.result)]
-    axes.text(x - 0.004 * (x_high - x_low), 0.985, "Election Day" + (" \u25c6 result" if results else ""),
-              **{**label, "color": theme.ink})
+    text = "Election Day" + (" \u25c6 result" if results else "")
+    y_low, y_high = axes.get_ylim()
+    height_in = max(axes.get_position().height * axes.figure.get_figheight(), 0.1)
+    y, va = _clear_of(sorted((p.result - y_low) / (y_high - y_low) for p in results),
+                      _MARK_CHAR_IN * len(text) / height_in + 0.06)
+    axes.text(x - 0.004 * (x_high - x_low), y, text, **{**label, "color": theme.ink, "va": va})
     for p in results:
         axes.scatter([x], [p.result], marker="D", s=38, color=p.color, edgecolors=theme.background,
                      linewidths=1.0, zorder=5)
+
+
+def _clear_of(diamonds: list[float], needed: float) -> tuple[float, str]:
+    """Where a vertical label of length ``needed`` (axes fraction, with room) goes on a line
+    with diamonds at ``diamonds`` (sorted fractions): down from the top if it fits there, up
+    from the bottom if it fits there, else centred in the widest gap between them."""
+    if not diamonds or 1.0 - diamonds[-1] >= needed:
+        return 0.985, "top"
+    if diamonds[0] >= needed:
+        return 0.015, "bottom"
+    edges = [0.0, *diamonds, 1.0]
+    low, high = max(zip(edges[:-1], edges[1:], strict=True), key=lambda gap: gap[1] - gap[0])
+    return (low + high) / 2, "center"
 
 
 def _label_groups(events: Sequence[tuple[float, str]], min_gap: float) -> list[tuple[float, str]]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..domain.errors import NotFound
 from ..readmodel import QuestionView
-from .averages import question_trend, trend_as_records
+from .averages import poll_weights, question_trend, trend_as_records
 from .chart_events import question_events
 from .charts import choice_colours
 from .margins import question_margin
@@ -25,9 +25,13 @@ def _days(records: list[dict[str, Any]]) -> list[list[Any]]:
     return [[day["date"].isoformat(), day["estimate"], day["lower"], day["upper"]] for day in records]
 
 
-def _polls(view: QuestionView, start: dt.date | None, end: dt.date | None) -> list[dict[str, Any]]:
-    """The polls the chart shows as dots (those averaged, ended within the range), oldest first."""
+def _polls(view: QuestionView, method: str, start: dt.date | None,
+           end: dt.date | None) -> list[dict[str, Any]]:
+    """The polls the chart shows as dots (those averaged, ended within the range), oldest
+    first, with each choice's result and its weight in the current ``method`` average (the
+    dot's area grows with it, as on the image)."""
     polls: dict[int, dict[str, Any]] = {}
+    weights = poll_weights(view, method)
     for name, frame in view.frames().items():
         for row in frame.itertuples(index=False):
             ended = row.end_date.date()
@@ -40,10 +44,14 @@ def _polls(view: QuestionView, start: dt.date | None, end: dt.date | None) -> li
                     "pollster": row.pollster,
                     "start": row.start_date.date().isoformat(),
                     "end": ended.isoformat(),
+                    # where the dot goes: the field midpoint, as on the static chart
+                    "mid": (row.start_date + (row.end_date - row.start_date) / 2).date().isoformat(),
                     "results": {},
+                    "weights": {},
                 },
             )
             poll["results"][name] = round(float(row.pct), 2)
+            poll["weights"][name] = round(weights.get(name, {}).get(int(row.poll_id), (0.0, 0.0))[0], 5)
     return sorted(polls.values(), key=lambda p: (p["end"], p["id"]))
 
 
@@ -83,7 +91,7 @@ def chart_data(
         "method": method,
         "choices": choices,
         "margin": _margin(view, method, start, end),
-        "polls": _polls(view, start, end),
+        "polls": _polls(view, method, start, end),
         # marks across the chart, as on the image (render.ChartMarks)
         "election_day": race.election_date.isoformat() if race is not None and race.election_date else None,
         "events": [{"date": e.day.isoformat(), "label": e.label} for e in question_events(view.question)],

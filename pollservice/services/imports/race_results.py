@@ -77,7 +77,8 @@ def import_race_results(text: str, source_name: str, *, dry_run: bool = False) -
     names that the store holds; ``dry_run`` reports without writing."""
     summary = ResultsSummary(source_name)
     reader = open_csv(text, source_name, RESULTS_COLUMNS)
-    parsed, problems = [], []
+    parsed: list[tuple[int, str, dict[str, float]]] = []
+    problems: list[RowProblem] = []
     for record in reader:
         summary.rows += 1
         row = _parse(record, reader.line_num, problems)
