@@ -215,6 +215,7 @@ def load_pair_a(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         "population": raw["population"],
         "approve": raw["approve"].astype(float),
         "disapprove": raw["disapprove"].astype(float),
+        "tracking": raw["tracking"].eq("T"),  # a tracker's overlapping releases count once
     })
     polls = polls.sort_values(["end_date", "poll_id"]).reset_index(drop=True)
     top = pd.read_csv(folder / "approval_topline.csv")
@@ -253,6 +254,11 @@ def report_fte(report: Report, polls: pd.DataFrame, topline: pd.DataFrame) -> No
     for method in ("weighted", "latest"):
         mad_m, _, _ = mad_against_538(polls, topline, "approve", method=method)
         report.add(f"info: {method} approve, mean |ours - 538|", f"{mad_m:.3f}")
+    independent = polls.drop(columns="tracking")
+    for answer in ("approve", "disapprove"):
+        mad_i, _, _ = mad_against_538(independent, topline, answer)
+        report.add(f"info: realtime kalman {answer}, trackers' releases as independent polls",
+                   f"{mad_i:.3f}")
 
 
 # --------------------------------------------------------------------------------------

@@ -9,13 +9,14 @@ from ..extensions import SessionArg
 from ..models import Poll, Pollster, Question, Result
 
 POLL_COLUMNS = ["poll_id", "pollster", "start_date", "end_date", "sample_size", "population",
-                "partisan", "internal"]
+                "partisan", "internal", "tracking"]
 
 
 def poll_frames(session: SessionArg, question: Question) -> dict[str, pd.DataFrame]:
     """One frame per answer choice, in the column contract of ``pollservice.stats``
     (plus ``poll_id``; with the optional ``partisan`` / ``internal`` flags, which keep such
-    polls out of the centre of the house effects), in choice order. A choice no poll
+    polls out of the centre of the house effects, and ``tracking``, whose overlapping
+    releases share their respondents), in choice order. A choice no poll
     reported gets an empty frame.
     Deleted polls, the versions of a poll that are not counted, the polls of pollsters
     excluded from averages (the inclusion policy) and, for a race with an election date,
@@ -26,7 +27,7 @@ def poll_frames(session: SessionArg, question: Question) -> dict[str, pd.DataFra
         conditions.append(Poll.end_date <= question.race.election_date)
     rows = session.execute(
         select(Poll.id, Pollster.name, Poll.start_date, Poll.end_date, Poll.sample_size,
-               Poll.population, Poll.partisan, Poll.internal, Result.choice_id, Result.pct)
+               Poll.population, Poll.partisan, Poll.internal, Poll.tracking, Result.choice_id, Result.pct)
         .join(Pollster, Poll.pollster_id == Pollster.id)
         .join(Result, Result.poll_id == Poll.id)
         .where(*conditions)
@@ -36,7 +37,7 @@ def poll_frames(session: SessionArg, question: Question) -> dict[str, pd.DataFra
     long["end_date"] = pd.to_datetime(long["end_date"])
     long["sample_size"] = pd.to_numeric(long["sample_size"], errors="coerce").astype(float)
     long["pct"] = long["pct"].astype(float)
-    for flag in ("partisan", "internal"):
+    for flag in ("partisan", "internal", "tracking"):
         long[flag] = long[flag].fillna(False).astype(bool)
     frames = {}
     for choice in question.choices:

@@ -118,7 +118,8 @@ def _margin_frame(polls: pd.DataFrame) -> pd.DataFrame:
     level_y = np.clip(table.line_pct, *_LEVEL_CLIP)
     effective = np.empty(len(frame))
     effective[order] = level_y * (100.0 - level_y) / (variance / 4.0)
-    return frame.assign(sample_size=effective)
+    # the effective size holds a tracker's overlap already (table.n_used): not twice
+    return frame.assign(sample_size=effective).drop(columns=[c for c in ("tracking",) if c in frame.columns])
 
 
 def _to_margin(values) -> np.ndarray:

@@ -20,6 +20,12 @@ Input frame contract (one row per poll, for one answer choice):
 ``partisan``    optional bool: the poll was sponsored by a party or partisan group
                 (default False; missing values are False)
 ``internal``    optional bool: a campaign's internal poll (default False)
+``tracking``    optional bool: a release of a tracking poll, whose field window overlaps
+                the pollster's other releases (default False). Its respondents are in those
+                releases too, so its sample size is divided by how many of the tracker's
+                releases (same pollster and population) its field days fall in on average
+                (:func:`tracker_overlap`): a daily tracker's seven-day windows count once,
+                not seven times
 ``extra_var``   optional float >= 0: error variance of the poll beyond its sampling
                 variance and the method's own non-sampling term, in squared points
                 (e.g. its pollster's record: :func:`~pollservice.stats.ratings.pollster_excess_variance`);
@@ -34,7 +40,7 @@ house effects (:mod:`pollservice.stats.kalman`). Other extra columns are ignored
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import overload
 
 import numpy as np
@@ -97,6 +103,7 @@ class PollTable:
     partisan: np.ndarray  # bool
     internal: np.ndarray  # bool
     extra_var: np.ndarray  # error variance beyond sampling (squared points), 0 by default
+    overlap: np.ndarray  # releases of its tracker each poll's days fall in (1: not a tracker)
 
     @property
     def flagged(self) -> np.ndarray:
@@ -123,8 +130,9 @@ class PollTable:
 
     @property
     def n_used(self) -> np.ndarray:
-        """Sample sizes with :data:`UNKNOWN_SAMPLE_SIZE` standing in for unknown ones."""
-        return np.where(np.isnan(self.sample_size), UNKNOWN_SAMPLE_SIZE, self.sample_size)
+        """Sample sizes with :data:`UNKNOWN_SAMPLE_SIZE` standing in for unknown ones, each
+        divided by its :attr:`overlap` (a tracker's shared respondents count once)."""
+        return np.where(np.isnan(self.sample_size), UNKNOWN_SAMPLE_SIZE, self.sample_size) / self.overlap
 
     @property
     def sampling_var(self) -> np.ndarray:
@@ -161,6 +169,7 @@ class PollTable:
             partisan=self.partisan[rows],
             internal=self.internal[rows],
             extra_var=self.extra_var[rows],
+            overlap=self.overlap[rows],
         )
 
     def ended_by(self, day: int) -> PollTable:
@@ -228,7 +237,36 @@ def validate_polls(polls: pd.DataFrame) -> PollTable:
     pop = _population_column(polls)
     flags = {name: _flag_column(polls, name) for name in FLAG_COLUMNS}
     extra = extra_var_column(polls)
-    return _canonical_table(polls.index, pollster, start, end, pop, size, pct, flags, extra)
+    table = _canonical_table(polls.index, pollster, start, end, pop, size, pct, flags, extra)
+    if "tracking" in polls.columns:
+        tracking = _flag_column(polls, "tracking")[table.position]
+        table = replace(table, overlap=tracker_overlap(
+            table.pollster, table.population, table.start, table.end, tracking))
+    return table
+
+
+def tracker_overlap(pollster: np.ndarray, population: np.ndarray, start: np.ndarray,
+                    end: np.ndarray, tracking: np.ndarray) -> np.ndarray:
+    """Per poll, how many releases of its tracker (the ``tracking`` polls of one pollster
+    and population) cover its field days, on average over those days: 1 for a poll that is
+    not a tracking release or overlaps no other. ``start`` and ``end`` are integer days.
+    Counted with a difference array over each tracker's days, so linear in its releases."""
+    factor = np.ones(start.shape[0])
+    releases = np.flatnonzero(tracking)
+    if releases.size == 0:
+        return factor
+    keys = pd.Series(pollster[releases]).astype(str) + "|" + pd.Series(population[releases]).astype(str)
+    for members in pd.Series(releases).groupby(keys.to_numpy()).indices.values():
+        rows = releases[members]
+        first = int(start[rows].min())
+        s, e = start[rows].astype(np.int64) - first, end[rows].astype(np.int64) - first
+        change = np.zeros(int(e.max()) + 2)
+        np.add.at(change, s, 1.0)
+        np.add.at(change, e + 1, -1.0)
+        covering = np.cumsum(change)  # releases covering each day
+        total = np.concatenate([[0.0], np.cumsum(covering)])
+        factor[rows] = (total[e + 1] - total[s]) / (e - s + 1)
+    return factor
 
 
 def extra_var_column(polls: pd.DataFrame) -> np.ndarray:
@@ -343,6 +381,7 @@ def _canonical_table(index: pd.Index, pollster: pd.Series, start: np.ndarray,
         partisan=flags["partisan"][order],
         internal=flags["internal"][order],
         extra_var=extra[order],
+        overlap=np.ones(order.shape[0]),
     )
 
 
