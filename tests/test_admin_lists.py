@@ -77,9 +77,9 @@ def test_admin_lists_paginate_and_search(demo_app, logged_in, monkeypatch):
 def listed(client, query: str) -> list[dict]:
     """The admin poll list's rows: id, question title, pollster and sample size."""
     page = client.get(f"/admin/polls?{query}").get_data(as_text=True)
-    rows = re.findall(r'<td class="num"><a href="/polls/(\d+)">\d+</a></td>\s*'
-                      r'<td><a [^>]*>([^<]*)</a></td>\s*<td>([^<]*)(?:<br>.*?)?</td>\s*'
-                      r'<td>.*?</td>\s*<td class="num">([^<]*)</td>', page, re.S)
+    rows = re.findall(r'<td class="num"[^>]*><a href="/polls/(\d+)">\d+</a></td>\s*'
+                      r'<td[^>]*><a [^>]*>([^<]*)</a></td>\s*<td[^>]*>([^<]*)(?:<br>.*?)?</td>\s*'
+                      r'<td[^>]*>.*?</td>\s*<td class="num"[^>]*>([^<]*)</td>', page, re.S)
     return [{"id": int(i), "question": q, "pollster": p, "sample": s} for i, q, p, s in rows]
 
 
