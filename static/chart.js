@@ -19,11 +19,16 @@
   // A dot's area grows with the poll's weight in the current average, as on the image
   // (render.plot._marker_areas): radius 1.5 to 4.5 px, all 2.6 px when the weights are equal.
   function dotRadius(polls, name) {
-    var top = 0;
-    polls.forEach(function (p) { var w = (p.weights || {})[name] || 0; if (w > top) { top = w; } });
+    var top = 0, low = Infinity;
+    polls.forEach(function (p) {
+      if (p.results[name] === undefined) { return; }
+      var w = (p.weights || {})[name] || 0;
+      if (w > top) { top = w; }
+      if (w < low) { low = w; }
+    });
     return function (p) {
       var w = (p.weights || {})[name] || 0;
-      return top > 0 ? Math.sqrt(2.25 + (20.25 - 2.25) * w / top) : 2.6;
+      return top > 0 && low < top ? Math.sqrt(2.25 + (20.25 - 2.25) * w / top) : 2.6;
     };
   }
   function fieldDates(poll) { return poll.start === poll.end ? dateWords(poll.end) : dateWords(poll.start) + " – " + dateWords(poll.end); }

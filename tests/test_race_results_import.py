@@ -49,6 +49,13 @@ def test_results_land_on_the_candidates_of_each_party_and_unheld_races_are_count
     assert race["result"]["source"] == "economist_potus_results.csv"
 
 
+def test_a_renamed_race_is_found_by_what_it_is_not_by_its_slug(economist_races, runner):
+    assert runner.invoke(args=["rename-race", "2016-president-pa", "pennsylvania-2016"]).exit_code == 0
+    result = runner.invoke(args=["import-results", str(RESULTS)])
+    assert "results set on 3 races" in result.output
+    assert results_of(economist_races, "pennsylvania-2016")[0]["Trump"] == (48.58, "REP")
+
+
 def test_a_dry_run_writes_nothing(economist_races, runner):
     result = runner.invoke(args=["import-results", str(RESULTS), "--dry-run"])
     assert result.exit_code == 0 and "Dry run: nothing was written." in result.output
@@ -59,8 +66,12 @@ def test_a_dry_run_writes_nothing(economist_races, runner):
 @pytest.mark.parametrize("line, field, message", [
     ("2016,PA,1,0.48,1.2,0", "rep", "'1.2' is not a share of the vote between 0 and 1"),
     ("2016,PA,1,,0.4,0", "dem", "'' is not a share"),
-    ("2016,Atlantis,1,0.5,0.4,0", "state", "'Atlantis' is not a known state"),
+    ("2016,Atlantis,1,0.5,0.4,0", "state", "'Atlantis' is not a US state or DC"),
+    ("2016,,1,0.5,0.4,0", "state", "'' is not a US state or DC"),  # not the nation
+    ("2016,FR,1,0.5,0.4,0", "state", "'FR' is not a US state or DC"),
+    ("2016,Pennsylvania,1,0.5,0.4,0", "state", "PA in 2016 is on line 6 already"),
     ("twenty,PA,1,0.5,0.4,0", "year", "'twenty' is not a year"),
+    ("²⁰¹⁶,PA,1,0.5,0.4,0", "year", "'²⁰¹⁶' is not a year"),
     ("2016,PA,1,0.6,0.6,0", "dem", "the shares add up to more than 1"),
 ])
 def test_a_bad_row_rejects_the_file_with_its_line_and_field(economist_races, runner, tmp_path, line, field,

@@ -170,6 +170,13 @@ def geography_code(text: str) -> str | None:
         return None
 
 
+def state_code(text: str) -> str | None:
+    """The postal code of a US state or DC as files write it (``"pa"``, ``"Pennsylvania"``);
+    None for anything else (the nation, a district, a territory, another country)."""
+    state = _state(" ".join((text or "").split()))
+    return state.abbr if state is not None and (state.statehood_year or state.abbr == "DC") else None
+
+
 def geography_name(code: str) -> str:
     """``PA`` -> ``Pennsylvania``; ``PA-07`` -> ``Pennsylvania's 7th district``; ``US`` ->
     ``United States``."""

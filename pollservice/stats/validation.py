@@ -30,7 +30,8 @@ Input frame contract (one row per poll, for one answer choice):
                 variance and the method's own non-sampling term, in squared points
                 (e.g. its pollster's record: :func:`~pollservice.stats.ratings.pollster_excess_variance`);
                 missing values are 0. kalman and weighted weigh polls by it; lowess's line
-                takes no weights (statsmodels' lowess), only its few-poll fallback does
+                takes no weights (statsmodels' lowess), but its band's floor and its
+                few-poll fallback do
 ==============  ==========================================================================
 
 Partisan and internal polls are fitted like any other, but never define the centre of the
@@ -235,11 +236,11 @@ def validate_polls(polls: pd.DataFrame) -> PollTable:
     pct = _pct_column(polls)
     size = _sample_size_column(polls)
     pop = _population_column(polls)
-    flags = {name: _flag_column(polls, name) for name in FLAG_COLUMNS}
+    flags = {name: _flag_column(polls, name) for name in (*FLAG_COLUMNS, "tracking")}
     extra = extra_var_column(polls)
     table = _canonical_table(polls.index, pollster, start, end, pop, size, pct, flags, extra)
-    if "tracking" in polls.columns:
-        tracking = _flag_column(polls, "tracking")[table.position]
+    tracking = flags["tracking"][table.position]
+    if tracking.any():
         table = replace(table, overlap=tracker_overlap(
             table.pollster, table.population, table.start, table.end, tracking))
     return table
@@ -248,13 +249,34 @@ def validate_polls(polls: pd.DataFrame) -> PollTable:
 def tracker_overlap(pollster: np.ndarray, population: np.ndarray, start: np.ndarray,
                     end: np.ndarray, tracking: np.ndarray) -> np.ndarray:
     """Per poll, how many releases of its tracker (the ``tracking`` polls of one pollster
-    and population) cover its field days, on average over those days: 1 for a poll that is
-    not a tracking release or overlaps no other. ``start`` and ``end`` are integer days.
-    Counted with a difference array over each tracker's days, so linear in its releases."""
+    and population) share its respondents: 1 for a poll that is not a tracking release.
+
+    Only the releases known when it ended count (those that ended by its end day), so a
+    real-time average on a day never depends on later releases. Over its field days, the
+    mean number of earlier releases covering a day counts twice (in a steady tracker the
+    releases after it mirror those before) and the releases ending the same day, itself
+    included, once: a seven-day daily tracker's release has 2 (6 + 5 + ... + 1) / 7 + 1 = 7.
+    ``start`` and ``end`` are integer days. Vectorised over the pairs that overlap.
+    """
     factor = np.ones(start.shape[0])
     releases = np.flatnonzero(tracking)
     if releases.size == 0:
         return factor
+    keys = pd.Series(pollster[releases]).astype(str) + "|" + pd.Series(population[releases]).astype(str)
+    for members in pd.Series(releases).groupby(keys.to_numpy()).indices.values():
+        rows = releases[members]
+        rows = rows[np.argsort(end[rows], kind="stable")]
+        s, e = start[rows].astype(np.int64), end[rows].astype(np.int64)
+        # pairs (p, q): q ended within p's field period (on or before p's end, not before its start)
+        first = np.searchsorted(e, s, side="left")
+        last = np.searchsorted(e, e, side="right")
+        counts = last - first
+        p = np.repeat(np.arange(rows.size), counts)
+        q = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(first, counts)
+        shared = np.maximum(np.minimum(e[q], e[p]) - np.maximum(s[q], s[p]) + 1, 0)
+        mirrored = np.where(e[q] < e[p], 2.0, 1.0)  # an earlier release stands for a later one too
+        factor[rows] = np.bincount(p, weights=mirrored * shared, minlength=rows.size) / (e - s + 1)
+    return factor
     keys = pd.Series(pollster[releases]).astype(str) + "|" + pd.Series(population[releases]).astype(str)
     for members in pd.Series(releases).groupby(keys.to_numpy()).indices.values():
         rows = releases[members]
@@ -364,9 +386,10 @@ def _canonical_table(index: pd.Index, pollster: pd.Series, start: np.ndarray,
     pop_codes = np.searchsorted(np.array(sorted(POPULATIONS)), pop.to_numpy(dtype=str))
     size_key = np.where(np.isnan(size), -1.0, size)
     # np.lexsort sorts by the last key first: end date, start date, pollster, population,
-    # sample size, pct, extra variance. Rows equal in all of these are interchangeable for
-    # every method.
-    order = np.lexsort((extra, pct, size_key, pop_codes, codes, start, end))
+    # sample size, pct, extra variance, flags. Rows equal in all of these are interchangeable
+    # for every method.
+    order = np.lexsort((flags["tracking"], flags["internal"], flags["partisan"], extra, pct, size_key,
+                        pop_codes, codes, start, end))
     return PollTable(
         index=index[order],
         position=order.astype(np.int64),

@@ -92,6 +92,18 @@ def test_zeros_and_missing_values_change_nothing(method):
     pd.testing.assert_frame_equal(plain, zeros)
 
 
+def test_the_margin_takes_extra_variance_in_margin_points_a_quarter_of_it_on_the_share():
+    # With B = 100 - A the margin is 2 A - 100: its sampling variance is four times A's, and so
+    # an extra variance of 4 v on the margin is v on A's share (the half-margin scale).
+    polls = polls_with_an_outlier()
+    extra = np.where(polls["pollster"] == "Wild", 9.0, 1.0)
+    share = fit(polls.assign(extra_var=extra), "kalman").trend()
+    pair = polls.rename(columns={"pct": "pct_a"}).assign(pct_b=lambda f: 100.0 - f["pct_a"],
+                                                         extra_var=4 * extra)
+    line = margin(pair)
+    assert line["estimate"].to_numpy() == pytest.approx(2 * share["estimate"].to_numpy() - 100, abs=1e-6)
+
+
 def test_the_margin_takes_extra_variance_in_margin_points():
     polls = polls_with_an_outlier().rename(columns={"pct": "pct_a"})
     polls["pct_b"] = 100.0 - polls["pct_a"] - 5.0

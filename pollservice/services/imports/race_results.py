@@ -15,10 +15,9 @@ in 2008) are counted, not errors. Atomic: one bad row rejects the file and write
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-
-from sqlalchemy import select
 
 from ...domain import vocabulary
 from ...extensions import db
@@ -28,6 +27,7 @@ from ..races import ordered_questions
 from ..transaction import transaction
 from .formats.common import cell, open_csv
 from .rows import ImportRejected, RaceSpec, RowProblem
+from .stored import load_races
 
 __all__ = ["RESULTS_COLUMNS", "ResultsSummary", "apply_results", "import_race_results"]
 
@@ -41,11 +41,11 @@ class ResultsSummary:
     rows: int = 0
     races: list[str] = field(default_factory=list)  # slugs of the races whose result was set
     changed: int = 0  # results added or changed
-    not_held: int = 0  # rows of races the store does not hold
+    not_held: int = 0  # rows whose race the store does not hold
     no_candidate: list[str] = field(default_factory=list)  # "slug: DEM" with no such choice
 
     def as_dict(self) -> dict:
-        return {"source_name": self.source_name, "rows": self.rows, "races": len(self.races),
+        return {"source_name": self.source_name, "rows": self.rows, "races": self.races,
                 "changed": self.changed, "not_held": self.not_held, "no_candidate": self.no_candidate}
 
 
@@ -79,11 +79,18 @@ def import_race_results(text: str, source_name: str, *, dry_run: bool = False) -
     reader = open_csv(text, source_name, RESULTS_COLUMNS)
     parsed: list[tuple[int, str, dict[str, float]]] = []
     problems: list[RowProblem] = []
+    seen: dict[tuple[int, str], int] = {}
     for record in reader:
         summary.rows += 1
         row = _parse(record, reader.line_num, problems)
-        if row is not None:
-            parsed.append(row)
+        if row is None:
+            continue
+        if (row[0], row[1]) in seen:
+            problems.append(RowProblem(reader.line_num, "state", f"{row[1]} in {row[0]} is on line "
+                                       f"{seen[(row[0], row[1])]} already"))
+            continue
+        seen[(row[0], row[1])] = reader.line_num
+        parsed.append(row)
     if problems:
         raise ImportRejected(source_name, problems)
     if dry_run:
@@ -100,11 +107,11 @@ def import_race_results(text: str, source_name: str, *, dry_run: bool = False) -
 def _parse(record, line: int, problems: list[RowProblem]) -> tuple[int, str, dict[str, float]] | None:
     before = len(problems)
     year_text, state = cell(record, "year"), cell(record, "state")
-    geography = vocabulary.geography_code(state)
-    if not year_text.isdigit() or not 1800 <= int(year_text) <= 2100:
+    geography = vocabulary.state_code(state)
+    if not re.fullmatch(r"\d{4}", year_text, re.ASCII) or not 1788 <= int(year_text) <= 2100:
         problems.append(RowProblem(line, "year", f"{year_text!r} is not a year"))
     if geography is None:
-        problems.append(RowProblem(line, "state", f"{state!r} is not a known state"))
+        problems.append(RowProblem(line, "state", f"{state!r} is not a US state or DC"))
     shares: dict[str, float] = {}
     for column, party in PARTY_COLUMNS.items():
         try:
@@ -124,15 +131,16 @@ def _parse(record, line: int, problems: list[RowProblem]) -> tuple[int, str, dic
 
 def _apply(rows: list[tuple[int, str, dict[str, float]]], summary: ResultsSummary) -> set[int]:
     """Set the results; the ids of the questions of the races whose result changed."""
-    slugs = {RaceSpec(year, "president", geography, "general").slug: shares
-             for year, geography, shares in rows}
-    races = {race.slug: race for race in db.session.scalars(select(Race).where(Race.slug.in_(slugs)))}
+    specs = {(year, geography): RaceSpec(year, "president", geography, "general")
+             for year, geography, _ in rows}
+    races = load_races({spec.key for spec in specs.values()})  # by key: a renamed race too
     touched: set[int] = set()
-    for slug, shares in slugs.items():
-        race = races.get(slug)
+    for year, geography, shares in rows:
+        race = races.get(specs[(year, geography)].key)
         if race is None:
             summary.not_held += 1
             continue
+        slug = race.slug
         by_party = _candidates_by_party(race)
         named = {}
         for party, share in shares.items():
