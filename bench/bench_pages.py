@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pollservice import create_app  # noqa: E402
+from pollservice.domain.errors import NotFound  # noqa: E402
 from pollservice.domain.vocabulary import geography_name  # noqa: E402
 from pollservice.extensions import db  # noqa: E402
 from pollservice.models import Choice, ComputedSeries, Poll, Pollster, Question, Race, Result  # noqa: E402
@@ -560,7 +561,9 @@ def main() -> None:
     admin_paths = ["/admin/polls", "/admin/polls?sort=question", "/admin/polls?sort=pollster&dir=desc",
                    "/admin/polls?sort=sample", "/admin/polls?sort=id&page=1000", "/admin/reports"]
     with app.app_context():
-        if find_user("bench-editor") is None:
+        try:
+            find_user("bench-editor")
+        except NotFound:
             create_admin("bench-editor", "bench password 1")
     editor = app.test_client()
     editor.post("/admin/login", data={"username": "bench-editor", "password": "bench password 1"})
