@@ -277,18 +277,6 @@ def tracker_overlap(pollster: np.ndarray, population: np.ndarray, start: np.ndar
         mirrored = np.where(e[q] < e[p], 2.0, 1.0)  # an earlier release stands for a later one too
         factor[rows] = np.bincount(p, weights=mirrored * shared, minlength=rows.size) / (e - s + 1)
     return factor
-    keys = pd.Series(pollster[releases]).astype(str) + "|" + pd.Series(population[releases]).astype(str)
-    for members in pd.Series(releases).groupby(keys.to_numpy()).indices.values():
-        rows = releases[members]
-        first = int(start[rows].min())
-        s, e = start[rows].astype(np.int64) - first, end[rows].astype(np.int64) - first
-        change = np.zeros(int(e.max()) + 2)
-        np.add.at(change, s, 1.0)
-        np.add.at(change, e + 1, -1.0)
-        covering = np.cumsum(change)  # releases covering each day
-        total = np.concatenate([[0.0], np.cumsum(covering)])
-        factor[rows] = (total[e + 1] - total[s]) / (e - s + 1)
-    return factor
 
 
 def extra_var_column(polls: pd.DataFrame) -> np.ndarray:
