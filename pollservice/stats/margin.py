@@ -119,7 +119,7 @@ def _margin_frame(polls: pd.DataFrame) -> pd.DataFrame:
     effective = np.empty(len(frame))
     effective[order] = level_y * (100.0 - level_y) / (variance / 4.0)
     # the effective size holds a tracker's overlap already (table.n_used): not twice
-    return frame.assign(sample_size=effective).drop(columns=[c for c in ("tracking",) if c in frame.columns])
+    return frame.assign(sample_size=effective).drop(columns="tracking", errors="ignore")
 
 
 def _to_margin(values) -> np.ndarray:
