@@ -546,8 +546,6 @@ def main() -> None:
         "/search?q=2020+president",
         f"/questions/{largest}",
         f"/questions/{race_question}",
-        f"/charts/{largest}/data.json",  # the interactive chart's data of the largest question
-        f"/charts/{race_question}/data.json",
         "/races/2020/president",
         "/races?geography=PA",
         "/topics",
