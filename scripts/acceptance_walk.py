@@ -188,6 +188,9 @@ good = {
     "notes": "",
     "pct_0": "29",
     "pct_1": "61",
+    # a pollster the store does not know is created only when the editor confirms it (issue 16)
+    "create_pollster": "y",
+    "confirmed_pollster": "Acceptance Poll",
 }
 before = len(s.get(BASE + "/api/v1/questions/calexit/polls").json())
 bad = admin.post(BASE + "/admin/polls/new", data={**good, "pct_0": "140", "end_date": "2017-04-01"})
@@ -451,6 +454,7 @@ body = {
     "source_url": None,
     "results": {"Support": 31, "Oppose": 58},
     "source_id": "acc-1",
+    "create_pollster": True,  # a new pollster, confirmed (issue 16)
 }
 r = s.post(BASE + "/api/v1/questions/calexit/polls", json=body)
 check("7 POST without token 401", r.status_code == 401)
