@@ -149,7 +149,18 @@ check("2.6 password stored hashed (scrypt)", stored.startswith("scrypt:"), store
 def loopback_session() -> requests.Session:
     """A requests session that, like a browser on 127.0.0.1, sends back the Secure session
     cookie over plain http (Chromium does: checked separately with Playwright)."""
-    session = requests.Session()
+    class Loopback(requests.Session):
+        def rebuild_auth(self, prepared_request, response):
+            # requests drops a redirect's Cookie header and rebuilds it from its jar, which
+            # never sends a Secure cookie over http: the followed GET would be signed out
+            super().rebuild_auth(prepared_request, response)
+            value = response.cookies.get("session")
+            if value:
+                self.headers["Cookie"] = f"session={value}"
+            if "Cookie" in self.headers:
+                prepared_request.headers["Cookie"] = self.headers["Cookie"]
+
+    session = Loopback()
 
     def keep(response, *args, **kwargs):
         for old in (response.history or []) + [response]:
@@ -206,11 +217,28 @@ check(
     no_csrf.status_code == 400 and len(s.get(BASE + "/api/v1/questions/calexit/polls").json()) == before,
     no_csrf.status_code,
 )
+def publish_held(session: requests.Session, poll_id: int) -> bool:
+    """A reviewer (here the admin) publishes a held poll from the review queue (issue 16)."""
+    queue = session.get(BASE + "/admin/review").text
+    tokn = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', queue)
+    if f'id="held-{poll_id}"' not in queue or tokn is None:
+        return False
+    done = session.post(f"{BASE}/admin/review/polls/{poll_id}/publish", data={"csrf_token": tokn.group(1)})
+    return done.ok
+
+
 ok = admin.post(BASE + "/admin/polls/new", data=good)
+# The first poll of a pollster seen for the first time is held for a reviewer (issue 16)
+queue_page = admin.get(BASE + "/admin/review").text
+held = re.search(r'<tr id="held-(\d+)">(?:(?!</tr>).)*Acceptance Poll', queue_page, re.S)
+public = s.get(BASE + "/api/v1/questions/calexit/polls").json()
+check("2.6 a new pollster's first poll is held for review, not yet public",
+      ok.ok and held is not None and all(p["pollster"] != "Acceptance Poll" for p in public))
+published = held is not None and publish_held(admin, int(held.group(1)))
 listed = s.get(BASE + "/api/v1/questions/calexit/polls").json()
 check(
-    "2.6 valid poll saved; JSON shows it at once (other worker too)",
-    ok.ok and listed[0]["pollster"] == "Acceptance Poll" and listed[0]["sample_size"] is None,
+    "2.6 published by a reviewer: JSON shows it at once (other worker too)",
+    published and listed[0]["pollster"] == "Acceptance Poll" and listed[0]["sample_size"] is None,
 )
 check(
     "2.6 question page and chart show it at once",
@@ -358,7 +386,8 @@ check(
     r.ok and r.headers["Content-Type"].startswith("text/csv") and "weight" in r.text.splitlines()[0],
 )
 r = s.get(BASE + "/api/v1/questions/calexit/export.json")
-check("4 GET export.json", r.ok and r.json()["questions"][0]["polls"][0]["weights"]["choices"])
+# (the newest poll, uploaded just before, may not be in the stored average yet: no weights)
+check("4 GET export.json", r.ok and any(p["weights"]["choices"] for p in r.json()["questions"][0]["polls"]))
 pid = listed[0]["id"]
 hist = s.get(f"{BASE}/api/v1/polls/{pid}/history").json()
 check(
@@ -461,9 +490,12 @@ check("7 POST without token 401", r.status_code == 401)
 r = s.post(BASE + "/api/v1/questions/calexit/polls", json=body, headers=auth)
 created = r.json()
 check(
-    "7 POST 201 with the GET shape",
-    r.status_code == 201 and created["results"] == {"Support": 31, "Oppose": 58},
+    "7 POST of a new pollster's first poll: 202 held, with the GET shape",
+    r.status_code == 202 and created["status"] == "held"
+    and created["results"] == {"Support": 31, "Oppose": 58},
+    r.status_code,
 )
+check("7 a reviewer publishes it", publish_held(admin, created["id"]))
 r = s.post(BASE + "/api/v1/questions/calexit/polls", json=body, headers=auth)
 check("7 duplicate source id 409", r.status_code == 409, r.status_code)
 r = s.post(
