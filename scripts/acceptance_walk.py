@@ -301,6 +301,7 @@ for fmt, path, _unused in [
     ("fte-polls", f"{DATA}/fivethirtyeight-polls-mirror/generic_ballot_polls.csv", None),
     ("fte-polls", f"{DATA}/fivethirtyeight-polls-mirror/president_approval_polls.csv", None),
     ("fte-raw-polls", f"{DATA}/fivethirtyeight/pollster-ratings/2023/raw-polls.csv", None),
+    ("economist-polls", f"{DATA}/economist-us-potus-model/data/all_polls.csv", None),
 ]:
     dry = cli("import-polls", path, "--format", fmt, "--dry-run", "--json")
     first = cli("import-polls", path, "--format", fmt, "--json", "--skip-invalid")
@@ -334,6 +335,22 @@ for fmt, path, _unused in [
         f"     {fmt}: added {f['added']}, rejected {f['rejected']}, skipped {f['skipped']}, "
         f"questions {len(f['questions'])}"
     )
+# The Economist's results alone, on the races its polls made (issue 17)
+results_file = f"{DATA}/economist-us-potus-model/data/potus_results_76_16.csv"
+r = cli("import-results", results_file)
+pa = s.get(BASE + "/api/v1/races/2016-president-pa").json()
+check(
+    "4 import-results sets the Economist's results on the 2016 races",
+    r.returncode == 0 and "results set on" in r.stdout
+    and {c["candidate"] for c in (pa.get("result") or {}).get("candidates", [])} >= {"Trump", "Clinton"},
+    r.stdout + r.stderr,
+)
+bad_results = f"{CLONE}/instance/acceptance-bad-results.csv"
+with open(bad_results, "w") as handle:
+    handle.write("year,state,total_votes,dem,rep,other\n2016,PA,1,0.5,1.4,0\n")
+r = cli("import-results", bad_results)
+check("4 import-results: a bad row gives FILE:LINE: field: message, nothing written",
+      r.returncode == 1 and f"{bad_results}:2: rep:" in r.stderr, r.stderr)
 bad_csv = f"{CLONE}/instance/acceptance-bad.csv"
 with open(bad_csv, "w") as handle:
     handle.write(
