@@ -33,6 +33,7 @@ def _polls(view: QuestionView, method: str, start: dt.date | None,
     polls: dict[int, dict[str, Any]] = {}
     weights = poll_weights(view, method)
     for name, frame in view.frames().items():
+        in_average = weights.get(name, {})
         for row in frame.itertuples(index=False):
             ended = row.end_date.date()
             if (start and ended < start) or (end and ended > end):
@@ -51,7 +52,7 @@ def _polls(view: QuestionView, method: str, start: dt.date | None,
                 },
             )
             poll["results"][name] = round(float(row.pct), 2)
-            poll["weights"][name] = round(weights.get(name, {}).get(int(row.poll_id), (0.0, 0.0))[0], 5)
+            poll["weights"][name] = round(in_average.get(int(row.poll_id), (0.0, 0.0))[0], 5)
     return sorted(polls.values(), key=lambda p: (p["end"], p["id"]))
 
 

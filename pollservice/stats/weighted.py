@@ -130,9 +130,11 @@ def weighted_weights(table: PollTable, day: int, params: WeightedParams) -> np.n
     population = np.array([float(factors.get(p, 1.0)) for p in table.population[rows]])
     counts = np.bincount(table.pollster[rows], minlength=table.n_pollsters)
     damping = counts[table.pollster[rows]].astype(float) ** (-params.pollster_damping)
-    # A poll with error beyond sampling (extra_var) counts as a smaller one: 1 without it.
-    reliability = table.sampling_var[rows] / table.error_var[rows]
-    w = recency * size * population * damping * reliability
+    w = recency * size * population * damping
+    extra = table.extra_var[rows]
+    if extra.any():  # a poll with error beyond sampling counts as a smaller one
+        sampling = table.sampling_var[rows]
+        w = w * sampling / (sampling + extra)
     total = w.sum()
     if total > 0:
         weights[rows] = w / total
