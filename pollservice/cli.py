@@ -131,13 +131,12 @@ def import_polls_command(file: Path, fmt: str, question: str | None, dry_run: bo
                               wrap_rows=progress if terminal else None,
                               on_phase=phase if terminal else None)
     except ImportRejected as error:
-        _echo_problems(file, error.problems)
+        refusal = _refusal(file, error)
         if as_json:
             report = error.summary.as_dict() if error.summary else {
                 "file": file.name, "problems": [p.as_dict() for p in error.problems]}
             click.echo(json.dumps({**report, "imported": False}))
-        message = f"{len(error.problems)} problem(s) in {file}; nothing was imported."
-        raise click.ClickException(message) from None
+        raise refusal from None
     _echo_problems(file, summary.problems)
     _echo_problems(file, summary.warnings, "warning: ")
     would_fail = bool(dry_run and summary.problems and not skip_invalid)
@@ -154,6 +153,13 @@ def import_polls_command(file: Path, fmt: str, question: str | None, dry_run: bo
             click.echo(f"warning: the import is committed, but the database stopped answering "
                        f"({type(error).__name__}); the workers' sweep will queue the recomputes "
                        "within a minute.", err=True)
+
+
+def _refusal(file: Path, error: ImportRejected) -> click.ClickException:
+    """A rejected file's problems, each as FILE:LINE: field: message, and the error that ends
+    the command."""
+    _echo_problems(file, error.problems)
+    return click.ClickException(f"{len(error.problems)} problem(s) in {file}; nothing was imported.")
 
 
 def _echo_problems(file: Path, problems, kind: str = "") -> None:
@@ -206,9 +212,7 @@ def import_results_command(file: Path, dry_run: bool) -> None:
     try:
         summary = import_race_results(read_text(file), file.name, dry_run=dry_run)
     except ImportRejected as error:
-        _echo_problems(file, error.problems)
-        message = f"{len(error.problems)} problem(s) in {file}; nothing was imported."
-        raise click.ClickException(message) from None
+        raise _refusal(file, error) from None
     click.echo(f"{summary.rows} rows: results set on {len(summary.races)} races ({summary.changed} added or "
                f"changed); {summary.not_held} rows of races the store does not hold")
     for missing in summary.no_candidate:

@@ -53,7 +53,6 @@ def current_slug(kind: str, slug: str, ignore_id: int | None = None) -> str | No
     return owner
 
 
-
 def slug_problem(kind: str, slug: str, ignore_id: int) -> str | None:
     """Why the row ``ignore_id`` of ``kind`` may not take ``slug``: another row has it, or
     had it (its old links lead there); None if it may."""
