@@ -49,3 +49,11 @@ def version_rank(population: str, answers: int, source_id: str | None,
     text = source_id or ""
     number = int(text) if text.isdigit() else math.inf
     return (rank, -answers, number, text)
+
+
+def target_population(populations, is_race: bool) -> str | None:
+    """The population a question's averages stand for: the first of its preference order
+    (``preference``) that its counted polls hold; None without polls. Polls of the other
+    populations are adjusted to it (``stats.populations``)."""
+    held = {(code or "").strip().lower() for code in populations}
+    return next((code for code in preference(is_race) if code in held), None)

@@ -6,17 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session, selectinload
 
-from ..domain.margins import default_pair
+from ..domain.margins import Pair, default_pair
 from ..models import Question
 from ..readmodel.frames import poll_frames
 from ..stats.changes import decompose_change, decompose_margin_change
-from .margins import pair_frame
+from .populations import fit_frames
 
 POLLS_LISTED = 25  # per choice, the largest contributions
 
@@ -73,7 +74,7 @@ def words(name: str, change: dict[str, Any], days: int) -> str:
     return f"{head}: " + "; ".join(bits) + "."
 
 
-def _margin_change(question: Question, frames: dict[str, pd.DataFrame], choices: dict[str, Any],
+def _margin_change(question: Question, pair_polls: Callable[[Pair], pd.DataFrame], choices: dict[str, Any],
                    method: str, start: dt.date, end: dt.date) -> dict[str, Any] | None:
     """The change of the margin of the question's default pair (chosen as the recompute
     chooses it, from the averages on ``end``), in margin points; None without a pair."""
@@ -81,7 +82,7 @@ def _margin_change(question: Question, frames: dict[str, pd.DataFrame], choices:
     pair = default_pair([c.name for c in question.choices], estimates, question.race_id is not None)
     if pair is None:
         return None
-    polls = pair_frame(frames, pair)
+    polls = pair_polls(pair)
     if polls.empty or (polls["end_date"] <= pd.Timestamp(end)).sum() == 0:
         return None
     change = choice_change(polls, method, start, end, decompose_margin_change)
@@ -98,8 +99,8 @@ def changes_body(session: Session, spec: dict[str, Any]) -> bytes:
     start, end = dt.date.fromisoformat(spec["from"]), dt.date.fromisoformat(spec["to"])
     days = (end - start).days
     choices = {}
-    frames = poll_frames(session, question)
-    for name, frame in frames.items():
+    fitted = fit_frames(session, question, poll_frames(session, question))
+    for name, frame in fitted.shares.items():
         if frame.empty or (frame["end_date"] <= pd.Timestamp(end)).sum() == 0:
             continue
         try:
@@ -110,5 +111,5 @@ def changes_body(session: Session, spec: dict[str, Any]) -> bytes:
         choices[name] = change
     body = {"question": question.slug, "method": spec["method"], "from": spec["from"], "to": spec["to"],
             "data_version": spec["data_version"], "choices": choices,
-            "margin": _margin_change(question, frames, choices, spec["method"], start, end)}
+            "margin": _margin_change(question, fitted.pair, choices, spec["method"], start, end)}
     return json.dumps(body).encode()

@@ -51,6 +51,7 @@ from ..services.robustness import ROBUSTNESS_KEY
 from . import charts, queue, webhooks
 from .changes import changes_body
 from .margins import compute_margins
+from .populations import fit_frames
 from .robustness import question_robustness
 
 log = logging.getLogger(__name__)
@@ -96,10 +97,14 @@ def _payloads(results: stats.AggregateResults, frame: pd.DataFrame,
     """The payloads of one choice (one per trend line in ``trends``) from its fit.
     ``scale``: the factor by which the cap to 100 scaled this choice's average; the
     poll weights take it too, so that sum(weight * (pct - house adjustment)) is still the
-    average (the weights then add up to ``scale`` instead of 1). With ``election`` (see
+    average (the weights then add up to ``scale`` instead of 1). ``pct`` is the poll as
+    published: its adjustment includes the move to the question's population
+    (``jobs.populations``). With ``election`` (see
     :func:`race_election`) the lines carry ``outcome_lower`` / ``outcome_upper``."""
     contributions = results.contributions()
     contributions["weight"] *= scale
+    if "population_adjustment" in frame.columns:  # the poll as published: house and population
+        contributions["house_adjustment"] -= frame["population_adjustment"].to_numpy(dtype=float)
     shared: dict[str, Any] = {
         "average": {
             "estimate": round(float(average["estimate"]), 4),
@@ -239,18 +244,20 @@ def compute_results(session: SessionArg, question_id: int) -> Results | None:
                                .options(selectinload(Question.choices),
                                         selectinload(Question.race))).scalar_one()
     frames = poll_frames(session, question)
+    fitted = fit_frames(session, question, frames)
     results = Results(question, version, frames)
     election = race_election(question.race)
     for method in stats.METHODS:  # one fit per method and choice serves both stored lines
-        payloads = compute_choices(frames, method, election)
+        payloads = compute_choices(fitted.shares, method, election)
         for realtime in (False, True):
             results.series[(method, realtime)] = {
                 name: None if both is None else both[realtime] for name, both in payloads.items()}
-    results.series.update(compute_margins(question, frames, results.series, election))
+    results.series.update(compute_margins(question, fitted.pair, results.series, election))
     view = _view(session, question, version, changed_at, results.series, frames)
     for method in stats.METHODS:
         results.charts[alt_text_key(method)] = ("text/plain", charts.alt_text(view, method).encode())
-    results.charts[ROBUSTNESS_KEY] = ("application/json", json.dumps(question_robustness(view)).encode())
+    robustness = question_robustness(view, fitted.shares)
+    results.charts[ROBUSTNESS_KEY] = ("application/json", json.dumps(robustness).encode())
     return results
 
 

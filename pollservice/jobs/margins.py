@@ -6,6 +6,7 @@ only, never by the web process."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -68,14 +69,15 @@ def margin_payloads(frame: pd.DataFrame, pair: Pair, method: str,
             for realtime in (False, True)}
 
 
-def compute_margins(question: Question, frames: dict[str, pd.DataFrame],
+def compute_margins(question: Question, pair_polls: Callable[[Pair], pd.DataFrame],
                     series: dict[tuple[str, bool], Payloads],
                     election: Election | None) -> dict[tuple[str, bool], Payloads]:
     """The default pair's margin series of every method (``{(margin_key(method),
     realtime): {choice a: payload}}``); for a question without a pair, or whose pair no
-    poll reported together, one empty row per method (so a read knows it was computed)."""
+    poll reported together, one empty row per method (so a read knows it was computed).
+    ``pair_polls`` gives a pair's poll frame (``jobs.populations.FitFrames.pair``)."""
     pair = question_pair(question, series)
-    frame = None if pair is None else pair_frame(frames, pair)
+    frame = None if pair is None else pair_polls(pair)
     if pair is None or frame is None or frame.empty:
         if not question.choices:
             return {}

@@ -40,6 +40,10 @@ margin(polls, method="kalman", dates=None, realtime=False, election_date=None, *
     method)`` fits once and gives ``.trend``, ``.average`` and ``.house_effects``. Bounds lie
     within [-100, 100]; with ``election_date`` also ``outcome_lower`` / ``outcome_upper``
     (:mod:`pollservice.stats.margin`).
+population_gaps(versions, target), to_population(polls, gaps, target)
+    Polls of other populations moved to a question's target population by the gap measured
+    on polls reported for both, with its uncertainty as ``extra_var``
+    (:mod:`pollservice.stats.populations`).
 simulate_polls(...)
     Polls and the truth behind them, for known-truth tests and benchmarks
     (:mod:`pollservice.stats.simulate`).
@@ -61,6 +65,7 @@ from .lowess import LowessParams
 from .margin import MarginResults, fit_margin, margin
 from .methods import DEFAULT_METHOD, METHODS
 from .outcome import OFFICES, outcome_bounds
+from .populations import population_gaps, to_population
 from .validation import POPULATIONS, UNKNOWN_SAMPLE_SIZE
 from .weighted import LatestParams, WeightedParams
 
@@ -82,7 +87,9 @@ __all__ = [
     "fit_margin",
     "margin",
     "outcome_bounds",
+    "population_gaps",
     "house_effects",
     "poll_contributions",
+    "to_population",
     "trend",
 ]

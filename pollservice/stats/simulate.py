@@ -9,7 +9,8 @@ the polls report no sample size.
 
 Sample sizes are log-normal around 800 (200 to 5,000). A pollster's share of the polls is
 drawn from a Dirichlet(0.7) distribution, so a few pollsters publish most polls, as trackers
-do. Populations are drawn at random and have no effect.
+do. Populations are drawn at random and have no effect, except in
+:func:`simulate_populations`, where registered voters differ from likely voters.
 
 A partisan pollster can be added (``partisan_share`` > 0): a pollster named "Partisan"
 whose polls, a given share of all polls chosen at random, are flagged ``partisan`` and lean
@@ -25,7 +26,7 @@ import pandas as pd
 
 from .kalman import KalmanParams, centring_weights
 
-__all__ = ["simulate_pair", "simulate_polls"]
+__all__ = ["simulate_pair", "simulate_polls", "simulate_populations"]
 
 
 def simulate_polls(
@@ -249,3 +250,55 @@ def simulate_pair(
     polls, truth = _frames(columns, truth_a - truth_b, pd.Timestamp(start_date).normalize())
     truth["truth_a"], truth["truth_b"] = truth_a, truth_b
     return polls, truth[["date", "truth_a", "truth_b", "truth"]]
+
+
+#: The likely voters' share of a registered-voter sample in :func:`simulate_populations`.
+LIKELY_SHARE = 0.7
+
+
+def simulate_populations(gap: float = 2.0, gap_spread: float = 0.7, reporting_both: float = 0.5,
+                         seed: int | None = 0, **kwargs) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Polls of likely voters (the truth) and of registered voters, who sit ``gap`` points
+    higher (plus ``N(0, gap_spread)`` from poll to poll).
+
+    The polls of :func:`simulate_polls` (``kwargs`` go to it) are likely-voter samples. A
+    share ``reporting_both`` of the pollsters (drawn at random) report each poll for both
+    populations: the likely voters are ``LIKELY_SHARE`` of a registered-voter sample, whose
+    share differs from theirs by the gap and the sampling noise of the other respondents.
+    The other pollsters report registered voters only. The counted version of a poll is
+    its likely-voter one where there is one (a race's preference).
+
+    Returns
+    -------
+    polls : pandas.DataFrame
+        The counted versions (population ``lv`` or ``rv``), as :func:`simulate_polls`.
+    versions : pandas.DataFrame
+        Both versions of the polls of the pollsters that report both: ``version_group``,
+        ``population``, ``end_date``, ``sample_size``, ``pct``.
+    truth : pandas.DataFrame
+        ``date`` and ``truth`` (the likely voters' opinion).
+    """
+    polls, truth = simulate_polls(seed=seed, **kwargs)
+    rng = np.random.default_rng(None if seed is None else seed + 7919)
+    names = np.unique(polls["pollster"].to_numpy())
+    both = rng.choice(names, size=int(round(reporting_both * names.size)), replace=False)
+    n_likely = polls["sample_size"].fillna(800.0).to_numpy(dtype=float)
+    n_registered = n_likely / LIKELY_SHARE
+    p = np.clip(polls["pct"].to_numpy(dtype=float), 1.0, 99.0)
+    noise = np.sqrt(p * (100.0 - p) * (1.0 / n_likely - 1.0 / n_registered))
+    registered = np.clip(polls["pct"] + gap + rng.normal(0.0, gap_spread, len(polls))
+                         + rng.normal(0.0, 1.0, len(polls)) * noise, 0.0, 100.0)
+    reports_both = polls["pollster"].isin(both).to_numpy()
+    counted = polls.copy()
+    counted["population"] = np.where(reports_both, "lv", "rv")
+    counted["pct"] = np.where(reports_both, polls["pct"], registered)
+    counted["sample_size"] = np.where(reports_both, polls["sample_size"],
+                                      polls["sample_size"] / LIKELY_SHARE)
+    group = np.arange(len(polls))[reports_both]
+    versions = pd.concat([
+        pd.DataFrame({"version_group": group, "population": "lv", "end_date": polls["end_date"][reports_both],
+                      "sample_size": polls["sample_size"][reports_both], "pct": polls["pct"][reports_both]}),
+        pd.DataFrame({"version_group": group, "population": "rv", "end_date": polls["end_date"][reports_both],
+                      "sample_size": polls["sample_size"][reports_both] / LIKELY_SHARE,
+                      "pct": registered[reports_both]})], ignore_index=True)
+    return counted, versions, truth
