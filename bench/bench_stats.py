@@ -26,13 +26,18 @@ Speed
     recompute of a two-choice 6,000-poll question after one new poll
     (``jobs.compute.compute_payload`` per choice, from one ``fit()``: the statistics
     of a write, without the database round trip).
+Populations (issue 12, item 6)
+    ``simulate_populations`` series: likely voters are the truth, half the pollsters report
+    each poll for registered voters (2 points higher) too, the others registered voters only;
+    the kalman line of the counted versions as they are and moved to likely voters
+    (``stats.to_population``): mean error against the truth and 95 % band coverage.
 Real-time curve (issue 12, item 8)
     The real-time kalman line (``trend(realtime=True)`` of one ``fit()``, the fit not
     timed) of simulated series over four years: 1k, 3k, 10k and 30k polls from 50 and 500
     pollsters, one BLAS thread as the worker runs (``threadpoolctl``).
 
     .venv/bin/python bench/bench_stats.py [--data-dir ../shared/data] [--seeds 30] [--repeat 5]
-        [--skip sim|fte|speed|partisan|curve]
+        [--skip sim|fte|speed|partisan|populations|curve]
 
 Data: FiveThirtyEight (ABC News), CC BY 4.0, https://github.com/fivethirtyeight/data
 """
@@ -54,7 +59,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pollservice import stats  # noqa: E402
-from pollservice.stats.simulate import simulate_polls  # noqa: E402
+from pollservice.stats.simulate import simulate_polls, simulate_populations  # noqa: E402
 
 PAIR_A = Path("fivethirtyeight-thirdparty-copies") / "dskinnion-Gov1347_Blog"
 SUBGROUP = "All polls"
@@ -356,6 +361,40 @@ def report_partisan(report: Report, seeds: int) -> None:
                        if target else None)
 
 
+POPULATION_BIAS_MAX = 0.3
+
+
+def population_scores(seeds: int, moved: bool, realtime: bool) -> tuple[float, float]:
+    """Mean error and band coverage over all days of ``seeds`` series mixing likely-voter
+    polls with registered-voter polls 2 points higher, as they are or moved to likely voters."""
+    errors, covered = [], []
+    for seed in range(seeds):
+        polls, versions, truth = simulate_populations(seed=seed)
+        if moved:
+            polls = stats.to_population(polls, stats.population_gaps(versions, "lv"), "lv")
+        line = stats.fit(polls, "kalman").trend(truth["date"], realtime=realtime)
+        t = truth["truth"].to_numpy()
+        ok = line["estimate"].notna().to_numpy()
+        errors.append(line["estimate"].to_numpy()[ok] - t[ok])
+        inside = (line["lower"].to_numpy() <= t) & (t <= line["upper"].to_numpy())
+        covered.append(inside[ok])
+    return float(np.mean(np.concatenate(errors))), float(np.mean(np.concatenate(covered)))
+
+
+def report_populations(report: Report, seeds: int) -> None:
+    report.section(f"Populations: half the pollsters report registered voters only, 2 points above "
+                   f"the likely voters ({seeds} seeds)")
+    for moved, label in ((False, "mixed with weight 1 (before item 6)"),
+                         (True, "moved to likely voters (default)")):
+        for realtime in (False, True):
+            bias, coverage = population_scores(seeds, moved, realtime)
+            target = moved and not realtime
+            report.add(f"{label}, {'real-time' if realtime else 'retrospective'}: mean error | coverage",
+                       f"{bias:+.3f} | {coverage:.1%}",
+                       f"|e| < {POPULATION_BIAS_MAX}, >= {COVERAGE_RANGE[0]:.0%}" if target else "",
+                       abs(bias) < POPULATION_BIAS_MAX and coverage >= COVERAGE_RANGE[0] if target else None)
+
+
 def report_realtime_curve(report: Report) -> None:
     report.section("Real-time kalman line, polls x pollsters over 4 years (1 BLAS thread; "
                    "wall | CPU seconds)")
@@ -381,7 +420,7 @@ def main() -> None:
                         help="folder of the shared poll data (default: ../shared/data)")
     parser.add_argument("--seeds", type=int, default=30, help="simulated series (default 30)")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs (default 5)")
-    parser.add_argument("--skip", choices=("sim", "fte", "speed", "partisan", "curve"),
+    parser.add_argument("--skip", choices=("sim", "fte", "speed", "partisan", "populations", "curve"),
                         action="append", default=[],
                         help="leave out a part (repeatable)")
     args = parser.parse_args()
@@ -398,6 +437,8 @@ def main() -> None:
             report_speed(report, polls, args.repeat)
     if "partisan" not in args.skip:
         report_partisan(report, args.seeds)
+    if "populations" not in args.skip:
+        report_populations(report, args.seeds)
     if "curve" not in args.skip:
         report_realtime_curve(report)
     report.print()

@@ -271,6 +271,21 @@ def test_impeachment_polls_become_topic_questions_by_category(app, runner):
     assert import_json(runner, DATA / "fte_impeachment_polls.csv")["added"] == 0
 
 
+def test_an_impeachment_poll_of_adults_and_of_voters_counts_once(app, runner, tmp_path):
+    path = copy_data("fte_impeachment_polls.csv", tmp_path)
+    lines = path.read_text().splitlines()
+    voters = lines[1].replace(",1008,a,", ",900,rv,").replace(",37,59,4,", ",39,58,3,")
+    path.write_text("\n".join([*lines, voters]) + "\n")
+    import_json(runner, path)
+    polls = stored_polls(app, "trump-impeachment-begin-proceedings")
+    versions = [p for p in polls.values() if p["start_date"] == "2019-06-28"]
+    assert sorted(p["population"] for p in versions) == ["a", "rv"]
+    assert len({p["version_group"] for p in versions}) == 1
+    assert [p["population"] for p in versions if p["counted"]] == ["a"]  # a topic: adults first
+    other = [p for p in polls.values() if p["start_date"] != "2019-06-28" and p["counted"]]
+    assert all(p["version_group"] != versions[0]["version_group"] for p in other)
+
+
 def test_economist_polls_join_their_race_keep_versions_and_skip_subgroups(app, runner):
     import_json(runner, DATA / "fte_raw_polls.csv")  # 2016_Pres-G_US: Clinton, Trump
     summary = import_json(runner, DATA / "economist_all_polls_2016.csv")

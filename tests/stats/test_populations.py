@@ -45,7 +45,7 @@ def test_the_gap_and_its_spread_are_recovered_from_many_pairs():
     adjusted = to_population(polls, population_gaps(versions, "lv"), "lv")
     last = adjusted[adjusted["population"] == "rv"].sort_values("end_date").iloc[-1]
     assert last["population_adjustment"] == pytest.approx(1.5, abs=0.2)
-    assert 0.6 < last["extra_var"] < 1.6  # the spread, 1.0 squared, and a little for the gap itself
+    assert 0.6 < last["extra_var"] < 2.0  # the spread, 1.0 squared, from the last months' ~100 pairs
 
 
 def test_a_poll_is_adjusted_by_the_pairs_known_when_it_ended():

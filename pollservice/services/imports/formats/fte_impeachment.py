@@ -17,7 +17,10 @@ partisan subsamples (``Rep Yes``, ``Dem No``, ...) are not imported.
 
 The file has no poll id: a poll's ``source_id`` is made from its field dates, pollster,
 population, sample size, wording and answers, so importing the file again adds nothing;
-a row repeated word for word is skipped.
+a row repeated word for word is skipped. The versions of one poll (the same question of
+adults and of voters: same dates, pollster, sponsor, category and wording) share a
+``version_group``, so one counts in averages and the others measure the gap between the
+populations; rows 538 left out of its average stay out of every group.
 """
 
 from __future__ import annotations
@@ -79,6 +82,13 @@ def _identity(record) -> str:
     return "impeachment:" + hashlib.sha1("|".join(parts).encode()).hexdigest()[:20]
 
 
+def _version_group(record) -> str:
+    """One poll's versions (the same question asked of adults and of voters) share the field
+    dates, pollster, sponsor, category and wording: one of them counts (``domain.versions``)."""
+    parts = [cell(record, name) for name in ("Start", "End", "Pollster", "Sponsor", "Text", "Category")]
+    return "impeachment:poll:" + hashlib.sha1("|".join(parts).encode()).hexdigest()[:20]
+
+
 def _rows(reader) -> Iterator[ImportRow]:
     seen: dict[str, int] = {}
     for record in reader:
@@ -112,9 +122,11 @@ def _row(record, line: int, identity: str) -> ImportRow:
         "source_id": identity,
         "results": results,
     }
-    extra = {"tracking": flag(cell(record, "tracking"))}
-    if not included:
+    extra: dict = {"tracking": flag(cell(record, "tracking"))}
+    if not included:  # out of every version group: a recount would count it again
         extra["counted"] = False
+    else:
+        extra["version_group"] = _version_group(record)
     return ImportRow(line, slug, values, question_title=title, question_region="United States",
                      question_choices=CHOICES, problems=problems, columns=COLUMNS,
                      subject=SUBJECT, geography="US", extra=extra, warnings=warnings)
