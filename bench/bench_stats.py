@@ -48,7 +48,7 @@ import argparse
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -326,14 +326,12 @@ PARTISAN_COVERAGE_MIN = 0.92
 REALTIME_30K_MAX_S = 5.0
 
 
-def partisan_scores(seeds: int, variant: str, realtime: bool) -> tuple[float, float]:
-    """Mean error and band coverage over all days of ``seeds`` partisan series."""
+def line_scores(series: Iterable[tuple[pd.DataFrame, pd.DataFrame]], realtime: bool,
+                params=None) -> tuple[float, float]:
+    """Mean error of the kalman line against the truth and its band coverage over all days
+    of every (polls, truth) series."""
     errors, covered = [], []
-    params = stats.KalmanParams(exclude_partisan=variant == "excluded")
-    for seed in range(seeds):
-        polls, truth = simulate_polls(seed=seed, partisan_share=0.4, partisan_effect=5.0)
-        if variant == "ignored":
-            polls = polls.drop(columns="partisan")
+    for polls, truth in series:
         line = stats.fit(polls, "kalman", params).trend(truth["date"], realtime=realtime)
         t = truth["truth"].to_numpy()
         ok = line["estimate"].notna().to_numpy()
@@ -341,6 +339,16 @@ def partisan_scores(seeds: int, variant: str, realtime: bool) -> tuple[float, fl
         inside = (line["lower"].to_numpy() <= t) & (t <= line["upper"].to_numpy())
         covered.append(inside[ok])
     return float(np.mean(np.concatenate(errors))), float(np.mean(np.concatenate(covered)))
+
+
+def partisan_scores(seeds: int, variant: str, realtime: bool) -> tuple[float, float]:
+    """Mean error and band coverage over all days of ``seeds`` partisan series."""
+    def series():
+        for seed in range(seeds):
+            polls, truth = simulate_polls(seed=seed, partisan_share=0.4, partisan_effect=5.0)
+            yield (polls.drop(columns="partisan") if variant == "ignored" else polls), truth
+
+    return line_scores(series(), realtime, stats.KalmanParams(exclude_partisan=variant == "excluded"))
 
 
 def report_partisan(report: Report, seeds: int) -> None:
@@ -367,18 +375,14 @@ POPULATION_BIAS_MAX = 0.3
 def population_scores(seeds: int, moved: bool, realtime: bool) -> tuple[float, float]:
     """Mean error and band coverage over all days of ``seeds`` series mixing likely-voter
     polls with registered-voter polls 2 points higher, as they are or moved to likely voters."""
-    errors, covered = [], []
-    for seed in range(seeds):
-        polls, versions, truth = simulate_populations(seed=seed)
-        if moved:
-            polls = stats.to_population(polls, stats.population_gaps(versions, "lv"), "lv")
-        line = stats.fit(polls, "kalman").trend(truth["date"], realtime=realtime)
-        t = truth["truth"].to_numpy()
-        ok = line["estimate"].notna().to_numpy()
-        errors.append(line["estimate"].to_numpy()[ok] - t[ok])
-        inside = (line["lower"].to_numpy() <= t) & (t <= line["upper"].to_numpy())
-        covered.append(inside[ok])
-    return float(np.mean(np.concatenate(errors))), float(np.mean(np.concatenate(covered)))
+    def series():
+        for seed in range(seeds):
+            polls, versions, truth = simulate_populations(seed=seed)
+            if moved:
+                polls = stats.to_population(polls, stats.population_gaps(versions, "lv"), "lv")
+            yield polls, truth
+
+    return line_scores(series(), realtime)
 
 
 def report_populations(report: Report, seeds: int) -> None:
