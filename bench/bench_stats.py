@@ -31,13 +31,19 @@ Populations (issue 12, item 6)
     each poll for registered voters (2 points higher) too, the others registered voters only;
     the kalman line of the counted versions as they are and moved to likely voters
     (``stats.to_population``): mean error against the truth and 95 % band coverage.
+Robustness (issue 12, item 4)
+    ``simulate_polls`` series, clean, with one poll in thirty 10-15 points off
+    (``outlier_share``), and with a +6 jump of the truth on day 180: the kalman line's RMSE
+    as a share of the oracle's (true variances, no outlier weights) on the clean series,
+    retrospective and real-time, and the median days after the jump until the real-time
+    line is within 10 % of it, ours and the oracle's.
 Real-time curve (issue 12, item 8)
     The real-time kalman line (``trend(realtime=True)`` of one ``fit()``, the fit not
     timed) of simulated series over four years: 1k, 3k, 10k and 30k polls from 50 and 500
     pollsters, one BLAS thread as the worker runs (``threadpoolctl``).
 
     .venv/bin/python bench/bench_stats.py [--data-dir ../shared/data] [--seeds 30] [--repeat 5]
-        [--skip sim|fte|speed|partisan|populations|curve]
+        [--skip sim|fte|speed|partisan|populations|robustness|curve]
 
 Data: FiveThirtyEight (ABC News), CC BY 4.0, https://github.com/fivethirtyeight/data
 """
@@ -399,6 +405,53 @@ def report_populations(report: Report, seeds: int) -> None:
                        abs(bias) < POPULATION_BIAS_MAX and coverage >= COVERAGE_RANGE[0] if target else None)
 
 
+ORACLE = stats.KalmanParams(walk_sd=0.2, nonsampling_sd=1.0, outlier_cutoff=None)
+CALM_RATIO_MAX, OUTLIER_RATIO_MAX, JUMP_LAG_RATIO_MAX = 1.05, 1.08, 1.5
+
+
+def _rmse(polls: pd.DataFrame, truth: pd.DataFrame, params, realtime: bool) -> float:
+    line = stats.fit(polls, "kalman", params).trend(truth["date"], realtime=realtime)
+    return float(np.sqrt(np.nanmean((line["estimate"].to_numpy() - truth["truth"].to_numpy()) ** 2)))
+
+
+def _jump_lag(polls: pd.DataFrame, truth: pd.DataFrame, params, day: int, jump: float) -> int:
+    """Days after the jump until the real-time line is within 10 % of it from the truth."""
+    line = stats.fit(polls, "kalman", params).trend(truth["date"], realtime=True)
+    error = (line["estimate"].to_numpy() - truth["truth"].to_numpy())[day:]
+    caught = np.flatnonzero(error >= -0.1 * jump)
+    return int(caught[0]) if caught.size else error.size
+
+
+def report_robustness(report: Report, seeds: int) -> None:
+    report.section(f"Robustness (item 4; {seeds} seeds; oracle: true variances, no outlier weights): "
+                   "RMSE ratios to the oracle on the clean series, median jump lags")
+    ratios: dict[str, list[float]] = {}
+    lags: dict[str, list[int]] = {"ours": [], "oracle": []}
+    for seed in range(seeds):
+        clean, truth = simulate_polls(seed=seed)
+        dirty, _ = simulate_polls(seed=seed, outlier_share=1 / 30)
+        for realtime in (False, True):
+            key = "real-time" if realtime else "retrospective"
+            oracle = _rmse(clean, truth, ORACLE, realtime)
+            ratios.setdefault(f"calm, {key}", []).append(_rmse(clean, truth, None, realtime) / oracle)
+            ratios.setdefault(f"1 poll in 30 off by 10-15, {key}", []).append(
+                _rmse(dirty, truth, None, realtime) / oracle)
+            ratios.setdefault(f"1 poll in 30 off, no outlier weights, {key}", []).append(
+                _rmse(dirty, truth, stats.KalmanParams(outlier_cutoff=None), realtime) / oracle)
+        jumped, jumped_truth = simulate_polls(seed=seed, jump=6.0, jump_day=180)
+        lags["ours"].append(_jump_lag(jumped, jumped_truth, None, 180, 6.0))
+        lags["oracle"].append(_jump_lag(jumped, jumped_truth, ORACLE, 180, 6.0))
+    for label, values in ratios.items():
+        limit = None if "no outlier" in label else (CALM_RATIO_MAX if label.startswith("calm") else
+                                                    OUTLIER_RATIO_MAX)
+        ratio = float(np.mean(values))
+        report.add(f"RMSE / oracle: {label}", f"{ratio:.3f}", "" if limit is None else f"<= {limit}",
+                   None if limit is None else ratio <= limit)
+    ours, oracle = float(np.median(lags["ours"])), float(np.median(lags["oracle"]))
+    report.add("+6 jump: days to 90 % of it, real-time (ours | oracle)", f"{ours:.0f} | {oracle:.0f}",
+               f"<= {JUMP_LAG_RATIO_MAX}x oracle", ours <= JUMP_LAG_RATIO_MAX * oracle)
+
+
 def report_realtime_curve(report: Report) -> None:
     report.section("Real-time kalman line, polls x pollsters over 4 years (1 BLAS thread; "
                    "wall | CPU seconds)")
@@ -424,7 +477,8 @@ def main() -> None:
                         help="folder of the shared poll data (default: ../shared/data)")
     parser.add_argument("--seeds", type=int, default=30, help="simulated series (default 30)")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs (default 5)")
-    parser.add_argument("--skip", choices=("sim", "fte", "speed", "partisan", "populations", "curve"),
+    parser.add_argument("--skip", choices=("sim", "fte", "speed", "partisan", "populations", "robustness",
+                                           "curve"),
                         action="append", default=[],
                         help="leave out a part (repeatable)")
     args = parser.parse_args()
@@ -443,6 +497,8 @@ def main() -> None:
         report_partisan(report, args.seeds)
     if "populations" not in args.skip:
         report_populations(report, args.seeds)
+    if "robustness" not in args.skip:
+        report_robustness(report, args.seeds)
     if "curve" not in args.skip:
         report_realtime_curve(report)
     report.print()

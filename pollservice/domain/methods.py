@@ -25,7 +25,8 @@ METHOD_LABELS = {
 METHOD_PARAMS: dict[str, dict[str, Any]] = {
     "kalman": {"walk_sd_start": 0.2, "walk_sd_bounds": (0.1, 2.0), "nonsampling_sd_start": 1.5,
                "nonsampling_sd_bounds": (0.0, 8.0), "house_sd_bounds": (0.5, 6.0),
-               "min_polls_for_mle": 30, "realtime_refit_growth": 1.25, "centre_half_count": 5.0},
+               "min_polls_for_mle": 30, "realtime_refit_growth": 1.25, "centre_half_count": 5.0,
+               "outlier_cutoff": 2.5},
     "weighted": {"half_life_days": 14.0, "window_days": 60, "size_reference": 600.0, "size_cap": 2.0,
                  "population_factors": {"a": 1.0, "v": 1.0, "rv": 1.0, "lv": 1.0},
                  "pollster_damping": 1.0},

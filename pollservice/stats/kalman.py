@@ -98,6 +98,7 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from statsmodels.tsa.statespace.mlemodel import MLEModel
 
 from .intervals import DEFAULT_ALPHA, PointEstimate, z_value
+from .outliers import outlier_variance
 from .validation import PollTable, line_levels
 
 __all__ = [
@@ -160,6 +161,10 @@ class KalmanParams:
     exclude_partisan : bool
         Leave partisan and internal polls out of the fit entirely (default False: fit
         them, outside the centre). Their weight in an average is then 0.
+    outlier_cutoff : float or None
+        A poll more than this many standard deviations from the polls before it counts
+        for less (:mod:`pollservice.stats.outliers`; default 2.5); None weighs every poll
+        by its variance alone.
     """
 
     walk_sd: float | None = None
@@ -178,6 +183,7 @@ class KalmanParams:
     warm_rounds: int = 2
     centre_half_count: float = 5.0
     exclude_partisan: bool = False
+    outlier_cutoff: float | None = 2.5
 
 
 # --------------------------------------------------------------------------------------
@@ -652,16 +658,20 @@ def _centre(table: PollTable, n_polls: np.ndarray, params: KalmanParams) -> np.n
 
 
 def _counted(table: PollTable, params: KalmanParams) -> PollTable:
-    """``table`` without its partisan and internal polls if ``params.exclude_partisan``."""
-    if not params.exclude_partisan or not table.flagged.any():
-        return table
-    if table.flagged.all():
-        raise ValueError("every poll is partisan or internal, and exclude_partisan leaves "
-                         "none to fit")
-    kept = table.take(~table.flagged)
-    # The line's level for the sampling variances from the kept polls alone, so the
-    # excluded ones leave no trace.
-    return replace(kept, line_pct=line_levels(kept.end, kept.pct))
+    """The polls the model fits: ``table`` without its partisan and internal polls if
+    ``params.exclude_partisan``, each with its outlier variance (``params.outlier_cutoff``,
+    :func:`~pollservice.stats.outliers.outlier_variance`) added to its ``extra_var``."""
+    if params.exclude_partisan and table.flagged.any():
+        if table.flagged.all():
+            raise ValueError("every poll is partisan or internal, and exclude_partisan leaves "
+                             "none to fit")
+        kept = table.take(~table.flagged)
+        # The line's level for the sampling variances from the kept polls alone, so the
+        # excluded ones leave no trace.
+        table = replace(kept, line_pct=line_levels(kept.end, kept.pct))
+    if params.outlier_cutoff is not None:
+        table = replace(table, extra_var=table.extra_var + outlier_variance(table, params.outlier_cutoff))
+    return table
 
 
 def fit_kalman(table: PollTable, params: KalmanParams,
@@ -811,9 +821,9 @@ def kalman_at(table: PollTable, day: int, params: KalmanParams | None = None,
     """
     params = params or KalmanParams()
     fitted = _counted(table, params)
-    fit = model_fit if model_fit is not None else fit_kalman(fitted, params)
+    fit = model_fit if model_fit is not None else fit_kalman(table, params)
     estimate, variance, weights, adjustment = _filtered(fitted, fit, day)
-    if fitted is not table:  # excluded polls: weight and adjustment 0
+    if fitted.n_polls != table.n_polls:  # excluded polls: weight and adjustment 0
         kept = np.flatnonzero(~table.flagged)
         full_weights, full_adjustment = np.zeros(table.n_polls), np.zeros(table.n_polls)
         full_weights[kept], full_adjustment[kept] = weights, adjustment
@@ -880,12 +890,12 @@ def kalman_trend(
     each day (see the module docstring) and does not.
     """
     params = params or KalmanParams()
-    table = _counted(table, params)
+    fitted = _counted(table, params)
     if realtime:
-        est, var = _realtime(table, days, params)
+        est, var = _realtime(fitted, days, params)
     else:
         fit = model_fit if model_fit is not None else fit_kalman(table, params)
-        first, mean, variance = _smoothed(table, fit)
+        first, mean, variance = _smoothed(fitted, fit)
         idx = days - first
         inside = np.clip(idx, 0, mean.shape[0] - 1)
         distance = np.abs(idx - inside)
@@ -1215,7 +1225,7 @@ def kalman_house_effects(table: PollTable, params: KalmanParams | None = None,
     """House effects with ``1 - alpha`` intervals from a fit on all polls of ``table``
     (``model_fit`` if the caller has it, else fitted here)."""
     params = params or KalmanParams()
-    fit = model_fit if model_fit is not None else fit_kalman(_counted(table, params), params)
+    fit = model_fit if model_fit is not None else fit_kalman(table, params)
     sd = np.sqrt(np.clip(np.diag(fit.delta_cov), 0.0, None))
     # A pollster with too few polls has no estimated effect (0): its interval is the
     # prior's, as for any pollster about whom the polls say nothing.

@@ -35,6 +35,8 @@ def simulate_polls(
     unknown_size_share: float = 0.1, seed: int | None = 0, *, house_sd: float = 2.0,
     start_date="2024-01-01", centre_half_count: float = KalmanParams().centre_half_count,
     partisan_share: float = 0.0, partisan_effect: float = 5.0,
+    jump: float = 0.0, jump_day: int | None = None, outlier_share: float = 0.0,
+    outlier_size: tuple[float, float] = (10.0, 15.0),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Simulate polls of one answer choice around a random-walk truth.
 
@@ -63,6 +65,12 @@ def simulate_polls(
     partisan_share, partisan_effect : float
         Share of the polls (default 0) of a pollster "Partisan" leaning this many points
         from the others' centre; see the module docstring.
+    jump, jump_day : float, int or None
+        A sudden real shift: the truth moves by ``jump`` points on day ``jump_day`` (default
+        none), on top of its walk.
+    outlier_share, outlier_size : float, (float, float)
+        A share of the polls (default 0), drawn at random, is off by a uniform draw from
+        ``outlier_size`` points, up or down at random (flagged in the column ``outlier``).
 
     Returns
     -------
@@ -78,6 +86,8 @@ def simulate_polls(
     rng = np.random.default_rng(seed)
     names, effects = _pollsters(pollsters, house_sd, rng)
     truth = _random_walk(start_level, walk_sd, n_days, rng)
+    if jump_day is not None:
+        truth[int(jump_day):] += jump
     which, effects = _publishers(effects, n_polls, centre_half_count, rng)
     names, effects, which, partisan = _partisan(names, effects, which, partisan_share,
                                                 partisan_effect, centre_half_count, rng)
@@ -88,6 +98,11 @@ def simulate_polls(
                "sample_size": reported_size, "population": rng.choice(POPULATIONS, n_polls),
                "pct": pct, "house_effect": effects[which],
                **({"partisan": partisan} if partisan_share > 0 else {})}
+    if outlier_share > 0:  # drawn last, so the rest of a seed's series is the same
+        outlier = rng.random(n_polls) < outlier_share
+        off = rng.uniform(*outlier_size, size=n_polls) * rng.choice([-1.0, 1.0], size=n_polls)
+        columns["pct"] = np.clip(pct + np.where(outlier, off, 0.0), 0.0, 100.0)
+        columns["outlier"] = outlier
     return _frames(columns, truth, pd.Timestamp(start_date).normalize())
 
 
