@@ -58,3 +58,6 @@ def test_approval_polls_of_voters_are_moved_to_adults_and_the_averages_fit_them(
     run_import_jobs(app)
     stored = client.get("/api/v1/questions/trump-approval/average").get_json()
     assert stored["choices"]["Approve"]["estimate"] == pytest.approx(expected, abs=0.01)
+    # the robustness band re-weighs the published polls by the stored weights and adjustments
+    band = client.get("/api/v1/questions/trump-approval/robustness").get_json()
+    assert band["choices"]["Approve"]["estimate"] == pytest.approx(expected, abs=0.01)

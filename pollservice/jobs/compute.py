@@ -256,8 +256,8 @@ def compute_results(session: SessionArg, question_id: int) -> Results | None:
     view = _view(session, question, version, changed_at, results.series, frames)
     for method in stats.METHODS:
         results.charts[alt_text_key(method)] = ("text/plain", charts.alt_text(view, method).encode())
-    robustness = question_robustness(view, fitted.shares)
-    results.charts[ROBUSTNESS_KEY] = ("application/json", json.dumps(robustness).encode())
+    # the stored weights' adjustments apply to the polls as published (``_payloads``)
+    results.charts[ROBUSTNESS_KEY] = ("application/json", json.dumps(question_robustness(view)).encode())
     return results
 
 

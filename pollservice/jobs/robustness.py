@@ -49,12 +49,11 @@ def choice_robustness(frame: pd.DataFrame, weights: dict[int, tuple[float, float
                          for row in moved.head(VARIANTS_LISTED).itertuples(index=False)]}
 
 
-def question_robustness(view: QuestionView,
-                        frames: dict[str, pd.DataFrame]) -> dict[str, dict[str, Any] | None]:
-    """Every choice's robustness band (None for a choice with no current average), from the
-    frames the averages fitted (``jobs.populations``)."""
+def question_robustness(view: QuestionView) -> dict[str, dict[str, Any] | None]:
+    """Every choice's robustness band (None for a choice with no current average)."""
     weights = poll_weights(view, methods.DEFAULT_METHOD)
     by_method = {method: latest_averages(view, method) for method in methods.METHODS}
+    frames = view.frames()
     choices = {}
     for choice in view.question.choices:
         estimates = {}
