@@ -4,6 +4,8 @@ the averages fit the moved polls, the charts' dots stay the polls as published."
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from import_support import DATA, import_json, run_import_jobs
 
@@ -11,6 +13,7 @@ from pollservice import stats
 from pollservice.domain.margins import Pair
 from pollservice.domain.versions import target_population
 from pollservice.extensions import db
+from pollservice.jobs.changes import choice_change
 from pollservice.jobs.compute import compute_payloads
 from pollservice.jobs.populations import fit_frames
 from pollservice.readmodel.frames import poll_frames, population_versions
@@ -48,6 +51,9 @@ def test_approval_polls_of_voters_are_moved_to_adults_and_the_averages_fit_them(
         assert (shares["pct"] - shares["population_adjustment"]).to_numpy() == pytest.approx(
             raw["Approve"]["pct"].to_numpy())
         expected = stats.average(shares, "kalman")["estimate"]
+        # "why it moved" lists the poll as published
+        change = choice_change(shares, "kalman", dt.date(2021, 1, 18), dt.date(2021, 1, 20))
+        assert next(p["pct"] for p in change["polls"] if p["id"] == later.id) == 40.0
         # each stored weight and adjustment applies to the poll as published
         payload = compute_payloads(shares, "kalman", (True,))[True]
         published = raw["Approve"].set_index("poll_id")["pct"]

@@ -30,11 +30,12 @@ def choice_change(frame: pd.DataFrame, method: str, start: dt.date, end: dt.date
                   decompose=decompose_change) -> dict[str, Any]:
     found = decompose(frame, method, start, end)
     facts = frame.set_index("poll_id")
-    shown = "pct" if "pct" in facts.columns else None
+    value = facts["pct"] if "pct" in facts.columns else facts["pct_a"] - facts["pct_b"]
+    if "population_adjustment" in facts.columns:  # the poll as published
+        value = value - facts["population_adjustment"]
     polls = [{"id": int(row.poll_id), "pollster": str(facts.at[row.poll_id, "pollster"]),
               "end_date": facts.at[row.poll_id, "end_date"].date().isoformat(),
-              "pct": round(float(facts.at[row.poll_id, "pct"] if shown else
-                                 facts.at[row.poll_id, "pct_a"] - facts.at[row.poll_id, "pct_b"]), 2),
+              "pct": round(float(value[row.poll_id]), 2),
               "kind": row.kind,
               "contribution": round(float(row.contribution), 3)}
              for row in found["polls"].head(POLLS_LISTED).itertuples(index=False)]
