@@ -33,7 +33,7 @@ Populations (issue 12, item 6)
     (``stats.to_population``): mean error against the truth and 95 % band coverage.
 Robustness (issue 12, item 4)
     ``simulate_polls`` series, clean, with one poll in thirty 10-15 points off
-    (``outlier_share``), and with a +6 jump of the truth on day 180: the kalman line's RMSE
+    (``Events.outlier_share``), and with a +6 jump of the truth on day 180: the kalman line's RMSE
     as a share of the oracle's (true variances, no outlier weights) on the clean series,
     retrospective and real-time, and the median days after the jump until the real-time
     line is within 10 % of it, ours and the oracle's.
@@ -65,7 +65,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pollservice import stats  # noqa: E402
-from pollservice.stats.simulate import simulate_polls, simulate_populations  # noqa: E402
+from pollservice.stats.simulate import Events, simulate_polls, simulate_populations  # noqa: E402
 
 PAIR_A = Path("fivethirtyeight-thirdparty-copies") / "dskinnion-Gov1347_Blog"
 SUBGROUP = "All polls"
@@ -429,7 +429,7 @@ def report_robustness(report: Report, seeds: int) -> None:
     lags: dict[str, list[int]] = {"ours": [], "oracle": []}
     for seed in range(seeds):
         clean, truth = simulate_polls(seed=seed)
-        dirty, _ = simulate_polls(seed=seed, outlier_share=1 / 30)
+        dirty, _ = simulate_polls(seed=seed, events=Events(outlier_share=1 / 30))
         for realtime in (False, True):
             key = "real-time" if realtime else "retrospective"
             oracle = _rmse(clean, truth, ORACLE, realtime)
@@ -438,7 +438,7 @@ def report_robustness(report: Report, seeds: int) -> None:
                 _rmse(dirty, truth, None, realtime) / oracle)
             ratios.setdefault(f"1 poll in 30 off, no outlier weights, {key}", []).append(
                 _rmse(dirty, truth, stats.KalmanParams(outlier_cutoff=None), realtime) / oracle)
-        jumped, jumped_truth = simulate_polls(seed=seed, jump=6.0, jump_day=180)
+        jumped, jumped_truth = simulate_polls(seed=seed, events=Events(jump=6.0, jump_day=180))
         lags["ours"].append(_jump_lag(jumped, jumped_truth, None, 180, 6.0))
         lags["oracle"].append(_jump_lag(jumped, jumped_truth, ORACLE, 180, 6.0))
     for label, values in ratios.items():

@@ -20,13 +20,14 @@ by ``partisan_effect`` points from the centre of the other pollsters (the line's
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .kalman import KalmanParams, centring_weights
 
-__all__ = ["simulate_pair", "simulate_polls", "simulate_populations"]
+__all__ = ["Events", "simulate_pair", "simulate_polls", "simulate_populations"]
 
 
 def simulate_polls(
@@ -34,9 +35,7 @@ def simulate_polls(
     start_level: float = 45.0, walk_sd: float = 0.2, nonsampling_sd: float = 1.0,
     unknown_size_share: float = 0.1, seed: int | None = 0, *, house_sd: float = 2.0,
     start_date="2024-01-01", centre_half_count: float = KalmanParams().centre_half_count,
-    partisan_share: float = 0.0, partisan_effect: float = 5.0,
-    jump: float = 0.0, jump_day: int | None = None, outlier_share: float = 0.0,
-    outlier_size: tuple[float, float] = (10.0, 15.0),
+    partisan_share: float = 0.0, partisan_effect: float = 5.0, events: Events | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Simulate polls of one answer choice around a random-walk truth.
 
@@ -56,21 +55,13 @@ def simulate_polls(
     unknown_size_share : float
         Share of polls whose ``sample_size`` is reported as NaN (still sampled).
     seed : int or None (seed of ``numpy.random.default_rng``)
-    house_sd : float
-        Spread of drawn house effects when ``pollsters`` is an int.
-    start_date : date-like
-        Date of the first day.
-    centre_half_count : float
-        As :class:`~pollservice.stats.KalmanParams`.
+    house_sd : float (spread of the drawn house effects when ``pollsters`` is an int)
+    start_date : date-like (the first day)
+    centre_half_count : float (as :class:`~pollservice.stats.KalmanParams`)
     partisan_share, partisan_effect : float
         Share of the polls (default 0) of a pollster "Partisan" leaning this many points
         from the others' centre; see the module docstring.
-    jump, jump_day : float, int or None
-        A sudden real shift: the truth moves by ``jump`` points on day ``jump_day`` (default
-        none), on top of its walk.
-    outlier_share, outlier_size : float, (float, float)
-        A share of the polls (default 0), drawn at random, is off by a uniform draw from
-        ``outlier_size`` points, up or down at random (flagged in the column ``outlier``).
+    events : Events, optional (a sudden real shift, outlying polls; default none)
 
     Returns
     -------
@@ -85,9 +76,8 @@ def simulate_polls(
     _check_counts(n_days, n_polls, unknown_size_share, partisan_share)
     rng = np.random.default_rng(seed)
     names, effects = _pollsters(pollsters, house_sd, rng)
-    truth = _random_walk(start_level, walk_sd, n_days, rng)
-    if jump_day is not None:
-        truth[int(jump_day):] += jump
+    events = events or Events()
+    truth = events.shifted(_random_walk(start_level, walk_sd, n_days, rng))
     which, effects = _publishers(effects, n_polls, centre_half_count, rng)
     names, effects, which, partisan = _partisan(names, effects, which, partisan_share,
                                                 partisan_effect, centre_half_count, rng)
@@ -98,15 +88,37 @@ def simulate_polls(
                "sample_size": reported_size, "population": rng.choice(POPULATIONS, n_polls),
                "pct": pct, "house_effect": effects[which],
                **({"partisan": partisan} if partisan_share > 0 else {})}
-    if outlier_share > 0:  # drawn last, so the rest of a seed's series is the same
-        outlier = rng.random(n_polls) < outlier_share
-        off = rng.uniform(*outlier_size, size=n_polls) * rng.choice([-1.0, 1.0], size=n_polls)
-        columns["pct"] = np.clip(pct + np.where(outlier, off, 0.0), 0.0, 100.0)
-        columns["outlier"] = outlier
+    columns.update(events.outliers(pct, rng))  # drawn last: the rest of a seed's series stays
     return _frames(columns, truth, pd.Timestamp(start_date).normalize())
 
 
 POPULATIONS = np.array(["a", "rv", "lv", "v"])
+
+
+@dataclass(frozen=True)
+class Events:
+    """What happens to a simulated series besides its walk: the truth shifts by ``jump``
+    points on day ``jump_day`` (None: never), and a share ``outlier_share`` of the polls,
+    drawn at random, is off by a uniform draw from ``outlier_size`` points, up or down
+    (flagged in the polls' column ``outlier``)."""
+
+    jump: float = 0.0
+    jump_day: int | None = None
+    outlier_share: float = 0.0
+    outlier_size: tuple[float, float] = (10.0, 15.0)
+
+    def shifted(self, truth: np.ndarray) -> np.ndarray:
+        if self.jump_day is not None:
+            truth[int(self.jump_day):] += self.jump
+        return truth
+
+    def outliers(self, pct: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
+        """The columns ``pct`` (with the outliers) and ``outlier``; none without outliers."""
+        if self.outlier_share <= 0:
+            return {}
+        outlier = rng.random(pct.size) < self.outlier_share
+        off = rng.uniform(*self.outlier_size, size=pct.size) * rng.choice([-1.0, 1.0], size=pct.size)
+        return {"pct": np.clip(pct + np.where(outlier, off, 0.0), 0.0, 100.0), "outlier": outlier}
 
 
 def _check_counts(n_days: int, n_polls: int, unknown_size_share: float,

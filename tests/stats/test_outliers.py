@@ -9,7 +9,7 @@ import pytest
 
 from pollservice import stats
 from pollservice.stats.outliers import outlier_variance
-from pollservice.stats.simulate import simulate_polls
+from pollservice.stats.simulate import Events, simulate_polls
 from pollservice.stats.validation import validate_polls
 
 PLAIN = stats.KalmanParams(outlier_cutoff=None)
@@ -26,7 +26,7 @@ def test_outliers_cost_little_more_than_a_clean_series(realtime):
     clean, robust, plain = [], [], []
     for seed in range(5):
         polls, truth = simulate_polls(seed=seed)
-        dirty, _ = simulate_polls(seed=seed, outlier_share=1 / 30)
+        dirty, _ = simulate_polls(seed=seed, events=Events(outlier_share=1 / 30))
         clean.append(rmse(polls, truth, PLAIN, realtime))
         robust.append(rmse(dirty, truth, stats.KalmanParams(), realtime))
         plain.append(rmse(dirty, truth, PLAIN, realtime))
@@ -37,7 +37,7 @@ def test_outliers_cost_little_more_than_a_clean_series(realtime):
 def test_an_outlier_gets_extra_variance_and_polls_in_line_almost_never_do():
     caught, false = [], []
     for seed in range(4):
-        polls, _ = simulate_polls(seed=seed, outlier_share=1 / 30)
+        polls, _ = simulate_polls(seed=seed, events=Events(outlier_share=1 / 30))
         table = validate_polls(polls)
         widened = outlier_variance(table) > 0
         outlier = polls["outlier"].to_numpy()[table.position]
@@ -48,7 +48,7 @@ def test_an_outlier_gets_extra_variance_and_polls_in_line_almost_never_do():
 
 
 def test_a_polls_weight_is_set_by_the_polls_of_earlier_days_only():
-    polls, _ = simulate_polls(seed=2, outlier_share=1 / 30)
+    polls, _ = simulate_polls(seed=2, events=Events(outlier_share=1 / 30))
     table = validate_polls(polls)
     day = int(np.median(table.end))
     known = table.ended_by(day)
@@ -59,7 +59,7 @@ def test_a_real_shift_is_followed_as_fast_as_without_outlier_weights():
     def lag(params) -> float:
         days = []
         for seed in range(5):
-            polls, truth = simulate_polls(seed=seed, jump=6.0, jump_day=180)
+            polls, truth = simulate_polls(seed=seed, events=Events(jump=6.0, jump_day=180))
             line = stats.fit(polls, "kalman", params).trend(truth["date"], realtime=True)
             error = (line["estimate"] - truth["truth"]).to_numpy()[180:]
             days.append(int(np.flatnonzero(error >= -0.6)[0]))
