@@ -30,25 +30,31 @@ class FitFrames:
 
     @cached_property
     def shares(self) -> dict[str, pd.DataFrame]:
-        return {name: self._adjusted(frame, self.versions.get(name)) for name, frame in self.raw.items()}
+        moved = {}
+        for name, frame in self.raw.items():
+            target = self._target_of(frame)
+            moved[name] = frame if target is None else _moved(frame, self.versions[name], target)
+        return moved
 
     def pair(self, pair: Pair) -> pd.DataFrame:
-        versions = None
-        a, b = self.versions.get(pair.a), self.versions.get(pair.b)
-        if a is not None and b is not None:
-            versions = a.rename(columns={"pct": "pct_a"}).merge(
-                b[["version_group", "population", "pct"]].rename(columns={"pct": "pct_b"}),
-                on=["version_group", "population"])
-        return self._adjusted(pair_frame(self.raw, pair), versions)
-
-    def _adjusted(self, frame: pd.DataFrame, versions: pd.DataFrame | None) -> pd.DataFrame:
-        if self.target is None or frame.empty or (frame["population"] == self.target).all():
+        frame = pair_frame(self.raw, pair)
+        target = self._target_of(frame)
+        if target is None:
             return frame
-        margin = "pct_a" in frame.columns
-        if versions is None or versions.empty:
-            versions = pd.DataFrame(columns=["version_group", "population", "end_date", "sample_size",
-                                             *(("pct_a", "pct_b") if margin else ("pct",))])
-        return stats.to_population(frame, stats.population_gaps(versions, self.target), self.target)
+        versions = self.versions[pair.a].rename(columns={"pct": "pct_a"}).merge(
+            self.versions[pair.b][["version_group", "population", "pct"]].rename(columns={"pct": "pct_b"}),
+            on=["version_group", "population"])
+        return _moved(frame, versions, target)
+
+    def _target_of(self, frame: pd.DataFrame) -> str | None:
+        """The target, if ``frame`` holds a poll of another population (else None: nothing moves)."""
+        if self.target is None or frame.empty or (frame["population"] == self.target).all():
+            return None
+        return self.target
+
+
+def _moved(frame: pd.DataFrame, versions: pd.DataFrame, target: str) -> pd.DataFrame:
+    return stats.to_population(frame, stats.population_gaps(versions, target), target)
 
 
 def fit_frames(session: SessionArg, question: Question, raw: dict[str, pd.DataFrame]) -> FitFrames:

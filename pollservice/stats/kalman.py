@@ -575,7 +575,9 @@ def _filter_weights(gain: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class KalmanFit:
-    """Fitted variances and house effects (internal, reusable as a warm start)."""
+    """Fitted variances and house effects (internal, reusable as a warm start), and
+    ``polls``: the polls they were fitted on (:func:`_counted` of the caller's table, so
+    the estimates that reuse the fit need not count them again)."""
 
     walk_sd: float
     nonsampling_sd: float
@@ -584,6 +586,7 @@ class KalmanFit:
     delta: np.ndarray
     delta_cov: np.ndarray
     n_polls: np.ndarray
+    polls: PollTable | None = None
 
 
 def _mle(dp: _DayPolls, adjusted, params: KalmanParams, start) -> tuple[float, float]:
@@ -674,6 +677,14 @@ def _counted(table: PollTable, params: KalmanParams) -> PollTable:
     return table
 
 
+def _fitted_polls(table: PollTable, params: KalmanParams, fit: KalmanFit | None) -> PollTable:
+    """:func:`_counted` of ``table``: the polls ``fit`` was fitted on when it is the fit of
+    ``table`` (the callers' contract for ``model_fit``), else counted here."""
+    if fit is not None and fit.polls is not None:
+        return fit.polls
+    return _counted(table, params)
+
+
 def fit_kalman(table: PollTable, params: KalmanParams,
                warm: KalmanFit | _Variances | None = None) -> KalmanFit:
     """Estimate variances and house effects on all polls of ``table``.
@@ -713,6 +724,7 @@ def fit_kalman(table: PollTable, params: KalmanParams,
         delta=delta,
         delta_cov=cov,
         n_polls=n_polls,
+        polls=table,
     )
 
 
@@ -820,8 +832,8 @@ def kalman_at(table: PollTable, day: int, params: KalmanParams | None = None,
     ``table`` if the caller has it already, else None (fitted here).
     """
     params = params or KalmanParams()
-    fitted = _counted(table, params)
     fit = model_fit if model_fit is not None else fit_kalman(table, params)
+    fitted = _fitted_polls(table, params, fit)
     estimate, variance, weights, adjustment = _filtered(fitted, fit, day)
     if fitted.n_polls != table.n_polls:  # excluded polls: weight and adjustment 0
         kept = np.flatnonzero(~table.flagged)
@@ -890,12 +902,11 @@ def kalman_trend(
     each day (see the module docstring) and does not.
     """
     params = params or KalmanParams()
-    fitted = _counted(table, params)
     if realtime:
-        est, var = _realtime(fitted, days, params)
+        est, var = _realtime(_fitted_polls(table, params, model_fit), days, params)
     else:
         fit = model_fit if model_fit is not None else fit_kalman(table, params)
-        first, mean, variance = _smoothed(fitted, fit)
+        first, mean, variance = _smoothed(_fitted_polls(table, params, fit), fit)
         idx = days - first
         inside = np.clip(idx, 0, mean.shape[0] - 1)
         distance = np.abs(idx - inside)

@@ -37,6 +37,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .validation import extra_var_column
+
 __all__ = ["HALF_LIFE_DAYS", "PRIOR_SD", "PRIOR_SPREAD", "PRIOR_SPREAD_PAIRS", "population_gaps",
            "to_population"]
 
@@ -160,19 +162,19 @@ def to_population(polls: pd.DataFrame, gaps: pd.DataFrame, target: str, *,
     """
     columns = _columns("pct_a" in polls.columns)
     out = polls.copy()
-    extra = (pd.to_numeric(out["extra_var"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
-             if "extra_var" in out.columns else np.zeros(len(out)))
+    extra = extra_var_column(out)
     adjustment = np.zeros(len(out))
     population = out["population"].astype(str).str.strip().str.lower().to_numpy()
     poll_end = pd.to_datetime(out["end_date"]).to_numpy(dtype="datetime64[D]").astype(np.int64)
     pair_end = pd.to_datetime(gaps["end_date"]).to_numpy(dtype="datetime64[D]").astype(np.int64)
     scale = 1.0 if len(columns) == 1 else 2.0
+    gap = gaps[columns[0]] if len(columns) == 1 else gaps[columns[0]] - gaps[columns[1]]
+    measure = gap.to_numpy(dtype=float)  # of the share, or of the margin
     for code in np.unique(population[population != target]):
         rows = population == code
         mine = (gaps["population"] == code).to_numpy()
         values = out.loc[rows, list(columns)].to_numpy(dtype=float)
-        measure = gaps[columns[0]] if len(columns) == 1 else gaps[columns[0]] - gaps[columns[1]]
-        whole, variance = _causal_gap(pair_end[mine], measure.to_numpy(dtype=float)[mine],
+        whole, variance = _causal_gap(pair_end[mine], measure[mine],
                                       gaps["gap_var"].to_numpy(dtype=float)[mine], poll_end[rows],
                                       scale * prior_sd, scale * prior_spread)
         if len(columns) == 1:
