@@ -41,10 +41,16 @@ local-level model with time-varying observation variance, and the fit alternates
    likelihood of the daily combinations plus the closed-form likelihood of the polls'
    deviations from their day's combination.
 
-A few rounds (warm-started) converge; the house effects are then solved once more at the
-final variances. The line is then the statsmodels smoother
-(retrospective) or the filtered state (real time) of the house-adjusted daily
-observations, and its variance is the smoother's (or filter's) variance **plus**
+A few rounds (warm-started) converge. The daily-change variance is then replaced by its
+posterior mean (:func:`_walk_posterior_mean`): on a short series the likelihood of
+:math:`\\sigma_w` is flat over a factor of two or more and its maximum sits on the lower
+bound in half the fits of 30-70 polls, and a band from that plug-in value covered the truth
+on 88 % of real-time days in simulations; averaging :math:`\\sigma_w^2` over its posterior
+(flat prior on :math:`\\log \\sigma_w` within the bounds) carries that uncertainty into the
+band. The house effects are then solved once more at the final variances. The line is
+then the statsmodels smoother (retrospective) or the filtered state (real time) of the
+house-adjusted daily observations, and its variance is the smoother's (or filter's)
+variance **plus**
 :math:`a_t^\\top \\operatorname{Cov}(\\hat\\delta) a_t`, where :math:`a_t` is the weight of each
 pollster's house effect in the day's estimate: the uncertainty of the house effects enters
 the band (law of total variance; exact for given variances).
@@ -165,6 +171,10 @@ class KalmanParams:
         A poll more than this many standard deviations from the polls before it counts
         for less (:mod:`pollservice.stats.outliers`; default 2.5); None weighs every poll
         by its variance alone.
+    walk_posterior_mean : bool
+        Use the posterior mean of the daily-change variance rather than its maximum
+        likelihood (default True; see the module docstring). Has no effect when
+        ``walk_sd`` is fixed or too few polls estimate it.
     """
 
     walk_sd: float | None = None
@@ -184,6 +194,7 @@ class KalmanParams:
     centre_half_count: float = 5.0
     exclude_partisan: bool = False
     outlier_cutoff: float | None = 2.5
+    walk_posterior_mean: bool = True
 
 
 # --------------------------------------------------------------------------------------
@@ -775,7 +786,51 @@ def _fit_rounds(table: PollTable, params: KalmanParams,
         walk_sd, ns_sd, delta = new_walk, new_ns, new_delta
         if change < params.tolerance:
             break
+    if params.walk_posterior_mean and _estimates_variances(dp, params):
+        walk_sd = _walk_posterior_mean(dp, dp.y - delta[dp.pollster], params, walk_sd, ns_sd)
     return dp, n_polls, centre, free, use_house, (walk_sd, ns_sd, house_sd)
+
+
+def _estimates_variances(dp: _DayPolls, params: KalmanParams) -> bool:
+    """Whether the daily-change variance is estimated from these polls (not fixed, and
+    enough polls and poll days for :func:`_mle`)."""
+    return (params.walk_sd is None and dp.y.shape[0] >= params.min_polls_for_mle
+            and dp.obs_day.shape[0] >= 3)
+
+
+#: Steps of the posterior grid of ``log walk_sd``: the points are ``mode + k * step`` for
+#: these ``k`` (within the bounds), ``step`` a half of the posterior's sd at the mode.
+_WALK_GRID = np.arange(-6, 9)
+#: A posterior narrower than this sd of ``log walk_sd`` changes ``E[walk_sd^2]`` by under
+#: 0.5 % (``exp(2 s^2)``): the maximum stands, and the grid is not computed.
+_WALK_POSTERIOR_MIN_SD = 0.05
+
+
+def _walk_posterior_mean(dp: _DayPolls, adjusted: np.ndarray, params: KalmanParams,
+                         walk_sd: float, ns_sd: float) -> float:
+    """``sqrt(E[walk_sd^2])`` under the likelihood of :class:`PollLevelModel` at ``ns_sd``
+    with a flat prior on ``log walk_sd`` within ``params.walk_sd_bounds``, by quadrature on a
+    grid around the maximum ``walk_sd`` whose step follows the curvature there."""
+    lo, hi = np.log(params.walk_sd_bounds)
+    model = PollLevelModel(dp, adjusted, params.walk_sd_bounds, params.nonsampling_sd_bounds,
+                           (walk_sd, ns_sd))
+
+    def loglike(log_walk: np.ndarray) -> np.ndarray:
+        return np.array([model.loglike([np.exp(x), ns_sd]) for x in log_walk])
+
+    mode = float(np.clip(np.log(walk_sd), lo, hi))
+    h = 0.1
+    around = loglike(np.array([mode - h, mode, mode + h]))
+    curvature = (around[0] - 2.0 * around[1] + around[2]) / h**2
+    # On the lower bound the curve may still rise below it (no curvature there): the grid
+    # then takes its widest step.
+    sd = 1.0 / np.sqrt(-curvature) if curvature < 0 else np.inf
+    if sd < _WALK_POSTERIOR_MIN_SD:
+        return walk_sd
+    points = np.unique(np.clip(mode + min(sd / 2.0, 0.25) * _WALK_GRID, lo, hi))
+    ll = loglike(points)
+    weight = np.exp(ll - ll.max())
+    return float(np.sqrt(weight @ np.exp(2.0 * points) / weight.sum()))
 
 
 def _align(fit: KalmanFit, table: PollTable) -> tuple[np.ndarray, np.ndarray]:

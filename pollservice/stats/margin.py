@@ -173,7 +173,7 @@ def _orientation(polls: pd.DataFrame) -> int:
     total = float(np.nansum(difference))
     if abs(total) > 1e-9:
         return 1 if total > 0 else -1
-    keys = [polls[c].astype(str).to_numpy() for c in ("sample_size", "population", "pollster",
+    keys = [polls[c].map(str).to_numpy(dtype=str) for c in ("sample_size", "population", "pollster",
                                                        "start_date", "end_date") if c in polls.columns]
     order = np.lexsort([np.abs(difference), *keys]) if keys else np.arange(difference.size)
     nonzero = difference[order][np.abs(difference[order]) > 1e-9]

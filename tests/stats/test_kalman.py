@@ -222,6 +222,38 @@ def test_fixed_variances_are_respected():
     assert fit.walk_sd == 0.3 and fit.nonsampling_sd != 1.5
 
 
+def test_walk_variance_posterior_mean_widens_short_series_bands_to_cover_the_truth():
+    # 60 polls over 120 days, true daily-change sd 0.2: the maximum-likelihood estimate
+    # sits on the lower bound (0.1) in many fits, and the band built on it misses the
+    # truth too often. The posterior mean of walk_sd^2 (flat prior on its log within the
+    # bounds) is never below the maximum, its median is nearer the truth, and the bands
+    # cover the truth more often, nearer 95 %.
+    mle, mean, covered = [], [], {False: [], True: []}
+    for seed in range(12):
+        polls, truth = simulate_polls(n_days=120, n_polls=60, pollsters=4, seed=100 + seed)
+        table = validate_polls(polls)
+        t = truth["truth"].to_numpy()
+        for averaged in (False, True):
+            params = stats.KalmanParams(walk_posterior_mean=averaged)
+            (mean if averaged else mle).append(kalman.fit_kalman(table, params).walk_sd**2)
+            line = stats.fit(polls, params=params).trend(truth["date"])
+            covered[averaged].append((line["lower"].to_numpy() <= t) & (t <= line["upper"].to_numpy()))
+    mle, mean = np.array(mle), np.array(mean)
+    assert np.all(mean >= mle - 1e-9)
+    assert np.count_nonzero(mle <= 0.1**2 + 1e-9) >= 3
+    assert abs(np.median(mean) - 0.04) < abs(np.median(mle) - 0.04)
+    plain, averaged = (np.concatenate(covered[k]).mean() for k in (False, True))
+    assert plain < averaged <= 0.99
+
+
+def test_walk_variance_posterior_mean_leaves_a_long_series_alone():
+    polls, _ = simulate_polls(n_days=365, n_polls=3000, pollsters=8, seed=3)
+    table = validate_polls(polls)
+    plain = kalman.fit_kalman(table, stats.KalmanParams(walk_posterior_mean=False))
+    averaged = kalman.fit_kalman(table, stats.KalmanParams())
+    assert averaged.walk_sd == pytest.approx(plain.walk_sd, rel=0.03)
+
+
 def _score(seed, realtime=False):
     polls, truth = simulate_polls(n_days=365, n_polls=300, pollsters=8, seed=seed)
     out = {}
