@@ -52,6 +52,7 @@ def test_the_site_feed_lists_a_new_poll_first_and_a_changed_one_as_updated(demo_
     assert updated[1] >= updated[0]
 
 
+@pytest.mark.jobs_run(False)  # the entries and their queries; no average is read
 def test_a_feed_has_at_most_feed_entries_and_a_bounded_query(demo_app, client):
     for n in range(feeds.FEED_ENTRIES + 5):
         new_poll(demo_app, pollster=f"Bulk {n}")

@@ -303,18 +303,22 @@ def lowess_trend(
     est = np.full(days.shape[0], np.nan)
     se = np.full(days.shape[0], np.nan)
     cache_key, cache_est = None, np.nan
-    boot_day, boot_se = None, np.nan
+    boot_day, boot_key, boot_se = None, None, np.nan
     for i, day in enumerate(days):
         day = int(day)
         n_known = int(np.searchsorted(table.end, day, side="right"))
         if n_known == 0:
             continue
-        known = table.take(np.arange(n_known))
         if boot_day is None or day - boot_day >= params.realtime_boot_days:
-            cache_est, boot_se, _ = _edge(known, params, params.realtime_n_boot, alpha)
-            cache_key, boot_day = n_known, day
-        elif n_known != cache_key:
-            cache_est, _, _ = _edge(known, params, None, alpha)
+            # The same polls give the same bootstrap (its seed is fixed): on a sparse
+            # series most of the fortnightly ones would be drawn again from unchanged polls.
+            if n_known != boot_key:
+                known = table.take(np.arange(n_known))
+                cache_est, boot_se, _ = _edge(known, params, params.realtime_n_boot, alpha)
+                cache_key = boot_key = n_known
+            boot_day = day
+        if n_known != cache_key:
+            cache_est, _, _ = _edge(table.take(np.arange(n_known)), params, None, alpha)
             cache_key = n_known
         est[i], se[i] = cache_est, boot_se
     half = z_value(alpha) * se
