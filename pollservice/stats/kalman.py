@@ -71,7 +71,8 @@ identity), the days still arriving as a low-rank correction at the solve, and po
 with too few polls are held at 0 by conditioning; a day costs ``O(J^2 k)`` for ``J``
 pollsters, not ``O(J^3)``. The real-time line is centred on the pollsters known that
 day, so when a pollster that differs from the rest appears later, the retrospective line
-(centred on all pollsters) moves by its share of the centre.
+(centred on all pollsters) moves by its share of the centre; the real-time band (and the
+average as of a day) adds the variance of that move, :func:`centre_drift_variance`.
 
 Fits are not remembered here: :func:`pollservice.stats.fit` fits once and its results
 object hands the :class:`KalmanFit` of all polls to the trend, the average, the
@@ -89,6 +90,9 @@ Durbin, J. and Koopman, S. J. (2012). Time Series Analysis by State Space Method
 Oxford University Press.
 
 MacKay, D. J. C. (1992). Bayesian interpolation. Neural Computation, 4(3), 415-447.
+
+Chao, A. (1984). Nonparametric estimation of the number of classes in a population.
+Scandinavian Journal of Statistics, 11(4), 265-270.
 """
 
 from __future__ import annotations
@@ -175,6 +179,11 @@ class KalmanParams:
         Use the posterior mean of the daily-change variance rather than its maximum
         likelihood (default True; see the module docstring). Has no effect when
         ``walk_sd`` is fixed or too few polls estimate it.
+    centre_drift : bool
+        The real-time line and the average as of a day add to their band the variance of
+        the house-effect centre's move from the pollsters known that day to the whole field
+        (:func:`centre_drift_variance`; default True). The retrospective line is centred on
+        the pollsters of all its polls and never adds it.
     """
 
     walk_sd: float | None = None
@@ -195,6 +204,7 @@ class KalmanParams:
     exclude_partisan: bool = False
     outlier_cutoff: float | None = 2.5
     walk_posterior_mean: bool = True
+    centre_drift: bool = True
 
 
 # --------------------------------------------------------------------------------------
@@ -447,6 +457,38 @@ def centring_weights(n_polls: np.ndarray, half_count: float,
     weights = np.where(n_polls >= MIN_POLLS_FOR_HOUSE, weights, 0.0)
     total = weights.sum()
     return weights / total if total > 0 else weights
+
+
+def centre_drift_variance(n_centre: np.ndarray, centre: np.ndarray, house_sd: float) -> float:
+    """Variance of the move of the house-effect centre from the pollsters seen so far to the
+    whole field (points squared): what a line centred today does not know about its target.
+
+    ``n_centre`` counts each pollster's polls that may define the centre, ``centre`` is
+    their centring weights (:func:`centring_weights`). As pollsters keep polling, each
+    weight ``n / (n + half_count)`` tends to 1: the centre tends to the plain mean of the
+    lean of the whole field of pollsters, the ``k`` seen so far and an estimated ``u`` not
+    yet seen (the bias-corrected Chao1 estimate ``f1 (f1 - 1) / (2 (f2 + 1))``, ``f1`` and
+    ``f2`` the pollsters seen with one poll and with two; Chao 1984). With house effects
+    drawn independently with spread ``tau``, the move from ``centre`` to equal weights
+    ``1 / K`` over ``K = k + u`` pollsters has variance
+    ``tau^2 (|centre - 1/k|^2 + 1/k - 1/K)``: the reweighting of the pollsters seen, and
+    the pollsters to come. 0 without a centre.
+
+    On simulated series (365 days, 300 polls, 8 pollsters, 60 seeds) the squared error of
+    the centre of the pollsters known against the year's centre averaged 2.80, 0.85, 0.34
+    and 0.10 with up to 10, 20, 40 and 80 polls known; this variance averaged 1.68, 0.65,
+    0.33 and 0.20 there (and 0.07 once all 300 were known, where the year's centre, of
+    finite counts, is reached exactly).
+    """
+    n_centre = np.asarray(n_centre)
+    seen = n_centre > 0
+    k = int(np.count_nonzero(seen))
+    if k == 0 or not np.any(centre > 0):
+        return 0.0
+    f1, f2 = int(np.count_nonzero(n_centre == 1)), int(np.count_nonzero(n_centre == 2))
+    unseen = f1 * (f1 - 1) / (2.0 * (f2 + 1))
+    reweighting = float(np.sum((centre - seen / k) ** 2))
+    return house_sd**2 * (reweighting + 1.0 / k - 1.0 / (k + unseen))
 
 
 def _house_normal(dp: _DayPolls, walk_var: float, nonsampling_var: float):
@@ -878,6 +920,14 @@ def _filtered(table: PollTable, fit: KalmanFit, day: int):
     return estimate, variance, weights, delta[table.pollster]
 
 
+def _centre_drift(table: PollTable, fit: KalmanFit, params: KalmanParams) -> float:
+    """:func:`centre_drift_variance` of the fit of ``table`` (its polls: ``fit.polls``)."""
+    if not (params.centre_drift and params.house_effects and table.n_pollsters > 1):
+        return 0.0
+    counted = np.bincount(table.pollster[~table.flagged], minlength=fit.n_polls.shape[0])
+    return centre_drift_variance(counted, _centre(table, fit.n_polls, params), fit.house_sd)
+
+
 def kalman_at(table: PollTable, day: int, params: KalmanParams | None = None,
               model_fit: KalmanFit | None = None, alpha: float = DEFAULT_ALPHA) -> PointEstimate:
     """Filtered ``kalman`` estimate on ``day`` from the polls of ``table`` (ended by then),
@@ -890,6 +940,7 @@ def kalman_at(table: PollTable, day: int, params: KalmanParams | None = None,
     fit = model_fit if model_fit is not None else fit_kalman(table, params)
     fitted = _fitted_polls(table, params, fit)
     estimate, variance, weights, adjustment = _filtered(fitted, fit, day)
+    variance += _centre_drift(fitted, fit, params)
     if fitted.n_polls != table.n_polls:  # excluded polls: weight and adjustment 0
         kept = np.flatnonzero(~table.flagged)
         full_weights, full_adjustment = np.zeros(table.n_polls), np.zeros(table.n_polls)
@@ -1223,6 +1274,17 @@ def _segment_polls(table: PollTable, n_known: np.ndarray):
             table.error_var[order], codes[order])
 
 
+def _count_known(counts: np.ndarray, counted: np.ndarray, codes: np.ndarray,
+                 centre_codes: np.ndarray, new: slice, params: KalmanParams) -> np.ndarray:
+    """Add the polls ``new`` to each pollster's ``counts`` and ``counted`` (its polls that
+    may define the centre: ``centre_codes`` -1 for the others), in place; the centring
+    weights of the polls known now."""
+    counts += np.bincount(codes[new], minlength=counts.shape[0])
+    new_codes = centre_codes[new]
+    counted += np.bincount(new_codes[new_codes >= 0], minlength=counts.shape[0])
+    return centring_weights(counts, params.centre_half_count, counted)
+
+
 def _realtime_segment(table: PollTable, days: np.ndarray, n_known: np.ndarray,
                       fit: _Variances, params: KalmanParams):
     """Real-time values on ``days`` (ascending) with the variances of ``fit``.
@@ -1271,13 +1333,13 @@ def _realtime_segment(table: PollTable, days: np.ndarray, n_known: np.ndarray,
                 for same_day in np.split(tail, np.flatnonzero(np.diff(sorted_mid[tail])) + 1):
                     tail_terms.append(step(running, same_day))
             estimate, variance, last_day = running.mean, running.var, running.day
-            if params.house_effects and n_j > 1:  # (counted: polls that may define the centre)
-                counts += np.bincount(codes[max(last_n, 0):n], minlength=n_j)
-                new_codes = centre_codes[max(last_n, 0):n]
-                counted += np.bincount(new_codes[new_codes >= 0], minlength=n_j)
-                centre = centring_weights(counts, params.centre_half_count, counted)
+            if params.house_effects and n_j > 1:
+                centre = _count_known(counts, counted, codes, centre_codes,
+                                      slice(max(last_n, 0), n), params)
                 shift, house_variance = _house_readout(inverse, tail_terms, running, counts,
                                                        centre)
+                if params.centre_drift:
+                    house_variance += centre_drift_variance(counted, centre, fit.house_sd)
                 estimate, variance = estimate - shift, variance + house_variance
             last_n = n
         out_est[i] = estimate
