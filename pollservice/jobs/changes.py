@@ -17,7 +17,7 @@ from ..domain.margins import Pair, default_pair
 from ..models import Question
 from ..readmodel.frames import poll_frames
 from ..stats.changes import decompose_change, decompose_margin_change
-from .populations import fit_frames
+from .populations import fit_frames, population_moves
 
 POLLS_LISTED = 25  # per choice, the largest contributions
 
@@ -31,8 +31,7 @@ def choice_change(frame: pd.DataFrame, method: str, start: dt.date, end: dt.date
     found = decompose(frame, method, start, end)
     facts = frame.set_index("poll_id")
     value = facts["pct"] if "pct" in facts.columns else facts["pct_a"] - facts["pct_b"]
-    if "population_adjustment" in facts.columns:  # the poll as published
-        value = value - facts["population_adjustment"]
+    value = value - population_moves(facts)  # the poll as published
     polls = [{"id": int(row.poll_id), "pollster": str(facts.at[row.poll_id, "pollster"]),
               "end_date": facts.at[row.poll_id, "end_date"].date().isoformat(),
               "pct": round(float(value[row.poll_id]), 2),

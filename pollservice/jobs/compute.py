@@ -51,7 +51,7 @@ from ..services.robustness import ROBUSTNESS_KEY
 from . import charts, queue, webhooks
 from .changes import changes_body
 from .margins import compute_margins
-from .populations import fit_frames
+from .populations import fit_frames, population_moves
 from .robustness import question_robustness
 
 log = logging.getLogger(__name__)
@@ -103,8 +103,7 @@ def _payloads(results: stats.AggregateResults, frame: pd.DataFrame,
     :func:`race_election`) the lines carry ``outcome_lower`` / ``outcome_upper``."""
     contributions = results.contributions()
     contributions["weight"] *= scale
-    if "population_adjustment" in frame.columns:  # the poll as published: house and population
-        contributions["house_adjustment"] -= frame["population_adjustment"].to_numpy(dtype=float)
+    contributions["house_adjustment"] -= population_moves(frame)  # as published: house and population
     shared: dict[str, Any] = {
         "average": {
             "estimate": round(float(average["estimate"]), 4),

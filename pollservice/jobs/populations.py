@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from .. import stats
@@ -18,6 +19,14 @@ from ..extensions import SessionArg
 from ..models import Question
 from ..readmodel.frames import population_versions
 from .margins import pair_frame
+
+
+def population_moves(frame: pd.DataFrame) -> np.ndarray:
+    """Each poll's move to the question's population (points, in ``frame``'s row order):
+    the fitted value less the poll as published; 0 where the frame was not moved."""
+    if "population_adjustment" not in frame.columns:
+        return np.zeros(len(frame))
+    return frame["population_adjustment"].to_numpy(dtype=float)
 
 
 @dataclass
