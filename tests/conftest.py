@@ -32,11 +32,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import stats_memo
 from flask_migrate import upgrade
 
 from pollservice import create_app
 from pollservice.extensions import db
 from pollservice.jobs import commands, compute
+
+stats_memo.install()  # lowess results kept per process: see tests/stats_memo.py
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")

@@ -841,7 +841,8 @@ def _estimates_variances(dp: _DayPolls, params: KalmanParams) -> bool:
 
 
 #: Steps of the posterior grid of ``log walk_sd``: the points are ``mode + k * step`` for
-#: these ``k`` (within the bounds), ``step`` a half of the posterior's sd at the mode.
+#: these ``k`` (within the bounds), ``step`` half the posterior's sd at the mode from its
+#: curvature, at most 0.25 (so the grid reaches at least 1.5 below the mode and 2 above).
 _WALK_GRID = np.arange(-6, 9)
 #: A posterior narrower than this sd of ``log walk_sd`` changes ``E[walk_sd^2]`` by under
 #: 0.5 % (``exp(2 s^2)``): the maximum stands, and the grid is not computed.
