@@ -872,8 +872,11 @@ def _walk_posterior_mean(dp: _DayPolls, adjusted: np.ndarray, params: KalmanPara
         return walk_sd
     points = np.unique(np.clip(mode + min(sd / 2.0, 0.25) * _WALK_GRID, lo, hi))
     ll = loglike(points)
-    weight = np.exp(ll - ll.max())
-    return float(np.sqrt(weight @ np.exp(2.0 * points) / weight.sum()))
+    finite = np.isfinite(ll)
+    if not finite.any():  # no likelihood to average over: the maximum stands
+        return walk_sd
+    weight = np.exp(ll[finite] - ll[finite].max())
+    return float(np.sqrt(weight @ np.exp(2.0 * points[finite]) / weight.sum()))
 
 
 def _align(fit: KalmanFit, table: PollTable) -> tuple[np.ndarray, np.ndarray]:
