@@ -286,17 +286,17 @@ def test_kalman_band_covers_truth_on_about_95_percent_of_days():
 @pytest.mark.slow
 def test_kalman_realtime_band_covers_truth_on_about_95_percent_of_days_after_burn_in():
     # The real-time line centres house effects over the pollsters known that day, while the
-    # simulated truth is centred over every pollster of the year; until the set of
-    # pollsters settles (first 60 days) the two conventions differ, so those days are left
-    # out. The real-time band also lacks the variance-parameter uncertainty, hence the
-    # slightly lower bound than the retrospective test.
+    # simulated truth is centred over every pollster of the year; its band carries that
+    # move (centre_drift_variance), tested on the first days apart
+    # (test_centre_drift_widens_the_early_real_time_band_towards_95_percent), so this one
+    # leaves the first 60 days out.
     covered = []
     for seed in range(12, 15):
         polls, truth = simulate_polls(n_days=365, n_polls=600, pollsters=8, seed=seed)
         line = stats.trend(polls, "kalman", dates=truth["date"].iloc[60:], realtime=True)
         t = truth["truth"].to_numpy()[60:]
         covered.append((line["lower"].to_numpy() <= t) & (t <= line["upper"].to_numpy()))
-    assert 0.85 <= np.concatenate(covered).mean() <= 0.99
+    assert 0.9 <= np.concatenate(covered).mean() <= 0.99
 
 
 @pytest.mark.slow
