@@ -4,6 +4,7 @@ Kept in their own module so that models, services and blueprints can import them
 without importing the application factory (which would be an import cycle).
 """
 
+import threading
 from functools import wraps
 from typing import Any, TypeAlias
 
@@ -104,15 +105,17 @@ class DocumentedOnReadApi(Api):
     def __init__(self, *args, **kwargs):
         self._waiting: list[tuple] = []
         self._document = None
+        self._writing = threading.Lock()  # two first reads at once must not both write it
         super().__init__(*args, **kwargs)
 
     @property
     def spec(self):
-        waiting, self._waiting = self._waiting, []
-        for blp, app, name, parameters in waiting:
-            blp.register_views_in_doc(self, app, self._document, name=name, parameters=parameters)
-            self._document.tag({"name": name, "description": blp.description})
-        return self._document
+        with self._writing:
+            waiting, self._waiting = self._waiting, []
+            for blp, app, name, parameters in waiting:
+                blp.register_views_in_doc(self, app, self._document, name=name, parameters=parameters)
+                self._document.tag({"name": name, "description": blp.description})
+            return self._document
 
     @spec.setter
     def spec(self, document) -> None:
