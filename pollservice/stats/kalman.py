@@ -648,8 +648,7 @@ def _mle(dp: _DayPolls, adjusted, params: KalmanParams, start) -> tuple[float, f
         fixed["walk_sd"] = float(params.walk_sd)
     if params.nonsampling_sd is not None:
         fixed["nonsampling_sd"] = float(params.nonsampling_sd)
-    enough = dp.y.shape[0] >= params.min_polls_for_mle and dp.obs_day.shape[0] >= 3
-    if len(fixed) == 2 or not enough:
+    if len(fixed) == 2 or not _enough_for_mle(dp, params):
         return (fixed.get("walk_sd", start[0]), fixed.get("nonsampling_sd", start[1]))
     bounds = (params.walk_sd_bounds, params.nonsampling_sd_bounds)
     start = tuple(float(np.clip(x, lo, hi)) for x, (lo, hi) in zip(start, bounds, strict=True))
@@ -828,16 +827,15 @@ def _fit_rounds(table: PollTable, params: KalmanParams,
         walk_sd, ns_sd, delta = new_walk, new_ns, new_delta
         if change < params.tolerance:
             break
-    if params.walk_posterior_mean and _estimates_variances(dp, params):
+    if params.walk_posterior_mean and params.walk_sd is None and _enough_for_mle(dp, params):
         walk_sd = _walk_posterior_mean(dp, dp.y - delta[dp.pollster], params, walk_sd, ns_sd)
     return dp, n_polls, centre, free, use_house, (walk_sd, ns_sd, house_sd)
 
 
-def _estimates_variances(dp: _DayPolls, params: KalmanParams) -> bool:
-    """Whether the daily-change variance is estimated from these polls (not fixed, and
-    enough polls and poll days for :func:`_mle`)."""
-    return (params.walk_sd is None and dp.y.shape[0] >= params.min_polls_for_mle
-            and dp.obs_day.shape[0] >= 3)
+def _enough_for_mle(dp: _DayPolls, params: KalmanParams) -> bool:
+    """Whether these polls are enough to estimate the variances (:func:`_mle`): at least
+    ``min_polls_for_mle`` polls on at least 3 days."""
+    return dp.y.shape[0] >= params.min_polls_for_mle and dp.obs_day.shape[0] >= 3
 
 
 #: Steps of the posterior grid of ``log walk_sd``: the points are ``mode + k * step`` for

@@ -231,12 +231,11 @@ def test_walk_variance_posterior_mean_widens_short_series_bands_to_cover_the_tru
     mle, mean, covered = [], [], {False: [], True: []}
     for seed in range(12):
         polls, truth = simulate_polls(n_days=120, n_polls=60, pollsters=4, seed=100 + seed)
-        table = validate_polls(polls)
         t = truth["truth"].to_numpy()
         for averaged in (False, True):
-            params = stats.KalmanParams(walk_posterior_mean=averaged)
-            (mean if averaged else mle).append(kalman.fit_kalman(table, params).walk_sd**2)
-            line = stats.fit(polls, params=params).trend(truth["date"])
+            results = stats.fit(polls, params=stats.KalmanParams(walk_posterior_mean=averaged))
+            (mean if averaged else mle).append(results.model_fit.walk_sd**2)
+            line = results.trend(truth["date"])
             covered[averaged].append((line["lower"].to_numpy() <= t) & (t <= line["upper"].to_numpy()))
     mle, mean = np.array(mle), np.array(mean)
     assert np.all(mean >= mle - 1e-9)
