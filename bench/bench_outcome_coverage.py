@@ -36,7 +36,8 @@ def intervals(races: pd.DataFrame) -> pd.DataFrame:
                                        for d in days],
                               "estimate": rows["margin"].to_numpy(), "lower": 0.0, "upper": 0.0})
         frame["lower"], frame["upper"] = frame["estimate"] - half, frame["estimate"] + half
-        out = outcome_bounds(frame, election, str(office), "margin", leave_out_cycle=int(year))
+        out = outcome_bounds(frame, election, str(office), "margin", leave_out_cycle=int(year),
+                             decided=rows["decided"].to_numpy())
         out.index = rows.index
         parts.append(out)
     both = races.join(pd.concat(parts)[["lower", "upper", "outcome_lower", "outcome_upper"]])

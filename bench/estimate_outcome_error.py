@@ -10,11 +10,15 @@ numbers with each cycle left out (the interval of a race of cycle C uses only th
 
 Method. A race's average in a bin is the mean of its polls' margins (cand1 - cand2, points) in
 that bin; its sampling variance is the mean of the polls' binomial margin variances
-``1e4 * (p1 + p2 - (p1 - p2) ** 2) / n`` divided by the number of polls. The systematic variance
-is ``mean(error ** 2) - mean(sampling variance)`` over races (floored at 0); the cycle-common
-variance is the variance of the cycles' mean errors (each cycle weighted by its races) minus the
-race-specific part that averages into it. Share errors are cand1's poll share minus its result.
-Standard deviations are made non-decreasing in days-out (cumulative maximum over bins).
+``1e4 * (p1 + p2 - (p1 - p2) ** 2) / n`` divided by the number of polls. The undecided are
+allocated in proportion first, as ``stats.outcome_bounds`` does with ``decided`` (average and
+variance times ``100 / decided`` and its square, decided = cand1 + cand2 + cand3). The
+systematic variance ``tau ** 2`` is the maximum-likelihood fit of ``error ~ N(0, sampling
+variance + tau ** 2)`` over races (``excess_variance``); the cycle-common variance is the
+variance of the cycles' mean errors (each cycle weighted by its races) minus the race-specific
+part that averages into it, pooled over bins (each race once), with the number of cycles.
+Share errors are cand1's (allocated) poll share minus its result. Standard deviations are made
+non-decreasing in days-out (cumulative maximum over bins).
 
 Data: FiveThirtyEight (ABC News), CC BY 4.0, https://github.com/fivethirtyeight/data
 (aggregated: per-office, per-bin error variances; no poll rows are copied).
@@ -31,6 +35,9 @@ import time
 
 import numpy as np
 import pandas as pd
+from scipy import optimize
+
+from pollservice.stats.outcome import allocation
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "pollservice" / "stats" / "outcome_table.py"
@@ -57,7 +64,7 @@ def load(data: pathlib.Path) -> pd.DataFrame:
     p1, p2, n = d["cand1_pct"] / 100.0, d["cand2_pct"] / 100.0, d["samplesize"].clip(lower=1)
     d["var_margin"] = 1e4 * (p1 + p2 - (p1 - p2) ** 2) / n
     d["var_share"] = 1e4 * p1 * (1 - p1) / n
-    d["err_share"] = d["cand1_pct"] - d["cand1_actual"]
+    d["decided"] = d["cand1_pct"] + d["cand2_pct"] + d["cand3_pct"].fillna(0.0)
     return d.dropna(subset=["office", "margin_poll", "margin_actual", "cand1_pct"])
 
 
@@ -66,18 +73,39 @@ def race_averages(polls: pd.DataFrame) -> pd.DataFrame:
     g = polls.groupby(["race_id", "bin"])
     r = g.agg(year=("year", "first"), office=("office", "first"), n=("poll_id", "size"),
               margin=("margin_poll", "mean"), actual=("margin_actual", "first"),
-              err_share=("err_share", "mean"), var_margin=("var_margin", "mean"),
+              share=("cand1_pct", "mean"), actual_share=("cand1_actual", "first"),
+              decided=("decided", "mean"), var_margin=("var_margin", "mean"),
               var_share=("var_share", "mean")).reset_index()
-    r["err_margin"] = r["margin"] - r["actual"]
-    r["svar_margin"] = r["var_margin"] / r["n"]
+    r["alloc"] = allocation(r["decided"].to_numpy(float), pd.DatetimeIndex([pd.NaT] * len(r)))
+    r["err_margin"] = r["margin"] * r["alloc"] - r["actual"]  # the undecided allocated
+    r["err_share"] = r["share"] * r["alloc"] - r["actual_share"]
+    r["svar_margin"] = r["var_margin"] / r["n"]  # the average's own sampling variance
     r["svar_share"] = r["var_share"] / r["n"]
     return r
 
 
+def excess_variance(err: np.ndarray, band_var: np.ndarray) -> float:
+    """The variance ``tau ** 2`` of an error common to a race's polls beyond each average's
+    own band, by maximum likelihood: ``err_i ~ N(0, band_var_i + tau ** 2)`` (the
+    random-effects variance of a meta-analysis with the mean held at zero). Unlike
+    ``mean(err ** 2) - mean(band_var)``, a race with a wide band (a lone poll, a method's
+    band on sparse data) weighs in by how much it says, not by how wide it is."""
+    keep = np.isfinite(err) & np.isfinite(band_var)
+    err, band_var = err[keep], np.maximum(band_var[keep], 1e-6)
+
+    def minus_loglik(log_tau: float) -> float:
+        total = band_var + np.exp(2 * log_tau)
+        return float(np.sum(np.log(total) + err ** 2 / total))
+
+    best = optimize.minimize_scalar(minus_loglik, bounds=(np.log(0.01), np.log(60.0)), method="bounded")
+    tau2 = float(np.exp(2 * best.x))
+    return 0.0 if tau2 < 1e-3 or minus_loglik(np.log(0.01)) <= best.fun else tau2
+
+
 def systematic(races: pd.DataFrame, kind: str) -> dict:
     """Systematic sd and cycle-common share of one office and bin's races."""
-    err, svar = races[f"err_{kind}"], races[f"svar_{kind}"]
-    total = max(float((err ** 2).mean() - svar.mean()), 0.0)
+    err, svar = races[f"err_{kind}"], races[f"svar_{kind}"] * races["alloc"] ** 2
+    total = excess_variance(err.to_numpy(float), svar.to_numpy(float))
     cyc = races.groupby("year")[f"err_{kind}"].agg(["mean", "size"])
     common = 0.0
     if len(cyc) > 1:
@@ -90,29 +118,49 @@ def systematic(races: pd.DataFrame, kind: str) -> dict:
 
 
 def table(races: pd.DataFrame) -> dict:
-    """{office: [{max_days, margin: {...}, share: {...}} per bin]}, sds monotone in days-out."""
+    """{office: {kind: {"sd": [per bin], "races": [per bin], "common_share", "cycles"}}} for
+    kind "margin" and "share": the systematic sd of each days-out bin (non-decreasing in
+    days-out; a bin of fewer than 5 races takes the office's pooled figure), and the share
+    of the office's systematic variance common to a cycle with the number of cycles it is
+    estimated from (each race once, at its bin nearest the election: a bin's cycle means are
+    too few to say)."""
     out: dict = {}
     for office, rows in races.groupby("office"):
-        bins = []
-        for b, max_days in enumerate(BINS):
-            sel = rows[rows["bin"] == b]
-            if len(sel) < 5:
-                sel = rows  # too few races in a bin: the office's pooled figure
-            bins.append({"max_days": max_days, "margin": systematic(sel, "margin"),
-                         "share": systematic(sel, "share")})
+        nearest = rows.sort_values("bin").drop_duplicates("race_id")  # each race once, nearest the election
+        entry: dict = {}
         for kind in ("margin", "share"):
-            run = 0.0
-            for entry in bins:
-                run = max(run, entry[kind]["sd"])
-                entry[kind]["sd"] = run
-        out[str(office)] = bins
+            sds, counts, run = [], [], 0.0
+            for b in range(len(BINS)):
+                sel = rows[rows["bin"] == b]
+                found = systematic(sel if len(sel) >= 5 else rows, kind)
+                run = max(run, found["sd"])
+                sds.append(run)
+                counts.append(int(len(sel)))
+            entry[kind] = {"sd": sds, "races": counts,
+                           "common_share": systematic(nearest, kind)["common_share"],
+                           "cycles": int(rows["year"].nunique())}
+        out[str(office)] = entry
     return out
 
 
-def compact(tab: dict) -> dict:
-    """{office: {"margin": [sd per bin], "share": [...]}}: the leave-one-cycle-out tables."""
-    return {office: {kind: [e[kind]["sd"] for e in bins] for kind in ("margin", "share")}
-            for office, bins in tab.items()}
+def tables(races: pd.DataFrame) -> dict:
+    """The table of all cycles and, per cycle, the table without it."""
+    return {"all": table(races), "leave_out": {str(y): table(races[races["year"] != y])
+                                               for y in sorted(races["year"].unique())}}
+
+
+def literal(value, indent: int = 0) -> str:
+    """``value`` (JSON-like) as a Python literal, each part on one line where it fits in
+    100 characters with its closing brackets (the table is read by people reviewing its
+    changes)."""
+    flat = json.dumps(value, separators=(", ", ": "))
+    if len(flat) + indent <= 94 or not isinstance(value, dict | list):
+        return flat
+    pad = " " * (indent + 1)
+    if isinstance(value, dict):
+        items = [f"{pad}{json.dumps(key)}: {literal(item, indent + 1)}" for key, item in value.items()]
+        return "{\n" + ",\n".join(items) + "}"
+    return "[\n" + ",\n".join(pad + literal(item, indent + 1) for item in value) + "]"
 
 
 def main() -> None:
@@ -120,17 +168,16 @@ def main() -> None:
     parser.add_argument("--data", type=pathlib.Path, default=ROOT.parent / "shared" / "data")
     args = parser.parse_args()
     start = time.perf_counter()
-    races = race_averages(load(args.data))
+    polls = load(args.data)
     result = {"source": "FiveThirtyEight raw-polls.csv (pollster-ratings/2023), 1998-2022",
               "attribution": "Data: FiveThirtyEight (ABC News), CC BY 4.0, "
                              "https://github.com/fivethirtyeight/data",
-              "bins_max_days": list(BINS), "all": table(races),
-              "leave_out": {str(y): compact(table(races[races["year"] != y]))
-                            for y in sorted(races["year"].unique())}}
-    OUT.write_text(HEADER + "TABLE = " + json.dumps(result, indent=1) + "\n")
-    for office, bins in result["all"].items():
-        print(office, [(e["max_days"], e["margin"]["sd"], e["margin"]["common_share"],
-                        e["margin"]["races"]) for e in bins])
+              "bins_max_days": list(BINS), **tables(race_averages(polls))}
+    OUT.write_text(HEADER + "TABLE = " + literal(result) + "\n")
+    for office, entry in result["all"].items():
+        margin = entry["margin"]
+        print(f"{office:9} margin sd {margin['sd']} common {margin['common_share']:.2f} "
+              f"of {margin['cycles']} cycles, races {margin['races']}")
     print(f"wrote {OUT} ({OUT.stat().st_size} bytes) in {time.perf_counter() - start:.1f} s")
 
 

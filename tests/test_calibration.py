@@ -52,11 +52,16 @@ def test_evaluate_judges_each_methods_final_average_against_the_result(demo_app,
                  and dt.date.fromisoformat(d["date"]) <= ELECTION_DAY][-1]
         assert row["mean_abs_error"] == pytest.approx(abs(final["estimate"] - actual), abs=0.01)
         assert row["band_coverage"] == float(final["lower"] <= actual <= final["upper"])
-        # the election-day interval, without 2020 in the systematic error
+        # the election-day interval, without 2020 in the systematic error, the undecided
+        # allocated by the choices' real-time shares that day
+        shares = client.get(f"/api/v1/questions/{SLUG}/trend?method={row['method']}&realtime=true"
+                            f"&from={final['date']}&to={final['date']}").get_json()["choices"]
+        decided = sum(points[0]["estimate"] for points in shares.values() if points)
+        assert 80 < decided < 100
         frame = pd.DataFrame([{"date": pd.Timestamp(final["date"]), "estimate": final["estimate"],
                                "lower": final["lower"], "upper": final["upper"]}])
         bounds = stats.outcome_bounds(frame, ELECTION_DAY, "president", "margin",
-                                      leave_out_cycle=2020).iloc[0]
+                                      leave_out_cycle=2020, decided=decided).iloc[0]
         assert row["outcome_coverage"] == float(bounds["outcome_lower"] <= actual <= bounds["outcome_upper"])
         assert row["mean_band_width"] == pytest.approx(final["upper"] - final["lower"], abs=0.01)
         width = bounds["outcome_upper"] - bounds["outcome_lower"]

@@ -25,6 +25,18 @@ NET_PAIRS: tuple[tuple[str, str], ...] = (
     ("yes", "no"),
 )
 
+#: Answers that name no choice, compared lower-cased with punctuation as spaces: they are not
+#: part of the vote when the undecided are allocated (``jobs.margins.decided_by_date``).
+NO_CHOICE_WORDS: tuple[str, ...] = ("undecided", "unsure", "not sure", "don t know", "dont know",
+                                    "no opinion", "refused", "no answer", "would not vote")
+
+
+def names_a_choice(name: str) -> bool:
+    """False for an answer such as "Undecided" or "Don't know / Refused"."""
+    words = " " + " ".join("".join(c if c.isalnum() else " " for c in name.lower()).split()) + " "
+    return not any(f" {word} " in words for word in NO_CHOICE_WORDS)
+
+
 #: The ``method`` key under which a method's margin is stored in ``computed_series``.
 MARGIN_PREFIX = "margin:"
 

@@ -30,6 +30,7 @@ from ..services.races import election_results, ordered_questions
 from ..services.transaction import transaction
 from ..stats.calibration import RECORD_COLUMNS, calibration_table
 from .compute import race_election
+from .margins import decided_of
 
 
 def race_records(race: Race, skipped: dict[str, int]) -> list[tuple]:
@@ -58,7 +59,8 @@ def race_records(race: Race, skipped: dict[str, int]) -> list[tuple]:
         if before.empty:
             continue
         final = before.iloc[[-1]][["date", "estimate", "lower", "upper"]]
-        bounds = stats.outcome_bounds(final, election[0], election[1], "margin", leave_out_cycle=race.cycle)
+        bounds = stats.outcome_bounds(final, election[0], election[1], "margin", leave_out_cycle=race.cycle,
+                                      decided=decided_of(view.series(method, True)))
         row = bounds.iloc[0]
         actual = results[pair.a] - results[pair.b]
         records.append((method, race.cycle, election[1], race.id, float(row["estimate"]) - actual,

@@ -50,7 +50,7 @@ from ..services.editions import record_edition
 from ..services.robustness import ROBUSTNESS_KEY
 from . import charts, queue, webhooks
 from .changes import changes_body
-from .margins import compute_margins
+from .margins import compute_margins, decided_by_date
 from .populations import fit_frames, population_moves
 from .robustness import question_robustness
 
@@ -77,7 +77,8 @@ def race_election(race: Race | None) -> Election | None:
     return (race.election_date, office) if office in stats.OFFICES else None
 
 
-def _trend_payload(trend: pd.DataFrame, election: Election | None = None) -> dict[str, list]:
+def _trend_payload(trend: pd.DataFrame, election: Election | None = None,
+                   decided: pd.Series | None = None) -> dict[str, list]:
     payload = {
         "date": [d.date().isoformat() for d in pd.to_datetime(trend["date"])],
         "estimate": _rounded(trend["estimate"].to_numpy(float)),
@@ -85,7 +86,7 @@ def _trend_payload(trend: pd.DataFrame, election: Election | None = None) -> dic
         "upper": _rounded(trend["upper"].to_numpy(float)),
     }
     if election is not None:  # the election-day interval, up to the election (null after)
-        bounds = stats.outcome_bounds(trend, election[0], election[1], "share")
+        bounds = stats.outcome_bounds(trend, election[0], election[1], "share", decided=decided)
         payload["outcome_lower"] = _rounded(bounds["outcome_lower"].to_numpy(float))
         payload["outcome_upper"] = _rounded(bounds["outcome_upper"].to_numpy(float))
     return payload
@@ -93,14 +94,16 @@ def _trend_payload(trend: pd.DataFrame, election: Election | None = None) -> dic
 
 def _payloads(results: stats.AggregateResults, frame: pd.DataFrame,
               trends: dict[bool, pd.DataFrame], average: dict, scale: float = 1.0,
-              election: Election | None = None) -> dict[bool, dict[str, Any]]:
+              election: Election | None = None,
+              decided: dict[bool, pd.Series | None] | None = None) -> dict[bool, dict[str, Any]]:
     """The payloads of one choice (one per trend line in ``trends``) from its fit.
     ``scale``: the factor by which the cap to 100 scaled this choice's average; the
     poll weights take it too, so that sum(weight * (pct - house adjustment)) is still the
     average (the weights then add up to ``scale`` instead of 1). ``pct`` is the poll as
     published: its adjustment includes the move to the question's population
     (``jobs.populations``). With ``election`` (see
-    :func:`race_election`) the lines carry ``outcome_lower`` / ``outcome_upper``."""
+    :func:`race_election`) the lines carry ``outcome_lower`` / ``outcome_upper``, the
+    undecided allocated by ``decided`` (per line: ``jobs.margins.decided_by_date``)."""
     contributions = results.contributions()
     contributions["weight"] *= scale
     contributions["house_adjustment"] -= population_moves(frame)  # as published: house and population
@@ -120,7 +123,8 @@ def _payloads(results: stats.AggregateResults, frame: pd.DataFrame,
     }
     payloads = {}
     for realtime, trend in trends.items():
-        payload = {"trend": _trend_payload(trend, election), **shared}
+        payload = {"trend": _trend_payload(trend, election, (decided or {}).get(realtime)),
+                   **shared}
         if results.method == "kalman" and not realtime:
             payload["house_effects"] = [
                 {"pollster": row.pollster, "effect": round(float(row.effect), 3),
@@ -168,12 +172,13 @@ def compute_choices(frames: dict[str, pd.DataFrame], method: str,
     trends = {realtime: stats.cap_total({name: results.trend(realtime=realtime)
                                          for name, results in fitted.items()})
               for realtime in (False, True)}
+    decided = {realtime: decided_by_date(lines) for realtime, lines in trends.items()}
     uncapped = {name: results.average() for name, results in fitted.items()}
     averages = _capped_averages(uncapped)
     return {name: None if name not in fitted else
             _payloads(fitted[name], frames[name],
                       {realtime: trends[realtime][name] for realtime in (False, True)},
-                      averages[name], _scale(averages[name], uncapped[name]), election)
+                      averages[name], _scale(averages[name], uncapped[name]), election, decided)
             for name in frames}
 
 

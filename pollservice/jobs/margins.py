@@ -12,10 +12,10 @@ from typing import Any
 import pandas as pd
 
 from .. import stats
-from ..domain.margins import Pair, default_pair, margin_key
+from ..domain.margins import Pair, default_pair, margin_key, names_a_choice
 from ..domain.methods import DEFAULT_METHOD
 from ..models import Question
-from ..readmodel.series import Payloads
+from ..readmodel.series import Payloads, trend_frame
 from ..services.averages import exclusions
 
 #: Election = (election day, office of stats.outcome), as ``jobs.compute.race_election``.
@@ -42,31 +42,53 @@ def question_pair(question: Question, series: dict[tuple[str, bool], Payloads]) 
     return default_pair([c.name for c in question.choices], estimates, question.race_id is not None)
 
 
+def decided_by_date(lines: dict[str, pd.DataFrame]) -> pd.Series | None:
+    """The percent of respondents who named a choice, per date: the sum of the choices' lines
+    (``date``, ``estimate``) without the answers that name none ("Undecided", "Don't know":
+    ``domain.margins.names_a_choice``), where at least two choices have a value; None for
+    fewer than two choices. What ``stats.outcome_bounds`` allocates the undecided by."""
+    chosen = [line.set_index(pd.to_datetime(line["date"]))["estimate"]
+              for name, line in lines.items() if line is not None and names_a_choice(name)]
+    if len(chosen) < 2:
+        return None
+    table = pd.concat(chosen, axis=1)
+    return table.sum(axis=1, min_count=2)
+
+
 def _rounded(values) -> list[float | None]:
     return [None if pd.isna(v) else round(float(v), 4) for v in values]
 
 
-def _line_payload(line: pd.DataFrame, election: Election | None) -> dict[str, list]:
+def _line_payload(line: pd.DataFrame, election: Election | None,
+                  decided: pd.Series | None) -> dict[str, list]:
     payload = {"date": [d.date().isoformat() for d in pd.to_datetime(line["date"])],
                **{column: _rounded(line[column]) for column in ("estimate", "lower", "upper")}}
     if election is not None:  # the election-day interval of the margin (kind "margin")
-        bounds = stats.outcome_bounds(line, election[0], election[1], "margin")
+        bounds = stats.outcome_bounds(line, election[0], election[1], "margin", decided=decided)
         payload["outcome_lower"] = _rounded(bounds["outcome_lower"])
         payload["outcome_upper"] = _rounded(bounds["outcome_upper"])
     return payload
 
 
-def margin_payloads(frame: pd.DataFrame, pair: Pair, method: str,
-                    election: Election | None) -> dict[bool, dict[str, Any]]:
+def margin_payloads(frame: pd.DataFrame, pair: Pair, method: str, election: Election | None,
+                    decided: dict[bool, pd.Series | None] | None = None) -> dict[bool, dict[str, Any]]:
     """The stored payload of the pair's margin by ``method``, per line (real-time or not),
-    from one fit: ``a``, ``b``, ``net``, ``trend`` and the current ``average``."""
+    from one fit: ``a``, ``b``, ``net``, ``trend`` and the current ``average``; ``decided``:
+    each line's ``decided_by_date``, for the election-day interval."""
     results = stats.fit_margin(frame, method)
     average = results.average()
     shared = {"a": pair.a, "b": pair.b, "net": pair.net, "average": {
         **{key: round(float(average[key]), 4) for key in ("estimate", "lower", "upper")},
         "n_polls": int(average["n_polls"]), "as_of": average["as_of"].isoformat()}}
-    return {realtime: {**shared, "trend": _line_payload(results.trend(realtime=realtime), election)}
+    return {realtime: {**shared, "trend": _line_payload(results.trend(realtime=realtime), election,
+                                                        (decided or {}).get(realtime))}
             for realtime in (False, True)}
+
+
+def decided_of(payloads: Payloads) -> pd.Series | None:
+    """``decided_by_date`` of one method's stored choice lines (one line: real-time or not)."""
+    return decided_by_date({name: None if payload is None else trend_frame(payload)
+                            for name, payload in payloads.items()})
 
 
 def compute_margins(question: Question, pair_polls: Callable[[Pair], pd.DataFrame],
@@ -86,6 +108,7 @@ def compute_margins(question: Question, pair_polls: Callable[[Pair], pd.DataFram
                 for method in stats.METHODS for realtime in (False, True)}
     stored: dict[tuple[str, bool], Payloads] = {}
     for method in stats.METHODS:
-        for realtime, payload in margin_payloads(frame, pair, method, election).items():
+        decided = {realtime: decided_of(series.get((method, realtime), {})) for realtime in (False, True)}
+        for realtime, payload in margin_payloads(frame, pair, method, election, decided).items():
             stored[(margin_key(method), realtime)] = {pair.a: payload}
     return stored

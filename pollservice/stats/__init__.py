@@ -28,7 +28,7 @@ house_effects(polls)
 cap_total(lines)
     Per-choice lines (``{choice: trend frame}``) scaled down on any day whose estimates
     add up to more than 100 (:mod:`pollservice.stats.joint`).
-outcome_bounds(frame, election_date, office, kind="share", alpha=0.05, leave_out_cycle=None)
+outcome_bounds(frame, election_date, office, kind="share", alpha=0.05, leave_out_cycle=None, decided=None)
     Any ``estimate, lower, upper`` frame (a trend, or a margin line) with ``outcome_lower`` /
     ``outcome_upper``: the band widened by the historical systematic polling error of the office
     and days before the election (:mod:`pollservice.stats.outcome`).

@@ -236,7 +236,7 @@ class MarginResults:
 
 def margin(polls: pd.DataFrame, method: str = DEFAULT_METHOD, dates: Iterable | None = None,
            realtime: bool = False, election_date=None, *, office: str = "president",
-           params=None, alpha: float = DEFAULT_ALPHA) -> pd.DataFrame:
+           params=None, alpha: float = DEFAULT_ALPHA, decided=None) -> pd.DataFrame:
     """Daily line of the margin ``pct_a - pct_b`` with its own ``1 - alpha`` band.
 
     Parameters
@@ -262,6 +262,11 @@ def margin(polls: pd.DataFrame, method: str = DEFAULT_METHOD, dates: Iterable | 
         The method's tuning parameters (see :func:`fit_margin`).
     alpha : float
         Complement of the confidence level (default 0.05: 95 %).
+    decided : float or pandas.Series, optional
+        For ``election_date``: the percent of respondents who named a choice (the sum of
+        all choices' shares, without "undecided"), a number or a Series by date; the
+        election-day interval then allocates the undecided in proportion
+        (:func:`pollservice.stats.outcome.allocation`).
 
     Returns
     -------
@@ -284,5 +289,5 @@ def margin(polls: pd.DataFrame, method: str = DEFAULT_METHOD, dates: Iterable | 
     line = fit_margin(polls, method, params).trend(dates, realtime, alpha)
     if election_date is None:
         return line
-    return outcome_bounds(line, pd.Timestamp(election_date).date(), office, "margin", alpha)
+    return outcome_bounds(line, pd.Timestamp(election_date).date(), office, "margin", alpha, decided=decided)
 
