@@ -4,6 +4,8 @@ points off, and with a real 6-point shift."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -66,3 +68,21 @@ def test_a_real_shift_is_followed_as_fast_as_without_outlier_weights():
         return float(np.mean(days))
 
     assert lag(stats.KalmanParams()) <= 1.2 * lag(PLAIN) + 1
+
+
+def test_an_outliers_pull_falls_faster_than_its_distance_grows():
+    """Beyond the cutoff a poll's weight falls as (cutoff / |z|) ** POWER (3): its pull,
+    weight times distance, as 1 / z ** 2, so a poll twice as far off pulls about a quarter
+    as hard (a weight falling as 1 / z ** 2 would halve it)."""
+    polls, _ = simulate_polls(seed=3)
+    table = validate_polls(polls)
+    i = int(np.searchsorted(table.end, table.end[0] + 200))  # a poll with many earlier ones
+    pulls = {}
+    for shift in (10.0, 20.0):
+        pct = table.pct.copy()
+        pct[i] += shift
+        moved = replace(table, pct=pct)
+        total = moved.error_var[i] + outlier_variance(moved)[i]
+        pulls[shift] = shift / total
+    assert pulls[20.0] / pulls[10.0] < 0.5 ** 1.5  # faster than 1 / z
+    assert pulls[20.0] / pulls[10.0] > 0.5 ** 3  # the poll still counts
