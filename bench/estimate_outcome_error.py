@@ -76,7 +76,7 @@ def race_averages(polls: pd.DataFrame) -> pd.DataFrame:
               share=("cand1_pct", "mean"), actual_share=("cand1_actual", "first"),
               decided=("decided", "mean"), var_margin=("var_margin", "mean"),
               var_share=("var_share", "mean")).reset_index()
-    r["alloc"] = allocation(r["decided"].to_numpy(float), pd.DatetimeIndex([pd.NaT] * len(r)))
+    r["alloc"] = allocation(r["decided"].to_numpy(float))
     r["err_margin"] = r["margin"] * r["alloc"] - r["actual"]  # the undecided allocated
     r["err_share"] = r["share"] * r["alloc"] - r["actual_share"]
     r["svar_margin"] = r["var_margin"] / r["n"]  # the average's own sampling variance

@@ -148,6 +148,7 @@ def test_undecided_allocated_in_proportion_before_the_systematic_error():
     assert outcome_bounds(frame.iloc[:1], ELECTION, "senate", "margin", decided=by_date)[
         "outcome_upper"].iloc[0] == pytest.approx(12.5 + expected_half)
     np.testing.assert_allclose(allocation(None, pd.DatetimeIndex(frame["date"])), 1.0)
+    assert allocation(80.0) == pytest.approx(1.25) and allocation([40.0, 100.0]).tolist() == [1.0, 1.0]
 
 
 def test_cycle_common_error_takes_a_student_quantile_of_as_many_cycles():

@@ -29,7 +29,7 @@ import pandas as pd
 from .intervals import DEFAULT_ALPHA, check_alpha, t_value, z_value
 from .outcome_table import TABLE as _GENERATED
 
-__all__ = ["OFFICES", "outcome_bounds", "systematic_multiplier", "systematic_sd"]
+__all__ = ["MIN_DECIDED", "OFFICES", "allocation", "outcome_bounds", "systematic_multiplier", "systematic_sd"]
 
 OFFICES = ("president", "senate", "governor", "house", "generic", "primary")
 _KINDS = {"share": (0.0, 100.0), "margin": (-100.0, 100.0)}
@@ -77,17 +77,18 @@ def systematic_multiplier(office: str, kind: str = "margin", alpha: float = DEFA
     return float(np.sqrt(z_value(alpha) ** 2 * (1 - common) + t_value(alpha, max(cycles, 1)) ** 2 * common))
 
 
-def allocation(decided, dates: pd.DatetimeIndex) -> np.ndarray:
+def allocation(decided, dates: pd.DatetimeIndex | None = None) -> np.ndarray:
     """The factor ``100 / decided`` that allocates the undecided in proportion to the choices'
-    shares, per date: ``decided`` is the percent of respondents who named a choice (a number,
-    an array by row, or a Series by date); 1 where it is missing, at least 100 or below
-    :data:`MIN_DECIDED` (a question that lists only part of the field)."""
-    if decided is None:
-        return np.ones(len(dates))
+    shares: ``decided`` is the percent of respondents who named a choice (a number or an array,
+    broadcast to ``dates`` if given, or a Series by date, read at ``dates``); 1 where it is
+    missing, at least 100 or below :data:`MIN_DECIDED` (a question that lists only part of
+    the field)."""
     if isinstance(decided, pd.Series):
         values = decided.set_axis(pd.to_datetime(decided.index)).reindex(dates).to_numpy(dtype=float)
     else:
-        values = np.broadcast_to(np.asarray(decided, dtype=float), (len(dates),)).copy()
+        values = np.asarray(np.nan if decided is None else decided, dtype=float)
+        if dates is not None:
+            values = np.broadcast_to(values, (len(dates),))
     ok = np.isfinite(values) & (values >= MIN_DECIDED) & (values < 100.0)
     return np.where(ok, 100.0 / np.where(ok, values, 100.0), 1.0)
 
@@ -95,11 +96,11 @@ def allocation(decided, dates: pd.DatetimeIndex) -> np.ndarray:
 def outcome_bounds(frame: pd.DataFrame, election_date: dt.date, office: str,
                    kind: str = "share", alpha: float = DEFAULT_ALPHA,
                    leave_out_cycle: int | None = None, decided=None) -> pd.DataFrame:
-    """``frame`` (a ``date`` column or index, and ``estimate``, ``lower``, ``upper``) with ``outcome_lower`` /
-    ``outcome_upper``: the election-day interval of each row up to the election (NaN after
-    it). ``kind`` is ``"share"`` or ``"margin"``. With ``decided`` (see :func:`allocation`)
-    the undecided are allocated in proportion first: the estimate and its band are scaled by
-    ``100 / decided`` before the systematic error is added."""
+    """``frame`` (a ``date`` column or index, and ``estimate``, ``lower``, ``upper``) with
+    ``outcome_lower`` / ``outcome_upper``: the election-day interval of each row up to the
+    election (NaN after it). ``kind`` is ``"share"`` or ``"margin"``. With ``decided`` (see
+    :func:`allocation`) the undecided are allocated in proportion first: the estimate and its
+    band are scaled by ``100 / decided`` before the systematic error is added."""
     alpha = check_alpha(alpha)
     lo_clip, hi_clip = _KINDS.get(kind, (None, None))
     if lo_clip is None:
