@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from pollservice.domain.margins import Pair, default_pair
 from pollservice.domain.methods import METHODS
 from tests import race_support
 
@@ -175,3 +176,12 @@ def test_margin_of_a_question_with_no_pair_is_404_without_parameters(app, client
     assert "no margin" in response.get_json()["error"]["message"]
     named = client.get(f"/api/v1/questions/{race_support.SLUG}/margin?a=Biden&b=Trump")
     assert named.status_code == 422 and "a" in named.get_json()["error"]["fields"]
+
+
+def test_the_default_pair_is_two_choices_never_the_undecided():
+    """A primary where "Undecided" runs second: the margin is between the two leading
+    candidates (a pure rule of names and averages, ``domain.margins``)."""
+    choices = ["Smith", "Undecided", "Jones", "Don't know"]
+    estimates = {"Smith": 30.0, "Undecided": 28.0, "Jones": 20.0, "Don't know": 22.0}
+    assert default_pair(choices, estimates, is_race=True) == Pair("Smith", "Jones")
+    assert default_pair(["Smith", "Undecided"], {"Smith": 30.0, "Undecided": 28.0}, True) is None

@@ -68,12 +68,13 @@ def default_pair(choices: list[str], estimates: dict[str, float | None],
                  is_race: bool) -> Pair | None:
     """The question's default pair: the net pair of a topic question if it has one, else
     the two choices with the highest ``estimates`` (None: not in the current average), the
-    leader first; None when fewer than two choices have an estimate."""
+    leader first, never an answer that names no choice ("Undecided": ``names_a_choice``); None
+    when fewer than two choices have an estimate."""
     if not is_race:
         pair = net_pair(choices)
         if pair is not None:
             return pair
-    ranked = sorted((name for name in choices if estimates.get(name) is not None),
+    ranked = sorted((name for name in choices if estimates.get(name) is not None and names_a_choice(name)),
                     key=lambda name: (-float(estimates[name] or 0.0), choices.index(name)))
     return Pair(ranked[0], ranked[1]) if len(ranked) >= 2 else None
 
