@@ -160,6 +160,11 @@ class KalmanParams:
     realtime_refit_growth : float
         The real-time line refits the variances on the first day the number of known
         polls has grown by this factor since the last refit (> 1). Default 1.25.
+    refit_on_pollsters : bool
+        The real-time line also refits on the first day the number of pollsters with enough
+        polls for a house effect has grown by ``realtime_refit_growth`` (from none: the
+        first one), as the fit on all polls estimates the spread of the house effects from
+        them. Default True.
     warm_rounds : int
         Rounds of a refit that starts from the previous refit (real-time line). Default 2.
     centre_half_count : float
@@ -199,6 +204,7 @@ class KalmanParams:
     tolerance: float = 0.01
     min_polls_for_mle: int = 30
     realtime_refit_growth: float = 1.25
+    refit_on_pollsters: bool = True
     warm_rounds: int = 2
     centre_half_count: float = 5.0
     exclude_partisan: bool = False
@@ -1029,20 +1035,34 @@ def kalman_trend(
 # --------------------------------------------------------------------------------------
 
 
-def _refit_counts(table: PollTable, growth: float) -> np.ndarray:
+def _refit_counts(table: PollTable, growth: float, on_pollsters: bool = True) -> np.ndarray:
     """Numbers of known polls at which the real-time line refits the variances.
 
-    A refit happens on the first end day on which the number of polls ended by then is at
-    least ``growth`` times the number at the previous refit (the first on the first end
-    day). It depends only on the polls known by that day.
+    A refit happens on the first end day on which the number of polls ended by then, or the
+    number of pollsters with enough of them for a house effect of their own
+    (``MIN_POLLS_FOR_HOUSE``, what the house-effect spread is estimated from; with
+    ``on_pollsters``), is at least
+    ``growth`` times the number at the previous refit (the first on the first end day): so
+    the day the first pollsters can be told apart is refitted, as the full fit would be, and
+    there are still few refits (logarithmic in polls and in pollsters). It depends only on
+    the polls known by that day.
     """
     if growth <= 1.0:
         raise ValueError("realtime_refit_growth must be greater than 1")
     known = np.searchsorted(table.end, np.unique(table.end), side="right")
+    order = np.argsort(table.pollster, kind="stable")  # rows are in end order within a pollster
+    run_start = np.r_[0, np.flatnonzero(np.diff(table.pollster[order])) + 1]
+    rank = np.arange(order.size) - np.repeat(run_start, np.diff(np.r_[run_start, order.size]))
+    freed = np.sort(order[rank == MIN_POLLS_FOR_HOUSE - 1])  # the poll that frees each pollster
+    free = np.searchsorted(freed, known, side="left")  # pollsters freed among the known polls
+    if not on_pollsters:
+        free = np.zeros_like(free)
     counts: list[int] = []
-    for n in known:
-        if not counts or n >= growth * counts[-1]:
+    last_free = 0
+    for n, f in zip(known, free, strict=True):
+        if not counts or n >= growth * counts[-1] or f >= max(growth * last_free, 1.0) > last_free:
             counts.append(int(n))
+            last_free = int(f)
     return np.array(counts, dtype=np.int64)
 
 
@@ -1051,7 +1071,7 @@ def _realtime(table: PollTable, days: np.ndarray, params: KalmanParams):
     est = np.full(days.shape[0], np.nan)
     var = np.full(days.shape[0], np.nan)
     n_known = np.searchsorted(table.end, days, side="right")
-    refits = _refit_counts(table, params.realtime_refit_growth)
+    refits = _refit_counts(table, params.realtime_refit_growth, params.refit_on_pollsters)
     segment = np.searchsorted(refits, n_known, side="right") - 1
     fit: _Variances | None = None
     for k in range(int(segment.max()) + 1):

@@ -34,8 +34,10 @@ CASES = {
 def realtime_line(case: dict) -> np.ndarray:
     polls, _ = simulate_polls(**case)
     # the reference predates the outlier weights (stats.outliers), the posterior mean of the
-    # daily-change variance and the centre's drift: compared without them (it checks the filter)
-    params = stats.KalmanParams(outlier_cutoff=None, walk_posterior_mean=False, centre_drift=False)
+    # daily-change variance, the centre's drift and the refits on pollsters: compared without
+    # them (it checks the filter)
+    params = stats.KalmanParams(outlier_cutoff=None, walk_posterior_mean=False, centre_drift=False,
+                                refit_on_pollsters=False)
     line = stats.fit(polls, params=params).trend(realtime=True)
     return line[["estimate", "lower", "upper"]].to_numpy()
 

@@ -142,8 +142,25 @@ def test_realtime_refits_are_few_and_need_growth_above_one():
     table = validate_polls(polls)
     counts = kalman._refit_counts(table, 1.25)
     assert counts[0] == np.searchsorted(table.end, table.end.min(), side="right")
-    assert np.all(counts[1:] >= 1.25 * counts[:-1])
-    assert counts.size <= np.log(2000) / np.log(1.25) + 2  # linear total refit cost
+    by_polls = kalman._refit_counts(table, 1.25, on_pollsters=False)
+    assert np.all(by_polls[1:] >= 1.25 * by_polls[:-1])
+    # a refit on pollsters: the number with two polls grew by 1.25 (8 pollsters: a few)
+    assert counts.size <= by_polls.size + np.log(8) / np.log(1.25) + 1  # linear total refit cost
+    assert counts.size > by_polls.size
+
+
+def test_the_real_time_line_refits_when_the_first_pollsters_can_be_told_apart():
+    """Twenty polls from twenty pollsters, then a second poll of one: that day the fit on all
+    polls estimates the spread of the house effects for the first time, and so does the
+    real-time line's last refit, so its last day is the average on that day."""
+    polls, _ = simulate_polls(n_days=30, n_polls=21, pollsters=21, seed=5)
+    polls = polls.sort_values("end_date").reset_index(drop=True)
+    polls["pollster"] = [f"P{i}" for i in range(20)] + ["P0"]
+    results = stats.fit(polls)
+    last = results.trend(realtime=True).iloc[-1]
+    average = results.average()
+    assert last["lower"] == pytest.approx(average["lower"], abs=1e-6)
+    assert last["upper"] == pytest.approx(average["upper"], abs=1e-6)
     with pytest.raises(ValueError, match="realtime_refit_growth"):
         stats.trend(polls, realtime=True, params=stats.KalmanParams(realtime_refit_growth=1.0))
 
