@@ -1038,14 +1038,13 @@ def kalman_trend(
 def _refit_counts(table: PollTable, growth: float, on_pollsters: bool = True) -> np.ndarray:
     """Numbers of known polls at which the real-time line refits the variances.
 
-    A refit happens on the first end day on which the number of polls ended by then, or the
-    number of pollsters with enough of them for a house effect of their own
-    (``MIN_POLLS_FOR_HOUSE``, what the house-effect spread is estimated from; with
-    ``on_pollsters``), is at least
-    ``growth`` times the number at the previous refit (the first on the first end day): so
-    the day the first pollsters can be told apart is refitted, as the full fit would be, and
-    there are still few refits (logarithmic in polls and in pollsters). It depends only on
-    the polls known by that day.
+    A refit happens on the first end day on which the number of polls ended by then is at
+    least ``growth`` times the number at the previous refit (the first on the first end
+    day), or, with ``on_pollsters``, the number of pollsters with enough of them for a house
+    effect of their own (``MIN_POLLS_FOR_HOUSE``: what the house-effect spread is estimated
+    from) is (from none: the first one). So the day the first pollsters can be told apart is
+    refitted, as the fit on all polls would be, and there are still few refits (logarithmic
+    in polls and in pollsters). It depends only on the polls known by that day.
     """
     if growth <= 1.0:
         raise ValueError("realtime_refit_growth must be greater than 1")
@@ -1060,7 +1059,7 @@ def _refit_counts(table: PollTable, growth: float, on_pollsters: bool = True) ->
     counts: list[int] = []
     last_free = 0
     for n, f in zip(known, free, strict=True):
-        if not counts or n >= growth * counts[-1] or f >= max(growth * last_free, 1.0) > last_free:
+        if not counts or n >= growth * counts[-1] or f >= max(growth * last_free, 1.0):
             counts.append(int(n))
             last_free = int(f)
     return np.array(counts, dtype=np.int64)
