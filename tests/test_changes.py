@@ -28,10 +28,11 @@ def test_the_parts_add_up_to_the_change_of_the_real_time_line(demo_app, client):
         assert parts["new"] + parts["fading"] + parts["house"] + parts["other"] == pytest.approx(
             change["change"], abs=0.01)
         assert abs(parts["other"]) < 0.01  # kalman's average is exactly its polls' weighted sum
-        # the real-time line refits its variances only when the polls have grown by a quarter, the
-        # average of a day on that day's polls: they agree to a few hundredths
-        assert change["before"] == pytest.approx(before[name], abs=0.03)
-        assert change["after"] == pytest.approx(after[name], abs=0.03)
+        # the real-time line refits its variances only when the polls (or the pollsters with two
+        # of them) have grown by a quarter, the average of a day on that day's polls: they agree
+        # to a few hundredths (0.016 and 0.032 points here with the two refit schedules)
+        assert change["before"] == pytest.approx(before[name], abs=0.05)
+        assert change["after"] == pytest.approx(after[name], abs=0.05)
         assert change["new_polls"] > 10 and change["polls"][0]["contribution"] != 0
         assert change["words"].startswith(f"{name}: ") and "new polls" in change["words"]
     margin = body["margin"]  # approve minus disapprove, its own fit, in margin points
