@@ -63,11 +63,16 @@ def test_result_sits_beside_the_final_average_with_the_error(race_app, client):
     assert (margin["leader"], margin["runner_up"], margin["result"]) == ("Biden", "Trump", 4.46)
     assert margin["error"] == pytest.approx(margin["final_average"] - 4.46, abs=0.01)
     assert margin["final_average"] > 0  # the polls had Biden ahead, as he was
+    own = client.get(f"/api/v1/questions/{SLUG}/average?as_of=2020-11-03").get_json()["margin"]
+    assert (own["a"], own["b"]) == ("Biden", "Trump")  # its own interval, from each poll's difference
+    assert (margin["lower"], margin["upper"]) == (own["lower"], own["upper"])
+    assert margin["lower"] < margin["final_average"] < margin["upper"]
 
     page = client.get(f"/races/{RACE_SLUG}").get_data(as_text=True)
     assert "Result and final polling average" in page and "51.37%" in page and "46.91%" in page
     assert f"{final['Biden']['estimate']:.1f}%" in page
     assert "Margin: Biden over Trump" in page and "+4.46" in page
+    assert f"{own['lower']:+.1f} to {own['upper']:+.1f}" in page
     assert "Libertarian" in page and "Joseph R. Biden Jr." in page
 
 
@@ -106,3 +111,15 @@ def test_the_race_endpoint_is_in_the_openapi_document(app, client):
 def test_the_question_page_links_to_its_race(race_app, client):
     page = client.get(f"/questions/{SLUG}").get_data(as_text=True)
     assert f'href="/races/{RACE_SLUG}"' in page
+
+
+def test_the_result_margins_interval_is_the_stored_pairs_either_way_round():
+    from pollservice.services.races import _margin
+
+    rows = [{"candidate": "Kemp", "vote_share": 53.4, "final_average": {"estimate": 52.2}},
+            {"candidate": "Abrams", "vote_share": 45.9, "final_average": {"estimate": 44.3}}]
+    reversed_pair = {"a": "Abrams", "b": "Kemp", "lower": -10.4, "upper": -5.0}
+    margin = _margin(rows, reversed_pair)
+    assert (margin["lower"], margin["upper"]) == (5.0, 10.4)
+    other = _margin(rows, {"a": "Abrams", "b": "Someone", "lower": -1.0, "upper": 1.0})
+    assert (other["lower"], other["upper"]) == (None, None)

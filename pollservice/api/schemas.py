@@ -482,6 +482,10 @@ class MarginSchema(Schema):
     runner_up = fields.String(required=True)
     result = fields.Float(required=True, metadata={"description": "leader's share minus the runner-up's"})
     final_average = fields.Float(required=True, allow_none=True)
+    lower = fields.Float(required=True, allow_none=True, metadata={
+        "description": "the 95% interval of the margin in the final average, from each poll's "
+                       "difference (null when the two are not the question's pair)"})
+    upper = fields.Float(required=True, allow_none=True)
     error = fields.Float(required=True, allow_none=True, metadata={
         "description": "average margin minus result margin"})
 

@@ -24,8 +24,10 @@ from ..domain.vocabulary import OFFICES, PARTIES, STAGES, STATUSES, geography_na
 from ..extensions import db
 from ..models import Question, Race
 from ..readmodel import QuestionView, question_view
+from ..readmodel.series import StaleRead
 from .averages import question_average
 from .chart_events import event_rows, race_events
+from .margins import average_margin
 from .slug_redirects import remember, slug_problem
 from .transaction import transaction
 
@@ -127,10 +129,12 @@ def race_detail(race: Race, method: str = methods.DEFAULT_METHOD) -> dict[str, A
 def result_comparison(race: Race, main: Question, method: str) -> dict[str, Any]:
     """Per candidate with a result, the share of the vote beside the final pre-election
     average of the main question and the error (average minus result, in points); and the
-    same for the margin between the first two in the result."""
+    same for the margin between the first two in the result, with the margin's own 95%
+    interval when they are the question's pair (``services.margins``)."""
     as_of: dt.date | None = race.election_date
+    view = question_view(main.slug, main)
     try:
-        average = question_average(question_view(main.slug, main), method, as_of)
+        average = question_average(view, method, as_of)
     except ValidationFailed:  # no poll ended by Election Day
         average = {"as_of": as_of, "choices": {}, "excluded": {}}
     by_name = {name.casefold(): value for name, value in average["choices"].items()}
@@ -141,10 +145,20 @@ def result_comparison(race: Race, main: Question, method: str) -> dict[str, Any]
                      "vote_share": result.vote_share, "final_average": final,
                      "error": None if final is None else round(final["estimate"] - result.vote_share, 2)})
     return {"source": race.result_source, "as_of": average["as_of"], "method": method,
-            "candidates": rows, "excluded": average["excluded"], "margin": _margin(rows)}
+            "candidates": rows, "excluded": average["excluded"],
+            "margin": _margin(rows, _stored_margin(view, method, average["as_of"]))}
 
 
-def _margin(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _stored_margin(view: QuestionView, method: str, as_of: dt.date | None) -> dict[str, Any] | None:
+    try:
+        return average_margin(view, method, as_of)
+    except StaleRead:  # stored before margins were
+        return None
+
+
+def _margin(rows: list[dict[str, Any]], stored: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The margin of the first two in the result; its interval (``lower``, ``upper``) that of
+    the stored margin of those two (either way round), else None."""
     if len(rows) < 2:
         return None
     first, second = rows[0], rows[1]
@@ -152,5 +166,11 @@ def _margin(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     polled = None
     if first["final_average"] is not None and second["final_average"] is not None:
         polled = round(first["final_average"]["estimate"] - second["final_average"]["estimate"], 2)
+    lower = upper = None
+    names = (first["candidate"].casefold(), second["candidate"].casefold())
+    if stored is not None and (stored["a"].casefold(), stored["b"].casefold()) in (names, names[::-1]):
+        sign = 1 if stored["a"].casefold() == names[0] else -1
+        lower, upper = sorted((sign * stored["lower"], sign * stored["upper"]))
     return {"leader": first["candidate"], "runner_up": second["candidate"], "result": result,
-            "final_average": polled, "error": None if polled is None else round(polled - result, 2)}
+            "final_average": polled, "lower": lower, "upper": upper,
+            "error": None if polled is None else round(polled - result, 2)}
