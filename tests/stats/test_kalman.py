@@ -147,6 +147,8 @@ def test_realtime_refits_are_few_and_need_growth_above_one():
     # a refit on pollsters: the number with two polls grew by 1.25 (8 pollsters: a few)
     assert counts.size <= by_polls.size + np.log(8) / np.log(1.25) + 1  # linear total refit cost
     assert counts.size > by_polls.size
+    with pytest.raises(ValueError, match="realtime_refit_growth"):
+        stats.trend(polls, realtime=True, params=stats.KalmanParams(realtime_refit_growth=1.0))
 
 
 def test_the_real_time_line_refits_when_the_first_pollsters_can_be_told_apart():
@@ -161,8 +163,6 @@ def test_the_real_time_line_refits_when_the_first_pollsters_can_be_told_apart():
     average = results.average()
     assert last["lower"] == pytest.approx(average["lower"], abs=1e-6)
     assert last["upper"] == pytest.approx(average["upper"], abs=1e-6)
-    with pytest.raises(ValueError, match="realtime_refit_growth"):
-        stats.trend(polls, realtime=True, params=stats.KalmanParams(realtime_refit_growth=1.0))
 
 
 def test_house_effect_spread_is_the_fixed_point_of_its_em_update(small_table):
