@@ -152,12 +152,15 @@ def test_realtime_refits_are_few_and_need_growth_above_one():
 
 
 def test_the_real_time_line_refits_when_the_first_pollsters_can_be_told_apart():
-    """Twenty polls from twenty pollsters, then a second poll of one: that day the fit on all
-    polls estimates the spread of the house effects for the first time, and so does the
-    real-time line's last refit, so its last day is the average on that day."""
-    polls, _ = simulate_polls(n_days=30, n_polls=21, pollsters=21, seed=5)
-    polls = polls.sort_values("end_date").reset_index(drop=True)
-    polls["pollster"] = [f"P{i}" for i in range(20)] + ["P0"]
+    """Fifteen polls from fifteen pollsters, one a day, then second polls of three of them:
+    on the last day the fit on all polls estimates the spread of the house effects for the
+    first time. The polls grew by less than a quarter since the refit at 15, but the
+    pollsters with two polls did (from none), so the real-time line refits too and its last
+    day is that day's average (with the refits on polls alone it kept the prior spread)."""
+    polls, _ = simulate_polls(n_days=30, n_polls=18, pollsters=18, seed=5)
+    days = pd.date_range("2020-09-01", periods=18)
+    polls = polls.assign(start_date=days, end_date=days,
+                         pollster=[f"P{i}" for i in range(15)] + ["P0", "P1", "P2"])
     results = stats.fit(polls)
     last = results.trend(realtime=True).iloc[-1]
     average = results.average()
