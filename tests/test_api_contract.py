@@ -54,7 +54,14 @@ def test_every_api_get_carries_etag_cache_control_and_answers_304(demo_app, clie
         assert again.status_code == 304, (url, again.status_code)
         assert again.get_data() == b"" and again.headers["ETag"] == etag, url
         changed = client.get(url, headers={"If-None-Match": '"another-version"'})
-        assert changed.status_code == 200 and changed.get_data() == body, url
+        assert changed.status_code == 200, url
+        assert _without_export_time(changed.get_data()) == _without_export_time(body), url
+
+
+def _without_export_time(body: bytes) -> bytes:
+    """An export's body less its ``exported_at`` (the second of the request: two requests
+    may straddle a second; CI failed on it once)."""
+    return re.sub(rb'"exported_at": "[^"]*"', b'"exported_at": ""', body)
 
 
 def test_a_list_keeps_its_pagination_headers_on_a_304(demo_app, client):
