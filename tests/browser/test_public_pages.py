@@ -176,6 +176,11 @@ def test_the_embed_snippet_scales_to_its_container(page, base_url, container):
     assert abs(box["height"] - width * 520 / 800) < 2, box  # keeps the chart's shape
     inner = host.frame_locator("iframe").locator("figure.chart img")
     inner.wait_for()
+    # measured once the embed's stylesheet applies (its load event): before, the image is drawn
+    # at its natural width (CI measured 800 px once in a 360 px frame)
+    embedded = frame.element_handle().content_frame()
+    assert embedded is not None
+    embedded.wait_for_load_state("load")
     image = inner.bounding_box()
     assert image is not None and image["width"] <= width + 0.5, image
     caption = host.frame_locator("iframe").locator("figcaption").bounding_box()
