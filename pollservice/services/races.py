@@ -24,7 +24,6 @@ from ..domain.vocabulary import OFFICES, PARTIES, STAGES, STATUSES, geography_na
 from ..extensions import db
 from ..models import Question, Race
 from ..readmodel import QuestionView, question_view
-from ..readmodel.series import StaleRead
 from .averages import question_average
 from .chart_events import event_rows, race_events
 from .margins import average_margin
@@ -146,14 +145,7 @@ def result_comparison(race: Race, main: Question, method: str) -> dict[str, Any]
                      "error": None if final is None else round(final["estimate"] - result.vote_share, 2)})
     return {"source": race.result_source, "as_of": average["as_of"], "method": method,
             "candidates": rows, "excluded": average["excluded"],
-            "margin": _margin(rows, _stored_margin(view, method, average["as_of"]))}
-
-
-def _stored_margin(view: QuestionView, method: str, as_of: dt.date | None) -> dict[str, Any] | None:
-    try:
-        return average_margin(view, method, as_of)
-    except StaleRead:  # stored before margins were
-        return None
+            "margin": _margin(rows, average_margin(view, method, average["as_of"]))}
 
 
 def _margin(rows: list[dict[str, Any]], stored: dict[str, Any] | None) -> dict[str, Any] | None:
